@@ -1,0 +1,55 @@
+// Every setting recgraph reads from the environment, in one place, with its default.
+// README.md § Configuration documents each variable; keep the two in step.
+import path from 'node:path';
+import { parseApiKeys } from './graphql/plugins/api-key.js';
+import { parseCorsOrigins } from './http/cors.js';
+
+export interface RecgraphConfig {
+  /** Postgres connection string; unset → an embedded Postgres (PGlite) under dataDir. */
+  databaseUrl: string | undefined;
+  /** Qdrant REST URL; unset → the bundled Qdrant binary under dataDir. */
+  qdrantUrl: string | undefined;
+  qdrantApiKey: string | undefined;
+  /** Where embedded services keep their data and where model artifacts are written. */
+  dataDir: string;
+  host: string;
+  port: number;
+  /** production turns off introspection, Sandbox and stack traces. */
+  production: boolean;
+  /** Keys accepted on mutations (x-api-key or Authorization: Bearer); comma-separated for rotation. */
+  apiKeys: string[];
+  /** Browser origins allowed by CORS. */
+  corsOrigins: string[] | '*';
+  maxQueryDepth: number;
+  maxQueryCost: number;
+  maxBodyBytes: number;
+  /** Prefix of Qdrant collection and alias names, so several deployments can share one Qdrant. */
+  collectionPrefix: string;
+  logLevel: string;
+}
+
+function intFrom(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return parsed;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig {
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    qdrantUrl: env.QDRANT_URL || undefined,
+    qdrantApiKey: env.QDRANT_API_KEY || undefined,
+    dataDir: path.resolve(env.RECGRAPH_DATA_DIR || '.recgraph'),
+    host: env.HOST || '0.0.0.0',
+    port: intFrom(env.PORT, 4000, 'PORT'),
+    production: env.NODE_ENV === 'production',
+    apiKeys: parseApiKeys(env.RECGRAPH_API_KEY),
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS, env.NODE_ENV === 'production'),
+    maxQueryDepth: intFrom(env.RECGRAPH_MAX_QUERY_DEPTH, 8, 'RECGRAPH_MAX_QUERY_DEPTH'),
+    maxQueryCost: intFrom(env.RECGRAPH_MAX_QUERY_COST, 5000, 'RECGRAPH_MAX_QUERY_COST'),
+    maxBodyBytes: intFrom(env.RECGRAPH_MAX_BODY_BYTES, 262_144, 'RECGRAPH_MAX_BODY_BYTES'),
+    collectionPrefix: env.RECGRAPH_COLLECTION_PREFIX ?? '',
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

@@ -1,0 +1,19 @@
+// The API's item filter as SQL over `items` (alias given), for the lists Postgres answers (popular, same creator,
+// keyword search). Same meaning as src/vector/filters.ts for Qdrant: any-of for lists, inclusive year range.
+import type { ItemFilterInput } from '../vector/filters.js';
+
+/** Appends parameters to `params` and returns the AND-ed conditions (always at least "not deleted"). */
+export function itemFilterSql(filter: ItemFilterInput | undefined, params: unknown[], alias = 'it'): string {
+  const conditions = [`${alias}.deleted_at IS NULL`];
+  const add = (sql: (placeholder: string) => string, value: unknown) => {
+    params.push(value);
+    conditions.push(sql(`$${params.length}`));
+  };
+  if (filter?.genres?.length) add((p) => `${alias}.genres && ${p}::text[]`, filter.genres);
+  if (filter?.tags?.length) add((p) => `${alias}.tags && ${p}::text[]`, filter.tags);
+  if (filter?.creators?.length) add((p) => `${alias}.creators && ${p}::text[]`, filter.creators);
+  if (filter?.yearFrom !== undefined) add((p) => `${alias}.year >= ${p}`, filter.yearFrom);
+  if (filter?.yearTo !== undefined) add((p) => `${alias}.year <= ${p}`, filter.yearTo);
+  if (filter?.excludeIds?.length) add((p) => `${alias}.id <> ALL(${p}::int[])`, filter.excludeIds);
+  return conditions.join(' AND ');
+}

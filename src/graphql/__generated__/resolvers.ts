@@ -1,0 +1,631 @@
+// Generated from schema.graphql by scripts/codegen.ts — do not edit.
+/* eslint-disable */
+import type { GraphQLResolveInfo } from 'graphql';
+import type { ItemRow } from '../../db/items.js';
+import type { UserRow } from '../../db/users.js';
+import type { RequestContext } from '../context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+};
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * Personalized recommendations for a user, never including what they already interacted with.
+   * Which branch answered (model vector, fold-in of fresh events, popular for unknown users) is in `strategy`.
+   * Page with `after: pageInfo.endCursor`.
+   */
+  recommendations: RecommendationList;
+  /** Items like this one: COLLABORATIVE (people who liked it also liked), SEMANTIC (similar text) or HYBRID (both, fused). */
+  similarItems: RecommendationList;
+  /** Text search over titles, creators, genres, tags and descriptions. */
+  search: RecommendationList;
+  /** Recommendations for an anonymous visitor from the few items they clicked (no account needed). */
+  recommendForSession: RecommendationList;
+  /** Most interacted-with items over a time window. */
+  popular: RecommendationList;
+  /** One item by id, or null when it does not exist (or was deleted). */
+  item?: Maybe<Item>;
+  /** Items by id, in the order asked; null where an id does not exist. */
+  items: Array<Maybe<Item>>;
+  /** A user by id, or null when unknown. */
+  user?: Maybe<User>;
+  /** The model currently serving, or null before the first training. */
+  modelInfo?: Maybe<ModelInfo>;
+};
+
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type QueryRecommendationsArgs = {
+  userId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ItemFilter>;
+  diversity?: InputMaybe<Scalars['Float']['input']>;
+  explain?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type QuerySimilarItemsArgs = {
+  itemId: Scalars['ID']['input'];
+  mode?: InputMaybe<SimilarityMode>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  filter?: InputMaybe<ItemFilter>;
+};
+
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type QuerySearchArgs = {
+  query: Scalars['String']['input'];
+  mode?: InputMaybe<SearchMode>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  filter?: InputMaybe<ItemFilter>;
+};
+
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type QueryRecommendForSessionArgs = {
+  itemIds: Array<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  filter?: InputMaybe<ItemFilter>;
+};
+
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type QueryPopularArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  window?: InputMaybe<PopularWindow>;
+  filter?: InputMaybe<ItemFilter>;
+};
+
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type QueryItemArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type QueryItemsArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type QueryUserArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Records feedback events. Durable in Postgres before this returns, and visible in the very next response:
+   * interacted items are excluded, and the user's vector is folded in from the new events without retraining.
+   * Unknown users are created; unknown items are rejected (see `rejected`). Requires the API key.
+   */
+  recordInteractions: RecordInteractionsPayload;
+  /** Creates or updates items; a new item gets its semantic vector at once (searchable and similar-able). Requires the API key. */
+  upsertItems: UpsertItemsPayload;
+  /** Deletes items: they are never recommended again (their past events stay for audit). Requires the API key. */
+  deleteItems: DeleteItemsPayload;
+};
+
+
+export type MutationRecordInteractionsArgs = {
+  input: Array<InteractionInput>;
+};
+
+
+export type MutationUpsertItemsArgs = {
+  input: Array<ItemInput>;
+};
+
+
+export type MutationDeleteItemsArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+/** A catalog item (book, movie, product …). */
+export type Item = {
+  __typename?: 'Item';
+  id: Scalars['ID']['output'];
+  title: Scalars['String']['output'];
+  creators: Array<Scalars['String']['output']>;
+  genres: Array<Scalars['String']['output']>;
+  tags: Array<Scalars['String']['output']>;
+  year?: Maybe<Scalars['Int']['output']>;
+  publisher?: Maybe<Scalars['String']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  imageUrl?: Maybe<Scalars['String']['output']>;
+  language?: Maybe<Scalars['String']['output']>;
+};
+
+export type User = {
+  __typename?: 'User';
+  id: Scalars['ID']['output'];
+  /** The user's events, newest first. */
+  history: HistoryConnection;
+};
+
+
+export type UserHistoryArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type HistoryConnection = {
+  __typename?: 'HistoryConnection';
+  events: Array<HistoryEvent>;
+  pageInfo: PageInfo;
+};
+
+export type HistoryEvent = {
+  __typename?: 'HistoryEvent';
+  item: Item;
+  kind: Scalars['String']['output'];
+  value: Scalars['Float']['output'];
+  occurredAt: Scalars['String']['output'];
+};
+
+/** Restricts any list. Applied inside the vector search, so lists stay full. */
+export type ItemFilter = {
+  /** Items having any of these genres. */
+  genres?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Items having any of these tags. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Items by any of these creators. */
+  creators?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Inclusive lower bound on the year. */
+  yearFrom?: InputMaybe<Scalars['Int']['input']>;
+  /** Inclusive upper bound on the year. */
+  yearTo?: InputMaybe<Scalars['Int']['input']>;
+  /** Never return these items. */
+  excludeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+export type SimilarityMode =
+  | 'COLLABORATIVE'
+  | 'SEMANTIC'
+  | 'HYBRID';
+
+export type SearchMode =
+  /** Meaning: the text encoder's vectors. */
+  | 'SEMANTIC'
+  /** Words: Postgres full-text search. */
+  | 'KEYWORD'
+  /** Both, fused by reciprocal rank. */
+  | 'HYBRID';
+
+export type PopularWindow =
+  | 'ALL_TIME'
+  | 'LAST_30_DAYS'
+  | 'LAST_7_DAYS';
+
+/** Which signal put an item in a list. */
+export type RecommendationSource =
+  /** Nearest neighbours in the collaborative (interaction) vector space. */
+  | 'COLLABORATIVE'
+  /** Nearest neighbours in the semantic (text) vector space. */
+  | 'SEMANTIC'
+  /** Matched the words of a search. */
+  | 'KEYWORD'
+  /** Most interacted-with items. */
+  | 'POPULAR'
+  /** Same creator as the item asked about. */
+  | 'SAME_CREATOR'
+  /** From the items of an anonymous session. */
+  | 'SESSION';
+
+/** How a list was produced: the branch of the cold-start policy that answered. */
+export type Strategy =
+  /** The user's (or item's) vector in the active model. */
+  | 'MODEL'
+  /** A user vector folded in at request time from events newer than the model (or unknown to it). */
+  | 'FOLD_IN'
+  /** Semantic neighbours: the item has no collaborative vector (e.g. added after training). */
+  | 'SEMANTIC'
+  /** Items by the same creator: the item has neither a collaborative nor a semantic vector. */
+  | 'SAME_CREATOR'
+  /** A session's clicked items. */
+  | 'SESSION'
+  /** A text search. */
+  | 'SEARCH'
+  /** Popular items: nothing personal is known, or the vector store is unavailable. */
+  | 'POPULAR';
+
+export type ScoredItem = {
+  __typename?: 'ScoredItem';
+  item: Item;
+  /** Higher is better; comparable only within one list. */
+  score: Scalars['Float']['output'];
+  source: RecommendationSource;
+  /** Why this item is here; only when `explain: true` was asked. */
+  explanation?: Maybe<Explanation>;
+};
+
+export type Explanation = {
+  __typename?: 'Explanation';
+  /** A sentence a person can read, e.g. "Because you liked Dune". */
+  text: Scalars['String']['output'];
+  /** The items of the user's history that pulled this one in, most influential first. */
+  becauseOf: Array<Item>;
+};
+
+export type RecommendationList = {
+  __typename?: 'RecommendationList';
+  items: Array<ScoredItem>;
+  strategy: Strategy;
+  /** Why the list looks the way it does when it is not the model's own answer (unknown user, degraded service …). */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** The model version that produced the list, when a model did. */
+  modelVersion?: Maybe<Scalars['String']['output']>;
+  pageInfo: PageInfo;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Pass as `after` to get the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type ModelInfo = {
+  __typename?: 'ModelInfo';
+  version: Scalars['String']['output'];
+  kind: Scalars['String']['output'];
+  trainedAt: Scalars['String']['output'];
+  activatedAt?: Maybe<Scalars['String']['output']>;
+  /** Events created after this instant are folded in at request time. */
+  dataCutoff: Scalars['String']['output'];
+  dimension: Scalars['Int']['output'];
+  /** Evaluation and training figures recorded with the model (JSON object). */
+  metrics: Scalars['String']['output'];
+};
+
+export type InteractionInput = {
+  userId: Scalars['ID']['input'];
+  itemId: Scalars['ID']['input'];
+  /** view, click, like, purchase, rating … (default: interaction) */
+  kind?: InputMaybe<Scalars['String']['input']>;
+  /** Strength or rating (default 1). */
+  value?: InputMaybe<Scalars['Float']['input']>;
+  /** ISO-8601 time of the event (default: now). */
+  occurredAt?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RecordInteractionsPayload = {
+  __typename?: 'RecordInteractionsPayload';
+  recorded: Scalars['Int']['output'];
+  /** Events not recorded, each with the reason (unknown item, bad value …). */
+  rejected: Array<RejectedInput>;
+};
+
+export type RejectedInput = {
+  __typename?: 'RejectedInput';
+  /** Position in the input list. */
+  index: Scalars['Int']['output'];
+  reason: Scalars['String']['output'];
+};
+
+export type ItemInput = {
+  id: Scalars['ID']['input'];
+  title: Scalars['String']['input'];
+  creators?: InputMaybe<Array<Scalars['String']['input']>>;
+  genres?: InputMaybe<Array<Scalars['String']['input']>>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  year?: InputMaybe<Scalars['Int']['input']>;
+  publisher?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  imageUrl?: InputMaybe<Scalars['String']['input']>;
+  language?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpsertItemsPayload = {
+  __typename?: 'UpsertItemsPayload';
+  created: Scalars['Int']['output'];
+  updated: Scalars['Int']['output'];
+  items: Array<Item>;
+};
+
+export type DeleteItemsPayload = {
+  __typename?: 'DeleteItemsPayload';
+  deleted: Scalars['Int']['output'];
+  /** Ids that did not exist (or were already deleted). */
+  notFound: Array<Scalars['ID']['output']>;
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Item: ResolverTypeWrapper<ItemRow>;
+  User: ResolverTypeWrapper<UserRow>;
+  HistoryConnection: ResolverTypeWrapper<Omit<HistoryConnection, 'events'> & { events: Array<ResolversTypes['HistoryEvent']> }>;
+  HistoryEvent: ResolverTypeWrapper<Omit<HistoryEvent, 'item'> & { item: ResolversTypes['Item'] }>;
+  ItemFilter: ItemFilter;
+  SimilarityMode: SimilarityMode;
+  SearchMode: SearchMode;
+  PopularWindow: PopularWindow;
+  RecommendationSource: RecommendationSource;
+  Strategy: Strategy;
+  ScoredItem: ResolverTypeWrapper<Omit<ScoredItem, 'item' | 'explanation'> & { item: ResolversTypes['Item'], explanation?: Maybe<ResolversTypes['Explanation']> }>;
+  Explanation: ResolverTypeWrapper<Omit<Explanation, 'becauseOf'> & { becauseOf: Array<ResolversTypes['Item']> }>;
+  RecommendationList: ResolverTypeWrapper<Omit<RecommendationList, 'items'> & { items: Array<ResolversTypes['ScoredItem']> }>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  ModelInfo: ResolverTypeWrapper<ModelInfo>;
+  InteractionInput: InteractionInput;
+  RecordInteractionsPayload: ResolverTypeWrapper<RecordInteractionsPayload>;
+  RejectedInput: ResolverTypeWrapper<RejectedInput>;
+  ItemInput: ItemInput;
+  UpsertItemsPayload: ResolverTypeWrapper<Omit<UpsertItemsPayload, 'items'> & { items: Array<ResolversTypes['Item']> }>;
+  DeleteItemsPayload: ResolverTypeWrapper<DeleteItemsPayload>;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  Query: Record<PropertyKey, never>;
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  String: Scalars['String']['output'];
+  Float: Scalars['Float']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  Mutation: Record<PropertyKey, never>;
+  Item: ItemRow;
+  User: UserRow;
+  HistoryConnection: Omit<HistoryConnection, 'events'> & { events: Array<ResolversParentTypes['HistoryEvent']> };
+  HistoryEvent: Omit<HistoryEvent, 'item'> & { item: ResolversParentTypes['Item'] };
+  ItemFilter: ItemFilter;
+  ScoredItem: Omit<ScoredItem, 'item' | 'explanation'> & { item: ResolversParentTypes['Item'], explanation?: Maybe<ResolversParentTypes['Explanation']> };
+  Explanation: Omit<Explanation, 'becauseOf'> & { becauseOf: Array<ResolversParentTypes['Item']> };
+  RecommendationList: Omit<RecommendationList, 'items'> & { items: Array<ResolversParentTypes['ScoredItem']> };
+  PageInfo: PageInfo;
+  ModelInfo: ModelInfo;
+  InteractionInput: InteractionInput;
+  RecordInteractionsPayload: RecordInteractionsPayload;
+  RejectedInput: RejectedInput;
+  ItemInput: ItemInput;
+  UpsertItemsPayload: Omit<UpsertItemsPayload, 'items'> & { items: Array<ResolversParentTypes['Item']> };
+  DeleteItemsPayload: DeleteItemsPayload;
+};
+
+export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  recommendations?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<QueryRecommendationsArgs, 'userId' | 'first' | 'diversity' | 'explain'>>;
+  similarItems?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<QuerySimilarItemsArgs, 'itemId' | 'mode' | 'first'>>;
+  search?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'query' | 'mode' | 'first'>>;
+  recommendForSession?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<QueryRecommendForSessionArgs, 'itemIds' | 'first'>>;
+  popular?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<QueryPopularArgs, 'first' | 'window'>>;
+  item?: Resolver<Maybe<ResolversTypes['Item']>, ParentType, ContextType, RequireFields<QueryItemArgs, 'id'>>;
+  items?: Resolver<Array<Maybe<ResolversTypes['Item']>>, ParentType, ContextType, RequireFields<QueryItemsArgs, 'ids'>>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
+  modelInfo?: Resolver<Maybe<ResolversTypes['ModelInfo']>, ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  recordInteractions?: Resolver<ResolversTypes['RecordInteractionsPayload'], ParentType, ContextType, RequireFields<MutationRecordInteractionsArgs, 'input'>>;
+  upsertItems?: Resolver<ResolversTypes['UpsertItemsPayload'], ParentType, ContextType, RequireFields<MutationUpsertItemsArgs, 'input'>>;
+  deleteItems?: Resolver<ResolversTypes['DeleteItemsPayload'], ParentType, ContextType, RequireFields<MutationDeleteItemsArgs, 'ids'>>;
+};
+
+export type ItemResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Item'] = ResolversParentTypes['Item']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  creators?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  genres?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  year?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  publisher?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  imageUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type UserResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['HistoryConnection'], ParentType, ContextType, RequireFields<UserHistoryArgs, 'first'>>;
+};
+
+export type HistoryConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['HistoryConnection'] = ResolversParentTypes['HistoryConnection']> = {
+  events?: Resolver<Array<ResolversTypes['HistoryEvent']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type HistoryEventResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['HistoryEvent'] = ResolversParentTypes['HistoryEvent']> = {
+  item?: Resolver<ResolversTypes['Item'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ScoredItemResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ScoredItem'] = ResolversParentTypes['ScoredItem']> = {
+  item?: Resolver<ResolversTypes['Item'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['RecommendationSource'], ParentType, ContextType>;
+  explanation?: Resolver<Maybe<ResolversTypes['Explanation']>, ParentType, ContextType>;
+};
+
+export type ExplanationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Explanation'] = ResolversParentTypes['Explanation']> = {
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  becauseOf?: Resolver<Array<ResolversTypes['Item']>, ParentType, ContextType>;
+};
+
+export type RecommendationListResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecommendationList'] = ResolversParentTypes['RecommendationList']> = {
+  items?: Resolver<Array<ResolversTypes['ScoredItem']>, ParentType, ContextType>;
+  strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  modelVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type ModelInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ModelInfo'] = ResolversParentTypes['ModelInfo']> = {
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  trainedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  activatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dataCutoff?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dimension?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  metrics?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type RecordInteractionsPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecordInteractionsPayload'] = ResolversParentTypes['RecordInteractionsPayload']> = {
+  recorded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejected?: Resolver<Array<ResolversTypes['RejectedInput']>, ParentType, ContextType>;
+};
+
+export type RejectedInputResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RejectedInput'] = ResolversParentTypes['RejectedInput']> = {
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type UpsertItemsPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UpsertItemsPayload'] = ResolversParentTypes['UpsertItemsPayload']> = {
+  created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['Item']>, ParentType, ContextType>;
+};
+
+export type DeleteItemsPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DeleteItemsPayload'] = ResolversParentTypes['DeleteItemsPayload']> = {
+  deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notFound?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = RequestContext> = {
+  Query?: QueryResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Item?: ItemResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
+  HistoryConnection?: HistoryConnectionResolvers<ContextType>;
+  HistoryEvent?: HistoryEventResolvers<ContextType>;
+  ScoredItem?: ScoredItemResolvers<ContextType>;
+  Explanation?: ExplanationResolvers<ContextType>;
+  RecommendationList?: RecommendationListResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  ModelInfo?: ModelInfoResolvers<ContextType>;
+  RecordInteractionsPayload?: RecordInteractionsPayloadResolvers<ContextType>;
+  RejectedInput?: RejectedInputResolvers<ContextType>;
+  UpsertItemsPayload?: UpsertItemsPayloadResolvers<ContextType>;
+  DeleteItemsPayload?: DeleteItemsPayloadResolvers<ContextType>;
+};
+

@@ -1,0 +1,24 @@
+// What every resolver receives: the shared services, this request's loaders, and what the request learned
+// along the way (whether the caller may write, whether an answer came from a fallback).
+import type { ItemRepository, ItemSearchRepository } from '../db/items.js';
+import type { UserRepository } from '../db/users.js';
+import type { Recommender } from '../recommend/recommender.js';
+import type { ServingModelSource } from '../recommend/serving-model.js';
+import { createLoaders, type Loaders } from './loaders.js';
+
+export interface Services {
+  items: ItemRepository;
+  itemSearch: ItemSearchRepository;
+  users: UserRepository;
+  recommender: Recommender;
+  models: ServingModelSource;
+}
+
+export interface RequestContext {
+  services: Services;
+  loaders: Loaders;
+}
+
+export function createRequestContext(services: Services): RequestContext {
+  return { services, loaders: createLoaders(services.items, services.users) };
+}

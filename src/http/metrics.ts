@@ -1,0 +1,119 @@
+// Prometheus metrics: one Registry per server (not prom-client's global one, so tests and several servers in one
+// process never share counters), the Apollo plugin that feeds it, and the GET /metrics handler.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+export interface ServerMetrics {
+  registry: Registry;
+  /** recgraph_graphql_request_duration_seconds{operation, type}: request start to response, per operation. */
+  requestDuration: Histogram<'operation' | 'type'>;
+  /** recgraph_graphql_errors_total{code}: errors sent to clients, by their final extensions.code. */
+  errors: Counter<'code'>;
+  /** recgraph_degraded_answers_total{reason}: answers served from a fallback (see plugins/degraded.ts). */
+  degradedAnswers: Counter<'reason'>;
+  /** recgraph_cache_lookups_total{cache, result}: result is hit or miss. */
+  cacheLookups: Counter<'cache' | 'result'>;
+  /** Counts one lookup in the named cache; a plain function, so it can be handed to services on its own. */
+  recordCacheLookup: (cache: string, hit: boolean) => void;
+}
+
+// Serving answers in 1–100 ms; the tail buckets catch cold starts and a struggling dependency.
+export const DURATION_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): ServerMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const cacheLookups = new Counter({
+    name: 'recgraph_cache_lookups_total',
+    help: 'Cache lookups by cache and result (hit or miss).',
+    labelNames: ['cache', 'result'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    requestDuration: new Histogram({
+      name: 'recgraph_graphql_request_duration_seconds',
+      help: 'GraphQL request duration by operation name and type.',
+      labelNames: ['operation', 'type'] as const,
+      buckets: DURATION_BUCKETS_SECONDS,
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'recgraph_graphql_errors_total',
+      help: 'Errors returned to GraphQL clients by extensions.code.',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    degradedAnswers: new Counter({
+      name: 'recgraph_degraded_answers_total',
+      help: 'Answers served from a fallback because a dependency was unavailable, by reason.',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    cacheLookups,
+    recordCacheLookup: (cache, hit) => cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' }),
+  };
+}
+
+/**
+ * Keeps a label's distinct values bounded: operation names come from clients, and every new value is a new time
+ * series held in memory for the life of the process. Past `limit` values, new ones are reported as "(other)".
+ */
+function boundedLabel(limit: number): (value: string) => string {
+  const seen = new Set<string>();
+  return (value) => {
+    if (seen.has(value)) return value;
+    if (seen.size >= limit) return '(other)';
+    seen.add(value);
+    return value;
+  };
+}
+
+function errorsOf(body: { kind: 'single'; singleResult: { errors?: readonly GraphQLFormattedError[] } } | { kind: 'incremental'; initialResult: { errors?: readonly GraphQLFormattedError[] } }): readonly GraphQLFormattedError[] {
+  return (body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors) ?? [];
+}
+
+/**
+ * Records each request's duration under its operation name ("(anonymous)"; "(unresolved)" when parsing or validation
+ * failed) and type (query, mutation, or "unknown"), and every error sent, by code as formatted for the client. At most
+ * maxOperationNames distinct names are kept as labels (first come); later ones are counted under "(other)".
+ */
+export function metricsPlugin(metrics: ServerMetrics, options: { maxOperationNames?: number } = {}): ApolloServerPlugin<BaseContext> {
+  const operationLabel = boundedLabel(options.maxOperationNames ?? 200);
+  const codeLabel = boundedLabel(100);
+  return {
+    async requestDidStart() {
+      const startedAt = performance.now();
+      return {
+        async willSendResponse({ operation, response }) {
+          const seconds = (performance.now() - startedAt) / 1000;
+          const name = operation ? (operation.name ? operationLabel(operation.name.value) : '(anonymous)') : '(unresolved)';
+          metrics.requestDuration.observe({ operation: name, type: operation?.operation ?? 'unknown' }, seconds);
+          for (const error of errorsOf(response.body)) {
+            const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
+            metrics.errors.inc({ code: codeLabel(code) });
+          }
+        },
+      };
+    },
+  };
+}
+
+/** GET (or HEAD) /metrics in the Prometheus text format. */
+export function metricsHandler(metrics: ServerMetrics): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    try {
+      const body = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType, 'content-length': Buffer.byteLength(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch (error) {
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`metrics collection failed: ${(error as Error).message}\n`);
+    }
+  };
+}

@@ -1,0 +1,324 @@
+// The serving pipelines: candidates from Qdrant (or Postgres for the fallbacks) → filter (inside the search) →
+// rank/fuse → diversify → explain. Which branch answers is decided by the policy tables (policy.ts); when Qdrant
+// is unreachable every pipeline answers from Postgres instead and says so (`degraded`).
+import { embedText } from '../embedding/hashed-text.js';
+import { foldInUser } from '../embedding/ials-foldin.js';
+import { itemText } from '../embedding/item-text.js';
+import { applyLinearMap } from '../embedding/linear-map.js';
+import type { ItemRow, ItemSearchRepository } from '../db/items.js';
+import type { PopularItems, PopularWindow } from '../db/popularity.js';
+import type { UserRepository } from '../db/users.js';
+import type { VectorStore } from '../vector/client.js';
+import { isQdrantUnavailable } from '../vector/errors.js';
+import { buildItemFilter } from '../vector/filters.js';
+import { decide, ITEM_POLICY, USER_POLICY } from './policy.js';
+import { diversify, reciprocalRankFusion, type Ranked } from './rank.js';
+import type { ServingModel, ServingModelSource } from './serving-model.js';
+import type { ItemFilter, PageRequest, RecommendationResult, ScoredItemId, Source } from './types.js';
+
+export interface CollectionAliases {
+  itemsCollaborative: string;
+  usersCollaborative: string;
+  itemsSemantic: string;
+}
+
+export interface RecommenderDeps {
+  store: VectorStore;
+  aliases: CollectionAliases;
+  users: UserRepository;
+  itemSearch: ItemSearchRepository;
+  popular: PopularItems;
+  models: ServingModelSource;
+}
+
+export interface UserOptions {
+  diversity: number;
+  explain: boolean;
+}
+
+/**
+ * How far past the page the candidate stage reaches: one more than the page (the next-page signal), or a pool
+ * wide enough for diversification to choose from. Fetching more than needed costs Qdrant time on every request.
+ */
+function candidateCount(page: PageRequest, diversity: number): number {
+  const end = page.offset + page.first;
+  return diversity > 0 ? Math.min(500, Math.max(100, end * 2)) : end + 1;
+}
+
+/** At most this many history items feed fold-in and explanations (the most recent ones). */
+const HISTORY_FOR_VECTORS = 300;
+
+function withExcluded(filter: ItemFilter, ids: Iterable<number>): ItemFilter {
+  return { ...filter, excludeIds: [...(filter.excludeIds ?? []), ...ids] };
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+  return sum;
+}
+
+export class Recommender {
+  constructor(private readonly deps: RecommenderDeps) {}
+
+  // ─── personalized ───────────────────────────────────────────────────────────────────────────────────────────
+
+  async forUser(userId: number | undefined, page: PageRequest, filter: ItemFilter, options: UserOptions): Promise<RecommendationResult> {
+    const { users, models } = this.deps;
+    // The user's vector is fetched alongside the history (one round trip fewer); unused for the popular branches.
+    const vectorLookup =
+      userId === undefined ? Promise.resolve(undefined) : this.vectorOf(this.deps.aliases.usersCollaborative, userId).catch((error: unknown) => error);
+    const [history, model] = await Promise.all([userId === undefined ? [] : users.historyItems(userId), models.get()]);
+    const seen = history.map((h) => h.itemId);
+    const excluding = withExcluded(filter, seen);
+    return this.degradeToPopular(page, excluding, async () => {
+      const lookedUp = await vectorLookup;
+      if (lookedUp instanceof Error) throw lookedUp;
+      const userVector = model && history.length ? (lookedUp as number[] | undefined) : undefined;
+      const row = decide(USER_POLICY, {
+        knownUser: userId !== undefined,
+        hasModel: model !== undefined,
+        historySize: history.length,
+        inModel: userVector !== undefined,
+        freshEvents: model ? history.filter((h) => h.lastCreatedAt > model.dataCutoff).length : 0,
+      });
+      if (row.strategy === 'POPULAR' || !model) return this.popular(page, 'ALL_TIME', excluding, row.reason);
+
+      const recent = history.slice(0, HISTORY_FOR_VECTORS);
+      const needHistoryVectors = row.strategy === 'FOLD_IN' || options.explain;
+      const historyVectors = needHistoryVectors ? await this.vectorsOf(this.deps.aliases.itemsCollaborative, recent.map((h) => h.itemId)) : new Map();
+      let vector: number[] | Float32Array | undefined = userVector;
+      if (row.strategy === 'FOLD_IN') {
+        vector = this.foldIn(model, recent, historyVectors);
+        if (!vector) return this.popular(page, 'ALL_TIME', excluding, 'none of this user\'s items are in the model yet: popular items');
+      }
+      const wantVectors = options.diversity > 0 || options.explain;
+      const hits = await this.deps.store.search(this.deps.aliases.itemsCollaborative, {
+        vector: vector!,
+        limit: candidateCount(page, options.diversity),
+        filter: buildItemFilter(excluding),
+        withVector: wantVectors,
+      });
+      const candidateVectors = new Map(hits.filter((h) => h.vector).map((h) => [h.id, h.vector as number[]]));
+      const ordered = diversify(hits, candidateVectors, options.diversity, page.offset + page.first);
+      const items: ScoredItemId[] = ordered.slice(page.offset, page.offset + page.first).map((hit) => ({
+        itemId: hit.id,
+        score: hit.score,
+        source: 'COLLABORATIVE',
+        ...(options.explain ? { because: this.because(candidateVectors.get(hit.id), historyVectors) } : {}),
+      }));
+      return {
+        items,
+        strategy: row.strategy,
+        reason: row.reason,
+        modelVersion: model.version,
+        hasMore: hits.length > page.offset + page.first,
+      };
+    });
+  }
+
+  /** iALS fold-in from the items of `history` that have vectors; undefined when none has. */
+  private foldIn(model: ServingModel, history: ReadonlyArray<{ itemId: number; value: number }>, vectors: ReadonlyMap<number, ArrayLike<number>>): Float32Array | undefined {
+    const known = history.filter((h) => vectors.has(h.itemId));
+    if (!known.length) return undefined;
+    const data = new Float32Array(known.length * model.dimension);
+    known.forEach((h, row) => data.set(vectors.get(h.itemId)!, row * model.dimension));
+    const indices = Int32Array.from(known, (_, row) => row);
+    // Events are implicit feedback: strength is how often the user came back to the item.
+    const values = Float32Array.from(known, (h) => Math.max(1, h.value));
+    return foldInUser(model.gram, { dim: model.dimension, data }, indices, values, model.foldIn);
+  }
+
+  /** The two history items most similar to the candidate, for "because you liked …". */
+  private because(candidate: ArrayLike<number> | undefined, history: ReadonlyMap<number, ArrayLike<number>>): number[] {
+    if (!candidate) return [];
+    return [...history.entries()]
+      .map(([id, vector]) => ({ id, score: dot(candidate, vector) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 2)
+      .filter((entry) => entry.score > 0)
+      .map((entry) => entry.id);
+  }
+
+  // ─── anonymous sessions ────────────────────────────────────────────────────────────────────────────────────
+
+  async forSession(itemIds: readonly number[], first: number, filter: ItemFilter): Promise<RecommendationResult> {
+    const page = { first, offset: 0 };
+    const excluding = withExcluded(filter, itemIds);
+    return this.degradeToPopular(page, excluding, async () => {
+      const model = await this.deps.models.get();
+      if (!model) return this.popular(page, 'ALL_TIME', excluding, 'no trained model yet: popular items');
+      const vectors = await this.vectorsOf(this.deps.aliases.itemsCollaborative, itemIds);
+      const vector = this.foldIn(model, itemIds.map((itemId) => ({ itemId, value: 1 })), vectors);
+      if (!vector) return this.popular(page, 'ALL_TIME', excluding, 'none of the session\'s items are in the model: popular items');
+      const hits = await this.deps.store.search(this.deps.aliases.itemsCollaborative, { vector, limit: first + 1, filter: buildItemFilter(excluding) });
+      return {
+        items: hits.slice(0, first).map((hit) => ({ itemId: hit.id, score: hit.score, source: 'SESSION' })),
+        strategy: 'SESSION',
+        reason: null,
+        modelVersion: model.version,
+        hasMore: hits.length > first,
+      };
+    });
+  }
+
+  // ─── items like this one ───────────────────────────────────────────────────────────────────────────────────
+
+  async similarTo(item: ItemRow, mode: 'COLLABORATIVE' | 'SEMANTIC' | 'HYBRID', first: number, filter: ItemFilter): Promise<RecommendationResult> {
+    const page = { first, offset: 0 };
+    const excluding = withExcluded(filter, [item.id]);
+    return this.degradeToPopular(page, excluding, async () => {
+      const model = await this.deps.models.get();
+      const [collaborative, semantic] = await Promise.all([
+        model && mode !== 'SEMANTIC' ? this.vectorOf(this.deps.aliases.itemsCollaborative, item.id) : undefined,
+        model ? this.vectorOf(this.deps.aliases.itemsSemantic, item.id) : undefined,
+      ]);
+      const row = decide(ITEM_POLICY, { hasCollaborative: !!collaborative, hasSemantic: !!semantic, creators: item.creators.length, mode });
+      const qdrantFilter = buildItemFilter(excluding);
+      const search = (alias: string, vector: number[]) => this.deps.store.search(alias, { vector, limit: first + 1, filter: qdrantFilter });
+      let ranked: Array<Ranked & { source: Source }>;
+      switch (row.strategy) {
+        case 'MODEL': {
+          const collaborativeHits = await search(this.deps.aliases.itemsCollaborative, collaborative!);
+          if (mode === 'HYBRID' && semantic) {
+            const semanticHits = await search(this.deps.aliases.itemsSemantic, semantic);
+            ranked = reciprocalRankFusion([collaborativeHits, semanticHits]).map((e) => ({ ...e, source: e.from === 0 ? 'COLLABORATIVE' : 'SEMANTIC' }));
+          } else {
+            ranked = collaborativeHits.map((hit) => ({ ...hit, source: 'COLLABORATIVE' }));
+          }
+          break;
+        }
+        case 'SEMANTIC':
+          ranked = (await search(this.deps.aliases.itemsSemantic, semantic!)).map((hit) => ({ ...hit, source: 'SEMANTIC' }));
+          break;
+        case 'SAME_CREATOR':
+          ranked = (await this.deps.itemSearch.byCreators(item.creators, first + 1, excluding)).map((hit) => ({ ...hit, source: 'SAME_CREATOR' }));
+          break;
+        default:
+          return this.popular(page, 'ALL_TIME', excluding, row.reason);
+      }
+      const reason =
+        row.strategy === 'SEMANTIC' && mode !== 'SEMANTIC' ? 'this item has no interactions in the model yet: similar by content' : row.reason;
+      if (!ranked.length && row.strategy === 'SAME_CREATOR') return this.popular(page, 'ALL_TIME', excluding, 'no other items by the same creators: popular items');
+      return {
+        items: ranked.slice(0, first).map((e) => ({ itemId: e.id, score: e.score, source: e.source })),
+        strategy: row.strategy,
+        reason,
+        modelVersion: row.strategy === 'SAME_CREATOR' ? null : (model?.version ?? null),
+        hasMore: ranked.length > first,
+      };
+    });
+  }
+
+  // ─── search ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  async search(query: string, mode: 'SEMANTIC' | 'KEYWORD' | 'HYBRID', first: number, filter: ItemFilter): Promise<RecommendationResult> {
+    const model = await this.deps.models.get();
+    const keyword = () => this.deps.itemSearch.keyword(query, first * 2, filter);
+    const semantic = async () =>
+      model
+        ? this.deps.store.search(this.deps.aliases.itemsSemantic, { vector: embedText(model.text, query), limit: first * 2, filter: buildItemFilter(filter) })
+        : [];
+    let ranked: Array<Ranked & { source: Source }>;
+    let degraded: string | undefined;
+    let reason: string | null = null;
+    try {
+      if (mode === 'KEYWORD') ranked = (await keyword()).map((e) => ({ ...e, source: 'KEYWORD' }));
+      else if (mode === 'SEMANTIC' && model) ranked = (await semantic()).map((e) => ({ ...e, source: 'SEMANTIC' }));
+      else {
+        const [words, meaning] = await Promise.all([keyword(), semantic()]);
+        ranked = reciprocalRankFusion([words, meaning]).map((e) => ({ ...e, source: e.from === 0 ? 'KEYWORD' : 'SEMANTIC' }));
+        if (!model) reason = 'no trained model yet: keyword matches only';
+      }
+    } catch (error) {
+      if (!isQdrantUnavailable(error)) throw error;
+      degraded = `vector store unavailable: ${(error as Error).message}`;
+      reason = 'semantic search unavailable: keyword matches only';
+      ranked = (await keyword()).map((e) => ({ ...e, source: 'KEYWORD' }));
+    }
+    return {
+      items: ranked.slice(0, first).map((e) => ({ itemId: e.id, score: e.score, source: e.source })),
+      strategy: 'SEARCH',
+      reason: ranked.length ? reason : `no item matches "${query}"`,
+      modelVersion: model?.version ?? null,
+      hasMore: ranked.length > first,
+      ...(degraded ? { degraded } : {}),
+    };
+  }
+
+  // ─── popular ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  async popular(page: PageRequest, window: PopularWindow, filter: ItemFilter, reason: string | null): Promise<RecommendationResult> {
+    let { items, hasMore } = await this.deps.popular.top(page.first, { window, filter, offset: page.offset });
+    if (!items.length && window !== 'ALL_TIME' && page.offset === 0) {
+      ({ items, hasMore } = await this.deps.popular.top(page.first, { window: 'ALL_TIME', filter, offset: 0 }));
+      reason = `no events in the ${window === 'LAST_7_DAYS' ? 'last 7 days' : 'last 30 days'}: all-time popular items`;
+    }
+    const max = items[0]?.count ?? 1;
+    return {
+      items: items.map((entry) => ({ itemId: entry.itemId, score: entry.count / max, source: 'POPULAR' })),
+      strategy: 'POPULAR',
+      reason: items.length || page.offset > 0 ? reason : `${reason ? `${reason}; ` : ''}no item with interactions matches`,
+      modelVersion: null,
+      hasMore,
+    };
+  }
+
+  // ─── writes that must show in the next answer ───────────────────────────────────────────────────────────────
+
+  /**
+   * Gives new or changed items their vectors at once: a semantic vector from their text, and — for items the model
+   * has never seen — a collaborative vector mapped from it, so they can appear in personalized lists.
+   * Returns false when there is no model yet (the next training picks them up).
+   */
+  async indexItems(rows: readonly ItemRow[]): Promise<boolean> {
+    const model = await this.deps.models.get();
+    if (!model || !rows.length) return false;
+    const { store, aliases } = this.deps;
+    const ids = rows.map((row) => row.id);
+    const semantic = rows.map((row) => embedText(model.text, itemText(row)));
+    const payloads = rows.map((row) => ({ genres: row.genres, tags: row.tags, creators: row.creators, ...(row.year != null ? { year: row.year } : {}) }));
+    await store.upsert(aliases.itemsSemantic, { ids, vectors: semantic, payloads: payloads.map((p) => ({ ...p, popularity: 0 })) });
+    const trained = new Set((await store.retrieve(aliases.itemsCollaborative, ids)).map((point) => point.id));
+    const fresh = rows.map((row, index) => ({ row, index })).filter(({ row }) => !trained.has(row.id));
+    for (const { row, index } of rows.map((row, index) => ({ row, index })).filter(({ row }) => trained.has(row.id))) {
+      await store.setPayload(aliases.itemsCollaborative, [row.id], payloads[index]);
+    }
+    if (fresh.length && model.textToCf) {
+      await store.upsert(aliases.itemsCollaborative, {
+        ids: fresh.map(({ row }) => row.id),
+        vectors: fresh.map(({ index }) => applyLinearMap(model.textToCf!, semantic[index])),
+        payloads: fresh.map(({ index }) => ({ ...payloads[index], popularity: 0, cold: true })),
+      });
+    }
+    return true;
+  }
+
+  async unindexItems(ids: readonly number[]): Promise<void> {
+    if (!ids.length || !(await this.deps.models.get())) return;
+    await Promise.all([this.deps.store.deletePoints(this.deps.aliases.itemsCollaborative, ids), this.deps.store.deletePoints(this.deps.aliases.itemsSemantic, ids)]);
+  }
+
+  // ─── plumbing ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  private async vectorOf(alias: string, id: number): Promise<number[] | undefined> {
+    return (await this.deps.store.retrieve(alias, [id], { withVector: true }))[0]?.vector;
+  }
+
+  private async vectorsOf(alias: string, ids: readonly number[]): Promise<Map<number, number[]>> {
+    if (!ids.length) return new Map();
+    const points = await this.deps.store.retrieve(alias, ids, { withVector: true });
+    return new Map(points.filter((p) => p.vector).map((p) => [p.id, p.vector!]));
+  }
+
+  /** Runs a Qdrant-backed pipeline; if Qdrant cannot answer, popular items from Postgres do, flagged degraded. */
+  private async degradeToPopular(page: PageRequest, filter: ItemFilter, pipeline: () => Promise<RecommendationResult>): Promise<RecommendationResult> {
+    try {
+      return await pipeline();
+    } catch (error) {
+      if (!isQdrantUnavailable(error)) throw error;
+      const result = await this.popular(page, 'ALL_TIME', filter, 'recommendations are temporarily unavailable: popular items');
+      return { ...result, degraded: `vector store unavailable: ${(error as Error).message}` };
+    }
+  }
+}

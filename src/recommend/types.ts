@@ -1,0 +1,36 @@
+// The vocabulary of the serving pipelines: what a list is made of and why it looks the way it does.
+import type { ItemFilterInput } from '../vector/filters.js';
+
+export type Source = 'COLLABORATIVE' | 'SEMANTIC' | 'KEYWORD' | 'POPULAR' | 'SAME_CREATOR' | 'SESSION';
+export type Strategy = 'MODEL' | 'FOLD_IN' | 'SEMANTIC' | 'SAME_CREATOR' | 'SESSION' | 'SEARCH' | 'POPULAR';
+
+export interface ScoredItemId {
+  itemId: number;
+  score: number;
+  source: Source;
+  /** History items that pulled this one in, most influential first (only when an explanation was asked for). */
+  because?: number[];
+}
+
+export interface RecommendationResult {
+  items: ScoredItemId[];
+  strategy: Strategy;
+  reason: string | null;
+  modelVersion: string | null;
+  /** More results exist past this page. */
+  hasMore: boolean;
+  /** Set when a fallback answered because a backing service failed (surfaced as `degraded` in extensions). */
+  degraded?: string;
+}
+
+/** Filters as the pipelines see them: internal ids, already validated. */
+export type ItemFilter = ItemFilterInput;
+
+export interface PageRequest {
+  first: number;
+  offset: number;
+}
+
+export function emptyResult(strategy: Strategy, reason: string): RecommendationResult {
+  return { items: [], strategy, reason, modelVersion: null, hasMore: false };
+}

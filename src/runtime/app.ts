@@ -1,0 +1,91 @@
+// Assembles the serving application from resolved infrastructure: repositories, vector store, pipelines, HTTP.
+import type { RecgraphConfig } from '../config.js';
+import { ItemRepository, ItemSearchRepository } from '../db/items.js';
+import { PopularItems } from '../db/popularity.js';
+import { UserRepository } from '../db/users.js';
+import type { Services } from '../graphql/context.js';
+import { LIMITS } from '../graphql/inputs.js';
+import { createMetrics, type ServerMetrics } from '../http/metrics.js';
+import { startHttpServer, type RunningServer } from '../http/server.js';
+import { Recommender } from '../recommend/recommender.js';
+import { ServingModelSource } from '../recommend/serving-model.js';
+import { VectorStore } from '../vector/client.js';
+import { aliasName } from '../vector/collections.js';
+import type { Infrastructure } from './infrastructure.js';
+import { createLogger, type Logger } from './logger.js';
+
+export interface App {
+  server: RunningServer;
+  services: Services;
+  vectorStore: VectorStore;
+  metrics: ServerMetrics;
+  stop(): Promise<void>;
+}
+
+export function createVectorStore(infra: Pick<Infrastructure, 'qdrantUrl' | 'qdrantApiKey'>): VectorStore {
+  return new VectorStore({ url: infra.qdrantUrl, apiKey: infra.qdrantApiKey });
+}
+
+export function createServices(
+  config: Pick<RecgraphConfig, 'collectionPrefix'>,
+  infra: Pick<Infrastructure, 'pool'>,
+  store: VectorStore,
+  onCacheLookup?: (cache: string, hit: boolean) => void,
+): Services {
+  const prefix = config.collectionPrefix;
+  const items = new ItemRepository(infra.pool);
+  const itemSearch = new ItemSearchRepository(infra.pool);
+  const users = new UserRepository(infra.pool);
+  const models = new ServingModelSource(infra.pool);
+  const recommender = new Recommender({
+    store,
+    aliases: {
+      itemsCollaborative: aliasName('items_collaborative', prefix),
+      usersCollaborative: aliasName('users_collaborative', prefix),
+      itemsSemantic: aliasName('items_semantic', prefix),
+    },
+    users,
+    itemSearch,
+    popular: new PopularItems(infra.pool, { onLookup: onCacheLookup }),
+    models,
+  });
+  return { items, itemSearch, users, recommender, models };
+}
+
+export async function startApp(config: RecgraphConfig, infra: Infrastructure, logger: Logger = createLogger(config.logLevel)): Promise<App> {
+  const vectorStore = createVectorStore(infra);
+  const metrics = createMetrics();
+  const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup);
+  const server = await startHttpServer(
+    {
+      services,
+      production: config.production,
+      logger,
+      metrics,
+      apiKeys: config.apiKeys,
+      cors: { origins: config.corsOrigins },
+      queryLimits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost, maxFirst: LIMITS.first },
+      maxBodyBytes: config.maxBodyBytes,
+      readiness: [
+        { name: 'postgres', check: async () => void (await infra.pool.query('SELECT 1')) },
+        {
+          name: 'qdrant',
+          check: async () => {
+            if (!(await vectorStore.ready())) throw new Error(`no answer from ${infra.qdrantUrl}`);
+          },
+        },
+      ],
+    },
+    { host: config.host, port: config.port },
+  );
+  return {
+    server,
+    services,
+    vectorStore,
+    metrics,
+    async stop() {
+      await server.stop();
+      vectorStore.close();
+    },
+  };
+}

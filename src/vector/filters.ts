@@ -1,0 +1,99 @@
+// Turns the API's item filter into a Qdrant filter over the item payload (see ITEM_PAYLOAD_INDEXES).
+// Semantics: every given constraint must hold (AND); inside a list the item needs at least one of the values
+// (genres ["Comedy","Drama"] = a comedy OR a drama). An empty list or a missing field means "no constraint".
+import type { Schemas } from '@qdrant/js-client-rest';
+
+export type QdrantFilter = Schemas['Filter'];
+export type QdrantCondition = Schemas['Condition'];
+
+/** Payload keys of item points; the point id itself is the internal item id. */
+export const ITEM_PAYLOAD = {
+  genres: 'genres',
+  tags: 'tags',
+  year: 'year',
+  creators: 'creators',
+  popularity: 'popularity',
+} as const;
+
+export type PayloadIndexType = 'keyword' | 'integer' | 'float' | 'bool';
+
+/** Payload indexes every item collection gets, so filtered searches stay on the index instead of scanning. */
+export const ITEM_PAYLOAD_INDEXES: Readonly<Record<string, PayloadIndexType>> = {
+  [ITEM_PAYLOAD.genres]: 'keyword',
+  [ITEM_PAYLOAD.tags]: 'keyword',
+  [ITEM_PAYLOAD.creators]: 'keyword',
+  [ITEM_PAYLOAD.year]: 'integer',
+  [ITEM_PAYLOAD.popularity]: 'float',
+};
+
+export interface ItemFilterInput {
+  genres?: readonly string[];
+  tags?: readonly string[];
+  /** Inclusive lower bound on the release/publication year. */
+  yearFrom?: number;
+  /** Inclusive upper bound. */
+  yearTo?: number;
+  creators?: readonly string[];
+  /** Points never to return (already seen, the query item itself …). */
+  excludeIds?: readonly number[];
+}
+
+export function matchAny(key: string, values: readonly (string | number)[]): QdrantCondition {
+  // Qdrant's AnyVariants is string[] | number[]; callers pass one kind per key.
+  return { key, match: { any: [...values] as string[] | number[] } };
+}
+
+export function numberRange(key: string, bounds: { gte?: number; lte?: number }): QdrantCondition {
+  return { key, range: { ...(bounds.gte !== undefined ? { gte: bounds.gte } : {}), ...(bounds.lte !== undefined ? { lte: bounds.lte } : {}) } };
+}
+
+export function hasId(ids: readonly number[]): QdrantCondition {
+  return { has_id: [...new Set(ids)] };
+}
+
+function checkYear(name: string, value: number | undefined): void {
+  if (value !== undefined && !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number, got ${value}`);
+}
+
+/** Qdrant filter for `input`, or undefined when nothing constrains the search (send no filter at all). */
+export function buildItemFilter(input: ItemFilterInput = {}): QdrantFilter | undefined {
+  const must: QdrantCondition[] = [];
+  const mustNot: QdrantCondition[] = [];
+  if (input.genres?.length) must.push(matchAny(ITEM_PAYLOAD.genres, input.genres));
+  if (input.tags?.length) must.push(matchAny(ITEM_PAYLOAD.tags, input.tags));
+  if (input.creators?.length) must.push(matchAny(ITEM_PAYLOAD.creators, input.creators));
+  checkYear('yearFrom', input.yearFrom);
+  checkYear('yearTo', input.yearTo);
+  if (input.yearFrom !== undefined && input.yearTo !== undefined && input.yearFrom > input.yearTo) {
+    throw new RangeError(`yearFrom (${input.yearFrom}) is after yearTo (${input.yearTo})`);
+  }
+  if (input.yearFrom !== undefined || input.yearTo !== undefined) {
+    must.push(numberRange(ITEM_PAYLOAD.year, { gte: input.yearFrom, lte: input.yearTo }));
+  }
+  if (input.excludeIds?.length) mustNot.push(hasId(input.excludeIds));
+  if (!must.length && !mustNot.length) return undefined;
+  return { ...(must.length ? { must } : {}), ...(mustNot.length ? { must_not: mustNot } : {}) };
+}
+
+function asList(clause: QdrantFilter['must']): QdrantCondition[] {
+  if (clause === undefined || clause === null) return [];
+  return (Array.isArray(clause) ? clause : [clause]) as QdrantCondition[];
+}
+
+/**
+ * AND of several filters (e.g. the user's filter + the pipeline's exclusions). `should` clauses of different
+ * filters cannot be concatenated without changing their meaning, so each is nested as its own condition.
+ */
+export function allOf(...filters: (QdrantFilter | undefined)[]): QdrantFilter | undefined {
+  const must: QdrantCondition[] = [];
+  const mustNot: QdrantCondition[] = [];
+  for (const filter of filters) {
+    if (!filter) continue;
+    must.push(...asList(filter.must));
+    mustNot.push(...asList(filter.must_not));
+    const should = asList(filter.should);
+    if (should.length) must.push({ should, ...(filter.min_should ? { min_should: filter.min_should } : {}) } as QdrantFilter);
+  }
+  if (!must.length && !mustNot.length) return undefined;
+  return { ...(must.length ? { must } : {}), ...(mustNot.length ? { must_not: mustNot } : {}) };
+}

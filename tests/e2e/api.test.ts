@@ -1,0 +1,270 @@
+// Every query and mutation over HTTP on a small generated catalog, real Postgres + Qdrant: cold-start branches,
+// filters, pagination, real-time feedback, new and deleted items, bad input.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createPool } from '../../src/db/pool.js';
+import { startApp, type App } from '../../src/runtime/app.js';
+import type { Infrastructure } from '../../src/runtime/infrastructure.js';
+import { createLogger } from '../../src/runtime/logger.js';
+import { generateDemoDataset } from '../../training/demo/generate.js';
+import { loadDemoDataset } from '../../training/demo/seed.js';
+import { trainAndPublish } from '../../training/pipeline/bootstrap.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+
+interface GraphQLResponse<T> {
+  data?: T;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  extensions?: Record<string, unknown>;
+}
+
+interface ListItem {
+  score: number;
+  source: string;
+  item: { id: string; title: string; genres: string[]; year: number | null; creators: string[] };
+  explanation?: { text: string; becauseOf: { id: string }[] } | null;
+}
+interface List {
+  strategy: string;
+  reason: string | null;
+  modelVersion: string | null;
+  items: ListItem[];
+  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+}
+
+const LIST = `strategy reason modelVersion pageInfo { endCursor hasNextPage }
+  items { score source item { id title genres year creators } }`;
+
+describe('GraphQL API end to end', () => {
+  let db: TestDatabase;
+  let infra: Infrastructure;
+  let app: App;
+  let dataDir: string;
+  const dataset = generateDemoDataset({ seed: 11, items: 500, users: 300, eventsPerUser: 25 });
+
+  async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
+    const response = await fetch(app.server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResponse<T>;
+  }
+  async function ok<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const result = await graphql<T>(query, variables);
+    expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+    return result.data!;
+  }
+  const recommend = (userId: string, args = '') =>
+    ok<{ recommendations: List }>(`query($u: ID!) { recommendations(userId: $u ${args}) { ${LIST} } }`, { u: userId }).then((d) => d.recommendations);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'recgraph-api-'));
+    const pool = createPool(db.url);
+    await loadDemoDataset(pool, dataset);
+    const prefix = `api_${Date.now().toString(36)}_`;
+    const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), dataDir, host: '127.0.0.1', port: 0, collectionPrefix: prefix };
+    infra = { databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), qdrantApiKey: undefined, embeddedPostgres: false, pool, stop: () => pool.end() };
+    app = await startApp(config, infra);
+    await trainAndPublish(pool, app.vectorStore, createLogger('silent'), { dataDir, prefix, params: { factors: 32, iterations: 8 } });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await infra?.stop();
+    await db?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('pages through recommendations without repeats', async () => {
+    const first = await recommend('reader-00002', ', first: 5');
+    expect(first.strategy).toBe('MODEL');
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = await recommend('reader-00002', `, first: 5, after: "${first.pageInfo.endCursor}"`);
+    const ids = [...first.items, ...second.items].map((e) => e.item.id);
+    expect(new Set(ids).size).toBe(10);
+    const whole = await recommend('reader-00002', ', first: 10');
+    expect(whole.items.map((e) => e.item.id)).toEqual(ids);
+    const bad = await graphql(`{ recommendations(userId: "reader-00002", after: "not-a-cursor") { strategy } }`);
+    expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('applies filters inside the search, so lists stay full', async () => {
+    const list = await recommend('reader-00003', ', first: 10, filter: { genres: ["poetry"], yearFrom: 1960, yearTo: 2000 }');
+    expect(list.items).toHaveLength(10);
+    for (const entry of list.items) {
+      expect(entry.item.genres).toContain('poetry');
+      expect(entry.item.year).toBeGreaterThanOrEqual(1960);
+      expect(entry.item.year).toBeLessThanOrEqual(2000);
+    }
+    const excluded = list.items[0].item.id;
+    const again = await recommend('reader-00003', `, first: 10, filter: { genres: ["poetry"], excludeIds: ["${excluded}"] }`);
+    expect(again.items.map((e) => e.item.id)).not.toContain(excluded);
+    const reversed = await graphql(`{ recommendations(userId: "reader-00003", filter: { yearFrom: 2000, yearTo: 1990 }) { strategy } }`);
+    expect(reversed.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('diversifies and explains on request', async () => {
+    const plain = await recommend('reader-00004', ', first: 10');
+    const diverse = await ok<{ recommendations: List }>(
+      `{ recommendations(userId: "reader-00004", first: 10, diversity: 0.9, explain: true) {
+          items { item { id genres } explanation { text becauseOf { id title } } } } }`,
+    );
+    const genresOf = (items: { item: { genres: string[] } }[]) => new Set(items.map((e) => e.item.genres[0])).size;
+    expect(genresOf(diverse.recommendations.items)).toBeGreaterThanOrEqual(genresOf(plain.items));
+    const explained = diverse.recommendations.items.filter((e) => e.explanation?.becauseOf.length);
+    expect(explained.length).toBeGreaterThan(0);
+    expect(explained[0].explanation!.text).toMatch(/^Because you liked /);
+  });
+
+  it('cold start: unknown user → popular; new user with fresh events → folded in at once', async () => {
+    const unknown = await recommend('brand-new-reader', ', first: 5');
+    expect(unknown.strategy).toBe('POPULAR');
+    expect(unknown.reason).toMatch(/unknown user/);
+    expect(unknown.items).toHaveLength(5);
+
+    // A newcomer reads three horror books: the next answer is personal, excludes them, and leans horror.
+    const horror = dataset.items.filter((i) => i.genres[0] === 'horror').slice(0, 3).map((i) => i.externalId);
+    const recorded = await ok<{ recordInteractions: { recorded: number; rejected: unknown[] } }>(
+      `mutation($input: [InteractionInput!]!) { recordInteractions(input: $input) { recorded rejected { index reason } } }`,
+      { input: horror.map((itemId) => ({ userId: 'newcomer', itemId, kind: 'like' })) },
+    );
+    expect(recorded.recordInteractions).toEqual({ recorded: 3, rejected: [] });
+    const personal = await recommend('newcomer', ', first: 10');
+    expect(personal.strategy).toBe('FOLD_IN');
+    expect(personal.items.map((e) => e.item.id).filter((id) => horror.includes(id))).toEqual([]);
+    const horrorShare = personal.items.filter((e) => e.item.genres.includes('horror')).length / personal.items.length;
+    expect(horrorShare).toBeGreaterThan(0.5);
+  });
+
+  it('a known user\'s new event is excluded from the very next answer', async () => {
+    const before = await recommend('reader-00005', ', first: 5');
+    const top = before.items[0].item.id;
+    await ok(`mutation { recordInteractions(input: [{ userId: "reader-00005", itemId: "${top}", kind: "view" }]) { recorded } }`);
+    const after = await recommend('reader-00005', ', first: 5');
+    expect(after.strategy).toBe('FOLD_IN');
+    expect(after.items.map((e) => e.item.id)).not.toContain(top);
+  });
+
+  it('reports rejected events instead of dropping them silently', async () => {
+    const result = await ok<{ recordInteractions: { recorded: number; rejected: { index: number; reason: string }[] } }>(
+      `mutation { recordInteractions(input: [
+          { userId: "reader-00006", itemId: "book-00001" },
+          { userId: "reader-00006", itemId: "no-such-book" },
+          { userId: "reader-00006", itemId: "book-00002", value: 1e300 },
+          { userId: "reader-00006", itemId: "book-00003", occurredAt: "yesterday-ish" }
+        ]) { recorded rejected { index reason } } }`,
+    );
+    expect(result.recordInteractions.recorded).toBe(1);
+    expect(result.recordInteractions.rejected.map((r) => r.index)).toEqual([1, 2, 3]);
+    expect(result.recordInteractions.rejected[0].reason).toMatch(/unknown item/);
+  });
+
+  it('a new item is findable by search and similarItems at once, and reachable in recommendations', async () => {
+    const created = await ok<{ upsertItems: { created: number; updated: number; items: { id: string }[] } }>(
+      `mutation { upsertItems(input: [{ id: "new-dragon-book", title: "The Dragon Throne Prophecy", creators: ["Ada Quinn"],
+          genres: ["fantasy"], year: 2026, description: "A fantasy of dragons, wizards and an elven crown." }]) { created updated items { id } } }`,
+    );
+    expect(created.upsertItems).toMatchObject({ created: 1, updated: 0, items: [{ id: 'new-dragon-book' }] });
+
+    for (const mode of ['SEMANTIC', 'KEYWORD', 'HYBRID']) {
+      const found = await ok<{ search: List }>(`{ search(query: "The Dragon Throne Prophecy by Ada Quinn", mode: ${mode}, first: 5) { ${LIST} } }`);
+      expect(found.search.items.map((e) => e.item.id), mode).toContain('new-dragon-book');
+    }
+    const similar = await ok<{ similarItems: List }>(`{ similarItems(itemId: "new-dragon-book", mode: SEMANTIC, first: 10) { ${LIST} } }`);
+    expect(similar.similarItems.items.filter((e) => e.item.genres.includes('fantasy')).length).toBeGreaterThan(5);
+
+    // Mapped into the collaborative space, it sits among fantasy items: a fantasy reader's list can reach it.
+    const collaborative = await ok<{ similarItems: List }>(`{ similarItems(itemId: "new-dragon-book", mode: COLLABORATIVE, first: 10) { ${LIST} } }`);
+    expect(collaborative.similarItems.strategy).toBe('MODEL');
+    const fantasyFan = dataset.users.find((u) => u.attributes.favouriteGenres.length === 1 && u.attributes.favouriteGenres[0] === 'fantasy')!;
+    const list = await recommend(fantasyFan.externalId, ', first: 100, filter: { yearFrom: 2026 }');
+    expect(list.items.map((e) => e.item.id)).toContain('new-dragon-book');
+
+    const updated = await ok<{ upsertItems: { created: number; updated: number } }>(
+      `mutation { upsertItems(input: [{ id: "new-dragon-book", title: "The Dragon Throne Prophecy (2nd ed.)", genres: ["fantasy"] }]) { created updated } }`,
+    );
+    expect(updated.upsertItems).toEqual({ created: 0, updated: 1 });
+  });
+
+  it('a deleted item is never recommended, found or returned again', async () => {
+    const before = await recommend('reader-00007', ', first: 3');
+    const victim = before.items[0].item.id;
+    const deleted = await ok<{ deleteItems: { deleted: number; notFound: string[] } }>(
+      `mutation { deleteItems(ids: ["${victim}", "never-existed"]) { deleted notFound } }`,
+    );
+    expect(deleted.deleteItems).toEqual({ deleted: 1, notFound: ['never-existed'] });
+    const after = await recommend('reader-00007', ', first: 50');
+    expect(after.items.map((e) => e.item.id)).not.toContain(victim);
+    const gone = await ok<{ item: null }>(`{ item(id: "${victim}") { id } }`);
+    expect(gone.item).toBeNull();
+    const popular = await ok<{ popular: List }>(`{ popular(first: 100) { ${LIST} } }`);
+    expect(popular.popular.items.map((e) => e.item.id)).not.toContain(victim);
+  });
+
+  it('answers sessions, popular windows, items, users with history and model info', async () => {
+    const fantasy = dataset.items.filter((i) => i.genres[0] === 'fantasy').slice(0, 3).map((i) => i.externalId);
+    const session = await ok<{ recommendForSession: List }>(`query($ids: [ID!]!) { recommendForSession(itemIds: $ids, first: 10) { ${LIST} } }`, { ids: fantasy });
+    expect(session.recommendForSession.strategy).toBe('SESSION');
+    expect(session.recommendForSession.items.map((e) => e.item.id).filter((id) => fantasy.includes(id))).toEqual([]);
+    expect(session.recommendForSession.items.filter((e) => e.item.genres.includes('fantasy')).length).toBeGreaterThan(5);
+
+    const week = await ok<{ popular: List }>(`{ popular(first: 5, window: LAST_7_DAYS) { ${LIST} } }`);
+    // The generated events are from 2025: nothing in the last week except this test's own events, or a fallback.
+    expect(week.popular.items.length).toBeGreaterThan(0);
+    const filtered = await ok<{ popular: List }>(`{ popular(first: 5, filter: { genres: ["cooking"] }) { ${LIST} } }`);
+    expect(filtered.popular.items.every((e) => e.item.genres.includes('cooking'))).toBe(true);
+
+    const items = await ok<{ items: ({ id: string } | null)[] }>(`{ items(ids: ["book-00010", "missing", "book-00011"]) { id } }`);
+    expect(items.items).toEqual([{ id: 'book-00010' }, null, { id: 'book-00011' }]);
+
+    const user = await ok<{ user: { id: string; history: { events: { item: { id: string }; kind: string }[]; pageInfo: { hasNextPage: boolean } } } }>(
+      `{ user(id: "reader-00008") { id history(first: 3) { events { kind occurredAt item { id } } pageInfo { hasNextPage endCursor } } } }`,
+    );
+    expect(user.user.history.events).toHaveLength(3);
+    expect(user.user.history.pageInfo.hasNextPage).toBe(true);
+    expect((await ok<{ user: null }>(`{ user(id: "nobody") { id } }`)).user).toBeNull();
+
+    const info = await ok<{ modelInfo: { version: string; kind: string; dimension: number; metrics: string } }>(`{ modelInfo { version kind dimension metrics } }`);
+    expect(info.modelInfo).toMatchObject({ kind: 'ials', dimension: 32 });
+    expect(JSON.parse(info.modelInfo.metrics).users).toBe(300);
+  });
+
+  it('similarItems in every mode, and same-creator when an item has no vectors', async () => {
+    for (const mode of ['COLLABORATIVE', 'SEMANTIC', 'HYBRID']) {
+      const result = await ok<{ similarItems: List }>(`{ similarItems(itemId: "book-00020", mode: ${mode}, first: 5) { ${LIST} } }`);
+      expect(result.similarItems.items, mode).toHaveLength(5);
+      expect(result.similarItems.items.map((e) => e.item.id)).not.toContain('book-00020');
+    }
+    // An item inserted behind the API's back (no vectors at all) falls through to its creator's other items.
+    await infra.pool.query(`INSERT INTO items (external_id, title, creators) SELECT 'sideloaded', 'Sideloaded', creators FROM items WHERE external_id = 'book-00020'`);
+    const fallback = await ok<{ similarItems: List }>(`{ similarItems(itemId: "sideloaded", first: 5) { ${LIST} } }`);
+    expect(fallback.similarItems.strategy).toBe('SAME_CREATOR');
+    expect(fallback.similarItems.reason).toBeTruthy();
+    const creators = (await ok<{ item: { creators: string[] } }>(`{ item(id: "book-00020") { creators } }`)).item.creators;
+    for (const entry of fallback.similarItems.items) expect(entry.item.creators.some((c) => creators.includes(c))).toBe(true);
+  });
+
+  it('rejects bad input with precise codes and no partial writes', async () => {
+    const cases: Array<[string, string]> = [
+      [`{ recommendations(userId: "reader-00001", first: 0) { strategy } }`, 'BAD_USER_INPUT'],
+      [`{ recommendations(userId: "reader-00001", diversity: 3) { strategy } }`, 'BAD_USER_INPUT'],
+      [`{ search(query: "   ") { strategy } }`, 'BAD_USER_INPUT'],
+      [`{ recommendForSession(itemIds: []) { strategy } }`, 'BAD_USER_INPUT'],
+      [`{ similarItems(itemId: "missing") { strategy } }`, 'NOT_FOUND'],
+      [`{ recommendations(userId: "${'x'.repeat(300)}") { strategy } }`, 'BAD_USER_INPUT'],
+      [`{ recommendations(userId: 5) { nope } }`, 'GRAPHQL_VALIDATION_FAILED'],
+    ];
+    for (const [query, code] of cases) {
+      const result = await graphql(query);
+      expect(result.errors?.[0].extensions?.code, query).toBe(code);
+    }
+    const before = (await infra.pool.query(`SELECT count(*)::int AS n FROM items`)).rows[0].n;
+    const badBatch = await graphql(`mutation { upsertItems(input: [{ id: "ok-item", title: "Fine" }, { id: "bad-item", title: "  " }]) { created } }`);
+    expect(badBatch.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await infra.pool.query(`SELECT count(*)::int AS n FROM items`)).rows[0].n).toBe(before);
+  });
+});

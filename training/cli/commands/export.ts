@@ -1,0 +1,31 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { createVectorStore } from '../../../src/runtime/app.js';
+import { publishModel } from '../../export/publish.js';
+import { artifactsDir, loadArtifacts } from '../../pipeline/artifacts.js';
+import { createCliProgress } from '../../progress.js';
+import { withInfrastructure } from '../context.js';
+
+export function registerExport(program: Command): void {
+  program
+    .command('export [version]')
+    .description('publish a trained model version (default: the newest under <data dir>/models) to Qdrant and make it live')
+    .action((version: string | undefined) =>
+      withInfrastructure(async ({ config, infra }) => {
+        const modelsDir = path.join(config.dataDir, 'models');
+        const chosen = version ?? (await readdir(modelsDir).catch(() => [] as string[])).sort().at(-1);
+        if (!chosen) throw new Error(`no trained model under ${modelsDir}: run \`recgraph train\` first`);
+        const model = await loadArtifacts(artifactsDir(config.dataDir, chosen)).catch((error: Error) => {
+          throw new Error(`cannot read model ${chosen} from ${modelsDir}: ${error.message}`);
+        });
+        const store = createVectorStore(infra);
+        try {
+          await publishModel(store, infra.pool, model, { prefix: config.collectionPrefix, progress: createCliProgress() });
+          console.log(`model ${model.version} is live`);
+        } finally {
+          store.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,25 @@
+// `recgraph <command>`: one commander program; each command lives in its own module under commands/.
+import { Command, CommanderError } from 'commander';
+import { registerExport } from './commands/export.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerSeedDemo } from './commands/seed-demo.js';
+import { registerStart } from './commands/start.js';
+import { registerTrain } from './commands/train.js';
+
+const program = new Command('recgraph')
+  .description('GraphQL recommendation service: ingest, train, evaluate, export to Qdrant, serve.')
+  .version('0.1.0')
+  .showHelpAfterError('(run recgraph --help for usage)');
+
+for (const register of [registerStart, registerMigrate, registerSeedDemo, registerIngest, registerTrain, registerExport]) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  // One clear line for the person at the terminal; the stack only when asked for.
+  console.error(`recgraph: ${(error as Error).message}`);
+  if (process.env.DEBUG) console.error(error);
+  process.exit(1);
+}

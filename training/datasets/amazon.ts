@@ -1,0 +1,169 @@
+// Amazon Reviews 2023 (McAuley lab), JSON Lines, plain or .gz:
+//  - metadata files (meta_<Category>.jsonl): one product per line — parent_asin, title, main_category,
+//    categories, details, description[], features[], images[], store, average_rating, rating_number, price, author;
+//  - review files (<Category>.jsonl): rating, title, text, asin, parent_asin, user_id, timestamp (ms),
+//    verified_purchase, helpful_vote.
+// Products are keyed by parent_asin (the dataset's own join key between reviews and metadata; a review's asin
+// is a variant of it). A review becomes a 'rating' event; the review's own text has no column in interactions
+// and is not stored (see the report's notes on a possible interactions.attributes column).
+import type { InteractionRecord, ItemRecord } from '../ingest/records.js';
+import { FatalIngestError, RowGuard, type ReaderContext } from './context.js';
+import type { Dataset } from './dataset.js';
+import { parseUnixTime, plausibleYear } from './fields.js';
+import { listInputs, type InputFile } from './files.js';
+import { readLines } from './lines.js';
+
+const JSONL = /\.(jsonl|json|ndjson)$/;
+
+type Json = Record<string, unknown>;
+
+async function* jsonObjects(file: InputFile, ctx: ReaderContext, guard: RowGuard): AsyncGenerator<{ value: Json; line: number; raw: string }> {
+  for await (const { text, line } of readLines(file.path, ctx, (l, message) => guard.reject(l, message, ''))) {
+    if (!text.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      guard.reject(line, `invalid JSON: ${(error as Error).message}`, text);
+      continue;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      guard.reject(line, 'a JSON line must be an object', text);
+      continue;
+    }
+    yield { value: value as Json, line, raw: text };
+  }
+  guard.finish();
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str).filter((s): s is string => s !== undefined) : []);
+
+/** Largest image of the first picture: hi_res, else large, else thumb. */
+function imageOf(images: unknown): string | null {
+  if (!Array.isArray(images) || images.length === 0) return null;
+  const first = images[0] as Json;
+  return str(first?.hi_res) ?? str(first?.large) ?? str(first?.thumb) ?? null;
+}
+
+/** "Ballantine Books; Reprint edition (June 27, 2000)" → "Ballantine Books". */
+function publisherOf(details: Json): string | null {
+  const raw = str(details.Publisher) ?? str(details.publisher);
+  return raw ? raw.split(/;|\(/)[0].trim() || null : null;
+}
+
+function yearOf(details: Json): number | null {
+  for (const key of ['Publication date', 'Date First Available', 'Release date', 'publication_date']) {
+    const text = str(details[key]);
+    const m = text ? /\b(1[0-9]{3}|20[0-9]{2})\b/.exec(text) : null;
+    if (m) return plausibleYear(Number(m[1]));
+  }
+  return null;
+}
+
+/** Book metadata has author { name }; other categories sometimes name the creator in details. */
+function creatorsOf(meta: Json, details: Json): string[] {
+  const author = meta.author as Json | string | undefined;
+  const name = typeof author === 'string' ? str(author) : str(author?.name);
+  if (name) return [name];
+  const fromDetails = str(details.Author) ?? str(details.Artist) ?? str(details.Director);
+  return fromDetails ? [fromDetails] : [];
+}
+
+export function itemFromMeta(meta: Json, prefix: string): ItemRecord | { problem: string } {
+  const id = str(meta.parent_asin) ?? str(meta.asin);
+  if (!id) return { problem: 'missing parent_asin' };
+  const details = (meta.details && typeof meta.details === 'object' ? meta.details : {}) as Json;
+  const mainCategory = str(meta.main_category);
+  const categories = strings(meta.categories);
+  const description = strings(meta.description).join('\n');
+  const language = str(details.Language) ?? str(details.language);
+  const attributes: Json = {};
+  for (const [key, value] of [
+    ['mainCategory', mainCategory],
+    ['store', str(meta.store)],
+    ['averageRating', typeof meta.average_rating === 'number' ? meta.average_rating : undefined],
+    ['ratingNumber', typeof meta.rating_number === 'number' ? meta.rating_number : undefined],
+    ['price', typeof meta.price === 'number' ? meta.price : str(meta.price)],
+    ['features', strings(meta.features).length ? strings(meta.features) : undefined],
+    ['details', Object.keys(details).length ? details : undefined],
+    ['bought_together', meta.bought_together ?? undefined],
+  ] as const) {
+    if (value !== undefined && value !== null) attributes[key] = value;
+  }
+  return {
+    externalId: prefix + id,
+    title: str(meta.title) ?? '',
+    creators: creatorsOf(meta, details),
+    publisher: publisherOf(details),
+    year: yearOf(details),
+    genres: categories.length ? categories : mainCategory ? [mainCategory] : [],
+    description: description || null,
+    imageUrl: imageOf(meta.images),
+    language: language ?? null,
+    attributes,
+  };
+}
+
+export async function openAmazon(paths: string[], ctx: ReaderContext): Promise<Dataset> {
+  const all = await listInputs(paths);
+  const jsonFiles = all.filter((f) => JSONL.test(f.name));
+  const unknownExplicit = all.filter((f) => f.explicit && !JSONL.test(f.name));
+  if (unknownExplicit.length > 0) {
+    throw new FatalIngestError(`${unknownExplicit.map((f) => f.path).join(', ')}: not an Amazon Reviews file (expected .jsonl or .jsonl.gz)`);
+  }
+  if (jsonFiles.length === 0) throw new FatalIngestError(`no Amazon Reviews files (.jsonl / .jsonl.gz) in ${paths.join(', ')}`);
+  const metaFiles = jsonFiles.filter((f) => f.name.startsWith('meta_'));
+  const reviewFiles = jsonFiles.filter((f) => !f.name.startsWith('meta_'));
+  const prefix = ctx.idPrefix;
+
+  async function* items(): AsyncGenerator<ItemRecord> {
+    for (const file of metaFiles) {
+      const guard = new RowGuard(ctx, 'items', file.path, 'Amazon metadata (meta_*.jsonl)');
+      for await (const { value, line, raw } of jsonObjects(file, ctx, guard)) {
+        const item = itemFromMeta(value, prefix);
+        if ('problem' in item) {
+          guard.reject(line, item.problem, raw);
+          continue;
+        }
+        guard.ok();
+        yield { ...item, origin: { file: file.path, line } };
+      }
+    }
+  }
+
+  async function* interactions(): AsyncGenerator<InteractionRecord> {
+    for (const file of reviewFiles) {
+      const guard = new RowGuard(ctx, 'interactions', file.path, 'Amazon reviews');
+      for await (const { value: review, line, raw } of jsonObjects(file, ctx, guard)) {
+        const user = str(review.user_id);
+        const item = str(review.parent_asin) ?? str(review.asin);
+        if (!user || !item) {
+          guard.reject(line, !user ? 'missing user_id' : 'missing parent_asin/asin', raw);
+          continue;
+        }
+        const rating = typeof review.rating === 'number' ? review.rating : Number(str(review.rating));
+        if (!Number.isFinite(rating) || rating < 1 || rating > 5) {
+          guard.reject(line, `rating out of range 1–5: ${JSON.stringify(review.rating)}`, raw);
+          continue;
+        }
+        const occurredAt = parseUnixTime(typeof review.timestamp === 'number' ? review.timestamp : (str(review.timestamp) ?? ''), 'auto');
+        if (occurredAt === null) {
+          guard.reject(line, `invalid timestamp ${JSON.stringify(review.timestamp)}`, raw);
+          continue;
+        }
+        guard.ok();
+        yield { userExternalId: prefix + user, itemExternalId: prefix + item, kind: 'rating', value: rating, occurredAt, origin: { file: file.path, line } };
+      }
+    }
+  }
+
+  return {
+    format: 'amazon (Reviews 2023 JSONL)',
+    files: [...metaFiles, ...reviewFiles],
+    ignored: all.filter((f) => !JSONL.test(f.name)),
+    ...(metaFiles.length ? { items: items() } : {}),
+    ...(reviewFiles.length ? { interactions: interactions() } : {}),
+    createMissingItems: false,
+  };
+}

@@ -1,0 +1,146 @@
+// Publishing a trained model: write fresh versioned Qdrant collections, verify them, record the version in
+// Postgres, then make it live by switching every alias in one request. Serving reads aliases only, so it never
+// sees a half-written collection; on any failure the new collections are dropped and the live version stays.
+import type pg from 'pg';
+import type { VectorStore } from '../../src/vector/client.js';
+import { ITEM_PAYLOAD_INDEXES } from '../../src/vector/filters.js';
+import { aliasSwitchActions, COLLECTION_ROLES, versionedCollectionName, versionsIn, type CollectionRole } from '../../src/vector/collections.js';
+import { noopProgress, type ProgressSink } from '../progress.js';
+import type { ModelArtifacts } from '../pipeline/artifacts.js';
+
+export interface PublishOptions {
+  prefix?: string;
+  /** Versions kept (live one included) for rollback; older ones lose their collections. */
+  keepVersions?: number;
+  progress?: ProgressSink;
+}
+
+interface ItemMeta {
+  id: number;
+  genres: string[];
+  tags: string[];
+  creators: string[];
+  year: number | null;
+}
+
+async function itemPayloads(pool: pg.Pool, model: ModelArtifacts): Promise<Array<Record<string, unknown>>> {
+  const { rows } = await pool.query<ItemMeta>(`SELECT id, COALESCE(genres, '{}') AS genres, COALESCE(tags, '{}') AS tags, COALESCE(creators, '{}') AS creators, year
+       FROM items WHERE id = ANY($1::int[])`, [
+    Array.from(model.itemIds),
+  ]);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return Array.from(model.itemIds, (id, index) => {
+    const meta = byId.get(id);
+    return {
+      genres: meta?.genres ?? [],
+      tags: meta?.tags ?? [],
+      creators: meta?.creators ?? [],
+      ...(meta?.year != null ? { year: meta.year } : {}),
+      popularity: model.itemCounts[index],
+    };
+  });
+}
+
+export async function publishModel(store: VectorStore, pool: pg.Pool, model: ModelArtifacts, options: PublishOptions = {}): Promise<void> {
+  const prefix = options.prefix ?? '';
+  const progress = options.progress ?? noopProgress;
+  const existing = await pool.query<{ status: string }>('SELECT status FROM model_versions WHERE version = $1', [model.version]);
+  if (existing.rows[0]?.status === 'active') throw new Error(`model version "${model.version}" is already live`);
+  const names = Object.fromEntries(COLLECTION_ROLES.map((role) => [role, versionedCollectionName(role, model.version, prefix)])) as Record<CollectionRole, string>;
+  await pool.query(
+    `INSERT INTO model_versions (version, kind, status, params, metrics, collections, artifacts, dimension, data_cutoff)
+     VALUES ($1, $2, 'exporting', $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (version) DO UPDATE SET status = 'exporting', collections = EXCLUDED.collections, artifacts = EXCLUDED.artifacts`,
+    [
+      model.version,
+      model.kind,
+      model.params,
+      model.metrics,
+      names,
+      // What serving needs besides the vectors: the Gram matrix for fold-in and the text model for queries.
+      {
+        gram: Array.from(model.gram),
+        foldIn: model.params.foldIn ?? null,
+        text: model.text.model,
+        textToCf: { inputDim: model.textToCf.inputDim, outputDim: model.textToCf.outputDim, weights: Array.from(model.textToCf.weights) },
+      },
+      model.dimension,
+      model.cutoff,
+    ],
+  );
+  try {
+    const payloads = await itemPayloads(pool, model);
+    const writes: Array<[CollectionRole, { dimension: number; distance: 'Dot' | 'Cosine' }, Parameters<VectorStore['upsert']>[1], boolean]> = [
+      ['items_collaborative', { dimension: model.dimension, distance: 'Dot' }, { ids: model.itemIds, vectors: model.itemVectors, payloads }, true],
+      ['users_collaborative', { dimension: model.dimension, distance: 'Dot' }, { ids: model.userIds, vectors: model.userVectors }, false],
+      ['items_semantic', { dimension: model.text.dimension, distance: 'Cosine' }, { ids: model.itemIds, vectors: model.text.vectors, payloads }, true],
+    ];
+    progress.start(model.itemIds.length * 2 + model.userIds.length, 'export to Qdrant');
+    for (const [role, shape, rows, indexed] of writes) {
+      const name = names[role];
+      await store.deleteCollection(name); // a leftover of an interrupted export of the same version
+      await store.createCollection(name, { ...shape, bulkLoad: true });
+      if (indexed) await store.createPayloadIndexes(name, ITEM_PAYLOAD_INDEXES);
+      await store.upsert(name, rows);
+      await store.finishBulkLoad(name);
+      progress.tick(rows.ids.length);
+      const count = await store.count(name);
+      if (count !== rows.ids.length) throw new Error(`${name}: wrote ${rows.ids.length} points but Qdrant counts ${count}`);
+    }
+    progress.stop();
+    // A probe query through the new collection proves it answers before anyone is sent there.
+    if (model.itemIds.length > 0) {
+      const probe = await store.search(names.items_collaborative, { vector: model.itemVectors.subarray(0, model.dimension), limit: 1 });
+      if (probe.length !== 1) throw new Error(`${names.items_collaborative}: probe search returned nothing`);
+    }
+    await pool.query(`UPDATE model_versions SET status = 'exported' WHERE version = $1`, [model.version]);
+  } catch (error) {
+    progress.stop();
+    for (const name of Object.values(names)) await store.deleteCollection(name).catch(() => false);
+    await pool.query(`UPDATE model_versions SET status = 'failed' WHERE version = $1`, [model.version]);
+    throw error;
+  }
+  await activateVersion(store, pool, model.version, { prefix });
+  await pruneVersions(store, pool, { prefix, keep: options.keepVersions ?? 3 });
+}
+
+/** Makes an exported version live: one atomic alias switch in Qdrant, then the bookkeeping in Postgres. */
+export async function activateVersion(store: VectorStore, pool: pg.Pool, version: string, options: { prefix?: string } = {}): Promise<void> {
+  const { rows } = await pool.query<{ status: string }>('SELECT status FROM model_versions WHERE version = $1', [version]);
+  if (!rows[0]) throw new Error(`no model version "${version}"`);
+  if (!['exported', 'active', 'retired'].includes(rows[0].status)) {
+    throw new Error(`model version "${version}" is ${rows[0].status}; only exported versions can be activated`);
+  }
+  await store.switchAliases(aliasSwitchActions(version, { prefix: options.prefix }));
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`UPDATE model_versions SET status = 'retired' WHERE status = 'active' AND version <> $1`, [version]);
+    await client.query(`UPDATE model_versions SET status = 'active', activated_at = now() WHERE version = $1`, [version]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Drops the collections of versions beyond the newest `keep` (the active one is always kept). */
+export async function pruneVersions(store: VectorStore, pool: pg.Pool, options: { prefix?: string; keep: number }): Promise<string[]> {
+  const { rows } = await pool.query<{ version: string; status: string }>(
+    `SELECT version, status FROM model_versions WHERE status IN ('active', 'retired', 'exported') ORDER BY created_at DESC, id DESC`,
+  );
+  const keep = new Set(rows.filter((row, index) => row.status === 'active' || index < Math.max(1, options.keep)).map((row) => row.version));
+  const present = versionsIn(await store.listCollections(), options.prefix ?? '');
+  const pruned: string[] = [];
+  for (const [version, roles] of present) {
+    if (keep.has(version)) continue;
+    const known = rows.some((row) => row.version === version);
+    if (!known) continue; // not ours to judge (another deployment sharing the prefix, or an export in flight)
+    for (const role of roles) await store.deleteCollection(versionedCollectionName(role, version, options.prefix ?? ''));
+    await pool.query(`UPDATE model_versions SET status = 'pruned' WHERE version = $1`, [version]);
+    pruned.push(version);
+  }
+  return pruned;
+}

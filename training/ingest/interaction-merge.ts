@@ -1,0 +1,82 @@
+// The last and most expensive step of a load: staged, de-duplicated events (temp table stage_events) → interactions.
+//
+// Two strategies with the same result:
+// - 'keep': one INSERT … ON CONFLICT DO UPDATE; every row maintains the five indexes and two foreign keys of
+//   interactions as it goes. Right for appends that are small next to the table (the usual incremental ingest),
+//   and the table stays readable by the service throughout.
+// - 'rebuild': drop the secondary indexes and foreign keys, UPDATE changed values + INSERT new rows (anti-join),
+//   then recreate exactly the same indexes and constraints from their stored definitions. Building an index by
+//   sorting is several times cheaper than inserting into it row by row, so this wins for first loads and loads as
+//   large as the table — but it holds an exclusive lock on interactions until commit (readers wait).
+// 'auto' picks 'rebuild' when the batch has ≥ 200,000 events and at least as many as the table already holds.
+// All of it runs in the loader's transaction: a failure restores indexes and constraints with everything else.
+import type pg from 'pg';
+
+export type IndexStrategy = 'auto' | 'keep' | 'rebuild';
+
+export interface InteractionMergeResult {
+  inserted: number;
+  updated: number;
+  strategy: 'keep' | 'rebuild';
+}
+
+async function tableHasAtLeast(client: pg.PoolClient, rows: number): Promise<boolean> {
+  const { rows: r } = await client.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT 1 FROM interactions LIMIT $1) t', [rows]);
+  return Number(r[0].n) >= rows;
+}
+
+export async function chooseStrategy(client: pg.PoolClient, requested: IndexStrategy, events: number): Promise<'keep' | 'rebuild'> {
+  if (requested !== 'auto') return requested;
+  if (events < 200_000) return 'keep';
+  return (await tableHasAtLeast(client, events)) ? 'keep' : 'rebuild';
+}
+
+export async function mergeInteractions(client: pg.PoolClient, requested: IndexStrategy, events: number): Promise<InteractionMergeResult> {
+  const strategy = await chooseStrategy(client, requested, events);
+  if (strategy === 'keep') {
+    const { rows } = await client.query<{ inserted: string; updated: string }>(`
+      WITH up AS (
+        INSERT INTO interactions AS t (user_id, item_id, kind, value, occurred_at)
+        SELECT user_id, item_id, kind, value, occurred_at FROM stage_events
+        ON CONFLICT (user_id, item_id, kind, occurred_at) DO UPDATE SET value = EXCLUDED.value
+        WHERE t.value IS DISTINCT FROM EXCLUDED.value
+        RETURNING (xmax = 0) AS inserted
+      )
+      SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM up`);
+    return { inserted: Number(rows[0].inserted), updated: Number(rows[0].updated), strategy };
+  }
+
+  // Definitions to restore, read from the catalog so this follows whatever the migrations define.
+  const indexes = await client.query<{ name: string; def: string }>(`
+    SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS def
+    FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+    WHERE x.indrelid = 'interactions'::regclass AND NOT x.indisprimary
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype IN ('u', 'x'))`);
+  const constraints = await client.query<{ name: string; def: string; type: string }>(`
+    SELECT conname AS name, pg_get_constraintdef(oid) AS def, contype AS type FROM pg_constraint
+    WHERE conrelid = 'interactions'::regclass AND contype IN ('f', 'u')`);
+  const quote = (name: string) => '"' + name.replace(/"/g, '""') + '"';
+
+  for (const c of constraints.rows) await client.query(`ALTER TABLE interactions DROP CONSTRAINT ${quote(c.name)}`);
+  for (const i of indexes.rows) await client.query(`DROP INDEX ${quote(i.name)}`);
+
+  // Without the unique index, conflicts are found by joins on the key.
+  const updated = await client.query(`
+    UPDATE interactions t SET value = e.value FROM stage_events e
+    WHERE t.user_id = e.user_id AND t.item_id = e.item_id AND t.kind = e.kind AND t.occurred_at = e.occurred_at
+      AND t.value IS DISTINCT FROM e.value`);
+  const inserted = await client.query(`
+    INSERT INTO interactions (user_id, item_id, kind, value, occurred_at)
+    SELECT e.user_id, e.item_id, e.kind, e.value, e.occurred_at FROM stage_events e
+    WHERE NOT EXISTS (
+      SELECT 1 FROM interactions t
+      WHERE t.user_id = e.user_id AND t.item_id = e.item_id AND t.kind = e.kind AND t.occurred_at = e.occurred_at)`);
+
+  await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+  for (const i of indexes.rows) await client.query(i.def);
+  // Unique constraints first (they build their index), then foreign keys (validated by one join each).
+  for (const c of constraints.rows.filter((r) => r.type === 'u')) await client.query(`ALTER TABLE interactions ADD CONSTRAINT ${quote(c.name)} ${c.def}`);
+  for (const c of constraints.rows.filter((r) => r.type === 'f')) await client.query(`ALTER TABLE interactions ADD CONSTRAINT ${quote(c.name)} ${c.def}`);
+  await client.query('ANALYZE interactions');
+  return { inserted: inserted.rowCount ?? 0, updated: updated.rowCount ?? 0, strategy };
+}

@@ -1,0 +1,71 @@
+/**
+ * Model registry: names → factories, and the "name:key=value,key=value" spec syntax used by
+ * `recgraph evaluate --models` and the tuner (e.g. "ials:factors=64,alpha=2").
+ */
+import type { Recommender, RecommenderFactory } from './contract.js';
+import { EASE } from './ease.js';
+import { GFCF } from './gfcf.js';
+import { IALS } from './ials.js';
+import { DefaultPipeline } from './pipeline.js';
+import { Popularity } from './popularity.js';
+import { UserKNN } from './userknn.js';
+
+export const MODEL_FACTORIES: Record<string, RecommenderFactory> = {
+  popularity: (p) => new Popularity(p),
+  ials: (p) => new IALS(p),
+  ease: (p) => new EASE(p),
+  gfcf: (p) => new GFCF(p),
+  userknn: (p) => new UserKNN(p),
+  /** The default two-stage pipeline (retrieval by vectors → blended rerank), see pipeline.ts. */
+  default: (p) => new DefaultPipeline(p),
+};
+
+export type ParamValue = number | string | boolean;
+
+/** Parses "ials:factors=64,alpha=2" → { name: 'ials', params: { factors: 64, alpha: 2 } }. */
+export function parseModelSpec(spec: string): { name: string; params: Record<string, ParamValue> } {
+  const [name, rest] = splitOnce(spec.trim(), ':');
+  const params: Record<string, ParamValue> = {};
+  if (rest) {
+    for (const pair of rest.split(',')) {
+      if (!pair.trim()) continue;
+      const [key, raw] = splitOnce(pair.trim(), '=');
+      if (raw === undefined) throw new Error(`model spec "${spec}": expected key=value, got "${pair}"`);
+      params[key] = parseValue(raw);
+    }
+  }
+  return { name, params };
+}
+
+function parseValue(raw: string): ParamValue {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  const n = Number(raw);
+  return raw !== '' && Number.isFinite(n) ? n : raw;
+}
+
+function splitOnce(s: string, sep: string): [string, string | undefined] {
+  const at = s.indexOf(sep);
+  return at < 0 ? [s, undefined] : [s.slice(0, at), s.slice(at + 1)];
+}
+
+/** Builds a model from a spec string; unknown names and parameters are errors. */
+export function createModel(spec: string): Recommender {
+  const { name, params } = parseModelSpec(spec);
+  const factory = MODEL_FACTORIES[name];
+  if (!factory) throw new Error(`unknown model "${name}" (known: ${Object.keys(MODEL_FACTORIES).join(', ')})`);
+  return factory(params);
+}
+
+/**
+ * Splits a --models list on commas that start a new model ("popularity,ials:factors=64,alpha=2,ease" → three
+ * specs): a segment containing '=' but no ':' continues the previous model's parameters.
+ */
+export function splitModelList(list: string): string[] {
+  const out: string[] = [];
+  for (const part of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (part.includes('=') && !part.includes(':') && out.length > 0) out[out.length - 1] += `,${part}`;
+    else out.push(part);
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+// A trained model on disk: a JSON manifest plus raw little-endian float32 matrices, one directory per version
+// under <dataDir>/models/. `recgraph export` re-publishes a version from here without retraining.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { HashedTextModel } from '../../src/embedding/hashed-text.js';
+import type { LinearMap } from '../../src/embedding/linear-map.js';
+
+export interface ModelArtifacts {
+  version: string;
+  kind: string;
+  /** Hyperparameters, including `foldIn` (what src/recommend needs to fold users in, see ials-foldin.ts). */
+  params: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+  dimension: number;
+  cutoff: Date;
+  /** Internal (Postgres) ids of the rows of the matrices below. */
+  itemIds: Int32Array;
+  userIds: Int32Array;
+  itemVectors: Float32Array;
+  userVectors: Float32Array;
+  /** YᵀY of the item factors (dimension²): lets the server fold in users from their fresh events. */
+  gram: Float32Array;
+  /** Events per item in the training data (popularity prior and payload). */
+  itemCounts: Float32Array;
+  text: { model: HashedTextModel; dimension: number; vectors: Float32Array };
+  /** Text vector → collaborative vector, for items added after training. */
+  textToCf: LinearMap;
+}
+
+const MATRICES = ['itemIds', 'userIds', 'itemVectors', 'userVectors', 'gram', 'itemCounts'] as const;
+
+export function artifactsDir(dataDir: string, version: string): string {
+  return path.join(dataDir, 'models', version);
+}
+
+export async function saveArtifacts(dir: string, model: ModelArtifacts): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const key of MATRICES) await writeFile(path.join(dir, `${key}.bin`), Buffer.from(model[key].buffer, model[key].byteOffset, model[key].byteLength));
+  await writeFile(path.join(dir, 'textVectors.bin'), Buffer.from(model.text.vectors.buffer, model.text.vectors.byteOffset, model.text.vectors.byteLength));
+  const manifest = {
+    version: model.version,
+    kind: model.kind,
+    params: model.params,
+    metrics: model.metrics,
+    dimension: model.dimension,
+    cutoff: model.cutoff.toISOString(),
+    text: { model: model.text.model, dimension: model.text.dimension },
+    textToCf: { inputDim: model.textToCf.inputDim, outputDim: model.textToCf.outputDim, weights: Array.from(model.textToCf.weights) },
+  };
+  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+}
+
+async function readTyped<T extends Int32Array | Float32Array>(file: string, Type: { new (buffer: ArrayBuffer): T }): Promise<T> {
+  const bytes = await readFile(file);
+  // Copy into a fresh, aligned buffer (a Buffer may be a view at any offset of a shared pool).
+  return new Type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+}
+
+export async function loadArtifacts(dir: string): Promise<ModelArtifacts> {
+  const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'));
+  return {
+    version: manifest.version,
+    kind: manifest.kind,
+    params: manifest.params,
+    metrics: manifest.metrics,
+    dimension: manifest.dimension,
+    cutoff: new Date(manifest.cutoff),
+    itemIds: await readTyped(path.join(dir, 'itemIds.bin'), Int32Array),
+    userIds: await readTyped(path.join(dir, 'userIds.bin'), Int32Array),
+    itemVectors: await readTyped(path.join(dir, 'itemVectors.bin'), Float32Array),
+    userVectors: await readTyped(path.join(dir, 'userVectors.bin'), Float32Array),
+    gram: await readTyped(path.join(dir, 'gram.bin'), Float32Array),
+    itemCounts: await readTyped(path.join(dir, 'itemCounts.bin'), Float32Array),
+    text: { model: manifest.text.model, dimension: manifest.text.dimension, vectors: await readTyped(path.join(dir, 'textVectors.bin'), Float32Array) },
+    textToCf: manifest.textToCf,
+  };
+}

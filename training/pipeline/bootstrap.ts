@@ -1,0 +1,57 @@
+// What `recgraph start` does before serving: seed the demo catalog into an empty database, and train + publish a
+// model when none is active (or when asked to retrain). A second start reuses everything stored.
+import type pg from 'pg';
+import type { Logger } from '../../src/runtime/logger.js';
+import type { VectorStore } from '../../src/vector/client.js';
+import { aliasName } from '../../src/vector/collections.js';
+import { isDatabaseEmpty, seedDemo } from '../demo/seed.js';
+import { publishModel } from '../export/publish.js';
+import type { ProgressSink } from '../progress.js';
+import { artifactsDir, saveArtifacts } from './artifacts.js';
+import { trainModel } from './train.js';
+
+export interface BootstrapOptions {
+  dataDir: string;
+  prefix: string;
+  retrain?: boolean;
+  /** iALS overrides (tests train small models). */
+  params?: Record<string, number>;
+  seedDemo?: boolean;
+  progress?: ProgressSink;
+}
+
+export async function trainAndPublish(pool: pg.Pool, store: VectorStore, log: Logger, options: BootstrapOptions): Promise<string> {
+  const started = Date.now();
+  const model = await trainModel(pool, { progress: options.progress, params: options.params });
+  const trained = Date.now();
+  await saveArtifacts(artifactsDir(options.dataDir, model.version), model);
+  await publishModel(store, pool, model, { prefix: options.prefix, progress: options.progress });
+  log.info(
+    `model ${model.version} (${model.kind}, ${model.userIds.length} users × ${model.itemIds.length} items) trained in ${((trained - started) / 1000).toFixed(1)} s, exported and live in ${((Date.now() - trained) / 1000).toFixed(1)} s`,
+  );
+  return model.version;
+}
+
+/** True when the active version's collections are reachable through the aliases (Qdrant may have lost them). */
+async function liveModelServes(pool: pg.Pool, store: VectorStore, prefix: string): Promise<boolean> {
+  const { rows } = await pool.query(`SELECT 1 FROM model_versions WHERE status = 'active' LIMIT 1`);
+  if (!rows.length) return false;
+  const collection = await store.resolveAlias(aliasName('items_collaborative', prefix));
+  return collection !== undefined && (await store.collectionExists(collection));
+}
+
+export async function bootstrap(pool: pg.Pool, store: VectorStore, log: Logger, options: BootstrapOptions): Promise<void> {
+  if (options.seedDemo !== false && (await isDatabaseEmpty(pool))) {
+    log.info('empty database: seeding the demo catalog');
+    const summary = await seedDemo(pool);
+    log.info(`seeded ${summary.items} items, ${summary.users} users, ${summary.interactions} interactions`);
+  }
+  if (options.retrain || !(await liveModelServes(pool, store, options.prefix))) {
+    if (await isDatabaseEmpty(pool)) {
+      log.warn('no interactions yet: serving popular items until `recgraph train` runs');
+      return;
+    }
+    log.info(options.retrain ? 'retraining as asked' : 'no live model: training one');
+    await trainAndPublish(pool, store, log, options);
+  }
+}

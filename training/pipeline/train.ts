@@ -1,0 +1,76 @@
+// Trains the serving model from what Postgres holds: collaborative vectors (implicit ALS) for users and items,
+// the text embedding for the semantic collection, and the popularity counts. Returns artifacts; exporting them to
+// Qdrant is a separate step (training/export) so a version can be re-published without retraining.
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { embedText, fitHashedText } from '../../src/embedding/hashed-text.js';
+import { itemText } from '../../src/embedding/item-text.js';
+import { buildInteractionMatrix } from '../data/interactions.js';
+import { IALS } from '../models/ials.js';
+import { noopProgress, type ProgressSink } from '../progress.js';
+import type { ModelArtifacts } from './artifacts.js';
+import { fitTextToCf } from './text-to-cf.js';
+import { readTrainingData } from './training-data.js';
+
+export interface TrainOptions {
+  /** Overrides of the iALS defaults (factors, iterations, regularization, alpha, …). */
+  params?: Record<string, number>;
+  textDimension?: number;
+  progress?: ProgressSink;
+  /** Train only on events created up to this instant (default: now). */
+  cutoff?: Date;
+}
+
+export function newVersionLabel(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `v${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Promise<ModelArtifacts> {
+  const progress = options.progress ?? noopProgress;
+  const data = await readTrainingData(pool, options.cutoff);
+  if (data.users.length === 0) throw new Error('no interactions to train on: ingest data or run `recgraph seed-demo` first');
+
+  const matrix = buildInteractionMatrix(data.userIds.length, data.itemIds.length, data.users, data.items, data.weights);
+  const model = new IALS(options.params ?? {});
+  await model.fit(matrix, progress);
+  const items = model.itemVectors();
+  const users = model.userVectors();
+
+  const gram = Float32Array.from(model.itemGram());
+  const itemCounts = new Float32Array(data.itemIds.length);
+  for (let k = 0; k < data.items.length; k++) itemCounts[data.items[k]] += data.weights[k];
+
+  const { rows } = await pool.query<{ id: number; title: string; creators: string[]; genres: string[]; tags: string[]; description: string | null }>(
+    `SELECT id, title, COALESCE(creators, '{}') AS creators, COALESCE(genres, '{}') AS genres, COALESCE(tags, '{}') AS tags, description
+       FROM items WHERE id = ANY($1::int[])`,
+    [Array.from(data.itemIds)],
+  );
+  const textById = new Map(rows.map((row) => [row.id, itemText(row)]));
+  const documents = Array.from(data.itemIds, (id) => textById.get(id) ?? '');
+  const textModel = fitHashedText(documents, { dimension: options.textDimension ?? 128 });
+  const textVectors = new Float32Array(documents.length * textModel.dimension);
+  documents.forEach((doc, i) => textVectors.set(embedText(textModel, doc), i * textModel.dimension));
+
+  // Items with at least a few events have collaborative vectors worth imitating.
+  const warmItems: number[] = [];
+  itemCounts.forEach((count, index) => count >= 3 && warmItems.push(index));
+  const textToCf = fitTextToCf(textVectors, textModel.dimension, items.data, items.dim, warmItems, 1);
+
+  return {
+    version: newVersionLabel(),
+    kind: model.name,
+    params: { ...model.params, foldIn: { ...model.foldInParams() } },
+    metrics: { users: data.userIds.length, items: data.itemIds.length, pairs: data.users.length },
+    dimension: items.dim,
+    cutoff: data.cutoff,
+    itemIds: data.itemIds,
+    userIds: data.userIds,
+    itemVectors: items.data,
+    userVectors: users.data,
+    gram,
+    itemCounts,
+    text: { model: textModel, dimension: textModel.dimension, vectors: textVectors },
+    textToCf,
+  };
+}
