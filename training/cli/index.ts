@@ -1,18 +1,21 @@
 // `recgraph <command>`: one commander program; each command lives in its own module under commands/.
 import { Command, CommanderError } from 'commander';
+import { registerEvaluate } from './commands/evaluate.js';
 import { registerExport } from './commands/export.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSeedDemo } from './commands/seed-demo.js';
 import { registerStart } from './commands/start.js';
 import { registerTrain } from './commands/train.js';
+import { registerTune } from './commands/tune.js';
 
 const program = new Command('recgraph')
   .description('GraphQL recommendation service: ingest, train, evaluate, export to Qdrant, serve.')
   .version('0.1.0')
   .showHelpAfterError('(run recgraph --help for usage)');
 
-for (const register of [registerStart, registerMigrate, registerSeedDemo, registerIngest, registerTrain, registerExport]) register(program);
+const commands = [registerStart, registerMigrate, registerSeedDemo, registerIngest, registerTrain, registerEvaluate, registerTune, registerExport];
+for (const register of commands) register(program);
 
 try {
   await program.parseAsync(process.argv);
