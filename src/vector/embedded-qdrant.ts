@@ -11,6 +11,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { freePort } from '../net/free-port.js';
 
 export interface EmbeddedQdrantLogger {
   info(message: string): void;
@@ -91,17 +92,6 @@ export async function resolveQdrantBinary(): Promise<string> {
   return binary;
 }
 
-export async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function assertPortFree(port: number, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -293,9 +283,9 @@ export async function startEmbeddedQdrant(options: EmbeddedQdrantOptions): Promi
   if (options.httpPort) await assertPortFree(options.httpPort, 'HTTP');
   if (options.grpcPort) await assertPortFree(options.grpcPort, 'gRPC');
   for (let attempt = 1; ; attempt++) {
-    const httpPort = options.httpPort || (await freeTcpPort());
-    let grpcPort = options.grpcPort || (await freeTcpPort());
-    while (grpcPort === httpPort) grpcPort = await freeTcpPort();
+    const httpPort = options.httpPort || (await freePort());
+    let grpcPort = options.grpcPort || (await freePort());
+    while (grpcPort === httpPort) grpcPort = await freePort();
     try {
       return await launchOnce(binary, options, httpPort, grpcPort);
     } catch (error) {

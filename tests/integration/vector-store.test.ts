@@ -2,7 +2,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VectorStore } from '../../src/vector/client.js';
-import { freeTcpPort } from '../../src/vector/embedded-qdrant.js';
+import { freePort } from '../../src/net/free-port.js';
 import { isQdrantUnavailable, QdrantError, QdrantUnavailableError } from '../../src/vector/errors.js';
 import { buildItemFilter, ITEM_PAYLOAD_INDEXES, type ItemFilterInput } from '../../src/vector/filters.js';
 import { dropPrefixed, getTestQdrant, uniquePrefix, type TestQdrant } from '../helpers/qdrant.js';
@@ -231,7 +231,7 @@ describe('errors', () => {
   });
 
   it('unreachable server → QdrantUnavailableError (connection refused), ready() is false', async () => {
-    const port = await freeTcpPort();
+    const port = await freePort();
     const offline = new VectorStore({ url: `http://127.0.0.1:${port}` });
     try {
       const error = await offline.search(items, { vector: query, limit: 1 }).catch((e: unknown) => e);

@@ -11,30 +11,12 @@ import { FatalIngestError, RowGuard, type ReaderContext } from './context.js';
 import type { Dataset } from './dataset.js';
 import { parseUnixTime, plausibleYear } from './fields.js';
 import { listInputs, type InputFile } from './files.js';
-import { readLines } from './lines.js';
+import { jsonObjectLines, type JsonObject } from './json-lines.js';
 
 const JSONL = /\.(jsonl|json|ndjson)$/;
 
-type Json = Record<string, unknown>;
+type Json = JsonObject;
 
-async function* jsonObjects(file: InputFile, ctx: ReaderContext, guard: RowGuard): AsyncGenerator<{ value: Json; line: number; raw: string }> {
-  for await (const { text, line } of readLines(file.path, ctx, (l, message) => guard.reject(l, message, ''))) {
-    if (!text.trim()) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      guard.reject(line, `invalid JSON: ${(error as Error).message}`, text);
-      continue;
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      guard.reject(line, 'a JSON line must be an object', text);
-      continue;
-    }
-    yield { value: value as Json, line, raw: text };
-  }
-  guard.finish();
-}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str).filter((s): s is string => s !== undefined) : []);
@@ -120,7 +102,7 @@ export async function openAmazon(paths: string[], ctx: ReaderContext): Promise<D
   async function* items(): AsyncGenerator<ItemRecord> {
     for (const file of metaFiles) {
       const guard = new RowGuard(ctx, 'items', file.path, 'Amazon metadata (meta_*.jsonl)');
-      for await (const { value, line, raw } of jsonObjects(file, ctx, guard)) {
+      for await (const { value, line, raw } of jsonObjectLines(file, ctx, guard)) {
         const item = itemFromMeta(value, prefix);
         if ('problem' in item) {
           guard.reject(line, item.problem, raw);
@@ -135,7 +117,7 @@ export async function openAmazon(paths: string[], ctx: ReaderContext): Promise<D
   async function* interactions(): AsyncGenerator<InteractionRecord> {
     for (const file of reviewFiles) {
       const guard = new RowGuard(ctx, 'interactions', file.path, 'Amazon reviews');
-      for await (const { value: review, line, raw } of jsonObjects(file, ctx, guard)) {
+      for await (const { value: review, line, raw } of jsonObjectLines(file, ctx, guard)) {
         const user = str(review.user_id);
         const item = str(review.parent_asin) ?? str(review.asin);
         if (!user || !item) {

@@ -17,6 +17,7 @@ import type { InteractionRecord, ItemRecord, TableName, UserRecord } from '../in
 import { emptyReaderStats, FatalIngestError, RowGuard, type ReaderContext } from './context.js';
 import type { Dataset } from './dataset.js';
 import { readDelimited } from './delimited.js';
+import { jsonObjectLines } from './json-lines.js';
 import { parseIntStrict, parseNumberStrict, parseUnixTime, plausibleYear, latestEventTime } from './fields.js';
 import { listInputs, type InputFile } from './files.js';
 import { readLines } from './lines.js';
@@ -157,21 +158,7 @@ type Row = { values: Record<string, unknown>; line: number; raw: string };
 /** Rows of a generic file as objects keyed by column name (or index when there is no header). */
 async function* genericRows(file: InputFile, spec: GenericSpec, json: boolean, ctx: ReaderContext, guard: RowGuard): AsyncGenerator<Row> {
   if (json) {
-    for await (const { text, line } of readLines(file.path, ctx, (l, message) => guard.reject(l, message, ''))) {
-      if (!text.trim()) continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        guard.reject(line, `invalid JSON: ${(error as Error).message}`, text);
-        continue;
-      }
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        guard.reject(line, 'a JSON line must be an object', text);
-        continue;
-      }
-      yield { values: value as Record<string, unknown>, line, raw: text };
-    }
+    for await (const { value, line, raw } of jsonObjectLines(file, ctx, guard)) yield { values: value, line, raw };
     return;
   }
   let delimiter = spec.delimiter;
