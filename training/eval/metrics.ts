@@ -16,6 +16,7 @@
  *                 shared by all models of a run (see diversityEmbedding in evaluate.ts), so the figure is
  *                 comparable across models.
  */
+import { isExcluded as sortedHas } from './topk.js';
 
 export const DEFAULT_KS = [10, 20, 50] as const;
 
@@ -90,7 +91,7 @@ export class MetricAccumulator {
       if (item >= 0) {
         listed++;
         novelty += this.selfInfo[item];
-        if (contains(relevant, item)) {
+        if (sortedHas(relevant, item)) {
           hits++;
           dcg += discount(r);
           if (firstHit === 0) firstHit = r;
@@ -171,17 +172,4 @@ export class MetricAccumulator {
   get userCount(): number {
     return this.users;
   }
-}
-
-function contains(sorted: Int32Array, item: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = sorted[mid];
-    if (v === item) return true;
-    if (v < item) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }
