@@ -100,12 +100,39 @@ export async function publishModel(store: VectorStore, pool: pg.Pool, model: Mod
   await pruneVersions(store, pool, { prefix, keep: options.keepVersions ?? 3 });
 }
 
+/**
+ * The version that was live before the current one: the retired version activated most recently whose
+ * collections still exist (pruned versions lost theirs). Undefined when there is none to go back to.
+ */
+export async function previousVersion(pool: pg.Pool): Promise<string | undefined> {
+  const { rows } = await pool.query<{ version: string }>(
+    `SELECT version FROM model_versions WHERE status = 'retired' AND activated_at IS NOT NULL ORDER BY activated_at DESC, id DESC LIMIT 1`,
+  );
+  return rows[0]?.version;
+}
+
+/** The live version, if any. */
+export async function activeVersion(pool: pg.Pool): Promise<string | undefined> {
+  const { rows } = await pool.query<{ version: string }>(`SELECT version FROM model_versions WHERE status = 'active' ORDER BY activated_at DESC NULLS LAST LIMIT 1`);
+  return rows[0]?.version;
+}
+
+/** Makes the previously live version live again (see previousVersion); returns it. */
+export async function rollbackVersion(store: VectorStore, pool: pg.Pool, options: { prefix?: string } = {}): Promise<{ from: string | undefined; to: string }> {
+  const from = await activeVersion(pool);
+  const to = await previousVersion(pool);
+  if (!to) throw new Error('no previous model version to roll back to (none was live before, or it was pruned)');
+  await activateVersion(store, pool, to, options);
+  return { from, to };
+}
+
 /** Makes an exported version live: one atomic alias switch in Qdrant, then the bookkeeping in Postgres. */
 export async function activateVersion(store: VectorStore, pool: pg.Pool, version: string, options: { prefix?: string } = {}): Promise<void> {
   const { rows } = await pool.query<{ status: string }>('SELECT status FROM model_versions WHERE version = $1', [version]);
   if (!rows[0]) throw new Error(`no model version "${version}"`);
   if (!['exported', 'active', 'retired'].includes(rows[0].status)) {
-    throw new Error(`model version "${version}" is ${rows[0].status}; only exported versions can be activated`);
+    const why = rows[0].status === 'pruned' ? ' (its collections were pruned; retrain or re-export it)' : '';
+    throw new Error(`model version "${version}" is ${rows[0].status}${why}; only exported versions can be activated`);
   }
   await store.switchAliases(aliasSwitchActions(version, { prefix: options.prefix }));
   const client = await pool.connect();
