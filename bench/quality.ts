@@ -6,6 +6,10 @@
  * gowalla-synth: a generated dataset at Gowalla scale (30k users, 40k items, ≈1M interactions, seeded), 20 %
  *   per-user random holdout; evaluated on a seeded sample of test users to bound the run (train times are full).
  *
+ * The default pipeline is measured twice: offline (exact dot products in memory) and served — exported into the
+ * bundled Qdrant and ranked through src/recommend (training/eval/served.ts); the served row is the quoted number,
+ * its "export s" the time to write the collections.
+ *
  * Prints the table and writes bench/results/quality-<dataset>-<timestamp>.json (+ .html) and
  * bench/results/quality-<dataset>.json (latest).
  */

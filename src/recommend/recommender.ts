@@ -1,5 +1,5 @@
 // The serving pipelines: candidates from Qdrant (or Postgres for the fallbacks) → filter (inside the search) →
-// rerank/fuse → diversify → explain (personalized lists: personalized.ts). Which branch answers is decided by
+// rank/fuse → diversify → explain (personalized lists: personalized.ts). Which branch answers is decided by
 // the policy tables (policy.ts); when Qdrant is unreachable every pipeline answers from Postgres instead and
 // says so (`degraded`).
 import { embedText } from '../embedding/hashed-text.js';

@@ -42,7 +42,8 @@ export const GFCF_DEFAULTS = {
 export type GfcfParams = typeof GFCF_DEFAULTS;
 
 export class GFCF implements Recommender {
-  readonly name = 'gfcf';
+  /** "gfcf/lowpass" when the linear filter is off, so report rows tell the two apart. */
+  readonly name: string;
   readonly params: GfcfParams;
   get vectorsScoreExactly(): boolean {
     return !this.params.linearFilter;
@@ -61,6 +62,7 @@ export class GFCF implements Recommender {
 
   constructor(params: Partial<GfcfParams> = {}) {
     this.params = mergeParams('gfcf', GFCF_DEFAULTS, params);
+    this.name = this.params.linearFilter ? 'gfcf' : 'gfcf/lowpass';
   }
 
   async fit(data: InteractionMatrix, progress: ProgressSink = noopProgress): Promise<void> {
