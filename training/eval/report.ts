@@ -11,6 +11,8 @@ export interface ModelResult {
   trainSeconds: number;
   /** Served rows: writing the fitted model into Qdrant (train + export = trainSeconds + exportSeconds). */
   exportSeconds?: number;
+  /** Served rows: Qdrant's index build after the export (serving works meanwhile, by brute force). */
+  indexSeconds?: number;
   evalSeconds: number;
   /** Users evaluated. */
   users: number;

@@ -132,6 +132,7 @@ export async function runEvaluationOnMatrices(options: MatrixRunOptions): Promis
         metrics: served.metrics,
         trainSeconds: result.trainSeconds,
         exportSeconds: served.exportSeconds,
+        indexSeconds: served.indexSeconds,
         evalSeconds: served.seconds,
         users: served.users,
         pipeline: 'exported to Qdrant (bundled server); lists from src/recommend/personalized.ts, training items excluded in the search filter',

@@ -30,6 +30,8 @@ export interface ServedEvaluationOptions extends EvaluateOptions {
 export interface ServedEvaluationResult extends EvaluationResult {
   /** Writing the collections (vectors + payloads) and switching the aliases. */
   exportSeconds: number;
+  /** Waiting for Qdrant to finish indexing the items collection afterwards (HNSW on large collections). */
+  indexSeconds: number;
 }
 
 const VERSION = 'eval';
@@ -84,6 +86,11 @@ export async function evaluateServed(
     progress.stop();
     await store.switchAliases(aliasSwitchActions(VERSION, { prefix, roles: ['items_collaborative', 'users_collaborative'] }));
     const exportSeconds = (performance.now() - t0) / 1000;
+    // Rank against the steady state users get: once Qdrant has built its index (HNSW when the collection is
+    // above the indexing threshold), not the brute-force search it falls back to while indexing.
+    const t1 = performance.now();
+    await store.waitForIndexing(versionedCollectionName('items_collaborative', VERSION, prefix), { timeoutMs: 900_000 });
+    const indexSeconds = (performance.now() - t1) / 1000;
 
     const concurrency = Math.max(1, options.concurrency ?? 8);
     const ranker: TopKRanker = async (batch, k) => {
@@ -111,7 +118,7 @@ export async function evaluateServed(
       return out;
     };
     const result = await evaluateRanker(ranker, train, test, { label: 'eval default (served)', batchSize: 256, ...options });
-    return { ...result, exportSeconds };
+    return { ...result, exportSeconds, indexSeconds };
   } finally {
     const aliases = (await store.listAliases().catch(() => [])).filter((a) => a.aliasName.startsWith(prefix));
     await store.switchAliases(aliases.map((a) => ({ delete_alias: { alias_name: a.aliasName } }))).catch(() => {});
