@@ -25,6 +25,8 @@ export interface RecgraphConfig {
   maxBodyBytes: number;
   /** Prefix of Qdrant collection and alias names, so several deployments can share one Qdrant. */
   collectionPrefix: string;
+  /** Model versions whose Qdrant collections are kept (the live one included) for `recgraph rollback`/`activate`. */
+  keepVersions: number;
   logLevel: string;
 }
 
@@ -33,6 +35,13 @@ function intFrom(value: string | undefined, fallback: number, name: string): num
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return parsed;
+}
+
+/** At least 1: the live version is never pruned. */
+export function keepVersionsFrom(value: string | undefined, name = 'RECGRAPH_KEEP_VERSIONS'): number {
+  const keep = intFrom(value, 3, name);
+  if (keep < 1) throw new Error(`${name} must be at least 1 (the live version is always kept), got "${value}"`);
+  return keep;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig {
@@ -50,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     maxQueryCost: intFrom(env.RECGRAPH_MAX_QUERY_COST, 5000, 'RECGRAPH_MAX_QUERY_COST'),
     maxBodyBytes: intFrom(env.RECGRAPH_MAX_BODY_BYTES, 262_144, 'RECGRAPH_MAX_BODY_BYTES'),
     collectionPrefix: env.RECGRAPH_COLLECTION_PREFIX ?? '',
+    keepVersions: keepVersionsFrom(env.RECGRAPH_KEEP_VERSIONS),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

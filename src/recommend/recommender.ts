@@ -1,7 +1,9 @@
 // The serving pipelines: candidates from Qdrant (or Postgres for the fallbacks) → filter (inside the search) →
-// rank/fuse → diversify → explain. Which branch answers is decided by the policy tables (policy.ts); when Qdrant
-// is unreachable every pipeline answers from Postgres instead and says so (`degraded`).
+// rank/fuse → diversify → explain (personalized lists: personalized.ts). Which branch answers is decided by
+// the policy tables (policy.ts); when Qdrant is unreachable every pipeline answers from Postgres instead and
+// says so (`degraded`).
 import { embedText } from '../embedding/hashed-text.js';
+import { DEGREE_PAYLOAD, foldInBlended } from '../embedding/blended-foldin.js';
 import { foldInUser } from '../embedding/ials-foldin.js';
 import { itemText } from '../embedding/item-text.js';
 import { applyLinearMap } from '../embedding/linear-map.js';
@@ -12,7 +14,8 @@ import type { VectorStore } from '../vector/client.js';
 import { isQdrantUnavailable } from '../vector/errors.js';
 import { buildItemFilter } from '../vector/filters.js';
 import { decide, ITEM_POLICY, USER_POLICY } from './policy.js';
-import { diversify, reciprocalRankFusion, type Ranked } from './rank.js';
+import { personalizedPage } from './personalized.js';
+import { reciprocalRankFusion, type Ranked } from './rank.js';
 import type { ServingModel, ServingModelSource } from './serving-model.js';
 import type { ItemFilter, PageRequest, RecommendationResult, ScoredItemId, Source } from './types.js';
 
@@ -36,15 +39,6 @@ export interface UserOptions {
   explain: boolean;
 }
 
-/**
- * How far past the page the candidate stage reaches: one more than the page (the next-page signal), or a pool
- * wide enough for diversification to choose from. Fetching more than needed costs Qdrant time on every request.
- */
-function candidateCount(page: PageRequest, diversity: number): number {
-  const end = page.offset + page.first;
-  return diversity > 0 ? Math.min(500, Math.max(100, end * 2)) : end + 1;
-}
-
 /** At most this many history items feed fold-in and explanations (the most recent ones). */
 const HISTORY_FOR_VECTORS = 300;
 
@@ -56,6 +50,11 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
   return sum;
+}
+
+interface HistoryPointRecord {
+  vector: number[];
+  degree?: number;
 }
 
 export class Recommender {
@@ -86,22 +85,21 @@ export class Recommender {
 
       const recent = history.slice(0, HISTORY_FOR_VECTORS);
       const needHistoryVectors = row.strategy === 'FOLD_IN' || options.explain;
-      const historyVectors = needHistoryVectors ? await this.vectorsOf(this.deps.aliases.itemsCollaborative, recent.map((h) => h.itemId)) : new Map();
+      const historyPoints = needHistoryVectors ? await this.historyPoints(recent.map((h) => h.itemId)) : new Map<number, HistoryPointRecord>();
+      const historyVectors = new Map([...historyPoints].map(([id, point]) => [id, point.vector]));
       let vector: number[] | Float32Array | undefined = userVector;
       if (row.strategy === 'FOLD_IN') {
-        vector = this.foldIn(model, recent, historyVectors);
+        vector = this.foldIn(model, recent, historyPoints);
         if (!vector) return this.popular(page, 'ALL_TIME', excluding, 'none of this user\'s items are in the model yet: popular items');
       }
-      const wantVectors = options.diversity > 0 || options.explain;
-      const hits = await this.deps.store.search(this.deps.aliases.itemsCollaborative, {
+      const { items: pageHits, vectors: candidateVectors, hasMore } = await personalizedPage(this.deps.store, this.deps.aliases.itemsCollaborative, {
         vector: vector!,
-        limit: candidateCount(page, options.diversity),
-        filter: buildItemFilter(excluding),
-        withVector: wantVectors,
+        filter: excluding,
+        page,
+        diversity: options.diversity,
+        withVectors: options.diversity > 0 || options.explain,
       });
-      const candidateVectors = new Map(hits.filter((h) => h.vector).map((h) => [h.id, h.vector as number[]]));
-      const ordered = diversify(hits, candidateVectors, options.diversity, page.offset + page.first);
-      const items: ScoredItemId[] = ordered.slice(page.offset, page.offset + page.first).map((hit) => ({
+      const items: ScoredItemId[] = pageHits.map((hit) => ({
         itemId: hit.id,
         score: hit.score,
         source: 'COLLABORATIVE',
@@ -112,21 +110,32 @@ export class Recommender {
         strategy: row.strategy,
         reason: row.reason,
         modelVersion: model.version,
-        hasMore: hits.length > page.offset + page.first,
+        hasMore,
       };
     });
   }
 
-  /** iALS fold-in from the items of `history` that have vectors; undefined when none has. */
-  private foldIn(model: ServingModel, history: ReadonlyArray<{ itemId: number; value: number }>, vectors: ReadonlyMap<number, ArrayLike<number>>): Float32Array | undefined {
-    const known = history.filter((h) => vectors.has(h.itemId));
+  /**
+   * The user vector from the items of `history` that have vectors (exact fold-in: iALS, plus the low-pass block
+   * for the default model's blended vectors); undefined when none has.
+   */
+  private foldIn(model: ServingModel, history: ReadonlyArray<{ itemId: number; value: number }>, points: ReadonlyMap<number, HistoryPointRecord>): Float32Array | undefined {
+    const known = history.filter((h) => points.has(h.itemId));
     if (!known.length) return undefined;
-    const data = new Float32Array(known.length * model.dimension);
-    known.forEach((h, row) => data.set(vectors.get(h.itemId)!, row * model.dimension));
-    const indices = Int32Array.from(known, (_, row) => row);
     // Events are implicit feedback: strength is how often the user came back to the item.
-    const values = Float32Array.from(known, (h) => Math.max(1, h.value));
-    return foldInUser(model.gram, { dim: model.dimension, data }, indices, values, model.foldIn);
+    const strength = (h: { value: number }) => Math.max(1, h.value);
+    if (model.layout) {
+      return foldInBlended(
+        model.gram,
+        model.layout,
+        model.foldIn,
+        known.map((h) => ({ vector: points.get(h.itemId)!.vector, degree: points.get(h.itemId)!.degree, value: strength(h) })),
+      );
+    }
+    const data = new Float32Array(known.length * model.dimension);
+    known.forEach((h, row) => data.set(points.get(h.itemId)!.vector, row * model.dimension));
+    const indices = Int32Array.from(known, (_, row) => row);
+    return foldInUser(model.gram, { dim: model.dimension, data }, indices, Float32Array.from(known, strength), model.foldIn);
   }
 
   /** The two history items most similar to the candidate, for "because you liked …". */
@@ -148,8 +157,8 @@ export class Recommender {
     return this.degradeToPopular(page, excluding, async () => {
       const model = await this.deps.models.get();
       if (!model) return this.popular(page, 'ALL_TIME', excluding, 'no trained model yet: popular items');
-      const vectors = await this.vectorsOf(this.deps.aliases.itemsCollaborative, itemIds);
-      const vector = this.foldIn(model, itemIds.map((itemId) => ({ itemId, value: 1 })), vectors);
+      const points = await this.historyPoints(itemIds);
+      const vector = this.foldIn(model, itemIds.map((itemId) => ({ itemId, value: 1 })), points);
       if (!vector) return this.popular(page, 'ALL_TIME', excluding, 'none of the session\'s items are in the model: popular items');
       const hits = await this.deps.store.search(this.deps.aliases.itemsCollaborative, { vector, limit: first + 1, filter: buildItemFilter(excluding) });
       return {
@@ -305,10 +314,18 @@ export class Recommender {
     return (await this.deps.store.retrieve(alias, [id], { withVector: true }))[0]?.vector;
   }
 
-  private async vectorsOf(alias: string, ids: readonly number[]): Promise<Map<number, number[]>> {
+  /** Collaborative vectors (and training degrees, for fold-in) of the given items; missing items are left out. */
+  private async historyPoints(ids: readonly number[]): Promise<Map<number, HistoryPointRecord>> {
     if (!ids.length) return new Map();
-    const points = await this.deps.store.retrieve(alias, ids, { withVector: true });
-    return new Map(points.filter((p) => p.vector).map((p) => [p.id, p.vector!]));
+    const points = await this.deps.store.retrieve(this.deps.aliases.itemsCollaborative, ids, { withVector: true, withPayload: [DEGREE_PAYLOAD] });
+    return new Map(
+      points
+        .filter((p) => p.vector)
+        .map((p) => {
+          const degree = p.payload?.[DEGREE_PAYLOAD];
+          return [p.id, { vector: p.vector!, ...(typeof degree === 'number' ? { degree } : {}) }];
+        }),
+    );
   }
 
   /** Runs a Qdrant-backed pipeline; if Qdrant cannot answer, popular items from Postgres do, flagged degraded. */

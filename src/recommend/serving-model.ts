@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { HashedTextModel } from '../embedding/hashed-text.js';
 import type { IalsFoldInParams } from '../embedding/ials-foldin.js';
 import type { LinearMap } from '../embedding/linear-map.js';
+import type { VectorLayout } from '../embedding/blended-foldin.js';
 
 export interface ServingModel {
   version: string;
@@ -17,6 +18,11 @@ export interface ServingModel {
   foldIn: IalsFoldInParams;
   text: HashedTextModel;
   textToCf: LinearMap | undefined;
+  /**
+   * Block layout of the collaborative vectors (iALS ⊕ low-pass, see blended-foldin.ts); undefined for a model
+   * whose vectors are plain iALS factors.
+   */
+  layout: VectorLayout | undefined;
 }
 
 interface Row {
@@ -27,7 +33,7 @@ interface Row {
   createdAt: Date;
   activatedAt: Date | null;
   metrics: Record<string, unknown>;
-  artifacts: { gram?: number[]; foldIn?: IalsFoldInParams; text?: HashedTextModel; textToCf?: LinearMap };
+  artifacts: { gram?: number[]; foldIn?: IalsFoldInParams; text?: HashedTextModel; textToCf?: LinearMap; layout?: VectorLayout };
 }
 
 export class ServingModelSource {
@@ -76,6 +82,7 @@ export class ServingModelSource {
       foldIn: row.artifacts.foldIn,
       text: row.artifacts.text,
       textToCf: row.artifacts.textToCf,
+      layout: row.artifacts.layout,
     };
     this.decoded.clear(); // keep only the live version's decoded matrices
     this.decoded.set(version, model);

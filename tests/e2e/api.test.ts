@@ -229,7 +229,8 @@ describe('GraphQL API end to end', () => {
     expect((await ok<{ user: null }>(`{ user(id: "nobody") { id } }`)).user).toBeNull();
 
     const info = await ok<{ modelInfo: { version: string; kind: string; dimension: number; metrics: string } }>(`{ modelInfo { version kind dimension metrics } }`);
-    expect(info.modelInfo).toMatchObject({ kind: 'ials', dimension: 32 });
+    // The default pipeline's blended vectors: the iALS block (factors 32) ⊕ the GF-CF low-pass block (256 dims).
+    expect(info.modelInfo).toMatchObject({ kind: 'default', dimension: 32 + 256 });
     expect(JSON.parse(info.modelInfo.metrics).users).toBe(300);
   });
 

@@ -54,7 +54,7 @@ describe('client SDK', () => {
     expect((await client.item('book-00002'))?.id).toBe('book-00002');
     expect(await client.items(['book-00002', 'nope'])).toEqual([expect.objectContaining({ id: 'book-00002' }), null]);
     expect((await client.userHistory({ id: 'reader-00001', first: 2 }))?.history.events).toHaveLength(2);
-    expect((await client.modelInfo())?.kind).toBe('ials');
+    expect((await client.modelInfo())?.kind).toBe('default');
   });
 
   it('writes: record, upsert, delete', async () => {

@@ -18,7 +18,9 @@ const CASES: Record<string, Record<string, number | string | boolean>> = {
   ease: { lambda: 50 },
   gfcf: { svdDims: 16 },
   userknn: { neighbors: 30 },
-  default: { candidates: 40, gfcfSvdDims: 16, ialsFactors: 16, ialsIterations: 4, easeLambda: 50 },
+  neighbors: { neighbors: 20 },
+  default: { lowpassDims: 16, ialsFactors: 16, ialsIterations: 4 },
+  twostage: { candidates: 40, gfcfSvdDims: 16, ialsFactors: 16, ialsIterations: 4, easeLambda: 50 },
 };
 
 const build = (name: string) => MODEL_FACTORIES[name](CASES[name]);

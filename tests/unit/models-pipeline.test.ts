@@ -5,6 +5,8 @@ import { Blend } from '../../training/models/blend.js';
 import { EASE } from '../../training/models/ease.js';
 import { IALS } from '../../training/models/ials.js';
 import { TwoStage } from '../../training/models/two-stage.js';
+import { GFCF } from '../../training/models/gfcf.js';
+import { DefaultPipeline } from '../../training/models/pipeline.js';
 import { scoreAllItems } from '../../training/models/linalg/scoring.js';
 
 let data: InteractionMatrix;
@@ -65,5 +67,30 @@ describe('TwoStage', () => {
 
   it('rejects a retriever without vectors', () => {
     expect(() => new TwoStage(ease, ials, 10)).toThrow(/vectors/);
+  });
+});
+
+describe('DefaultPipeline (blended vectors)', () => {
+  it('exports one vector per item/user whose dot product is the blend w_ials·s_ials/σ + w_lp·s_lp/σ', async () => {
+    const pipeline = new DefaultPipeline({ ialsFactors: 8, ialsIterations: 4, lowpassDims: 10, lowpassWeight: 0.4 });
+    await pipeline.fit(data);
+    const { ials: fittedIals, layout } = pipeline.servingParts();
+    // The same components fitted alone give the same scores (both are seeded).
+    const lowpass = new GFCF({ svdDims: 10, alpha: 1, linearFilter: false });
+    await lowpass.fit(data);
+    const users = Int32Array.of(3, 40);
+    const blended = pipeline.scoreUsers(users);
+    const si = fittedIals.scoreUsers(users);
+    const sl = lowpass.scoreUsers(users);
+    const cI = layout.ialsScale ** 2;
+    const cL = layout.lowpassScale ** 2;
+    expect(layout.ialsDim).toBe(8);
+    expect(pipeline.itemVectors().dim).toBe(18);
+    for (let p = 0; p < blended.length; p += 5) expect(blended[p]).toBeCloseTo(cI * si[p] + cL * sl[p], 4);
+    // Exact fold-in of a history reproduces the trained users' scores (iALS block up to CG accuracy).
+    const hist = pipeline.scoreHistory(rowItems(data, 40));
+    let agree = 0;
+    for (let i = 0; i < data.numItems; i++) if (Math.abs(hist[i] - blended[data.numItems + i]) < 0.05 * Math.abs(blended[data.numItems + i]) + 1e-3) agree++;
+    expect(agree / data.numItems).toBeGreaterThan(0.9);
   });
 });

@@ -8,13 +8,14 @@ import { registerSeedDemo } from './commands/seed-demo.js';
 import { registerStart } from './commands/start.js';
 import { registerTrain } from './commands/train.js';
 import { registerTune } from './commands/tune.js';
+import { registerActivate, registerRollback } from './commands/versions.js';
 
 const program = new Command('recgraph')
   .description('GraphQL recommendation service: ingest, train, evaluate, export to Qdrant, serve.')
   .version('0.1.0')
   .showHelpAfterError('(run recgraph --help for usage)');
 
-const commands = [registerStart, registerMigrate, registerSeedDemo, registerIngest, registerTrain, registerEvaluate, registerTune, registerExport];
+const commands = [registerStart, registerMigrate, registerSeedDemo, registerIngest, registerTrain, registerEvaluate, registerTune, registerExport, registerActivate, registerRollback];
 for (const register of commands) register(program);
 
 try {

@@ -9,6 +9,10 @@ export interface ModelResult {
   params: Record<string, number | string | boolean>;
   metrics: MetricRecord;
   trainSeconds: number;
+  /** Served rows: writing the fitted model into Qdrant (train + export = trainSeconds + exportSeconds). */
+  exportSeconds?: number;
+  /** Served rows: Qdrant's index build after the export (serving works meanwhile, by brute force). */
+  indexSeconds?: number;
   evalSeconds: number;
   /** Users evaluated. */
   users: number;
@@ -110,11 +114,11 @@ ${results
         .join('')}</tr>`,
   )
   .join('\n')}</tbody></table>`;
-  const runs = `<table><thead><tr><th>model</th><th>pipeline</th><th>params</th><th>train s</th><th>eval s</th><th>users</th></tr></thead><tbody>
+  const runs = `<table><thead><tr><th>model</th><th>pipeline</th><th>params</th><th>train s</th><th>export s</th><th>eval s</th><th>users</th></tr></thead><tbody>
 ${results
   .map(
     (r) =>
-      `<tr><td>${esc(r.model)}</td><td>${esc(r.pipeline ?? 'full catalogue')}</td><td class="params">${esc(JSON.stringify(r.params))}</td><td>${r.trainSeconds.toFixed(1)}</td><td>${r.evalSeconds.toFixed(1)}</td><td>${r.users}</td></tr>`,
+      `<tr><td>${esc(r.model)}</td><td>${esc(r.pipeline ?? 'full catalogue')}</td><td class="params">${esc(JSON.stringify(r.params))}</td><td>${r.trainSeconds.toFixed(1)}</td><td>${r.exportSeconds === undefined ? '' : r.exportSeconds.toFixed(1)}</td><td>${r.evalSeconds.toFixed(1)}</td><td>${r.users}</td></tr>`,
   )
   .join('\n')}</tbody></table>`;
   const d = report.dataset;
@@ -148,8 +152,13 @@ ${table(beyondCols)}
 
 /** Plain-text table of selected metrics for terminals (bench output, CLI summary). */
 export function formatTextTable(results: ModelResult[], columns: string[]): string {
-  const header = ['model', ...columns, 'train s'];
-  const rows = results.map((r) => [r.model, ...columns.map((c) => fmt(r.metrics[c])), r.trainSeconds.toFixed(1)]);
+  const header = ['model', ...columns, 'train s', 'export s'];
+  const rows = results.map((r) => [
+    r.model,
+    ...columns.map((c) => fmt(r.metrics[c])),
+    r.trainSeconds.toFixed(1),
+    r.exportSeconds === undefined ? '' : r.exportSeconds.toFixed(1),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');

@@ -9,11 +9,13 @@ import { loadSplitFiles } from '../data/split-file.js';
 import type { Recommender } from '../models/contract.js';
 import { EASE_DEFAULTS } from '../models/ease.js';
 import { Rng } from '../models/linalg/random.js';
+import { DefaultPipeline } from '../models/pipeline.js';
 import { createModel } from '../models/registry.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { diversityEmbedding, evaluateModel, testUsers } from './evaluate.js';
 import { DEFAULT_KS } from './metrics.js';
 import type { EvaluationReport, ModelResult } from './report.js';
+import { evaluateServed } from './served.js';
 
 export interface RunEvaluationOptions {
   train: string;
@@ -28,6 +30,10 @@ export interface RunEvaluationOptions {
   onResult?: (result: ModelResult) => void;
   /** Skip adding the popularity / EASE-or-iALS baselines (tests only: reports must show them). */
   noBaselines?: boolean;
+  /** Also measure the served default pipeline through a real Qdrant (default true; see served.ts). */
+  served?: boolean;
+  /** Qdrant for the served row; default: the bundled server, started for the run. */
+  qdrantUrl?: string;
 }
 
 /** Adds popularity and a strong simple baseline (EASE when it fits, else iALS) unless already requested. */
@@ -80,17 +86,26 @@ export interface MatrixRunOptions {
   /** Shown in the report. */
   dataset: { train: string; test: string; valid?: string };
   fitDescription?: string;
+  /** Also measure the served default pipeline through a real Qdrant (default true; see served.ts). */
+  served?: boolean;
+  qdrantUrl?: string;
 }
 
-/** The same run on matrices already in memory (generated datasets, tests). */
+/** The served configuration of the default pipeline (what `recgraph train` publishes). */
+function isServable(model: Recommender): model is DefaultPipeline {
+  return model instanceof DefaultPipeline;
+}
+
 function describePipeline(model: Recommender): string {
   const p = model.params;
-  if (model.name === 'default') return `exact top-${p.candidates} by ${p.retriever} vectors → blended rerank`;
-  if (model.name === 'default/retrieval') return `${p.retriever} vectors, dot product only`;
-  if (model.name === 'default/rerank') return 'blended reranker over the full catalogue';
+  if (model.name === 'default') return 'iALS ⊕ GF-CF low-pass blended vectors, exact dot product over the catalogue (offline)';
+  if (model.name === 'twostage') return `exact top-${p.candidates} by ${p.retriever} vectors → blended rerank (offline only)`;
+  if (model.name === 'twostage/retrieval') return `${p.retriever} vectors, dot product only`;
+  if (model.name === 'twostage/rerank') return 'blended reranker over the full catalogue (offline only)';
   return 'full catalogue';
 }
 
+/** The same run on matrices already in memory (generated datasets, tests). */
 export async function runEvaluationOnMatrices(options: MatrixRunOptions): Promise<EvaluationReport> {
   const progress = options.progress ?? noopProgress;
   const ks = options.ks ?? [...DEFAULT_KS];
@@ -108,6 +123,23 @@ export async function runEvaluationOnMatrices(options: MatrixRunOptions): Promis
     const result = await fitAndEvaluate(model, train, test, { ks, progress, diversity, users });
     results.push(result);
     options.onResult?.(result);
+    if (options.served !== false && isServable(model)) {
+      // The same fitted model, exported and ranked through the serving code: the number users get.
+      const served = await evaluateServed(model, train, test, { ks, progress, diversity, users, qdrantUrl: options.qdrantUrl });
+      const servedResult: ModelResult = {
+        model: `${model.name} (served)`,
+        params: { ...model.params },
+        metrics: served.metrics,
+        trainSeconds: result.trainSeconds,
+        exportSeconds: served.exportSeconds,
+        indexSeconds: served.indexSeconds,
+        evalSeconds: served.seconds,
+        users: served.users,
+        pipeline: 'exported to Qdrant (bundled server); lists from src/recommend/personalized.ts, training items excluded in the search filter',
+      };
+      results.push(servedResult);
+      options.onResult?.(servedResult);
+    }
   }
   return {
     createdAt: new Date().toISOString(),

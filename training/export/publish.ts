@@ -3,10 +3,10 @@
 // sees a half-written collection; on any failure the new collections are dropped and the live version stays.
 import type pg from 'pg';
 import type { VectorStore } from '../../src/vector/client.js';
-import { ITEM_PAYLOAD_INDEXES } from '../../src/vector/filters.js';
 import { aliasSwitchActions, COLLECTION_ROLES, versionedCollectionName, versionsIn, type CollectionRole } from '../../src/vector/collections.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import type { ModelArtifacts } from '../pipeline/artifacts.js';
+import { writeCollection, withDegrees, type CollectionWrite } from './write-collection.js';
 
 export interface PublishOptions {
   prefix?: string;
@@ -63,6 +63,7 @@ export async function publishModel(store: VectorStore, pool: pg.Pool, model: Mod
         foldIn: model.params.foldIn ?? null,
         text: model.text.model,
         textToCf: { inputDim: model.textToCf.inputDim, outputDim: model.textToCf.outputDim, weights: Array.from(model.textToCf.weights) },
+        ...(model.layout ? { layout: model.layout } : {}),
       },
       model.dimension,
       model.cutoff,
@@ -70,22 +71,17 @@ export async function publishModel(store: VectorStore, pool: pg.Pool, model: Mod
   );
   try {
     const payloads = await itemPayloads(pool, model);
-    const writes: Array<[CollectionRole, { dimension: number; distance: 'Dot' | 'Cosine' }, Parameters<VectorStore['upsert']>[1], boolean]> = [
-      ['items_collaborative', { dimension: model.dimension, distance: 'Dot' }, { ids: model.itemIds, vectors: model.itemVectors, payloads }, true],
-      ['users_collaborative', { dimension: model.dimension, distance: 'Dot' }, { ids: model.userIds, vectors: model.userVectors }, false],
-      ['items_semantic', { dimension: model.text.dimension, distance: 'Cosine' }, { ids: model.itemIds, vectors: model.text.vectors, payloads }, true],
+    // Blended vectors: the training degree rides along with each collaborative item point (fold-in needs it).
+    const collaborativePayloads = model.degrees ? withDegrees(payloads, model.degrees) : payloads;
+    const writes: CollectionWrite[] = [
+      { name: names.items_collaborative, dimension: model.dimension, distance: 'Dot', rows: { ids: model.itemIds, vectors: model.itemVectors, payloads: collaborativePayloads }, itemIndexes: true },
+      { name: names.users_collaborative, dimension: model.dimension, distance: 'Dot', rows: { ids: model.userIds, vectors: model.userVectors }, itemIndexes: false },
+      { name: names.items_semantic, dimension: model.text.dimension, distance: 'Cosine', rows: { ids: model.itemIds, vectors: model.text.vectors, payloads }, itemIndexes: true },
     ];
     progress.start(model.itemIds.length * 2 + model.userIds.length, 'export to Qdrant');
-    for (const [role, shape, rows, indexed] of writes) {
-      const name = names[role];
-      await store.deleteCollection(name); // a leftover of an interrupted export of the same version
-      await store.createCollection(name, { ...shape, bulkLoad: true });
-      if (indexed) await store.createPayloadIndexes(name, ITEM_PAYLOAD_INDEXES);
-      await store.upsert(name, rows);
-      await store.finishBulkLoad(name);
-      progress.tick(rows.ids.length);
-      const count = await store.count(name);
-      if (count !== rows.ids.length) throw new Error(`${name}: wrote ${rows.ids.length} points but Qdrant counts ${count}`);
+    for (const write of writes) {
+      await writeCollection(store, write);
+      progress.tick(write.rows.ids.length);
     }
     progress.stop();
     // A probe query through the new collection proves it answers before anyone is sent there.
@@ -104,12 +100,39 @@ export async function publishModel(store: VectorStore, pool: pg.Pool, model: Mod
   await pruneVersions(store, pool, { prefix, keep: options.keepVersions ?? 3 });
 }
 
+/**
+ * The version that was live before the current one: the retired version activated most recently whose
+ * collections still exist (pruned versions lost theirs). Undefined when there is none to go back to.
+ */
+export async function previousVersion(pool: pg.Pool): Promise<string | undefined> {
+  const { rows } = await pool.query<{ version: string }>(
+    `SELECT version FROM model_versions WHERE status = 'retired' AND activated_at IS NOT NULL ORDER BY activated_at DESC, id DESC LIMIT 1`,
+  );
+  return rows[0]?.version;
+}
+
+/** The live version, if any. */
+export async function activeVersion(pool: pg.Pool): Promise<string | undefined> {
+  const { rows } = await pool.query<{ version: string }>(`SELECT version FROM model_versions WHERE status = 'active' ORDER BY activated_at DESC NULLS LAST LIMIT 1`);
+  return rows[0]?.version;
+}
+
+/** Makes the previously live version live again (see previousVersion); returns it. */
+export async function rollbackVersion(store: VectorStore, pool: pg.Pool, options: { prefix?: string } = {}): Promise<{ from: string | undefined; to: string }> {
+  const from = await activeVersion(pool);
+  const to = await previousVersion(pool);
+  if (!to) throw new Error('no previous model version to roll back to (none was live before, or it was pruned)');
+  await activateVersion(store, pool, to, options);
+  return { from, to };
+}
+
 /** Makes an exported version live: one atomic alias switch in Qdrant, then the bookkeeping in Postgres. */
 export async function activateVersion(store: VectorStore, pool: pg.Pool, version: string, options: { prefix?: string } = {}): Promise<void> {
   const { rows } = await pool.query<{ status: string }>('SELECT status FROM model_versions WHERE version = $1', [version]);
   if (!rows[0]) throw new Error(`no model version "${version}"`);
   if (!['exported', 'active', 'retired'].includes(rows[0].status)) {
-    throw new Error(`model version "${version}" is ${rows[0].status}; only exported versions can be activated`);
+    const why = rows[0].status === 'pruned' ? ' (its collections were pruned; retrain or re-export it)' : '';
+    throw new Error(`model version "${version}" is ${rows[0].status}${why}; only exported versions can be activated`);
   }
   await store.switchAliases(aliasSwitchActions(version, { prefix: options.prefix }));
   const client = await pool.connect();

@@ -32,14 +32,22 @@ export const GFCF_DEFAULTS = {
   denseMaxItems: 12000,
   /** Neighbours kept per item when the item-item term is sparse. */
   neighbors: 200,
+  /**
+   * Whether the linear (item-item) filter takes part. Off: only the ideal low-pass term, i.e. exactly what the
+   * exported vectors score (the default pipeline serves it that way, see pipeline.ts), and no items² work.
+   */
+  linearFilter: true,
   seed: 1,
 };
 export type GfcfParams = typeof GFCF_DEFAULTS;
 
 export class GFCF implements Recommender {
-  readonly name = 'gfcf';
+  /** "gfcf/lowpass" when the linear filter is off, so report rows tell the two apart. */
+  readonly name: string;
   readonly params: GfcfParams;
-  readonly vectorsScoreExactly = false;
+  get vectorsScoreExactly(): boolean {
+    return !this.params.linearFilter;
+  }
   private train?: InteractionMatrix;
   private dense?: Float32Array;
   private sparse?: ItemNeighbors;
@@ -54,6 +62,7 @@ export class GFCF implements Recommender {
 
   constructor(params: Partial<GfcfParams> = {}) {
     this.params = mergeParams('gfcf', GFCF_DEFAULTS, params);
+    this.name = this.params.linearFilter ? 'gfcf' : 'gfcf/lowpass';
   }
 
   async fit(data: InteractionMatrix, progress: ProgressSink = noopProgress): Promise<void> {
@@ -68,7 +77,10 @@ export class GFCF implements Recommender {
     const rn = scaleMatrix(x, invSqrt(du), invSqrt(di));
     const rnT = transpose(rn);
 
-    if (n <= this.params.denseMaxItems) {
+    if (!this.params.linearFilter) {
+      this.dense = undefined;
+      this.sparse = undefined;
+    } else if (n <= this.params.denseMaxItems) {
       this.dense = sparseGram(rn);
       this.sparse = undefined;
     } else {
@@ -119,7 +131,7 @@ export class GFCF implements Recommender {
     const out = this.index.score(userVecs, count);
     for (let r = 0; r < count; r++) {
       if (this.dense) accumulateRows(history(r), undefined, this.dense, n, out, r * n);
-      else assertFitted(this.sparse, this.name).accumulate(history(r), out, r * n);
+      else if (this.sparse) this.sparse.accumulate(history(r), out, r * n);
     }
     return out;
   }

@@ -1,78 +1,85 @@
 /**
- * The default recommendation pipeline (what serving runs, measured offline the same way):
+ * The default recommendation pipeline — what `recgraph train` publishes and the server runs:
  *
- *   1. retrieval: top-`candidates` items by dot product between user and item vectors (Qdrant in production;
- *      exact search offline). Vectors come from iALS (new users: exact fold-in, ials-foldin.ts) or, optionally,
- *      GF-CF's ideal low-pass filter (a user vector is a plain sum of per-item basis rows: no solve at all).
- *   2. rerank: a blend of iALS (factors), GF-CF (graph filter) and optionally EASE (item-item), each divided by
- *      its global score scale (see blend.ts). The components see different structure and their errors are
- *      weakly correlated, which is where the gain over the best single model comes from.
+ *     score(u, i) = w_ials/σ_ials · (x_u · y_i)  +  w_lp/σ_lp · (p_u · g_i)
  *
- * Defaults were chosen on the ml-1m validation split (fit on train, score on valid), never on test.
- * EASE needs a dense items² inverse: above its maxItems the blend runs without it (GF-CF then uses its sparse
- * item-item term), so the pipeline still scales to large catalogues.
+ * iALS (x, y) plus GF-CF's ideal low-pass filter (g_i = d_i^{1/2} V_i, p_u = Σ_{j∈u} d_j^{-1/2} V_j, V the top-k
+ * right singular vectors of the normalised interaction matrix; see gfcf.ts), each divided by its global score
+ * scale σ (blend.ts). A sum of two dot products is one dot product of concatenated vectors, so the blend is
+ * exported as a single vector per item and per user:
+ *
+ *     item_i = [ √c_ials · y_i ; √c_lp · g_i ]     user_u = [ √c_ials · x_u ; √c_lp · p_u ]     (c = w/σ)
+ *
+ * and Qdrant ranks the whole catalogue by the final score in one search: retrieval IS the blend, no candidate
+ * cut, no per-request reranker state. Folding a user in stays exact: the iALS block by iALS fold-in from the
+ * first block of the history's vectors, the low-pass block as Σ_j (second block of item_j) / d_j.
+ *
+ * Why this shape (measured on the ml-1m VALIDATION split, bench/rerank-variants.ts + bench/lowpass-variants.ts):
+ * the former default (iALS top-300 → rerank by iALS + 0.5·full GF-CF) gained over iALS only through GF-CF's
+ * low-pass term; GF-CF's item-item term alone (dense, or pruned to the top-50/100/200 neighbours that could ship
+ * as Qdrant payloads) LOWERED recall@20 (0.2659 → 0.2630 at best). The item-item term is also the part that
+ * cannot be served (items² floats), so it is dropped, and the low-pass term — k floats per item — moves into
+ * the vectors. The symmetric √c split keeps item·item dot products (similarItems) balanced like the blend.
  */
-import type { InteractionMatrix } from '../data/interactions.js';
-import type { ProgressSink } from '../progress.js';
-import { Blend, type BlendComponent } from './blend.js';
-import { mergeParams, type Recommender } from './contract.js';
-import { EASE, EASE_DEFAULTS } from './ease.js';
+import { binarize, itemDegrees, type InteractionMatrix } from '../data/interactions.js';
+import { noopProgress, type ProgressSink } from '../progress.js';
+import { Blend } from './blend.js';
+import { assertFitted, mergeParams, type DenseVectors, type Recommender } from './contract.js';
 import { GFCF, GFCF_DEFAULTS } from './gfcf.js';
 import { IALS, IALS_DEFAULTS } from './ials.js';
-import { DotProductScorer, TwoStage } from './two-stage.js';
+import { ItemVectorIndex, gatherRows } from './linalg/scoring.js';
+import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
+
+export type { VectorLayout };
 
 export const PIPELINE_DEFAULTS = {
   /**
-   * Which stages run — to measure what each adds: "both" (the served pipeline), "retrieval" (rank by the
-   * retriever's dot products alone), "rerank" (the blend over the full catalogue, no retrieval cut).
+   * Blend weights on globally scaled scores, chosen on ml-1m VALID (bench/results/lowpass-variants-ml-1m-valid.txt):
+   * recall@20 0.2659 iALS alone; + low-pass k=256 at w = 0.1 / 0.15 / 0.2 / 0.25 / 0.5 / 1: 0.2677 / 0.2681 /
+   * 0.2696 / 0.2692 / 0.2663 / 0.2626 (k=128 at 0.25: 0.2677). The former offline default scored 0.2678 there.
    */
-  stage: 'both',
-  /** Candidates retrieved per user before reranking. */
-  candidates: 300,
-  /** Which model's vectors feed retrieval: "ials" or "gfcf". */
-  retriever: 'ials',
-  /**
-   * Blend weights (on globally scaled scores). Chosen on ml-1m valid: iALS 1 + GF-CF 0.5 gave recall@20 0.2691
-   * vs 0.2652 for iALS alone; adding EASE (0.5 or 1) or user-kNN did not help, so EASE is off by default —
-   * which also keeps the pipeline free of the dense items² inverse on large catalogues.
-   */
-  easeWeight: 0,
-  gfcfWeight: 0.5,
   ialsWeight: 1,
-  easeLambda: EASE_DEFAULTS.lambda,
+  lowpassWeight: 0.2,
+  /** k of the low-pass block (its share of the vector dimension). */
+  lowpassDims: GFCF_DEFAULTS.svdDims,
   ialsFactors: IALS_DEFAULTS.factors,
   ialsIterations: IALS_DEFAULTS.iterations,
   ialsRegularization: IALS_DEFAULTS.regularization,
   ialsAlpha: IALS_DEFAULTS.alpha,
   ialsRegExponent: IALS_DEFAULTS.regExponent,
-  gfcfSvdDims: GFCF_DEFAULTS.svdDims,
-  gfcfAlpha: GFCF_DEFAULTS.alpha,
 };
 export type PipelineParams = typeof PIPELINE_DEFAULTS;
 
-/**
- * The pipeline as one Recommender. The blend is built at fit time because whether EASE takes part depends on
- * the catalogue size.
- */
+interface Fitted {
+  ials: IALS;
+  lowpass: GFCF;
+  layout: VectorLayout;
+  items: Float32Array;
+  users: Float32Array;
+  dim: number;
+  numItems: number;
+  numUsers: number;
+  /** Binarised training degree of each item (the low-pass fold-in divides by it). */
+  degrees: Float64Array;
+  index?: ItemVectorIndex;
+}
+
 export class DefaultPipeline implements Recommender {
-  readonly name: string;
+  readonly name = 'default';
   readonly params: PipelineParams;
-  private inner?: TwoStage;
+  readonly vectorsScoreExactly = true;
+  private fitted?: Fitted;
 
   constructor(params: Partial<PipelineParams> = {}) {
     this.params = mergeParams('default', PIPELINE_DEFAULTS, params);
-    if (this.params.retriever !== 'gfcf' && this.params.retriever !== 'ials') {
-      throw new Error(`default: retriever must be "gfcf" or "ials", got "${this.params.retriever}"`);
+    if (this.params.ialsWeight <= 0 || this.params.lowpassWeight < 0) {
+      throw new Error('default: ialsWeight must be > 0 and lowpassWeight ≥ 0');
     }
-    if (!['both', 'retrieval', 'rerank'].includes(this.params.stage)) {
-      throw new Error(`default: stage must be "both", "retrieval" or "rerank", got "${this.params.stage}"`);
-    }
-    this.name = this.params.stage === 'both' ? 'default' : `default/${this.params.stage}`;
   }
 
-  async fit(data: InteractionMatrix, progress?: ProgressSink): Promise<void> {
+  async fit(data: InteractionMatrix, progress: ProgressSink = noopProgress): Promise<void> {
     const p = this.params;
-    const gfcf = new GFCF({ svdDims: p.gfcfSvdDims, alpha: p.gfcfAlpha });
+    this.fitted?.index?.dispose();
     const ials = new IALS({
       factors: p.ialsFactors,
       iterations: p.ialsIterations,
@@ -80,58 +87,89 @@ export class DefaultPipeline implements Recommender {
       alpha: p.ialsAlpha,
       regExponent: p.ialsRegExponent,
     });
-    const components: BlendComponent[] = [
-      { model: gfcf, weight: p.gfcfWeight },
+    // α only rescales the low-pass term, and the blend divides by its scale: keep it at 1.
+    const lowpass = new GFCF({ svdDims: p.lowpassDims, alpha: 1, linearFilter: false });
+    const blend = new Blend([
+      { model: lowpass, weight: p.lowpassWeight },
       { model: ials, weight: p.ialsWeight },
-    ];
-    if (data.numItems <= EASE_DEFAULTS.maxItems && p.easeWeight > 0) {
-      components.unshift({ model: new EASE({ lambda: p.easeLambda }), weight: p.easeWeight });
-    }
-    // Zero-weight components stay in: the retriever is fitted through the blend either way.
-    const retriever = p.retriever === 'gfcf' ? gfcf : ials;
-    // stage=retrieval: the "reranker" is the retriever's dot product, so the order is the retrieval order.
-    const reranker = p.stage === 'retrieval' ? new DotProductScorer(retriever) : new Blend(components);
-    const candidates = p.stage === 'rerank' ? data.numItems : p.candidates;
-    this.inner = new TwoStage(retriever, reranker, candidates);
-    await this.inner.fit(data, progress);
+    ]);
+    await blend.fit(data, progress);
+    const [lowpassSigma, ialsSigma] = blend.scales();
+    const layout: VectorLayout = {
+      ialsDim: ials.params.factors,
+      ialsScale: Math.sqrt(p.ialsWeight / ialsSigma),
+      lowpassScale: Math.sqrt(p.lowpassWeight / lowpassSigma),
+    };
+    const iv = ials.itemVectors();
+    const uv = ials.userVectors();
+    const gi = lowpass.itemVectors();
+    const gu = lowpass.userVectors();
+    this.fitted = {
+      ials,
+      lowpass,
+      layout,
+      items: concatRows(iv, layout.ialsScale, gi, layout.lowpassScale),
+      users: concatRows(uv, layout.ialsScale, gu, layout.lowpassScale),
+      dim: iv.dim + gi.dim,
+      numItems: iv.count,
+      numUsers: uv.count,
+      degrees: itemDegrees(binarize(data)),
+    };
   }
 
-  private get pipeline(): TwoStage {
-    if (!this.inner) throw new Error('default: call fit() first');
-    return this.inner;
+  private get model(): Fitted {
+    return assertFitted(this.fitted, this.name);
   }
 
-  /** Reranker scores for retrieved candidates, −∞ elsewhere (see two-stage.ts). */
   scoreUsers(users: Int32Array): Float32Array {
-    return this.pipeline.scoreUsers(users);
+    const m = this.model;
+    m.index ??= new ItemVectorIndex(m.items, m.numItems, m.dim);
+    return m.index.score(gatherRows(m.users, users, m.dim), users.length);
   }
 
-  /** The reranking blend over a history (for serving-side rerank of candidates). */
   scoreHistory(items: Int32Array, values?: Float32Array): Float32Array {
-    const r = this.pipeline.reranker;
-    if (!r.scoreHistory) throw new Error(`${this.name}: the ${r.name} stage cannot score a history`);
-    return r.scoreHistory(items, values);
+    const m = this.model;
+    m.index ??= new ItemVectorIndex(m.items, m.numItems, m.dim);
+    return m.index.score(this.foldIn(items, values), 1);
   }
 
-  /** The retrieval stage's vectors (what goes into Qdrant). */
-  itemVectors() {
-    return this.pipeline.retriever.itemVectors!();
+  itemVectors(): DenseVectors {
+    const m = this.model;
+    return { count: m.numItems, dim: m.dim, data: m.items };
   }
 
-  userVectors() {
-    return this.pipeline.retriever.userVectors!();
+  userVectors(): DenseVectors {
+    const m = this.model;
+    return { count: m.numUsers, dim: m.dim, data: m.users };
   }
 
+  /** Exact fold-in of both blocks (the server computes the same from the exported item vectors). */
   foldIn(items: Int32Array, values?: Float32Array): Float32Array {
-    return this.pipeline.retriever.foldIn!(items, values);
+    const m = this.model;
+    const x = m.ials.foldIn(items, values);
+    const g = m.lowpass.foldIn(new Int32Array(new Set(items)));
+    const out = new Float32Array(m.dim);
+    for (let k = 0; k < x.length; k++) out[k] = m.layout.ialsScale * x[k];
+    for (let k = 0; k < g.length; k++) out[x.length + k] = m.layout.lowpassScale * g[k];
+    return out;
   }
 
-  /** The fitted stages, for exporters: retriever vectors → Qdrant, blend components → reranker artifacts. */
-  stages(): { retriever: Recommender; reranker: Recommender; candidates: number } {
-    const p = this.pipeline;
-    return { retriever: p.retriever, reranker: p.reranker, candidates: p.candidates };
+  /** What the exporter needs besides the vectors: the iALS model (Gram matrix, fold-in), layout, degrees. */
+  servingParts(): { ials: IALS; layout: VectorLayout; degrees: Float64Array } {
+    const m = this.model;
+    return { ials: m.ials, layout: m.layout, degrees: m.degrees };
   }
+}
 
-  /** Dot products of the exported vectors rank retrieval candidates only, not the final order. */
-  readonly vectorsScoreExactly = false;
+/** Row-wise [a·sa ; b·sb] of two row-aligned vector sets. */
+function concatRows(a: DenseVectors, sa: number, b: DenseVectors, sb: number): Float32Array {
+  if (a.count !== b.count) throw new Error(`default: ${a.count} vs ${b.count} rows`);
+  const dim = a.dim + b.dim;
+  const out = new Float32Array(a.count * dim);
+  for (let r = 0; r < a.count; r++) {
+    const o = r * dim;
+    for (let k = 0; k < a.dim; k++) out[o + k] = sa * a.data[r * a.dim + k];
+    for (let k = 0; k < b.dim; k++) out[o + a.dim + k] = sb * b.data[r * b.dim + k];
+  }
+  return out;
 }

@@ -6,8 +6,10 @@ import type { Recommender, RecommenderFactory } from './contract.js';
 import { EASE } from './ease.js';
 import { GFCF } from './gfcf.js';
 import { IALS } from './ials.js';
+import { NeighborFilter } from './neighbor-filter.js';
 import { DefaultPipeline } from './pipeline.js';
 import { Popularity } from './popularity.js';
+import { TwoStagePipeline } from './two-stage-pipeline.js';
 import { UserKNN } from './userknn.js';
 
 export const MODEL_FACTORIES: Record<string, RecommenderFactory> = {
@@ -16,8 +18,12 @@ export const MODEL_FACTORIES: Record<string, RecommenderFactory> = {
   ease: (p) => new EASE(p),
   gfcf: (p) => new GFCF(p),
   userknn: (p) => new UserKNN(p),
-  /** The default two-stage pipeline (retrieval by vectors → blended rerank), see pipeline.ts. */
+  /** GF-CF's item-item filter pruned to top-N rows (a measured, rejected serving reranker; neighbor-filter.ts). */
+  neighbors: (p) => new NeighborFilter(p),
+  /** The default pipeline: iALS ⊕ GF-CF low-pass blended into one vector per item/user (pipeline.ts). */
   default: (p) => new DefaultPipeline(p),
+  /** Offline reference: iALS top-N → rerank by iALS + full GF-CF (not servable; two-stage-pipeline.ts). */
+  twostage: (p) => new TwoStagePipeline(p),
 };
 
 export type ParamValue = number | string | boolean;

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HashedTextModel } from '../../src/embedding/hashed-text.js';
 import type { LinearMap } from '../../src/embedding/linear-map.js';
+import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
 
 export interface ModelArtifacts {
   version: string;
@@ -25,6 +26,13 @@ export interface ModelArtifacts {
   text: { model: HashedTextModel; dimension: number; vectors: Float32Array };
   /** Text vector → collaborative vector, for items added after training. */
   textToCf: LinearMap;
+  /**
+   * The default pipeline's blended vectors (iALS ⊕ GF-CF low-pass): their block layout (published with the
+   * version in Postgres) and each item's training degree (published in its payload); both needed for fold-in.
+   * Absent for plain iALS versions.
+   */
+  layout?: VectorLayout;
+  degrees?: Float32Array;
 }
 
 const MATRICES = ['itemIds', 'userIds', 'itemVectors', 'userVectors', 'gram', 'itemCounts'] as const;
@@ -37,6 +45,7 @@ export async function saveArtifacts(dir: string, model: ModelArtifacts): Promise
   await mkdir(dir, { recursive: true });
   for (const key of MATRICES) await writeFile(path.join(dir, `${key}.bin`), Buffer.from(model[key].buffer, model[key].byteOffset, model[key].byteLength));
   await writeFile(path.join(dir, 'textVectors.bin'), Buffer.from(model.text.vectors.buffer, model.text.vectors.byteOffset, model.text.vectors.byteLength));
+  if (model.degrees) await writeFile(path.join(dir, 'degrees.bin'), Buffer.from(model.degrees.buffer, model.degrees.byteOffset, model.degrees.byteLength));
   const manifest = {
     version: model.version,
     kind: model.kind,
@@ -46,6 +55,7 @@ export async function saveArtifacts(dir: string, model: ModelArtifacts): Promise
     cutoff: model.cutoff.toISOString(),
     text: { model: model.text.model, dimension: model.text.dimension },
     textToCf: { inputDim: model.textToCf.inputDim, outputDim: model.textToCf.outputDim, weights: Array.from(model.textToCf.weights) },
+    ...(model.layout ? { layout: model.layout } : {}),
   };
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
 }
@@ -73,5 +83,7 @@ export async function loadArtifacts(dir: string): Promise<ModelArtifacts> {
     itemCounts: await readTyped(path.join(dir, 'itemCounts.bin'), Float32Array),
     text: { model: manifest.text.model, dimension: manifest.text.dimension, vectors: await readTyped(path.join(dir, 'textVectors.bin'), Float32Array) },
     textToCf: manifest.textToCf,
+    // Plain iALS versions (trained before the blended default) have neither.
+    ...(manifest.layout ? { layout: manifest.layout, degrees: await readTyped(path.join(dir, 'degrees.bin'), Float32Array) } : {}),
   };
 }

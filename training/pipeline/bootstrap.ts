@@ -14,6 +14,8 @@ export interface BootstrapOptions {
   dataDir: string;
   prefix: string;
   retrain?: boolean;
+  /** Versions whose collections are kept for rollback (default 3, RECGRAPH_KEEP_VERSIONS). */
+  keepVersions?: number;
   /** iALS overrides (tests train small models). */
   params?: Record<string, number>;
   seedDemo?: boolean;
@@ -25,7 +27,7 @@ export async function trainAndPublish(pool: pg.Pool, store: VectorStore, log: Lo
   const model = await trainModel(pool, { progress: options.progress, params: options.params });
   const trained = Date.now();
   await saveArtifacts(artifactsDir(options.dataDir, model.version), model);
-  await publishModel(store, pool, model, { prefix: options.prefix, progress: options.progress });
+  await publishModel(store, pool, model, { prefix: options.prefix, progress: options.progress, keepVersions: options.keepVersions });
   log.info(
     `model ${model.version} (${model.kind}, ${model.userIds.length} users × ${model.itemIds.length} items) trained in ${((trained - started) / 1000).toFixed(1)} s, exported and live in ${((Date.now() - trained) / 1000).toFixed(1)} s`,
   );

@@ -1,20 +1,23 @@
-// Trains the serving model from what Postgres holds: collaborative vectors (implicit ALS) for users and items,
-// the text embedding for the semantic collection, and the popularity counts. Returns artifacts; exporting them to
+// Trains the serving model from what Postgres holds: the default pipeline (training/models/pipeline.ts — one
+// blended iALS ⊕ GF-CF low-pass vector per user and item, plus what fold-in needs), the text embedding for the
+// semantic collection, and the popularity counts. Returns artifacts; exporting them to
 // Qdrant is a separate step (training/export) so a version can be re-published without retraining.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { embedText, fitHashedText } from '../../src/embedding/hashed-text.js';
 import { itemText } from '../../src/embedding/item-text.js';
 import { buildInteractionMatrix } from '../data/interactions.js';
-import { IALS } from '../models/ials.js';
+import { DefaultPipeline, type PipelineParams } from '../models/pipeline.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import type { ModelArtifacts } from './artifacts.js';
 import { fitTextToCf } from './text-to-cf.js';
 import { readTrainingData } from './training-data.js';
 
 export interface TrainOptions {
-  /** Overrides of the iALS defaults (factors, iterations, regularization, alpha, …). */
+  /** Overrides of the iALS defaults (factors, iterations, regularization, alpha, regExponent). */
   params?: Record<string, number>;
+  /** Overrides of the pipeline's other defaults (lowpassWeight, lowpassDims, …). */
+  pipeline?: Partial<PipelineParams>;
   textDimension?: number;
   progress?: ProgressSink;
   /** Train only on events created up to this instant (default: now). */
@@ -32,10 +35,12 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
   if (data.users.length === 0) throw new Error('no interactions to train on: ingest data or run `recgraph seed-demo` first');
 
   const matrix = buildInteractionMatrix(data.userIds.length, data.itemIds.length, data.users, data.items, data.weights);
-  const model = new IALS(options.params ?? {});
-  await model.fit(matrix, progress);
-  const items = model.itemVectors();
-  const users = model.userVectors();
+  const pipeline = new DefaultPipeline({ ...ialsOverrides(options.params), ...options.pipeline });
+  await pipeline.fit(matrix, progress);
+  const { ials: model, layout, degrees } = pipeline.servingParts();
+  // The blended vectors (iALS ⊕ low-pass): what Qdrant ranks by; the Gram matrix is of the plain iALS block.
+  const items = pipeline.itemVectors();
+  const users = pipeline.userVectors();
 
   const gram = Float32Array.from(model.itemGram());
   const itemCounts = new Float32Array(data.itemIds.length);
@@ -59,8 +64,8 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
 
   return {
     version: newVersionLabel(),
-    kind: model.name,
-    params: { ...model.params, foldIn: { ...model.foldInParams() } },
+    kind: pipeline.name,
+    params: { ...pipeline.params, foldIn: { ...model.foldInParams() } },
     metrics: { users: data.userIds.length, items: data.itemIds.length, pairs: data.users.length },
     dimension: items.dim,
     cutoff: data.cutoff,
@@ -72,5 +77,25 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
     itemCounts,
     text: { model: textModel, dimension: textModel.dimension, vectors: textVectors },
     textToCf,
+    layout,
+    degrees: Float32Array.from(degrees),
   };
+}
+
+/** `params` keeps its historical meaning (iALS overrides, e.g. { factors: 32 }); mapped to pipeline keys. */
+function ialsOverrides(params: Record<string, number> = {}): Partial<PipelineParams> {
+  const keys: Record<string, keyof PipelineParams> = {
+    factors: 'ialsFactors',
+    iterations: 'ialsIterations',
+    regularization: 'ialsRegularization',
+    alpha: 'ialsAlpha',
+    regExponent: 'ialsRegExponent',
+  };
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(params)) {
+    const mapped = keys[key];
+    if (!mapped) throw new Error(`train: unknown iALS parameter "${key}" (known: ${Object.keys(keys).join(', ')})`);
+    out[mapped] = value;
+  }
+  return out as Partial<PipelineParams>;
 }

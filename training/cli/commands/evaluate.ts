@@ -3,6 +3,8 @@
  *
  * Database-free: reads "user item item …" split files, fits every model (plus the popularity and EASE/iALS
  * baselines) in this process, ranks the full catalogue per test user and writes JSON and/or an HTML report.
+ * The default pipeline gets a second row, "default (served)": the same fitted model exported into the bundled
+ * Qdrant and ranked through the serving code (training/eval/served.ts) — the number users get.
  * The JSON has `results: [{ model, metrics: { "recall@20": … }, trainSeconds, … }]`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -27,7 +29,9 @@ export function registerEvaluate(program: Command): Command {
     .option('--json <file>', 'write the JSON report here')
     .option('--report <file>', 'write the HTML report here')
     .option('--quiet', 'no progress bars')
-    .action(async (opts: { train: string; test: string; valid?: string; models?: string; ks: string; json?: string; report?: string; quiet?: boolean }) => {
+    .option('--no-served', 'skip the served-path row (no Qdrant started)')
+    .option('--qdrant-url <url>', 'Qdrant for the served-path row (default: start the bundled server for the run)')
+    .action(async (opts: { train: string; test: string; valid?: string; models?: string; ks: string; json?: string; report?: string; quiet?: boolean; served: boolean; qdrantUrl?: string }) => {
       const ks = opts.ks.split(',').map((k) => Number(k.trim()));
       if (ks.some((k) => !Number.isInteger(k) || k < 1)) throw new Error(`--ks: positive integers expected, got "${opts.ks}"`);
       const models = splitModelList(opts.models ?? DEFAULT_EVALUATE_MODELS);
@@ -37,6 +41,8 @@ export function registerEvaluate(program: Command): Command {
         valid: opts.valid,
         models,
         ks,
+        served: opts.served,
+        qdrantUrl: opts.qdrantUrl,
         progress: createCliProgress({ enabled: !opts.quiet }),
         onResult: (r) =>
           process.stderr.write(

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { keepVersionsFrom } from '../../../src/config.js';
 import { createVectorStore } from '../../../src/runtime/app.js';
 import { publishModel } from '../../export/publish.js';
 import { artifactsDir, loadArtifacts } from '../../pipeline/artifacts.js';
@@ -11,7 +12,8 @@ export function registerExport(program: Command): void {
   program
     .command('export [version]')
     .description('publish a trained model version (default: the newest under <data dir>/models) to Qdrant and make it live')
-    .action((version: string | undefined) =>
+    .option('--keep <n>', 'model versions whose collections are kept for rollback (default: RECGRAPH_KEEP_VERSIONS or 3)')
+    .action((version: string | undefined, opts: { keep?: string }) =>
       withInfrastructure(async ({ config, infra }) => {
         const modelsDir = path.join(config.dataDir, 'models');
         const chosen = version ?? (await readdir(modelsDir).catch(() => [] as string[])).sort().at(-1);
@@ -21,7 +23,8 @@ export function registerExport(program: Command): void {
         });
         const store = createVectorStore(infra);
         try {
-          await publishModel(store, infra.pool, model, { prefix: config.collectionPrefix, progress: createCliProgress() });
+          const keepVersions = opts.keep === undefined ? config.keepVersions : keepVersionsFrom(opts.keep, '--keep');
+          await publishModel(store, infra.pool, model, { prefix: config.collectionPrefix, progress: createCliProgress(), keepVersions });
           console.log(`model ${model.version} is live`);
         } finally {
           store.close();

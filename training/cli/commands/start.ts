@@ -46,6 +46,7 @@ export function registerStart(program: Command): void {
         await bootstrap(infra.pool, store, log, {
           dataDir: config.dataDir,
           prefix: config.collectionPrefix,
+          keepVersions: config.keepVersions,
           retrain: opts.retrain,
           seedDemo: opts.seed,
           progress: createCliProgress(),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { keepVersionsFrom } from '../../../src/config.js';
 import { createVectorStore } from '../../../src/runtime/app.js';
 import { trainAndPublish } from '../../pipeline/bootstrap.js';
 import { artifactsDir, saveArtifacts } from '../../pipeline/artifacts.js';
@@ -11,7 +12,8 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train a model on the interactions in Postgres and publish it to Qdrant (atomic alias switch)')
     .option('--no-export', 'only train and save the artifacts under <data dir>/models; publish later with `recgraph export`')
-    .action((opts: { export: boolean }) =>
+    .option('--keep <n>', 'model versions whose collections are kept for rollback (default: RECGRAPH_KEEP_VERSIONS or 3)')
+    .action((opts: { export: boolean; keep?: string }) =>
       withInfrastructure(async ({ config, infra, log }) => {
         const progress = createCliProgress();
         if (!opts.export) {
@@ -23,7 +25,8 @@ export function registerTrain(program: Command): void {
         }
         const store = createVectorStore(infra);
         try {
-          const version = await trainAndPublish(infra.pool, store, log, { dataDir: config.dataDir, prefix: config.collectionPrefix, progress });
+          const keepVersions = opts.keep === undefined ? config.keepVersions : keepVersionsFrom(opts.keep, '--keep');
+          const version = await trainAndPublish(infra.pool, store, log, { dataDir: config.dataDir, prefix: config.collectionPrefix, progress, keepVersions });
           console.log(`model ${version} is live`);
         } finally {
           store.close();

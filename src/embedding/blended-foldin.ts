@@ -1,0 +1,47 @@
+// Fold-in for the default model's blended vectors (training/models/pipeline.ts): each item vector is
+// [ √c_ials · y_i ; √c_lp · g_i ] — an iALS block and a GF-CF low-pass block. A user unseen at training time
+// (or with fresh events) gets the vector training would have given them:
+//   iALS block: exact iALS fold-in (ials-foldin.ts) on the history's unscaled iALS blocks, times √c_ials;
+//   low-pass block: √c_lp · Σ_j d_j^{-1/2} V_j = Σ_j (low-pass block of item_j) / d_j   (d_j = training degree).
+// Items without a degree (added after training, vectors mapped from text) join the iALS block only.
+import { foldInUser, type IalsFoldInParams } from './ials-foldin.js';
+
+/** Payload key of an item's training degree (distinct users) in the collaborative collection. */
+export const DEGREE_PAYLOAD = 'deg';
+
+export interface VectorLayout {
+  /** Dimensions of the iALS block (first); the low-pass block fills the rest. */
+  ialsDim: number;
+  /** √c_ials */
+  ialsScale: number;
+  /** √c_lp */
+  lowpassScale: number;
+}
+
+export interface HistoryPoint {
+  vector: ArrayLike<number>;
+  /** Event strength (iALS confidence); default 1. */
+  value?: number;
+  /** Training degree; undefined for items the model was not trained on. */
+  degree?: number;
+}
+
+/** The user vector (full dimension) from history items' exported vectors; `gram` is YᵀY of the unscaled iALS factors. */
+export function foldInBlended(gram: ArrayLike<number>, layout: VectorLayout, params: IalsFoldInParams, history: readonly HistoryPoint[]): Float32Array {
+  const d = layout.ialsDim;
+  const dim = history[0]?.vector.length ?? d;
+  const ials = new Float32Array(history.length * d);
+  history.forEach((h, row) => {
+    for (let k = 0; k < d; k++) ials[row * d + k] = h.vector[k] / layout.ialsScale;
+  });
+  const indices = Int32Array.from(history, (_, row) => row);
+  const values = Float32Array.from(history, (h) => h.value ?? 1);
+  const x = foldInUser(gram, { dim: d, data: ials }, indices, values, params);
+  const out = new Float32Array(dim);
+  for (let k = 0; k < d; k++) out[k] = layout.ialsScale * x[k];
+  for (const h of history) {
+    if (!h.degree || h.degree <= 0) continue;
+    for (let k = d; k < dim; k++) out[k] += h.vector[k] / h.degree;
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+// One user's personalized list from a user vector: one Qdrant search (filters and exclusions inside it) →
+// diversify → the requested page. The default model's vectors already carry its whole blend (iALS ⊕ GF-CF
+// low-pass, training/models/pipeline.ts), so the search order is the model's final order: there is no
+// separate rerank step to keep in sync. The GraphQL path (Recommender.forUser) and the served-path evaluation
+// (training/eval/served.ts) both call this, so the quoted number is what users get.
+import type { ScoredHit, VectorStore } from '../vector/client.js';
+import { buildItemFilter } from '../vector/filters.js';
+import { diversify } from './rank.js';
+import type { ItemFilter, PageRequest } from './types.js';
+
+export interface PersonalizedQuery {
+  vector: readonly number[] | Float32Array;
+  /** Everything the search must respect, the user's seen items included (excludeIds). */
+  filter: ItemFilter;
+  page: PageRequest;
+  /** MMR λ (0 = relevance order). */
+  diversity: number;
+  /** Return candidate vectors (diversity and explanations need them). */
+  withVectors: boolean;
+}
+
+export interface PersonalizedPage {
+  items: ScoredHit[];
+  /** Vectors of the candidates (when asked for), by item id. */
+  vectors: Map<number, number[]>;
+  hasMore: boolean;
+}
+
+/**
+ * How far past the page the search reaches: one more than the page (the next-page signal), or a pool wide
+ * enough for diversification to choose from. Fetching more than needed costs Qdrant time on every request.
+ */
+export function candidateCount(page: PageRequest, diversity: number): number {
+  const end = page.offset + page.first;
+  return diversity > 0 ? Math.min(500, Math.max(100, end * 2)) : end + 1;
+}
+
+export async function personalizedPage(store: VectorStore, itemsAlias: string, query: PersonalizedQuery): Promise<PersonalizedPage> {
+  const { page } = query;
+  const hits = await store.search(itemsAlias, {
+    vector: query.vector,
+    limit: candidateCount(page, query.diversity),
+    filter: buildItemFilter(query.filter),
+    withVector: query.withVectors,
+  });
+  const vectors = new Map(hits.filter((h) => h.vector).map((h) => [h.id, h.vector as number[]]));
+  const end = page.offset + page.first;
+  const ordered = diversify(hits, vectors, query.diversity, end);
+  return { items: ordered.slice(page.offset, end), vectors, hasMore: hits.length > end };
+}

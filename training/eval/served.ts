@@ -1,0 +1,132 @@
+/**
+ * Served-path evaluation: the fitted default pipeline is exported into a real Qdrant (the bundled server, or
+ * `qdrantUrl`), through the same collection writer, payloads and alias switch as `recgraph train`, and every
+ * test user is ranked by the serving code itself (src/recommend/personalized.ts: the user's vector read back
+ * from the users collection, one Qdrant search with the user's training items excluded in the filter). The
+ * metrics are those of the lists users get: float32 storage, Qdrant's index (HNSW once a collection is large
+ * enough to be indexed) and all.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { personalizedPage } from '../../src/recommend/personalized.js';
+import { VectorStore } from '../../src/vector/client.js';
+import { aliasName, aliasSwitchActions, versionedCollectionName } from '../../src/vector/collections.js';
+import { startEmbeddedQdrant } from '../../src/vector/embedded-qdrant.js';
+import { rowItems, type InteractionMatrix } from '../data/interactions.js';
+import { withDegrees, writeCollection } from '../export/write-collection.js';
+import type { DefaultPipeline } from '../models/pipeline.js';
+import { noopProgress } from '../progress.js';
+import { evaluateRanker, type EvaluateOptions, type EvaluationResult, type TopKRanker } from './evaluate.js';
+
+export interface ServedEvaluationOptions extends EvaluateOptions {
+  /** An existing Qdrant; default: start the bundled server in a temp directory for this run. */
+  qdrantUrl?: string;
+  /** Requests in flight at once (the server answers concurrent users the same way). */
+  concurrency?: number;
+}
+
+export interface ServedEvaluationResult extends EvaluationResult {
+  /** Writing the collections (vectors + payloads) and switching the aliases. */
+  exportSeconds: number;
+  /** Waiting for Qdrant to finish indexing the items collection afterwards (HNSW on large collections). */
+  indexSeconds: number;
+}
+
+const VERSION = 'eval';
+
+/** Exports a fitted pipeline, evaluates the served lists, and removes everything it created. */
+export async function evaluateServed(
+  pipeline: DefaultPipeline,
+  train: InteractionMatrix,
+  test: InteractionMatrix,
+  options: ServedEvaluationOptions = {},
+): Promise<ServedEvaluationResult> {
+  let storageDir: string | undefined;
+  let stopQdrant = async () => {};
+  let url = options.qdrantUrl;
+  if (!url) {
+    storageDir = await mkdtemp(path.join(os.tmpdir(), 'recgraph-eval-qdrant-'));
+    const qdrant = await startEmbeddedQdrant({ storageDir });
+    url = qdrant.url;
+    stopQdrant = () => qdrant.stop();
+  }
+  const store = new VectorStore({ url, timeoutMs: 120_000 });
+  const prefix = `eval_${randomBytes(4).toString('hex')}_`;
+  const itemsAlias = aliasName('items_collaborative', prefix);
+  const usersAlias = aliasName('users_collaborative', prefix);
+  try {
+    const t0 = performance.now();
+    const items = pipeline.itemVectors();
+    const users = pipeline.userVectors();
+    // Point ids are the dense indices of the split files (serving uses Postgres ids; the layout is the same).
+    const itemIds = Int32Array.from({ length: items.count }, (_, i) => i);
+    const userIds = Int32Array.from({ length: users.count }, (_, u) => u);
+    const { degrees } = pipeline.servingParts();
+    const payloads = withDegrees(Array.from(degrees, (d) => ({ popularity: d })), degrees);
+    const progress = options.progress ?? noopProgress;
+    progress.start(items.count + users.count, 'export to Qdrant');
+    await writeCollection(store, {
+      name: versionedCollectionName('items_collaborative', VERSION, prefix),
+      dimension: items.dim,
+      distance: 'Dot',
+      rows: { ids: itemIds, vectors: items.data, payloads },
+      itemIndexes: true,
+    });
+    progress.tick(items.count);
+    await writeCollection(store, {
+      name: versionedCollectionName('users_collaborative', VERSION, prefix),
+      dimension: users.dim,
+      distance: 'Dot',
+      rows: { ids: userIds, vectors: users.data },
+      itemIndexes: false,
+    });
+    progress.tick(users.count);
+    progress.stop();
+    await store.switchAliases(aliasSwitchActions(VERSION, { prefix, roles: ['items_collaborative', 'users_collaborative'] }));
+    const exportSeconds = (performance.now() - t0) / 1000;
+    // Rank against the steady state users get: once Qdrant has built its index (HNSW when the collection is
+    // above the indexing threshold), not the brute-force search it falls back to while indexing.
+    const t1 = performance.now();
+    await store.waitForIndexing(versionedCollectionName('items_collaborative', VERSION, prefix), { timeoutMs: 900_000 });
+    const indexSeconds = (performance.now() - t1) / 1000;
+
+    const concurrency = Math.max(1, options.concurrency ?? 8);
+    const ranker: TopKRanker = async (batch, k) => {
+      const out = new Int32Array(batch.length * k).fill(-1);
+      let next = 0;
+      const worker = async () => {
+        while (next < batch.length) {
+          const b = next++;
+          const u = batch[b];
+          // As the server does for a user in the model: the stored user vector, the history from the events.
+          const [point] = await store.retrieve(usersAlias, [u], { withVector: true });
+          if (!point?.vector) throw new Error(`served evaluation: user ${u} has no vector in ${usersAlias}`);
+          const history = Array.from(rowItems(train, u));
+          const page = await personalizedPage(store, itemsAlias, {
+            vector: point.vector,
+            filter: { excludeIds: history },
+            page: { first: k, offset: 0 },
+            diversity: 0,
+            withVectors: false,
+          });
+          page.items.forEach((hit, r) => (out[b * k + r] = hit.id));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker));
+      return out;
+    };
+    const result = await evaluateRanker(ranker, train, test, { label: 'eval default (served)', batchSize: 256, ...options });
+    return { ...result, exportSeconds, indexSeconds };
+  } finally {
+    const aliases = (await store.listAliases().catch(() => [])).filter((a) => a.aliasName.startsWith(prefix));
+    await store.switchAliases(aliases.map((a) => ({ delete_alias: { alias_name: a.aliasName } }))).catch(() => {});
+    for (const name of await store.listCollections().catch(() => [] as string[])) {
+      if (name.startsWith(prefix)) await store.deleteCollection(name).catch(() => false);
+    }
+    store.close();
+    await stopQdrant();
+    if (storageDir) await rm(storageDir, { recursive: true, force: true });
+  }
+}

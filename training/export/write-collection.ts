@@ -1,0 +1,32 @@
+// Writing one versioned Qdrant collection the way every export does it: fresh (a leftover of an interrupted
+// export is dropped), bulk-loaded with indexing deferred, payload-indexed, then verified by an exact count.
+// Shared by publish.ts (Postgres-backed versions) and the served-path evaluation (training/eval/served.ts).
+import type { Distance, Payload, PointRows, VectorStore } from '../../src/vector/client.js';
+import { ITEM_PAYLOAD_INDEXES } from '../../src/vector/filters.js';
+import { DEGREE_PAYLOAD } from '../../src/embedding/blended-foldin.js';
+
+export interface CollectionWrite {
+  name: string;
+  dimension: number;
+  distance: Distance;
+  rows: PointRows;
+  /** Item collections get the filter payload indexes. */
+  itemIndexes: boolean;
+}
+
+export async function writeCollection(store: VectorStore, write: CollectionWrite): Promise<void> {
+  const { name, rows } = write;
+  await store.deleteCollection(name);
+  await store.createCollection(name, { dimension: write.dimension, distance: write.distance, bulkLoad: true });
+  if (write.itemIndexes) await store.createPayloadIndexes(name, ITEM_PAYLOAD_INDEXES);
+  await store.upsert(name, rows);
+  await store.finishBulkLoad(name);
+  const count = await store.count(name);
+  if (count !== rows.ids.length) throw new Error(`${name}: wrote ${rows.ids.length} points but Qdrant counts ${count}`);
+}
+
+/** Adds each item's training degree (blended-foldin.ts needs it to fold users in) to its payload. */
+export function withDegrees(payloads: readonly Payload[], degrees: ArrayLike<number>): Payload[] {
+  if (payloads.length !== degrees.length) throw new Error(`${payloads.length} payloads but ${degrees.length} degrees`);
+  return payloads.map((payload, i) => ({ ...payload, [DEGREE_PAYLOAD]: degrees[i] }));
+}
