@@ -2,7 +2,7 @@
 // interactions), Postgres and Qdrant on this machine. The server runs as its own process (as in production); the
 // load comes from autocannon in this one, bounded in time and connections, over loopback only.
 //
-//   npm run bench:serve [-- --duration 15 --connections 32 --fresh]
+//   npm run bench:serve [-- --duration 15 --connections 32 --fresh --only search]
 // Postgres: DATABASE_URL's server, else 127.0.0.1:5432; the data lives in the database `recgraph_bench` and is
 // reused by later runs (--fresh rebuilds it). Qdrant: QDRANT_URL, else the bundled binary under .recgraph-bench/.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,9 +31,12 @@ const { values: args } = parseArgs({
     fresh: { type: 'boolean', default: false },
     users: { type: 'string', default: '30000' },
     items: { type: 'string', default: '40000' },
+    // Short targeted runs while iterating: only the operations whose name contains this text.
+    only: { type: 'string' },
   },
 });
-const DATABASE = 'recgraph_bench';
+// Several worktrees share one Postgres server: RECGRAPH_BENCH_DATABASE keeps their benchmark data apart.
+const DATABASE = process.env.RECGRAPH_BENCH_DATABASE ?? 'recgraph_bench';
 const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const log = createLogger(process.env.LOG_LEVEL ?? 'info');
 
@@ -172,7 +175,7 @@ async function main() {
     const duration = Number(args.duration);
     const connections = Number(args.connections);
     const rows = [];
-    for (const scenario of scenarios(users, items)) {
+    for (const scenario of scenarios(users, items).filter((s) => !args.only || s.name.includes(args.only!))) {
       await load(url, scenario, 3, connections); // warm-up: JIT, caches, keep-alive pools
       rows.push(await load(url, scenario, duration, connections));
     }

@@ -167,6 +167,18 @@ export class Recommender {
   async similarTo(item: ItemRow, mode: 'COLLABORATIVE' | 'SEMANTIC' | 'HYBRID', first: number, filter: ItemFilter): Promise<RecommendationResult> {
     const page = { first, offset: 0 };
     const excluding = withExcluded(filter, [item.id]);
+    // Without Qdrant, the same creator's other items (from Postgres) are still "like this one"; popular otherwise.
+    const sameCreatorFallback = async (): Promise<RecommendationResult | undefined> => {
+      const hits = await this.deps.itemSearch.byCreators(item.creators, first + 1, excluding);
+      if (!hits.length) return undefined;
+      return {
+        items: hits.slice(0, first).map((hit) => ({ itemId: hit.id, score: hit.score, source: 'SAME_CREATOR' })),
+        strategy: 'SAME_CREATOR',
+        reason: 'similar items are temporarily unavailable: same creator',
+        modelVersion: null,
+        hasMore: hits.length > first,
+      };
+    };
     return this.degradeToPopular(page, excluding, async () => {
       const model = await this.deps.models.get();
       const [collaborative, semantic] = await Promise.all([
@@ -207,7 +219,7 @@ export class Recommender {
         modelVersion: row.strategy === 'SAME_CREATOR' ? null : (model?.version ?? null),
         hasMore: ranked.length > first,
       };
-    });
+    }, sameCreatorFallback);
   }
 
   // ─── search ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -312,13 +324,22 @@ export class Recommender {
   }
 
   /** Runs a Qdrant-backed pipeline; if Qdrant cannot answer, popular items from Postgres do, flagged degraded. */
-  private async degradeToPopular(page: PageRequest, filter: ItemFilter, pipeline: () => Promise<RecommendationResult>): Promise<RecommendationResult> {
+  private async degradeToPopular(
+    page: PageRequest,
+    filter: ItemFilter,
+    pipeline: () => Promise<RecommendationResult>,
+    /** A better Postgres-only answer than popular items, tried first; undefined when it has nothing. */
+    fallback?: () => Promise<RecommendationResult | undefined>,
+  ): Promise<RecommendationResult> {
     try {
       return await pipeline();
     } catch (error) {
       if (!isQdrantUnavailable(error)) throw error;
+      const degraded = `vector store unavailable: ${(error as Error).message}`;
+      const better = await fallback?.();
+      if (better) return { ...better, degraded };
       const result = await this.popular(page, 'ALL_TIME', filter, 'recommendations are temporarily unavailable: popular items');
-      return { ...result, degraded: `vector store unavailable: ${(error as Error).message}` };
+      return { ...result, degraded };
     }
   }
 }
