@@ -17,8 +17,15 @@ export interface CacheObserver {
   (cache: string, hit: boolean): void;
 }
 
+interface CacheEntry {
+  at: number;
+  items: PopularItem[];
+  /** The refresh in flight, shared by every caller (one aggregate over the events at a time per key). */
+  refreshing?: Promise<PopularItem[]>;
+}
+
 export class PopularItems {
-  private cache = new Map<string, { at: number; items: PopularItem[] }>();
+  private cache = new Map<string, CacheEntry>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -30,7 +37,7 @@ export class PopularItems {
     const { excludeIds, ...filter } = options.filter ?? {};
     const ranked = await this.load(options.window ?? 'ALL_TIME', filter);
     const exclude = new Set(excludeIds ?? []);
-    const kept = ranked.filter((item) => !exclude.has(item.itemId));
+    const kept = exclude.size ? ranked.filter((item) => !exclude.has(item.itemId)) : ranked;
     const start = options.offset ?? 0;
     return { items: kept.slice(start, start + limit), hasMore: kept.length > start + limit };
   }
@@ -39,13 +46,42 @@ export class PopularItems {
     this.cache.clear();
   }
 
+  /**
+   * The cached list when fresh. A stale one is still served while one refresh runs in the background, and callers
+   * arriving while the first load of a key runs wait for that same load: under load, an expired entry would
+   * otherwise send every concurrent request into the same aggregate over all events at once.
+   */
   private async load(window: PopularWindow, filter: ItemFilterInput): Promise<PopularItem[]> {
     const key = JSON.stringify([window, filter]);
     const ttl = this.options.ttlMs ?? 60_000;
-    const cached = this.cache.get(key);
-    const hit = cached !== undefined && Date.now() - cached.at < ttl;
-    this.options.onLookup?.('popular', hit);
-    if (hit) return cached.items;
+    const entry = this.cache.get(key);
+    const observe = this.options.onLookup ?? (() => undefined);
+    if (entry && Date.now() - entry.at < ttl) {
+      observe('popular', true);
+      return entry.items;
+    }
+    if (entry?.refreshing) {
+      observe('popular', entry.at > 0);
+      return entry.at > 0 ? entry.items : entry.refreshing;
+    }
+    if (!entry && this.cache.size >= (this.options.maxEntries ?? 500)) this.cache.clear();
+    const target: CacheEntry = entry ?? { at: 0, items: [] };
+    const refreshing = this.query(window, filter);
+    target.refreshing = refreshing;
+    this.cache.set(key, target);
+    refreshing.then(
+      (items) => Object.assign(target, { at: Date.now(), items, refreshing: undefined }),
+      () => {
+        target.refreshing = undefined;
+        if (target.at === 0 && this.cache.get(key) === target) this.cache.delete(key);
+      },
+    );
+    // A stale list answers now; only the very first load of a key is waited for.
+    observe('popular', target.at > 0);
+    return target.at > 0 ? target.items : refreshing;
+  }
+
+  private async query(window: PopularWindow, filter: ItemFilterInput): Promise<PopularItem[]> {
     const params: unknown[] = [this.options.depth ?? 1000];
     const days = WINDOW_DAYS[window];
     const since = days === null ? '' : `AND x.occurred_at >= now() - interval '${days} days'`;
@@ -56,8 +92,6 @@ export class PopularItems {
         GROUP BY x.item_id ORDER BY count(*) DESC, x.item_id LIMIT $1`,
       params,
     );
-    if (this.cache.size >= (this.options.maxEntries ?? 500)) this.cache.clear();
-    this.cache.set(key, { at: Date.now(), items: rows });
     return rows;
   }
 }

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { createRequestContext, type RequestContext, type Services } from '../graphql/context.js';
@@ -102,6 +103,8 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
     // Each plugin does one thing (src/graphql/plugins/*); order matters only in that auth refuses before limits are computed.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // We set no cache hints; Apollo's default cache-control plugin would still wrap every field resolution.
+      ApolloServerPluginCacheControlDisabled(),
       options.production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
       requestLogPlugin({ logger: options.logger }),
       metricsPlugin(options.metrics),

@@ -15,6 +15,7 @@ import { decide, ITEM_POLICY, USER_POLICY } from './policy.js';
 import { diversify, reciprocalRankFusion, type Ranked } from './rank.js';
 import type { ServingModel, ServingModelSource } from './serving-model.js';
 import type { ItemFilter, PageRequest, RecommendationResult, ScoredItemId, Source } from './types.js';
+import { MISS, VectorCache } from './vector-cache.js';
 
 export interface CollectionAliases {
   itemsCollaborative: string;
@@ -59,6 +60,8 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 export class Recommender {
+  private readonly vectors = new VectorCache();
+
   constructor(private readonly deps: RecommenderDeps) {}
 
   // ─── personalized ───────────────────────────────────────────────────────────────────────────────────────────
@@ -288,6 +291,7 @@ export class Recommender {
     if (!model || !rows.length) return false;
     const { store, aliases } = this.deps;
     const ids = rows.map((row) => row.id);
+    this.vectors.forget([aliases.itemsCollaborative, aliases.itemsSemantic], ids);
     const semantic = rows.map((row) => embedText(model.text, itemText(row)));
     const payloads = rows.map((row) => ({ genres: row.genres, tags: row.tags, creators: row.creators, ...(row.year != null ? { year: row.year } : {}) }));
     await store.upsert(aliases.itemsSemantic, { ids, vectors: semantic, payloads: payloads.map((p) => ({ ...p, popularity: 0 })) });
@@ -303,18 +307,27 @@ export class Recommender {
         payloads: fresh.map(({ index }) => ({ ...payloads[index], popularity: 0, cold: true })),
       });
     }
+    // Again: a request running during the writes may have cached what it read before they landed.
+    this.vectors.forget([aliases.itemsCollaborative, aliases.itemsSemantic], ids);
     return true;
   }
 
   async unindexItems(ids: readonly number[]): Promise<void> {
+    this.vectors.forget([this.deps.aliases.itemsCollaborative, this.deps.aliases.itemsSemantic], ids);
     if (!ids.length || !(await this.deps.models.get())) return;
     await Promise.all([this.deps.store.deletePoints(this.deps.aliases.itemsCollaborative, ids), this.deps.store.deletePoints(this.deps.aliases.itemsSemantic, ids)]);
+    this.vectors.forget([this.deps.aliases.itemsCollaborative, this.deps.aliases.itemsSemantic], ids);
   }
 
   // ─── plumbing ───────────────────────────────────────────────────────────────────────────────────────────────
 
   private async vectorOf(alias: string, id: number): Promise<number[] | undefined> {
-    return (await this.deps.store.retrieve(alias, [id], { withVector: true }))[0]?.vector;
+    const version = (await this.deps.models.get())?.version;
+    const cached = version === undefined ? MISS : this.vectors.get(version, alias, id);
+    if (cached !== MISS) return cached;
+    const vector = (await this.deps.store.retrieve(alias, [id], { withVector: true }))[0]?.vector;
+    if (version !== undefined) this.vectors.set(version, alias, id, vector);
+    return vector;
   }
 
   private async vectorsOf(alias: string, ids: readonly number[]): Promise<Map<number, number[]>> {

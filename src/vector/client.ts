@@ -174,8 +174,12 @@ export class VectorStore {
     await this.http.request('PUT', path(name), body);
   }
 
-  /** Turns indexing back on after a bulkLoad upload (Qdrant then builds HNSW in the background; see waitForIndexing). */
-  async finishBulkLoad(name: string, indexingThresholdKb = 10_000): Promise<void> {
+  /**
+   * Turns indexing back on after a bulkLoad upload (Qdrant then builds HNSW in the background; see waitForIndexing).
+   * The default threshold indexes every segment: with Qdrant's own (10 MB of vectors per segment), a 40k × 64
+   * collection stays unindexed and every search scans it in full (bench:serve measured p50 1.8 ms vs 0.6 ms).
+   */
+  async finishBulkLoad(name: string, indexingThresholdKb = 1): Promise<void> {
     await this.http.request('PATCH', path(name), { optimizers_config: { indexing_threshold: indexingThresholdKb } });
   }
 

@@ -83,6 +83,8 @@ export async function publishModel(store: VectorStore, pool: pg.Pool, model: Mod
       if (indexed) await store.createPayloadIndexes(name, ITEM_PAYLOAD_INDEXES);
       await store.upsert(name, rows);
       await store.finishBulkLoad(name);
+      // Serve from a built HNSW index from the first query on, not from a full scan while it builds.
+      await store.waitForIndexing(name);
       progress.tick(rows.ids.length);
       const count = await store.count(name);
       if (count !== rows.ids.length) throw new Error(`${name}: wrote ${rows.ids.length} points but Qdrant counts ${count}`);
