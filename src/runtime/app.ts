@@ -35,7 +35,7 @@ export function createServices(
 ): Services {
   const prefix = config.collectionPrefix;
   const items = new CachedItemReader(new ItemRepository(infra.pool), { onLookup: onCacheLookup });
-  const itemSearch = new ItemSearchRepository(infra.pool);
+  const itemSearch = new ItemSearchRepository(infra.pool, { onLookup: onCacheLookup });
   const users = new UserRepository(infra.pool, { onLookup: onCacheLookup });
   const models = new ServingModelSource(infra.pool);
   const recommender = new Recommender({
