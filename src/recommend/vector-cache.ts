@@ -1,22 +1,35 @@
 // Point vectors (users' and items') read from Qdrant, kept per model version: within a version a trained vector
 // never changes, so the same user's next request needs no lookup. A new active version empties the cache; items
 // whose vectors the API rewrites (upsertItems, deleteItems) are forgotten at once. Absent points are remembered
-// too: a user the model never saw would otherwise be looked up on every request.
+// too: a user the model never saw would otherwise be looked up on every request. Vectors are stored as float32
+// (what Qdrant holds anyway): half the memory of number[].
 export type CachedVector = number[] | undefined;
 
 export class VectorCache {
   private version: string | undefined;
-  private readonly entries = new Map<string, CachedVector>();
+  private readonly entries = new Map<string, Float32Array | undefined>();
 
-  constructor(private readonly maxEntries = 100_000) {}
+  constructor(private readonly maxEntries = 200_000) {}
 
-  /** The cached answer (a vector, or undefined = "no such point"), or `miss` when not cached for this version. */
+  /** The version the cache currently holds vectors of. */
+  get currentVersion(): string | undefined {
+    return this.version;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The cached answer (a vector, or undefined = "no such point"), or `MISS` when not cached for this version. */
   get(version: string, alias: string, id: number): CachedVector | typeof MISS {
     if (version !== this.version) return MISS;
     const key = `${alias}\u0000${id}`;
-    return this.entries.has(key) ? this.entries.get(key) : MISS;
+    const vector = this.entries.get(key);
+    if (vector) return Array.from(vector);
+    return this.entries.has(key) ? undefined : MISS;
   }
 
+  /** Stores an answer for `version`; a different version than the cached one replaces the whole cache. */
   set(version: string, alias: string, id: number, vector: CachedVector): void {
     if (version !== this.version) {
       this.entries.clear();
@@ -29,7 +42,7 @@ export class VectorCache {
         if (--drop === 0) break;
       }
     }
-    this.entries.set(`${alias}\u0000${id}`, vector);
+    this.entries.set(`${alias}\u0000${id}`, vector && Float32Array.from(vector));
   }
 
   forget(aliases: readonly string[], ids: readonly number[]): void {

@@ -296,6 +296,30 @@ export class VectorStore {
     return ordered;
   }
 
+  /**
+   * One page of points in id order (with vectors when asked), and the id to pass as `offset` for the next page
+   * (undefined after the last). For reading a whole collection, e.g. to hold user vectors in memory.
+   */
+  async scroll<P extends Payload = Payload>(
+    name: string,
+    options: { limit: number; offset?: number; withVector?: boolean; withPayload?: boolean | readonly string[] },
+  ): Promise<{ points: PointRecord<P>[]; nextOffset: number | undefined }> {
+    const body: Schemas['ScrollRequest'] = {
+      limit: options.limit,
+      with_payload: withPayloadParam(options.withPayload),
+      with_vector: Boolean(options.withVector),
+      ...(options.offset !== undefined ? { offset: options.offset } : {}),
+    };
+    const result = await this.http.request<Schemas['ScrollResult']>('POST', `${path(name)}/points/scroll`, body);
+    const points = result.points.map((record) => {
+      const { score: _score, ...point } = toHit<P>(record, Boolean(options.withPayload), Boolean(options.withVector));
+      return point;
+    });
+    const next = result.next_page_offset;
+    // Our points have integer ids (see toPointId), so the next offset is one too.
+    return { points, nextOffset: typeof next === 'number' || typeof next === 'string' ? toPointId(next) : undefined };
+  }
+
   // ─── search ───────────────────────────────────────────────────────────────────────────────────────────────────
 
   /** Nearest points to `vector`, best first. */
