@@ -48,11 +48,11 @@ function candidateCount(page: PageRequest, diversity: number): number {
 }
 
 /**
- * When a model version goes live, up to this many user vectors are read into memory in the background (≈ 256 B
- * each at dimension 64), so a personalized request needs no vector lookup; beyond that, users are looked up and
- * cached as they come.
+ * When a model version goes live, up to this many user and as many item collaborative vectors are read into memory
+ * in the background (≈ 256 B each at dimension 64), so a request needs no vector lookup; beyond that, points are
+ * looked up and cached as they come.
  */
-const PRELOADED_USER_VECTORS = 100_000;
+const PRELOADED_VECTORS = 100_000;
 
 /** At most this many history items feed fold-in and explanations (the most recent ones). */
 const HISTORY_FOR_VECTORS = 300;
@@ -70,8 +70,6 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export class Recommender {
   private readonly vectors = new VectorCache();
   /** The model version whose user vectors are being (or have been) preloaded. */
-  private preloadedVersion: string | undefined;
-  private preloadRetryAt = 0;
 
   constructor(private readonly deps: RecommenderDeps) {}
 
@@ -96,7 +94,8 @@ export class Recommender {
         inModel: userVector !== undefined,
         freshEvents: model ? history.filter((h) => h.lastCreatedAt > model.dataCutoff).length : 0,
       });
-      if (row.strategy === 'POPULAR' || !model) return this.popular(page, 'ALL_TIME', excluding, row.reason);
+      // Cold start: popular items spread over genres, so a newcomer sees the range of the catalog.
+      if (row.strategy === 'POPULAR' || !model) return this.popular(page, 'ALL_TIME', excluding, row.reason, { diverse: true });
 
       const recent = history.slice(0, HISTORY_FOR_VECTORS);
       const needHistoryVectors = row.strategy === 'FOLD_IN' || options.explain;
@@ -276,8 +275,14 @@ export class Recommender {
 
   // ─── popular ────────────────────────────────────────────────────────────────────────────────────────────────
 
-  async popular(page: PageRequest, window: PopularWindow, filter: ItemFilter, reason: string | null): Promise<RecommendationResult> {
-    let { items, hasMore } = await this.deps.popular.top(page.first, { window, filter, offset: page.offset });
+  async popular(
+    page: PageRequest,
+    window: PopularWindow,
+    filter: ItemFilter,
+    reason: string | null,
+    options: { diverse?: boolean } = {},
+  ): Promise<RecommendationResult> {
+    let { items, hasMore } = await this.deps.popular.top(page.first, { window, filter, offset: page.offset, diverse: options.diverse });
     if (!items.length && window !== 'ALL_TIME' && page.offset === 0) {
       ({ items, hasMore } = await this.deps.popular.top(page.first, { window: 'ALL_TIME', filter, offset: 0 }));
       reason = `no events in the ${window === 'LAST_7_DAYS' ? 'last 7 days' : 'last 30 days'}: all-time popular items`;
@@ -336,39 +341,17 @@ export class Recommender {
 
   private async vectorOf(alias: string, id: number): Promise<number[] | undefined> {
     const version = (await this.deps.models.get())?.version;
-    if (version !== undefined && alias === this.deps.aliases.usersCollaborative) this.preloadUserVectors(version);
+    if (version !== undefined) {
+      const { usersCollaborative, itemsCollaborative } = this.deps.aliases;
+      this.vectors.preload(version, [usersCollaborative, itemsCollaborative], PRELOADED_VECTORS, (collection, offset) =>
+        this.deps.store.scroll(collection, { limit: 2000, offset, withVector: true }),
+      );
+    }
     const cached = version === undefined ? MISS : this.vectors.get(version, alias, id);
     if (cached !== MISS) return cached;
     const vector = (await this.deps.store.retrieve(alias, [id], { withVector: true }))[0]?.vector;
     if (version !== undefined) this.vectors.set(version, alias, id, vector);
     return vector;
-  }
-
-  /** Reads the live version's user vectors into the cache in the background (once per version). */
-  private preloadUserVectors(version: string): void {
-    if (this.preloadedVersion === version || Date.now() < this.preloadRetryAt) return;
-    this.preloadedVersion = version;
-    const alias = this.deps.aliases.usersCollaborative;
-    const run = async () => {
-      let offset: number | undefined;
-      let loaded = 0;
-      do {
-        const page = await this.deps.store.scroll(alias, { limit: 2000, offset, withVector: true });
-        // A newer version went live meanwhile: these vectors are no longer wanted.
-        if (this.vectors.currentVersion !== undefined && this.vectors.currentVersion !== version) return;
-        if (this.preloadedVersion !== version) return;
-        for (const point of page.points) this.vectors.set(version, alias, point.id, point.vector);
-        loaded += page.points.length;
-        offset = page.nextOffset;
-      } while (offset !== undefined && loaded < PRELOADED_USER_VECTORS);
-    };
-    // Best effort: requests look vectors up themselves until (or if never) this completes; after a failure (Qdrant
-    // down) it is tried again by a request half a minute later, not by every request.
-    run().catch(() => {
-      if (this.preloadedVersion !== version) return;
-      this.preloadedVersion = undefined;
-      this.preloadRetryAt = Date.now() + 30_000;
-    });
   }
 
   private async vectorsOf(alias: string, ids: readonly number[]): Promise<Map<number, number[]>> {

@@ -5,11 +5,21 @@
 // (what Qdrant holds anyway): half the memory of number[].
 export type CachedVector = number[] | undefined;
 
+/** One page of a collection, as VectorStore.scroll returns it. */
+export interface VectorPage {
+  points: Array<{ id: number; vector?: number[] }>;
+  nextOffset: number | undefined;
+}
+
 export class VectorCache {
   private version: string | undefined;
   private readonly entries = new Map<string, Float32Array | undefined>();
+  /** Bumped by forget(): a preload page read before it must not bring back what was forgotten. */
+  private generation = 0;
+  private preloadedVersion: string | undefined;
+  private preloadRetryAt = 0;
 
-  constructor(private readonly maxEntries = 200_000) {}
+  constructor(private readonly maxEntries = 250_000) {}
 
   /** The version the cache currently holds vectors of. */
   get currentVersion(): string | undefined {
@@ -46,7 +56,41 @@ export class VectorCache {
   }
 
   forget(aliases: readonly string[], ids: readonly number[]): void {
+    this.generation++;
     for (const alias of aliases) for (const id of ids) this.entries.delete(`${alias}\u0000${id}`);
+  }
+
+  /**
+   * Reads whole collections (at most `maxPoints` each) into the cache in the background, once per model version —
+   * work done when a version goes live instead of a lookup in every request. Best effort: requests look vectors up
+   * themselves until (or if never) it completes; after a failure (Qdrant down) the next call half a minute later
+   * tries again, not every request.
+   */
+  preload(version: string, aliases: readonly string[], maxPoints: number, scroll: (alias: string, offset: number | undefined) => Promise<VectorPage>): void {
+    if (this.preloadedVersion === version || Date.now() < this.preloadRetryAt) return;
+    this.preloadedVersion = version;
+    const stillWanted = () => this.preloadedVersion === version && (this.version === undefined || this.version === version);
+    const run = async () => {
+      for (const alias of aliases) {
+        let offset: number | undefined;
+        let loaded = 0;
+        do {
+          const generation = this.generation;
+          const page = await scroll(alias, offset);
+          if (!stillWanted()) return; // a newer version went live meanwhile
+          if (generation === this.generation) {
+            for (const point of page.points) this.set(version, alias, point.id, point.vector);
+          }
+          loaded += page.points.length;
+          offset = page.nextOffset;
+        } while (offset !== undefined && loaded < maxPoints);
+      }
+    };
+    run().catch(() => {
+      if (this.preloadedVersion !== version) return;
+      this.preloadedVersion = undefined;
+      this.preloadRetryAt = Date.now() + 30_000;
+    });
   }
 }
 

@@ -126,6 +126,12 @@ describe('GraphQL API end to end', () => {
     expect(unknown.strategy).toBe('POPULAR');
     expect(unknown.reason).toMatch(/unknown user/);
     expect(unknown.items).toHaveLength(5);
+    // Diversified: popular items, spread over more genres than the plain popularity order.
+    const plain = (await ok<{ popular: List }>(`{ popular(first: 5) { ${LIST} } }`)).popular.items;
+    const genres = (items: ListItem[]) => new Set(items.map((e) => e.item.genres[0])).size;
+    expect(unknown.items[0].item.id).toBe(plain[0].item.id);
+    expect(genres(unknown.items)).toBeGreaterThanOrEqual(genres(plain));
+    expect(genres(unknown.items)).toBeGreaterThanOrEqual(3);
 
     // A newcomer reads three horror books: the next answer is personal, excludes them, and leans horror.
     const horror = dataset.items.filter((i) => i.genres[0] === 'horror').slice(0, 3).map((i) => i.externalId);

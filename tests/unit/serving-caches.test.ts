@@ -1,6 +1,7 @@
 // The serving path's pure helpers: exclusion by over-fetching, the item metadata cache, the per-version vector cache.
 import { describe, expect, it } from 'vitest';
 import { CachedItemReader, type ItemReader } from '../../src/db/item-cache.js';
+import { diversifyByGenre } from '../../src/db/popularity.js';
 import type { ItemRow } from '../../src/db/items.js';
 import { MAX_LOCAL_EXCLUSIONS, searchExcluding } from '../../src/recommend/exclusions.js';
 import { MISS, VectorCache } from '../../src/recommend/vector-cache.js';
@@ -93,5 +94,69 @@ describe('VectorCache', () => {
     expect(cache.get('v2', 'users', 7)).toBe(MISS);
     cache.set('v2', 'users', 1, [0]);
     expect(cache.get('v1', 'users', 7)).toBe(MISS);
+  });
+});
+
+describe('diversifyByGenre', () => {
+  it('keeps the most popular first but spreads the list over genres, deterministically', () => {
+    const ranked = [
+      { itemId: 1, count: 100, genre: 'fantasy' },
+      { itemId: 2, count: 90, genre: 'fantasy' },
+      { itemId: 3, count: 80, genre: 'fantasy' },
+      { itemId: 4, count: 70, genre: 'horror' },
+      { itemId: 5, count: 30, genre: 'poetry' },
+      { itemId: 6, count: 20, genre: null },
+    ];
+    const order = diversifyByGenre(ranked).map((item) => item.itemId);
+    // 100; then horror 70 beats fantasy 90 × 0.6 = 54; then fantasy 54 beats poetry 30; fantasy 80 × 0.36 = 28.8 …
+    expect(order).toEqual([1, 4, 2, 5, 3, 6]);
+    expect(diversifyByGenre(ranked).map((item) => item.itemId)).toEqual(order);
+    expect(new Set(order).size).toBe(ranked.length);
+  });
+});
+
+describe('VectorCache.preload', () => {
+  const pages = (alias: string, offset: number | undefined) => {
+    const start = offset ?? 1;
+    const ids = [start, start + 1].filter((id) => id <= 5);
+    return Promise.resolve({ points: ids.map((id) => ({ id, vector: [id, alias.length] })), nextOffset: start + 2 <= 5 ? start + 2 : undefined });
+  };
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it('reads every page of every collection once per version, up to the cap', async () => {
+    const cache = new VectorCache();
+    let calls = 0;
+    const counted = (alias: string, offset: number | undefined) => (calls++, pages(alias, offset));
+    cache.preload('v1', ['users', 'items'], 100, counted);
+    cache.preload('v1', ['users', 'items'], 100, counted); // already running: no second pass
+    for (let i = 0; i < 10; i++) await settle();
+    expect(calls).toBe(6);
+    expect(cache.get('v1', 'users', 5)).toEqual([5, 5]);
+    expect(cache.get('v1', 'items', 1)).toEqual([1, 5]);
+    expect(cache.size).toBe(10);
+
+    const capped = new VectorCache();
+    capped.preload('v1', ['users'], 2, pages);
+    for (let i = 0; i < 10; i++) await settle();
+    expect(capped.size).toBe(2);
+  });
+
+  it('stops when a newer version is cached meanwhile, and retries only later after a failure', async () => {
+    const cache = new VectorCache();
+    cache.preload('v1', ['users'], 100, async (alias, offset) => {
+      cache.set('v2', 'users', 99, [9]);
+      return pages(alias, offset);
+    });
+    for (let i = 0; i < 10; i++) await settle();
+    expect(cache.currentVersion).toBe('v2');
+    expect(cache.size).toBe(1);
+
+    const failing = new VectorCache();
+    let attempts = 0;
+    failing.preload('v1', ['users'], 100, async () => (attempts++, Promise.reject(new Error('down'))));
+    await settle();
+    failing.preload('v1', ['users'], 100, async () => (attempts++, Promise.reject(new Error('down'))));
+    await settle();
+    expect(attempts).toBe(1);
   });
 });
