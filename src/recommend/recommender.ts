@@ -69,7 +69,6 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 export class Recommender {
   private readonly vectors = new VectorCache();
-  /** The model version whose user vectors are being (or have been) preloaded. */
 
   constructor(private readonly deps: RecommenderDeps) {}
 
@@ -194,17 +193,17 @@ export class Recommender {
       const { itemsCollaborative, itemsSemantic } = this.deps.aliases;
       // The item's stored vector, then a search with it; undefined = the item has no vector there. (Not Qdrant's
       // query-by-id: it excludes the point itself through the slow has_id path, ≈ 1.3 ms of its CPU against 0.4 ms.)
-      const byId = async (alias: string) => {
+      const neighboursOf = async (alias: string) => {
         const vector = model ? await this.vectorOf(alias, item.id) : undefined;
         if (!vector) return undefined;
         return searchExcluding(excluding, first + 1, (limit, filter) => this.deps.store.search(alias, { vector, limit, filter }));
       };
       const [collaborativeHits, semanticAlongside] = await Promise.all([
-        mode !== 'SEMANTIC' ? byId(itemsCollaborative) : undefined,
-        mode !== 'COLLABORATIVE' ? byId(itemsSemantic) : undefined,
+        mode !== 'SEMANTIC' ? neighboursOf(itemsCollaborative) : undefined,
+        mode !== 'COLLABORATIVE' ? neighboursOf(itemsSemantic) : undefined,
       ]);
       // COLLABORATIVE asked, but the item has no collaborative vector: the policy falls back to its semantic one.
-      const semanticHits = semanticAlongside ?? (mode === 'COLLABORATIVE' && !collaborativeHits ? await byId(itemsSemantic) : undefined);
+      const semanticHits = semanticAlongside ?? (mode === 'COLLABORATIVE' && !collaborativeHits ? await neighboursOf(itemsSemantic) : undefined);
       const row = decide(ITEM_POLICY, { hasCollaborative: !!collaborativeHits, hasSemantic: !!semanticHits, creators: item.creators.length, mode });
       let ranked: Array<Ranked & { source: Source }>;
       switch (row.strategy) {
