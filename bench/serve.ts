@@ -36,7 +36,8 @@ const { values: args } = parseArgs({
     // Short targeted runs while iterating: only the operations whose name contains this text.
     only: { type: 'string' },
     // Also measure each operation at this fixed offered load (autocannon overallRate): latency at a given
-    // throughput, which a closed loop of 32 connections cannot show (there, p50 ≈ 32 / throughput).
+    // throughput, which a closed loop of 32 connections cannot show (there, p50 ≈ 32 / throughput). autocannon
+    // releases each second's quota as fast as the connections allow, so this load is bursty, not Poisson.
     rate: { type: 'string' },
   },
 });
