@@ -80,6 +80,14 @@ describe('GraphQL API end to end', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
+  it('serves from HNSW-indexed collections (a small catalog is not left to full scans)', async () => {
+    for (const role of ['items_collaborative', 'items_semantic']) {
+      const info = await app.vectorStore.collectionInfo(`${config.collectionPrefix}${role}`);
+      expect(info.points_count, role).toBeGreaterThan(400);
+      expect(info.indexed_vectors_count, role).toBe(info.points_count);
+    }
+  });
+
   it('pages through recommendations without repeats', async () => {
     const first = await recommend('reader-00002', ', first: 5');
     expect(first.strategy).toBe('MODEL');
