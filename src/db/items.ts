@@ -60,8 +60,23 @@ export interface RankedId {
   score: number;
 }
 
+/**
+ * Keyword results are kept this long: the same query words arrive again and again (head queries), and ranking a
+ * common word's thousands of matches costs Postgres milliseconds each time. Item writes through this repository
+ * clear them at once; the TTL bounds how long another replica's writes take to show in keyword matches.
+ */
+const KEYWORD_CACHE_TTL_MS = 30_000;
+const KEYWORD_CACHE_ENTRIES = 2_000;
+
 export class ItemSearchRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly keywordCache = new Map<string, { at: number; hits: RankedId[] }>();
+  /** Bumped by every item write: a keyword read that started before one must not store its (maybe stale) result. */
+  private writes = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: { onLookup?: (cache: string, hit: boolean) => void } = {},
+  ) {}
 
   /** Items sharing a creator with `creators`, most interacted-with first. */
   async byCreators(creators: readonly string[], limit: number, filter: ItemFilterInput | undefined): Promise<RankedId[]> {
@@ -76,11 +91,35 @@ export class ItemSearchRepository {
     return rows;
   }
 
-  /** Full-text search (websearch syntax: quotes, OR, -word) ranked by cover density. */
+  /**
+   * Full-text search (websearch syntax: quotes, OR, -word) ranked by ts_rank over the weighted document (title A,
+   * creators B, genres/tags C, description D). Not ts_rank_cd: cover density costs ~2× more per matching row, and a
+   * common word matches thousands of rows that all get ranked before LIMIT.
+   */
   async keyword(query: string, limit: number, filter: ItemFilterInput | undefined): Promise<RankedId[]> {
+    const key = JSON.stringify([query, limit, filter ?? {}]);
+    const cached = this.keywordCache.get(key);
+    const hit = cached !== undefined && Date.now() - cached.at < KEYWORD_CACHE_TTL_MS;
+    this.options.onLookup?.('keyword', hit);
+    if (hit) return cached.hits;
+    const writes = this.writes;
+    const hits = await this.rankKeyword(query, limit, filter);
+    if (writes !== this.writes) return hits;
+    if (this.keywordCache.size >= KEYWORD_CACHE_ENTRIES) this.keywordCache.clear();
+    this.keywordCache.set(key, { at: Date.now(), hits });
+    return hits;
+  }
+
+  /** Called around every item write (before and after it lands). */
+  private itemsChanged(): void {
+    this.writes++;
+    this.keywordCache.clear();
+  }
+
+  private async rankKeyword(query: string, limit: number, filter: ItemFilterInput | undefined): Promise<RankedId[]> {
     const params: unknown[] = [query, limit];
     const { rows } = await this.pool.query<RankedId>(
-      `SELECT it.id, ts_rank_cd(it.search_document, q)::float8 AS score
+      `SELECT it.id, ts_rank(it.search_document, q)::float8 AS score
          FROM items it, websearch_to_tsquery('english', $1) q
         WHERE it.search_document @@ q AND ${itemFilterSql(filter, params)}
         ORDER BY score DESC, it.id LIMIT $2`,
@@ -91,6 +130,7 @@ export class ItemSearchRepository {
 
   /** Inserts or updates by external id in one statement; returns rows in input order and which were created. */
   async upsert(items: readonly ItemWrite[]): Promise<Array<{ row: ItemRow; created: boolean }>> {
+    this.itemsChanged();
     const { rows } = await this.pool.query<ItemRow & { created: boolean }>(
       `INSERT INTO items (external_id, title, creators, genres, tags, year, publisher, description, image_url, language)
        SELECT x.e, x.t, ARRAY(SELECT jsonb_array_elements_text(x.c)), ARRAY(SELECT jsonb_array_elements_text(x.g)),
@@ -118,6 +158,7 @@ export class ItemSearchRepository {
         ),
       ],
     );
+    this.itemsChanged();
     const byExternal = new Map(rows.map((row) => [row.externalId, row]));
     return items.map((item) => {
       const { created, ...row } = byExternal.get(item.externalId)!;
@@ -127,11 +168,13 @@ export class ItemSearchRepository {
 
   /** Soft-deletes live items; returns the internal ids that were deleted now. */
   async softDelete(externalIds: readonly string[]): Promise<Array<{ id: number; externalId: string }>> {
+    this.itemsChanged();
     const { rows } = await this.pool.query<{ id: number; externalId: string }>(
       `UPDATE items SET deleted_at = now() WHERE external_id = ANY($1::text[]) AND deleted_at IS NULL
        RETURNING id, external_id AS "externalId"`,
       [externalIds],
     );
+    this.itemsChanged();
     return rows;
   }
 }

@@ -5,5 +5,10 @@ import pg from 'pg';
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 
 export function createPool(connectionString: string, options: Partial<pg.PoolConfig> = {}): pg.Pool {
-  return new pg.Pool({ connectionString, max: 10, idleTimeoutMillis: 30_000, ...options });
+  const pool = new pg.Pool({ connectionString, max: 10, idleTimeoutMillis: 30_000, ...options });
+  // An idle pooled connection that the server drops (restart, failover, network cut) is reported here; without a
+  // listener Node treats it as an uncaught error and the whole process dies. The pool discards the client itself,
+  // and the next query opens a fresh connection (or fails with a connection error the API reports as such).
+  pool.on('error', () => undefined);
+  return pool;
 }

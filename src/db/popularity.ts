@@ -9,6 +9,44 @@ export type PopularWindow = 'ALL_TIME' | 'LAST_30_DAYS' | 'LAST_7_DAYS';
 export interface PopularItem {
   itemId: number;
   count: number;
+  /** The item's first genre (null without genres): what the diversified order spreads over. */
+  genre: string | null;
+}
+
+/** Each earlier pick of the same genre multiplies an item's count by this in the diversified order. */
+const SAME_GENRE_DECAY = 0.6;
+
+/**
+ * Popularity order spread over genres: repeatedly takes the item with the highest count × DECAY^(items of its genre
+ * already taken). Popular items still lead, but a cold-start list is not ten books of the one biggest genre.
+ * Deterministic (ties keep the popularity order), computed once per cached list.
+ */
+export function diversifyByGenre(ranked: readonly PopularItem[]): PopularItem[] {
+  const queues = new Map<string | null, PopularItem[]>();
+  for (const item of ranked) {
+    const queue = queues.get(item.genre);
+    if (queue) queue.push(item);
+    else queues.set(item.genre, [item]);
+  }
+  const rankOf = new Map(ranked.map((item, index) => [item, index]));
+  const taken = new Map<string | null, number>();
+  const heads = new Map<string | null, number>([...queues.keys()].map((genre) => [genre, 0]));
+  const out: PopularItem[] = [];
+  while (out.length < ranked.length) {
+    let best: { genre: string | null; value: number; rank: number } | undefined;
+    for (const [genre, queue] of queues) {
+      const head = heads.get(genre)!;
+      if (head >= queue.length) continue;
+      const value = queue[head].count * SAME_GENRE_DECAY ** (taken.get(genre) ?? 0);
+      const rank = rankOf.get(queue[head])!;
+      if (!best || value > best.value || (value === best.value && rank < best.rank)) best = { genre, value, rank };
+    }
+    const queue = queues.get(best!.genre)!;
+    out.push(queue[heads.get(best!.genre)!]);
+    heads.set(best!.genre, heads.get(best!.genre)! + 1);
+    taken.set(best!.genre, (taken.get(best!.genre) ?? 0) + 1);
+  }
+  return out;
 }
 
 const WINDOW_DAYS: Record<PopularWindow, number | null> = { ALL_TIME: null, LAST_30_DAYS: 30, LAST_7_DAYS: 7 };
@@ -17,8 +55,17 @@ export interface CacheObserver {
   (cache: string, hit: boolean): void;
 }
 
+interface CacheEntry {
+  at: number;
+  items: PopularItem[];
+  /** diversifyByGenre(items), computed on first use. */
+  diverse?: PopularItem[];
+  /** The refresh in flight, shared by every caller (one aggregate over the events at a time per key). */
+  refreshing?: Promise<PopularItem[]>;
+}
+
 export class PopularItems {
-  private cache = new Map<string, { at: number; items: PopularItem[] }>();
+  private cache = new Map<string, CacheEntry>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -26,11 +73,14 @@ export class PopularItems {
   ) {}
 
   /** Top `limit` items; `filter.excludeIds` are skipped (the cache holds the list before exclusion). */
-  async top(limit: number, options: { window?: PopularWindow; filter?: ItemFilterInput; offset?: number } = {}): Promise<{ items: PopularItem[]; hasMore: boolean }> {
+  async top(
+    limit: number,
+    options: { window?: PopularWindow; filter?: ItemFilterInput; offset?: number; diverse?: boolean } = {},
+  ): Promise<{ items: PopularItem[]; hasMore: boolean }> {
     const { excludeIds, ...filter } = options.filter ?? {};
-    const ranked = await this.load(options.window ?? 'ALL_TIME', filter);
+    const ranked = await this.load(options.window ?? 'ALL_TIME', filter, options.diverse ?? false);
     const exclude = new Set(excludeIds ?? []);
-    const kept = ranked.filter((item) => !exclude.has(item.itemId));
+    const kept = exclude.size ? ranked.filter((item) => !exclude.has(item.itemId)) : ranked;
     const start = options.offset ?? 0;
     return { items: kept.slice(start, start + limit), hasMore: kept.length > start + limit };
   }
@@ -39,25 +89,61 @@ export class PopularItems {
     this.cache.clear();
   }
 
-  private async load(window: PopularWindow, filter: ItemFilterInput): Promise<PopularItem[]> {
+  /**
+   * The cached list when fresh. A stale one is still served while one refresh runs in the background, and callers
+   * arriving while the first load of a key runs wait for that same load: under load, an expired entry would
+   * otherwise send every concurrent request into the same aggregate over all events at once.
+   */
+  private async load(window: PopularWindow, filter: ItemFilterInput, diverse: boolean): Promise<PopularItem[]> {
+    const items = await this.loadRanked(window, filter);
+    if (!diverse) return items;
+    const entry = this.cache.get(JSON.stringify([window, filter]));
+    if (!entry || entry.items !== items) return diversifyByGenre(items);
+    entry.diverse ??= diversifyByGenre(items);
+    return entry.diverse;
+  }
+
+  private async loadRanked(window: PopularWindow, filter: ItemFilterInput): Promise<PopularItem[]> {
     const key = JSON.stringify([window, filter]);
     const ttl = this.options.ttlMs ?? 60_000;
-    const cached = this.cache.get(key);
-    const hit = cached !== undefined && Date.now() - cached.at < ttl;
-    this.options.onLookup?.('popular', hit);
-    if (hit) return cached.items;
+    const entry = this.cache.get(key);
+    const observe = this.options.onLookup ?? (() => undefined);
+    if (entry && Date.now() - entry.at < ttl) {
+      observe('popular', true);
+      return entry.items;
+    }
+    if (entry?.refreshing) {
+      observe('popular', entry.at > 0);
+      return entry.at > 0 ? entry.items : entry.refreshing;
+    }
+    if (!entry && this.cache.size >= (this.options.maxEntries ?? 500)) this.cache.clear();
+    const target: CacheEntry = entry ?? { at: 0, items: [] };
+    const refreshing = this.query(window, filter);
+    target.refreshing = refreshing;
+    this.cache.set(key, target);
+    refreshing.then(
+      (items) => Object.assign(target, { at: Date.now(), items, diverse: undefined, refreshing: undefined }),
+      () => {
+        target.refreshing = undefined;
+        if (target.at === 0 && this.cache.get(key) === target) this.cache.delete(key);
+      },
+    );
+    // A stale list answers now; only the very first load of a key is waited for.
+    observe('popular', target.at > 0);
+    return target.at > 0 ? target.items : refreshing;
+  }
+
+  private async query(window: PopularWindow, filter: ItemFilterInput): Promise<PopularItem[]> {
     const params: unknown[] = [this.options.depth ?? 1000];
     const days = WINDOW_DAYS[window];
     const since = days === null ? '' : `AND x.occurred_at >= now() - interval '${days} days'`;
     const { rows } = await this.pool.query<PopularItem>(
-      `SELECT x.item_id AS "itemId", count(*)::int AS count
+      `SELECT x.item_id AS "itemId", count(*)::int AS count, min(it.genres[1]) AS genre
          FROM interactions x JOIN items it ON it.id = x.item_id
         WHERE ${itemFilterSql(filter, params)} ${since}
         GROUP BY x.item_id ORDER BY count(*) DESC, x.item_id LIMIT $1`,
       params,
     );
-    if (this.cache.size >= (this.options.maxEntries ?? 500)) this.cache.clear();
-    this.cache.set(key, { at: Date.now(), items: rows });
     return rows;
   }
 }

@@ -1,13 +1,15 @@
 // What every resolver receives: the shared services, this request's loaders, and what the request learned
 // along the way (whether the caller may write, whether an answer came from a fallback).
-import type { ItemRepository, ItemSearchRepository } from '../db/items.js';
+import type { CachedItemReader } from '../db/item-cache.js';
+import type { ItemSearchRepository } from '../db/items.js';
 import type { UserRepository } from '../db/users.js';
 import type { Recommender } from '../recommend/recommender.js';
 import type { ServingModelSource } from '../recommend/serving-model.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface Services {
-  items: ItemRepository;
+  /** Item metadata by id, cached in process (writes through the API invalidate their rows). */
+  items: CachedItemReader;
   itemSearch: ItemSearchRepository;
   users: UserRepository;
   recommender: Recommender;

@@ -104,7 +104,7 @@ export const resolvers: Resolvers = {
     async recommendations(_parent, args, context) {
       const page = checkPage(args.first, args.after);
       const diversity = checkRange(args.diversity, 0, 0, 1, 'diversity');
-      const [user, filter] = await Promise.all([context.loaders.userByExternalId.load(checkId(args.userId, 'userId')), resolveFilter(args.filter, context)]);
+      const [user, filter] = await Promise.all([context.loaders.userWithHistoryByExternalId.load(checkId(args.userId, 'userId')), resolveFilter(args.filter, context)]);
       const result = await context.services.recommender.forUser(user?.id, page, filter, { diversity, explain: args.explain ?? false });
       return toList(result, context, page.offset);
     },
@@ -199,6 +199,7 @@ export const resolvers: Resolvers = {
       const ids = writes.map((w) => w.externalId);
       if (new Set(ids).size !== ids.length) throw badUserInput('input repeats an item id', 'input');
       const saved = await context.services.itemSearch.upsert(writes);
+      context.services.items.invalidate({ externalIds: ids });
       try {
         await context.services.recommender.indexItems(saved.map((s) => s.row));
       } catch (error) {
@@ -215,6 +216,7 @@ export const resolvers: Resolvers = {
     async deleteItems(_parent, args, context) {
       const ids = checkIdList(args.ids, LIMITS.deletesPerCall, 'ids');
       const deleted = await context.services.itemSearch.softDelete(ids);
+      context.services.items.invalidate({ ids: deleted.map((d) => d.id) });
       try {
         await context.services.recommender.unindexItems(deleted.map((d) => d.id));
       } catch (error) {

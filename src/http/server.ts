@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { createRequestContext, type RequestContext, type Services } from '../graphql/context.js';
@@ -45,15 +46,33 @@ export interface RunningServer {
 
 const GRAPHQL_PATH = '/graphql';
 
+/** A request refused at the HTTP layer, answered as a GraphQL-shaped error with this status and code. */
+class HttpRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function payloadTooLarge(limit: number): HttpRefusal {
+  return new HttpRefusal(413, 'PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes (RECGRAPH_MAX_BODY_BYTES)`);
+}
+
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  // A declared length over the limit is refused before a byte is read.
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.reject(payloadTooLarge(limit));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(Object.assign(new Error(`request body larger than ${limit} bytes`), { status: 413 }));
-        req.destroy();
+        reject(payloadTooLarge(limit));
+        // Stop reading; the connection is closed after the 413 is sent (see the catch in the request handler).
+        req.pause();
         return;
       }
       chunks.push(chunk);
@@ -84,6 +103,8 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
     // Each plugin does one thing (src/graphql/plugins/*); order matters only in that auth refuses before limits are computed.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // We set no cache hints; Apollo's default cache-control plugin would still wrap every field resolution.
+      ApolloServerPluginCacheControlDisabled(),
       options.production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
       requestLogPlugin({ logger: options.logger }),
       metricsPlugin(options.metrics),
@@ -96,6 +117,7 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
   const serveMetrics = metricsHandler(options.metrics);
   await apollo.start();
   const maxBody = options.maxBodyBytes ?? 256 * 1024;
+  let stopping = false;
 
   httpServer.on('request', async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -107,6 +129,8 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
       if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'ok' });
       if (url.pathname === '/metrics') return await serveMetrics(req, res);
       if (url.pathname === '/health/ready') {
+        // Draining: tell the load balancer to route elsewhere while in-flight requests finish.
+        if (stopping) return sendJson(res, 503, { status: 'stopping', checks: {} });
         const results = await Promise.all(
           options.readiness.map(async (probe) => {
             try {
@@ -155,9 +179,13 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
         res.end();
       }
     } catch (error) {
-      const status = (error as { status?: number }).status ?? 500;
-      if (status === 500) options.logger.error({ requestId, err: error }, 'request failed');
-      if (!res.headersSent) sendJson(res, status, { errors: [{ message: status === 500 ? 'internal server error' : (error as Error).message }] });
+      if (error instanceof HttpRefusal) {
+        // The unread rest of the body would be parsed as the next request: close the connection after answering.
+        res.setHeader('connection', 'close');
+        return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+      }
+      options.logger.error({ requestId, err: error }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     }
   });
@@ -171,8 +199,12 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
   return {
     url: `http://${shownHost}:${port}${GRAPHQL_PATH}`,
     port,
-    // Apollo's drain plugin closes the listener and waits for in-flight requests.
-    stop: () => apollo.stop(),
+    // Apollo's drain plugin closes the listener, closes idle keep-alive connections and waits for in-flight
+    // requests (up to 10 s, then it closes the rest).
+    stop: () => {
+      stopping = true;
+      return apollo.stop();
+    },
   };
 }
 

@@ -1,10 +1,11 @@
-// One user's personalized list from a user vector: one Qdrant search (filters and exclusions inside it) →
+// One user's personalized list from a user vector: one Qdrant search (payload filters inside it; seen items
+// dropped from an over-fetched answer or filtered in Qdrant, see exclusions.ts) →
 // diversify → the requested page. The default model's vectors already carry its whole blend (iALS ⊕ GF-CF
 // low-pass, training/models/pipeline.ts), so the search order is the model's final order: there is no
 // separate rerank step to keep in sync. The GraphQL path (Recommender.forUser) and the served-path evaluation
 // (training/eval/served.ts) both call this, so the quoted number is what users get.
 import type { ScoredHit, VectorStore } from '../vector/client.js';
-import { buildItemFilter } from '../vector/filters.js';
+import { searchExcluding } from './exclusions.js';
 import { diversify } from './rank.js';
 import type { ItemFilter, PageRequest } from './types.js';
 
@@ -37,12 +38,9 @@ export function candidateCount(page: PageRequest, diversity: number): number {
 
 export async function personalizedPage(store: VectorStore, itemsAlias: string, query: PersonalizedQuery): Promise<PersonalizedPage> {
   const { page } = query;
-  const hits = await store.search(itemsAlias, {
-    vector: query.vector,
-    limit: candidateCount(page, query.diversity),
-    filter: buildItemFilter(query.filter),
-    withVector: query.withVectors,
-  });
+  const hits = (await searchExcluding(query.filter, candidateCount(page, query.diversity), (limit, filter) =>
+    store.search(itemsAlias, { vector: query.vector, limit, filter, withVector: query.withVectors }),
+  ))!;
   const vectors = new Map(hits.filter((h) => h.vector).map((h) => [h.id, h.vector as number[]]));
   const end = page.offset + page.first;
   const ordered = diversify(hits, vectors, query.diversity, end);

@@ -1,5 +1,6 @@
 // Assembles the serving application from resolved infrastructure: repositories, vector store, pipelines, HTTP.
 import type { RecgraphConfig } from '../config.js';
+import { CachedItemReader } from '../db/item-cache.js';
 import { ItemRepository, ItemSearchRepository } from '../db/items.js';
 import { PopularItems } from '../db/popularity.js';
 import { UserRepository } from '../db/users.js';
@@ -33,9 +34,9 @@ export function createServices(
   onCacheLookup?: (cache: string, hit: boolean) => void,
 ): Services {
   const prefix = config.collectionPrefix;
-  const items = new ItemRepository(infra.pool);
-  const itemSearch = new ItemSearchRepository(infra.pool);
-  const users = new UserRepository(infra.pool);
+  const items = new CachedItemReader(new ItemRepository(infra.pool), { onLookup: onCacheLookup });
+  const itemSearch = new ItemSearchRepository(infra.pool, { onLookup: onCacheLookup });
+  const users = new UserRepository(infra.pool, { onLookup: onCacheLookup });
   const models = new ServingModelSource(infra.pool);
   const recommender = new Recommender({
     store,

@@ -174,8 +174,12 @@ export class VectorStore {
     await this.http.request('PUT', path(name), body);
   }
 
-  /** Turns indexing back on after a bulkLoad upload (Qdrant then builds HNSW in the background; see waitForIndexing). */
-  async finishBulkLoad(name: string, indexingThresholdKb = 10_000): Promise<void> {
+  /**
+   * Turns indexing back on after a bulkLoad upload (Qdrant then builds HNSW in the background; see waitForIndexing).
+   * The default threshold indexes every segment: with Qdrant's own (10 MB of vectors per segment), a 40k × 64
+   * collection stays unindexed and every search scans it in full (bench:serve measured p50 1.8 ms vs 0.6 ms).
+   */
+  async finishBulkLoad(name: string, indexingThresholdKb = 1): Promise<void> {
     await this.http.request('PATCH', path(name), { optimizers_config: { indexing_threshold: indexingThresholdKb } });
   }
 
@@ -290,6 +294,30 @@ export class VectorStore {
       ordered.push(point);
     }
     return ordered;
+  }
+
+  /**
+   * One page of points in id order (with vectors when asked), and the id to pass as `offset` for the next page
+   * (undefined after the last). For reading a whole collection, e.g. to hold user vectors in memory.
+   */
+  async scroll<P extends Payload = Payload>(
+    name: string,
+    options: { limit: number; offset?: number; withVector?: boolean; withPayload?: boolean | readonly string[] },
+  ): Promise<{ points: PointRecord<P>[]; nextOffset: number | undefined }> {
+    const body: Schemas['ScrollRequest'] = {
+      limit: options.limit,
+      with_payload: withPayloadParam(options.withPayload),
+      with_vector: Boolean(options.withVector),
+      ...(options.offset !== undefined ? { offset: options.offset } : {}),
+    };
+    const result = await this.http.request<Schemas['ScrollResult']>('POST', `${path(name)}/points/scroll`, body);
+    const points = result.points.map((record) => {
+      const { score: _score, ...point } = toHit<P>(record, Boolean(options.withPayload), Boolean(options.withVector));
+      return point;
+    });
+    const next = result.next_page_offset;
+    // Our points have integer ids (see toPointId), so the next offset is one too.
+    return { points, nextOffset: typeof next === 'number' || typeof next === 'string' ? toPointId(next) : undefined };
   }
 
   // ─── search ───────────────────────────────────────────────────────────────────────────────────────────────────

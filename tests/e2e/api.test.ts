@@ -41,6 +41,7 @@ describe('GraphQL API end to end', () => {
   let db: TestDatabase;
   let infra: Infrastructure;
   let app: App;
+  let config: Parameters<typeof startApp>[0];
   let dataDir: string;
   const dataset = generateDemoDataset({ seed: 11, items: 500, users: 300, eventsPerUser: 25 });
 
@@ -66,7 +67,7 @@ describe('GraphQL API end to end', () => {
     const pool = createPool(db.url);
     await loadDemoDataset(pool, dataset);
     const prefix = `api_${Date.now().toString(36)}_`;
-    const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), dataDir, host: '127.0.0.1', port: 0, collectionPrefix: prefix };
+    config = { ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), dataDir, host: '127.0.0.1', port: 0, collectionPrefix: prefix };
     infra = { databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), qdrantApiKey: undefined, embeddedPostgres: false, pool, stop: () => pool.end() };
     app = await startApp(config, infra);
     await trainAndPublish(pool, app.vectorStore, createLogger('silent'), { dataDir, prefix, params: { factors: 32, iterations: 8 } });
@@ -77,6 +78,14 @@ describe('GraphQL API end to end', () => {
     await infra?.stop();
     await db?.drop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves from HNSW-indexed collections (a small catalog is not left to full scans)', async () => {
+    for (const role of ['items_collaborative', 'items_semantic']) {
+      const info = await app.vectorStore.collectionInfo(`${config.collectionPrefix}${role}`);
+      expect(info.points_count, role).toBeGreaterThan(400);
+      expect(info.indexed_vectors_count, role).toBe(info.points_count);
+    }
   });
 
   it('pages through recommendations without repeats', async () => {
@@ -125,6 +134,12 @@ describe('GraphQL API end to end', () => {
     expect(unknown.strategy).toBe('POPULAR');
     expect(unknown.reason).toMatch(/unknown user/);
     expect(unknown.items).toHaveLength(5);
+    // Diversified: popular items, spread over more genres than the plain popularity order.
+    const plain = (await ok<{ popular: List }>(`{ popular(first: 5) { ${LIST} } }`)).popular.items;
+    const genres = (items: ListItem[]) => new Set(items.map((e) => e.item.genres[0])).size;
+    expect(unknown.items[0].item.id).toBe(plain[0].item.id);
+    expect(genres(unknown.items)).toBeGreaterThanOrEqual(genres(plain));
+    expect(genres(unknown.items)).toBeGreaterThanOrEqual(3);
 
     // A newcomer reads three horror books: the next answer is personal, excludes them, and leans horror.
     const horror = dataset.items.filter((i) => i.genres[0] === 'horror').slice(0, 3).map((i) => i.externalId);
@@ -147,6 +162,28 @@ describe('GraphQL API end to end', () => {
     const after = await recommend('reader-00005', ', first: 5');
     expect(after.strategy).toBe('FOLD_IN');
     expect(after.items.map((e) => e.item.id)).not.toContain(top);
+  });
+
+  it('an event recorded through one replica is excluded by another replica\'s very next answer (no stale cache)', async () => {
+    const replica = await startApp(config, infra);
+    try {
+      const ask = async () => {
+        const response = await fetch(replica.server.url.replace('localhost', '127.0.0.1'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: `{ recommendations(userId: "reader-00009", first: 5) { strategy items { item { id } } } }` }),
+        });
+        return ((await response.json()) as { data: { recommendations: List } }).data.recommendations;
+      };
+      const before = await ask(); // the replica now holds this user's history in its cache
+      const top = before.items[0].item.id;
+      await ok(`mutation { recordInteractions(input: [{ userId: "reader-00009", itemId: "${top}", kind: "view" }]) { recorded } }`);
+      const after = await ask();
+      expect(after.strategy).toBe('FOLD_IN');
+      expect(after.items.map((e) => e.item.id)).not.toContain(top);
+    } finally {
+      await replica.stop();
+    }
   });
 
   it('reports rejected events instead of dropping them silently', async () => {
@@ -247,6 +284,62 @@ describe('GraphQL API end to end', () => {
     expect(fallback.similarItems.reason).toBeTruthy();
     const creators = (await ok<{ item: { creators: string[] } }>(`{ item(id: "book-00020") { creators } }`)).item.creators;
     for (const entry of fallback.similarItems.items) expect(entry.item.creators.some((c) => creators.includes(c))).toBe(true);
+  });
+
+  it('cold start, item side: no collaborative vector → semantic; no vectors and no creators → popular; empty only with a reason', async () => {
+    await ok(`mutation { upsertItems(input: [{ id: "text-only", title: "Wizards of the Dragon Coast", genres: ["fantasy"], creators: ["Ada Quinn"],
+        description: "Dragons, wizards and elves." }]) { created } }`);
+    // As if it had been added while the model had no text→collaborative map: only its semantic vector exists.
+    const internal = (await infra.pool.query(`SELECT id FROM items WHERE external_id = 'text-only'`)).rows[0].id as number;
+    await app.vectorStore.deletePoints(`${config.collectionPrefix}items_collaborative`, [internal]);
+    const semantic = await ok<{ similarItems: List }>(`{ similarItems(itemId: "text-only", mode: HYBRID, first: 5) { ${LIST} } }`);
+    expect(semantic.similarItems.strategy).toBe('SEMANTIC');
+    expect(semantic.similarItems.reason).toMatch(/no interactions in the model/);
+    expect(semantic.similarItems.items).toHaveLength(5);
+    expect(semantic.similarItems.items.every((e) => e.source === 'SEMANTIC')).toBe(true);
+
+    await infra.pool.query(`INSERT INTO items (external_id, title) VALUES ('orphan', 'Orphan')`);
+    const orphan = await ok<{ similarItems: List }>(`{ similarItems(itemId: "orphan", first: 5) { ${LIST} } }`);
+    expect(orphan.similarItems.strategy).toBe('POPULAR');
+    expect(orphan.similarItems.reason).toMatch(/no vectors or creators/);
+    expect(orphan.similarItems.items).toHaveLength(5);
+
+    // A known user without a single event: popular, saying why.
+    await infra.pool.query(`INSERT INTO users (external_id) VALUES ('silent-reader')`);
+    const silent = await recommend('silent-reader', ', first: 3');
+    expect(silent.strategy).toBe('POPULAR');
+    expect(silent.reason).toMatch(/no events/);
+    expect(silent.items).toHaveLength(3);
+
+    // Nothing can match: an empty list, always with the reason.
+    const nothing = await ok<{ popular: List; search: List }>(
+      `{ popular(first: 5, filter: { genres: ["no-such-genre"] }) { ${LIST} } search(query: "zzyzxqv", mode: KEYWORD) { ${LIST} } }`,
+    );
+    expect(nothing.popular.items).toEqual([]);
+    expect(nothing.popular.reason).toMatch(/no item/);
+    expect(nothing.search.items).toEqual([]);
+    expect(nothing.search.reason).toMatch(/no item matches/);
+  });
+
+  it('filters by tags and creators and excludes ids in every list, inside the search so lists stay full', async () => {
+    const tag = dataset.items.find((i) => i.tags.length)!.tags[0];
+    const creator = dataset.items[40].creators[0];
+    const byTag = await recommend('reader-00010', `, first: 5, filter: { tags: ["${tag}"] }`);
+    expect(byTag.items).toHaveLength(5);
+    for (const entry of byTag.items) expect(dataset.items.find((i) => i.externalId === entry.item.id)!.tags).toContain(tag);
+
+    const similar = await ok<{ similarItems: List }>(`{ similarItems(itemId: "book-00030", mode: COLLABORATIVE, first: 3, filter: { creators: ["${creator}"] }) { ${LIST} } }`);
+    expect(similar.similarItems.items.length).toBeGreaterThan(0);
+    for (const entry of similar.similarItems.items) expect(entry.item.creators).toContain(creator);
+
+    const popularTop = (await ok<{ popular: List }>(`{ popular(first: 3) { ${LIST} } }`)).popular.items.map((e) => e.item.id);
+    const popularRest = await ok<{ popular: List }>(`query($x: [ID!]) { popular(first: 3, filter: { excludeIds: $x, yearFrom: 1900 }) { ${LIST} } }`, { x: popularTop });
+    expect(popularRest.popular.items).toHaveLength(3);
+    expect(popularRest.popular.items.map((e) => e.item.id).filter((id) => popularTop.includes(id))).toEqual([]);
+
+    const search = await ok<{ search: List }>(`{ search(query: "dragon", mode: SEMANTIC, first: 5, filter: { genres: ["fantasy"] }) { ${LIST} } }`);
+    expect(search.search.items).toHaveLength(5);
+    for (const entry of search.search.items) expect(entry.item.genres).toContain('fantasy');
   });
 
   it('rejects bad input with precise codes and no partial writes', async () => {

@@ -55,6 +55,8 @@ describe('SQL statements per request', () => {
   async function countFor(query: string): Promise<number> {
     // Warm the short-TTL caches (active model, popular lists) so both sizes are measured alike.
     await fetch(app.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    // …but not the item metadata cache: the metadata join is what is counted here.
+    app.services.items.clear();
     const before = statements;
     const response = await fetch(app.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
     const body = (await response.json()) as { errors?: unknown[] };
@@ -74,5 +76,20 @@ describe('SQL statements per request', () => {
     expect(large).toBe(small);
     expect(large).toBeGreaterThan(0); // the metadata join itself
     expect(large).toBeLessThanOrEqual(5);
+  });
+
+  it('serves repeated item metadata and a known user\'s unchanged history from the in-process caches', async () => {
+    const popular = `{ popular(first: 30) { items { item { id title } } } }`;
+    await countFor(popular);
+    let before = statements;
+    await fetch(app.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: popular }) });
+    expect(statements - before).toBe(0);
+
+    // Recommendations: one statement reads the user with their history watermark; nothing else while unchanged.
+    const recommendations = `{ recommendations(userId: "reader-00004", first: 10) { items { item { id } } } }`;
+    await countFor(recommendations);
+    before = statements;
+    await fetch(app.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: recommendations }) });
+    expect(statements - before).toBe(1);
   });
 });

@@ -180,6 +180,23 @@ describe('search', () => {
 });
 
 describe('points', () => {
+  it('scrolls through every point in id order, page by page, with vectors', async () => {
+    const seen: number[] = [];
+    let offset: number | undefined;
+    let pages = 0;
+    do {
+      const page = await store.scroll(items, { limit: 7, offset, withVector: true });
+      for (const point of page.points) {
+        seen.push(point.id);
+        expect(Float32Array.from(point.vector!)).toEqual(rowOf(ids.indexOf(point.id)));
+      }
+      offset = page.nextOffset;
+      pages++;
+    } while (offset !== undefined);
+    expect(seen).toEqual([...ids].sort((a, b) => a - b));
+    expect(pages).toBe(Math.ceil(ids.length / 7));
+  });
+
   it('retrieves points in the requested order with exact float32 vectors, skipping unknown ids', async () => {
     const wanted = [ids[10]!, 999_999, ids[3]!];
     const records = await store.retrieve<ItemPayload>(items, wanted, { withVector: true, withPayload: true });

@@ -1,5 +1,5 @@
 // Writing one versioned Qdrant collection the way every export does it: fresh (a leftover of an interrupted
-// export is dropped), bulk-loaded with indexing deferred, payload-indexed, then verified by an exact count.
+// export is dropped), bulk-loaded with indexing deferred, payload-indexed, indexed, then verified by an exact count.
 // Shared by publish.ts (Postgres-backed versions) and the served-path evaluation (training/eval/served.ts).
 import type { Distance, Payload, PointRows, VectorStore } from '../../src/vector/client.js';
 import { ITEM_PAYLOAD_INDEXES } from '../../src/vector/filters.js';
@@ -21,6 +21,8 @@ export async function writeCollection(store: VectorStore, write: CollectionWrite
   if (write.itemIndexes) await store.createPayloadIndexes(name, ITEM_PAYLOAD_INDEXES);
   await store.upsert(name, rows);
   await store.finishBulkLoad(name);
+  // Serve from a built HNSW index from the first query on, not from a full scan while it builds.
+  await store.waitForIndexing(name);
   const count = await store.count(name);
   if (count !== rows.ids.length) throw new Error(`${name}: wrote ${rows.ids.length} points but Qdrant counts ${count}`);
 }

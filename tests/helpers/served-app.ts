@@ -1,0 +1,101 @@
+// A served recgraph on a small generated catalog, for end-to-end tests over HTTP: its own cloned database, the
+// given (or shared) Qdrant under a unique collection prefix, a trained and published model, and a `graphql` helper.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { loadConfig, type RecgraphConfig } from '../../src/config.js';
+import { createPool } from '../../src/db/pool.js';
+import { startApp, type App } from '../../src/runtime/app.js';
+import type { Infrastructure } from '../../src/runtime/infrastructure.js';
+import { createLogger } from '../../src/runtime/logger.js';
+import { generateDemoDataset, type DemoDataset } from '../../training/demo/generate.js';
+import { loadDemoDataset } from '../../training/demo/seed.js';
+import { trainAndPublish } from '../../training/pipeline/bootstrap.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+import { uniquePrefix } from './qdrant.js';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  data?: T;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> & { code?: string } }>;
+  extensions?: Record<string, unknown>;
+}
+
+export interface ServedApp {
+  app: App;
+  pool: ReturnType<typeof createPool>;
+  dataset: DemoDataset;
+  config: RecgraphConfig;
+  /** http://127.0.0.1:<port> */
+  origin: string;
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Stops the server (if still running), drops the database, removes the data directory. */
+  stop(): Promise<void>;
+}
+
+export interface ServedAppOptions {
+  dataset?: { seed: number; items: number; users: number; eventsPerUser: number };
+  /** Defaults to the run's shared Qdrant. */
+  qdrantUrl?: string;
+  /** Environment for loadConfig (NODE_ENV, RECGRAPH_API_KEY, limits …); LOG_LEVEL defaults to silent. */
+  env?: Record<string, string>;
+  /** Override the pool (e.g. one reaching Postgres through a proxy the test can cut). */
+  databaseUrl?: (realUrl: string) => string;
+  train?: boolean;
+}
+
+export async function startServedApp(options: ServedAppOptions = {}): Promise<ServedApp> {
+  const db: TestDatabase = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'recgraph-served-'));
+  const dataset = generateDemoDataset(options.dataset ?? { seed: 21, items: 300, users: 150, eventsPerUser: 20 });
+  const seedPool = createPool(db.url);
+  await loadDemoDataset(seedPool, dataset);
+  const databaseUrl = options.databaseUrl ? options.databaseUrl(db.url) : db.url;
+  const pool = databaseUrl === db.url ? seedPool : createPool(databaseUrl);
+  if (pool !== seedPool) await seedPool.end();
+  const qdrantUrl = options.qdrantUrl ?? inject('qdrantUrl');
+  const prefix = uniquePrefix('e2e');
+  const config: RecgraphConfig = {
+    ...loadConfig({ LOG_LEVEL: 'silent', ...options.env }),
+    databaseUrl,
+    qdrantUrl,
+    dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    collectionPrefix: prefix,
+  };
+  const infra: Infrastructure = { databaseUrl, qdrantUrl, qdrantApiKey: undefined, embeddedPostgres: false, pool, stop: () => pool.end() };
+  const app = await startApp(config, infra, createLogger(config.logLevel));
+  if (options.train !== false) {
+    await trainAndPublish(pool, app.vectorStore, createLogger('silent'), { dataDir, prefix, params: { factors: 16, iterations: 6 } });
+  }
+  const origin = new URL(app.server.url.replace('localhost', '127.0.0.1')).origin;
+  let stopped = false;
+  return {
+    app,
+    pool,
+    dataset,
+    config,
+    origin,
+    async graphql<T>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+      const response = await fetch(`${origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
+      return { status: response.status, headers: response.headers, ...body };
+    },
+    async stop() {
+      if (!stopped) {
+        stopped = true;
+        await app.stop().catch(() => undefined);
+      }
+      await pool.end().catch(() => undefined);
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
