@@ -59,7 +59,6 @@ export class UserRepository {
 
   async byExternalIds(externalIds: readonly string[]): Promise<(UserRow | undefined)[]> {
     const { rows } = await this.pool.query<UserRow>({
-      name: 'users_by_external_ids',
       text: `SELECT u.id, u.external_id AS "externalId",
                     -- GROUP BY keeps the planner off a backward walk of the whole primary key (min/max rewrite)
                     (SELECT max(x.id) FROM interactions x WHERE x.user_id = u.id GROUP BY x.user_id) AS "lastEventId"
@@ -78,7 +77,6 @@ export class UserRepository {
    */
   async byExternalIdsWithHistory(externalIds: readonly string[]): Promise<(UserRow | undefined)[]> {
     const { rows } = await this.pool.query<UserRow & { itemIds: number[] | null; values: number[] | null; lastCreatedAts: Date[] | null }>({
-      name: 'users_by_external_ids_with_history',
       text: `SELECT u.id, u.external_id AS "externalId",
                     (SELECT max(x.id) FROM interactions x WHERE x.user_id = u.id GROUP BY x.user_id) AS "lastEventId",
                     h.item_ids AS "itemIds", h.vals AS "values", h.last_created AS "lastCreatedAts"
@@ -118,7 +116,6 @@ export class UserRepository {
     this.options.onLookup?.('history', false);
     // The window max runs before LIMIT: the watermark covers all of the user's events, not just the rows returned.
     const { rows } = await this.pool.query<HistoryItem & { watermark: number | null }>({
-      name: 'user_history_items',
       text: `SELECT item_id AS "itemId", sum(value)::float8 AS value, max(created_at) AS "lastCreatedAt",
                     max(max(id)) OVER () AS watermark
                FROM interactions WHERE user_id = $1
