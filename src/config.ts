@@ -26,6 +26,8 @@ export interface RecgraphConfig {
   /** Prefix of Qdrant collection and alias names, so several deployments can share one Qdrant. */
   collectionPrefix: string;
   logLevel: string;
+  /** A sentence-transformers ONNX model directory (model.onnx + tokenizer.json) used as the text encoder instead of the one trained on the catalog. */
+  textModelPath: string | undefined;
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -51,5 +53,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     maxBodyBytes: intFrom(env.RECGRAPH_MAX_BODY_BYTES, 262_144, 'RECGRAPH_MAX_BODY_BYTES'),
     collectionPrefix: env.RECGRAPH_COLLECTION_PREFIX ?? '',
     logLevel: env.LOG_LEVEL || 'info',
+    textModelPath: env.RECGRAPH_TEXT_MODEL ? path.resolve(env.RECGRAPH_TEXT_MODEL) : undefined,
   };
 }

@@ -15,7 +15,7 @@ export function registerTrain(program: Command): void {
       withInfrastructure(async ({ config, infra, log }) => {
         const progress = createCliProgress();
         if (!opts.export) {
-          const model = await trainModel(infra.pool, { progress });
+          const model = await trainModel(infra.pool, { progress, textModelPath: config.textModelPath });
           const dir = artifactsDir(config.dataDir, model.version);
           await saveArtifacts(dir, model);
           console.log(`trained ${model.version}; artifacts in ${dir}; publish with: recgraph export ${model.version}`);
@@ -23,7 +23,7 @@ export function registerTrain(program: Command): void {
         }
         const store = createVectorStore(infra);
         try {
-          const version = await trainAndPublish(infra.pool, store, log, { dataDir: config.dataDir, prefix: config.collectionPrefix, progress });
+          const version = await trainAndPublish(infra.pool, store, log, { dataDir: config.dataDir, prefix: config.collectionPrefix, progress, textModelPath: config.textModelPath });
           console.log(`model ${version} is live`);
         } finally {
           store.close();
