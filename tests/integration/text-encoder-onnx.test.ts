@@ -47,9 +47,9 @@ describe('the catalog encoder exported to ONNX', () => {
     expect(maxAbsDiff(single[0], batched[3])).toBeLessThan(1e-6); // padding in a batch changes nothing
   });
 
-  it('reports its dimension, returns unit vectors, and zeros for text it has no word of', async () => {
+  it('reports its dimension, returns unit vectors, and zeros for text it has no character of', async () => {
     expect(session.dimension).toBe(32 + cfDim);
-    const [known, unknown] = await session.encode(['fantasy dragon', 'zzzq qqqz']);
+    const [known, unknown] = await session.encode(['fantasy dragon', '🐉 ✨']);
     expect(Math.hypot(...known)).toBeCloseTo(1, 5);
     expect(unknown.every((x) => x === 0)).toBe(true);
   });

@@ -36,13 +36,17 @@ describe('pooling', () => {
 describe('catalog tokenizer', () => {
   const documents = ['The Dragon Throne', 'Dragons of the Star Colony', 'the murder of the detective', 'Ｆｕｌｌｗｉｄｔｈ ﬁre'];
 
-  it('builds the vocabulary by document frequency, specials first, ties by spelling, capped', () => {
-    const { vocabulary, documentFrequency } = buildVocabulary(documents, 6);
+  it('builds the vocabulary: specials, subword pieces (every character first), then words by document frequency, capped', () => {
+    const { vocabulary, documentFrequency } = buildVocabulary(documents, { maxSize: 400, maxPieces: 60 });
     expect(vocabulary.slice(0, 2)).toEqual(['[PAD]', '[UNK]']);
     expect(documentFrequency.get('the')).toBe(3);
-    expect(vocabulary[2]).toBe('the');
-    expect(vocabulary).toHaveLength(6);
-    expect(vocabulary[3]).toBe('of'); // df 2, the only other word used twice
+    const pieces = vocabulary.slice(2, 62);
+    for (const char of 'dragonthesymu') expect(pieces, char).toEqual(expect.arrayContaining([char, `##${char}`])); // every character, both ways
+    const words = vocabulary.slice(62);
+    expect(pieces).toEqual(expect.arrayContaining(['the', 'of'])); // short frequent words are pieces already
+    expect(words.slice(0, 3)).toEqual(['colony', 'detective', 'dragon']); // the rest: df 1 each, ties by spelling
+    expect(new Set(vocabulary).size).toBe(vocabulary.length);
+    expect(buildVocabulary(documents, { maxSize: 10 }).vocabulary).toHaveLength(10);
   });
 
   it('normalises with NFKC + lowercase and splits like the tokenizer it writes', () => {
@@ -50,13 +54,16 @@ describe('catalog tokenizer', () => {
     expect(split('Ｆｕｌｌｗｉｄｔｈ ﬁre, DRAGON!')).toEqual(['fullwidth', 'fire', ',', 'dragon', '!']);
   });
 
-  it('writes a tokenizer.json that @huggingface/tokenizers encodes: known words by id, the rest as [UNK]', () => {
+  it('writes a tokenizer.json that @huggingface/tokenizers encodes: known words whole, unknown ones as pieces, unknown characters as [UNK]', () => {
     const { vocabulary } = buildVocabulary(documents);
     const tokenizer = new Tokenizer(wordPieceTokenizerJson(vocabulary), {});
-    const encoded = tokenizer.encode('DRAGON throne of zebras');
-    expect(encoded.tokens).toEqual(['dragon', 'throne', 'of', '[UNK]']);
+    const encoded = tokenizer.encode('DRAGON throne of stardom 🐉');
+    expect(encoded.tokens.slice(0, 3)).toEqual(['dragon', 'throne', 'of']);
+    expect(encoded.tokens.slice(3, -1).join('').replaceAll('##', '')).toBe('stardom'); // never seen whole
+    expect(encoded.tokens.slice(4, -1).every((t: string) => t.startsWith('##'))).toBe(true);
+    expect(encoded.tokens.at(-1)).toBe('[UNK]');
     expect(encoded.ids).toEqual(encoded.tokens.map((t: string) => vocabulary.indexOf(t)));
-    expect(encoded.attention_mask).toEqual([1, 1, 1, 1]);
+    expect(encoded.attention_mask.every((m: number) => m === 1)).toBe(true);
   });
 
   it('refuses a vocabulary without the special tokens first, or with duplicates', () => {
@@ -101,6 +108,17 @@ describe('catalog encoder fit', () => {
     const again = fitCatalogEncoder(documents, undefined, { textDimension: 16 });
     expect(Array.from(again.table)).toEqual(Array.from(lexical.table));
     expect(() => fitCatalogEncoder(documents, undefined, { lexicalWeight: 1.5 })).toThrow(/lexicalWeight/);
+  });
+
+  it('embeds a word the catalog never used through its pieces, so a new item is found by its own name', () => {
+    const encoder = fitCatalogEncoder(documents, undefined, { textDimension: 64 });
+    const tokenizer = catalogTokenizer(encoder);
+    const embed = (text: string) => referenceEmbedding(encoder, tokenizer.encode(text).ids);
+    const newItem = embed('Zanzibar Quixote');
+    expect(newItem.some((x) => x !== 0)).toBe(true);
+    const others = documents.map((doc) => dot(embed('zanzibar quixote'), embed(doc)));
+    expect(dot(embed('zanzibar quixote'), newItem)).toBeCloseTo(1, 5);
+    expect(Math.max(...others)).toBeLessThan(0.5);
   });
 
   it('shares trigrams between word forms, so "dragons" sits near "dragon" and far from "galaxy"', () => {

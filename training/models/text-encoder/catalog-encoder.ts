@@ -13,7 +13,7 @@ import { l2Normalize } from '../../../src/embedding/pooling.js';
 import type { LinearMap } from '../../../src/embedding/linear-map.js';
 import { fitTextToCf } from '../../pipeline/text-to-cf.js';
 import { DataType, GraphBuilder, l2NormalizeRows, maskedMeanPoolNodes } from './onnx-graph.js';
-import { buildVocabulary, SPECIAL_TOKENS, wordPieceTokenizerJson, wordSplitter } from './tokenizer-json.js';
+import { buildVocabulary, CONTINUATION, isWordLike, SPECIAL_TOKENS, wordPieceTokenizerJson, wordSplitter } from './tokenizer-json.js';
 
 export interface CatalogEncoderParams {
   /** Width of the projected TF-IDF word vectors. */
@@ -77,36 +77,53 @@ function addProjection(out: Float32Array, feature: string, weight: number, seed:
   }
 }
 
-function trigrams(word: string): string[] {
-  const padded = `<${word}>`;
+/** Character trigrams of `text` as written (callers add the < > word-boundary marks where they are known). */
+function trigramsOf(text: string): string[] {
+  const chars = [...text];
   const out: string[] = [];
-  for (let i = 0; i + 3 <= padded.length; i++) out.push(padded.slice(i, i + 3));
+  for (let i = 0; i + 3 <= chars.length; i++) out.push(chars.slice(i, i + 3).join(''));
   return out;
 }
 
-/** The word-vector table: IDF-weighted word and trigram features of every vocabulary entry, projected. */
+const trigrams = (word: string) => trigramsOf(`<${word}>`);
+
+/**
+ * What a vocabulary entry stands for, as weighted features: a catalog word is itself plus its trigrams; a subword
+ * piece (only met when WordPiece splits an unknown word) is the trigrams it spans — a prefix knows its left
+ * boundary, a "##" continuation knows neither — or, when too short for a trigram, the piece itself.
+ */
+function tokenFeatures(token: string, isWord: boolean): Array<{ feature: string; trigram: boolean }> {
+  if (isWord) return [{ feature: `w:${token}`, trigram: false }, ...trigrams(token).map((t) => ({ feature: `t:${t}`, trigram: true }))];
+  const grams = token.startsWith(CONTINUATION) ? trigramsOf(token.slice(CONTINUATION.length)) : trigramsOf(`<${token}`);
+  return grams.length ? grams.map((t) => ({ feature: `t:${t}`, trigram: true })) : [{ feature: `p:${token}`, trigram: true }];
+}
+
+/** The word-vector table: IDF-weighted features of every vocabulary entry, projected. */
 function wordTable(vocabulary: readonly string[], documents: readonly string[], params: CatalogEncoderParams): Float32Array {
   const split = wordSplitter();
   const wordDf = new Map<string, number>();
   const trigramDf = new Map<string, number>();
   for (const doc of documents) {
-    const words = new Set(split(doc));
+    const words = new Set(split(doc).filter(isWordLike));
     const grams = new Set<string>();
     for (const word of words) {
       wordDf.set(word, (wordDf.get(word) ?? 0) + 1);
-      for (const gram of trigrams(word)) grams.add(gram);
+      for (const gram of trigrams(word)) grams.add(`t:${gram}`);
     }
     for (const gram of grams) trigramDf.set(gram, (trigramDf.get(gram) ?? 0) + 1);
   }
   const n = Math.max(1, documents.length);
+  // Features the catalog never shows (a piece's inner trigram across a boundary, a short piece) count as rarest.
   const idf = (df: number | undefined) => Math.log(1 + n / Math.max(1, df ?? 1));
   const p = params.textDimension;
   const table = new Float32Array(vocabulary.length * p);
-  vocabulary.forEach((word, id) => {
+  vocabulary.forEach((token, id) => {
     if (id < SPECIAL_TOKENS.length) return;
     const row = table.subarray(id * p, (id + 1) * p);
-    addProjection(row, `w:${word}`, idf(wordDf.get(word)), params.seed);
-    for (const gram of trigrams(word)) addProjection(row, `t:${gram}`, params.trigramWeight * idf(trigramDf.get(gram)), params.seed);
+    for (const { feature, trigram } of tokenFeatures(token, wordDf.has(token))) {
+      const weight = trigram ? params.trigramWeight * idf(trigramDf.get(feature)) : idf(wordDf.get(token));
+      addProjection(row, feature, weight, params.seed);
+    }
   });
   return table;
 }
@@ -149,7 +166,7 @@ export function fitCatalogEncoder(
 ): CatalogEncoder {
   const params = { ...CATALOG_ENCODER_DEFAULTS, ...overrides };
   if (!(params.lexicalWeight >= 0 && params.lexicalWeight <= 1)) throw new RangeError(`lexicalWeight must be in [0, 1], got ${params.lexicalWeight}`);
-  const { vocabulary } = buildVocabulary(documents, params.maxVocabulary);
+  const { vocabulary } = buildVocabulary(documents, { maxSize: params.maxVocabulary });
   const table = wordTable(vocabulary, documents, params);
   const p = params.textDimension;
   let map: LinearMap | undefined;

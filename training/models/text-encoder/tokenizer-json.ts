@@ -46,14 +46,59 @@ export function wordSplitter(): (text: string) => string[] {
 /** Holds a letter or a digit: punctuation runs stay out of the vocabulary. */
 export const isWordLike = (token: string) => /[\p{L}\p{N}]/u.test(token);
 
+export const CONTINUATION = '##';
+
+export interface VocabularyOptions {
+  /** Entries in all (special tokens, pieces and words). */
+  maxSize?: number;
+  /** Entries set aside for subword pieces (the words get the rest). */
+  maxPieces?: number;
+}
+
+/** Pieces a word contributes: its prefixes of 1–4 characters and "##"-continuations of 1–3 characters. */
+function piecesOf(word: string): string[] {
+  const chars = [...word];
+  const out: string[] = [];
+  for (let n = 1; n <= Math.min(4, chars.length); n++) out.push(chars.slice(0, n).join(''));
+  for (let i = 1; i < chars.length; i++) for (let n = 1; n <= 3 && i + n <= chars.length; n++) out.push(CONTINUATION + chars.slice(i, i + n).join(''));
+  return out;
+}
+
 /**
- * The vocabulary of `documents`: special tokens, then word-like tokens by descending document frequency (ties by
- * spelling, so the ids are deterministic), at most `maxSize` entries in all.
+ * The vocabulary of `documents`: special tokens, subword pieces, then word-like tokens by descending document
+ * frequency (ties by spelling, so ids are deterministic). Known words are one token each; a word the catalog never
+ * used (a new item's name, a typo) is split by WordPiece into prefix + "##" pieces instead of becoming [UNK], so
+ * it still matches itself and shares character trigrams with its neighbours. Every single character the catalog
+ * uses is a piece, so any word written in those characters can be split.
  */
-export function buildVocabulary(documents: readonly string[], maxSize = 30_000): { vocabulary: string[]; documentFrequency: Map<string, number> } {
+export function buildVocabulary(
+  documents: readonly string[],
+  options: VocabularyOptions = {},
+): { vocabulary: string[]; documentFrequency: Map<string, number> } {
+  const maxSize = options.maxSize ?? 30_000;
   const split = wordSplitter();
   const df = new Map<string, number>();
-  for (const doc of documents) for (const word of new Set(split(doc))) if (isWordLike(word)) df.set(word, (df.get(word) ?? 0) + 1);
-  const words = [...df.keys()].sort((a, b) => df.get(b)! - df.get(a)! || (a < b ? -1 : a > b ? 1 : 0));
-  return { vocabulary: [...SPECIAL_TOKENS, ...words.slice(0, Math.max(0, maxSize - SPECIAL_TOKENS.length))], documentFrequency: df };
+  const pieceDf = new Map<string, number>();
+  for (const doc of documents) {
+    const words = new Set(split(doc).filter(isWordLike));
+    const pieces = new Set<string>();
+    for (const word of words) {
+      df.set(word, (df.get(word) ?? 0) + 1);
+      for (const piece of piecesOf(word)) pieces.add(piece);
+      // Every character both ways, wherever the catalog happened to use it, so any word in these characters splits.
+      for (const char of word) pieces.add(char).add(CONTINUATION + char);
+    }
+    for (const piece of pieces) pieceDf.set(piece, (pieceDf.get(piece) ?? 0) + 1);
+  }
+  const byFrequency = (counts: Map<string, number>) => (a: string, b: string) => counts.get(b)! - counts.get(a)! || (a < b ? -1 : a > b ? 1 : 0);
+  const single = (piece: string) => [...piece.replace(CONTINUATION, '')].length === 1;
+  const room = Math.max(0, maxSize - SPECIAL_TOKENS.length);
+  const pieceBudget = Math.min(options.maxPieces ?? Math.floor(room / 5), room);
+  const singles = [...pieceDf.keys()].filter(single).sort(byFrequency(pieceDf));
+  const longer = [...pieceDf.keys()].filter((piece) => !single(piece)).sort(byFrequency(pieceDf));
+  const pieces = [...singles, ...longer].slice(0, pieceBudget);
+  const taken = new Set<string>(pieces);
+  const words = [...df.keys()].sort(byFrequency(df)).filter((word) => !taken.has(word));
+  const vocabulary = [...SPECIAL_TOKENS, ...pieces, ...words].slice(0, SPECIAL_TOKENS.length + room);
+  return { vocabulary, documentFrequency: df };
 }
