@@ -2,7 +2,7 @@
 // model RECGRAPH_TEXT_MODEL names), embeds every item through onnxruntime — the same runtime serving uses, so the
 // semantic collection and the queries live in one space — and fits the map from those vectors to collaborative
 // vectors for items added after training.
-import type { TextEncoderArtifact } from '../../src/embedding/encoder-artifact.js';
+import type { CatalogEncoderArtifact, ExternalEncoderArtifact } from '../../src/embedding/encoder-artifact.js';
 import type { LinearMap } from '../../src/embedding/linear-map.js';
 import { OnnxSentenceEncoder } from '../../src/embedding/onnx-sentence-encoder.js';
 import { exportCatalogEncoder, fitCatalogEncoder, type CatalogEncoderParams } from '../models/text-encoder/catalog-encoder.js';
@@ -17,7 +17,7 @@ export interface TextTrainingOptions {
 }
 
 export interface TrainedText {
-  artifact: TextEncoderArtifact;
+  artifact: CatalogEncoderArtifact | ExternalEncoderArtifact;
   dimension: number;
   /** documents.length × dimension: the semantic vector of every item. */
   vectors: Float32Array;
@@ -36,7 +36,7 @@ export async function trainTextEncoder(
   options: TextTrainingOptions = {},
 ): Promise<TrainedText> {
   const progress = options.progress ?? noopProgress;
-  let artifact: TextEncoderArtifact;
+  let artifact: CatalogEncoderArtifact | ExternalEncoderArtifact;
   let encoder: OnnxSentenceEncoder;
   if (options.textModelPath) {
     encoder = await OnnxSentenceEncoder.fromDirectory(options.textModelPath);

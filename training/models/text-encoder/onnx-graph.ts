@@ -79,7 +79,9 @@ export class GraphBuilder {
       producerName: producer,
       graph: { name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
     });
-    return onnx.ModelProto.encode(model).finish();
+    const bytes = onnx.ModelProto.encode(model).finish();
+    // protobufjs hands back a Node Buffer; callers get a plain Uint8Array view of the same bytes.
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 }
 
