@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTextEncoder, toStoredEncoder } from '../../src/embedding/encoder-artifact.js';
+import { embedText, fitHashedText } from '../../src/embedding/hashed-text.js';
 import { OnnxSentenceEncoder, TextEncoderLoadError } from '../../src/embedding/onnx-sentence-encoder.js';
 import { generateDemoDataset } from '../../training/demo/generate.js';
 import { itemText } from '../../src/embedding/item-text.js';
@@ -63,6 +64,16 @@ describe('the catalog encoder exported to ONNX', () => {
     const [b] = await session.encode(['dragon crown']);
     expect(maxAbsDiff(a, b)).toBe(0);
     await reopened.close?.();
+  });
+});
+
+describe('versions trained before the ONNX encoder', () => {
+  it('keep serving: their stored hashed TF-IDF model opens behind the same interface', async () => {
+    const model = fitHashedText(['dragon crown', 'star galaxy'], { dimension: 16 });
+    const encoder = await openTextEncoder(JSON.parse(JSON.stringify(model)));
+    expect(encoder).toMatchObject({ kind: 'hashed-tfidf', dimension: 16 });
+    const [vector] = await encoder.encode(['dragon']);
+    expect(Array.from(vector)).toEqual(Array.from(embedText(model, 'dragon')));
   });
 });
 
