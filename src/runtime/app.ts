@@ -60,7 +60,12 @@ export async function startApp(config: RecgraphConfig, infra: Infrastructure, lo
   const vectorStore = createVectorStore(infra);
   const metrics = createMetrics();
   const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup);
-  await services.models.warmUp();
+  try {
+    await services.models.warmUp(); // a RECGRAPH_TEXT_MODEL that cannot be loaded stops startup here, with its reason
+  } catch (error) {
+    vectorStore.close();
+    throw error;
+  }
   const server = await startHttpServer(
     {
       services,

@@ -100,6 +100,11 @@ describe('a sentence-transformers ONNX model configured by RECGRAPH_TEXT_MODEL',
     expect(found.items[0].item.id).toBe('st-new');
   });
 
+  it('refuses to start with a RECGRAPH_TEXT_MODEL it cannot load, and says why', async () => {
+    const config = { ...loadConfig({ LOG_LEVEL: 'silent', RECGRAPH_TEXT_MODEL: path.join(dir, 'no-such-model') }), databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), dataDir: dir, host: '127.0.0.1', port: 0, collectionPrefix: prefix };
+    await expect(startApp(config, infra)).rejects.toThrow(/no model\.onnx in .*no-such-model/);
+  });
+
   it('a replica without that model answers keyword matches and says why, instead of mixing spaces', async () => {
     const config = {
       ...loadConfig({ LOG_LEVEL: 'silent' }),
