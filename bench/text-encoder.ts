@@ -13,7 +13,8 @@
  *     warm items by co-consumption (cosine over the users of all events) — "semantic neighbours are what the same
  *     people consume";
  *   - title MRR: the item's title alone as a search query, rank of the item among all items by semantic cosine
- *     (warm items, and cold items whose words the encoder may not know) — known-item search;
+ *     (warm items, and cold items whose words the encoder may not know) — known-item search; "typo" drops one
+ *     inner character of the title's longest word (warm items);
  *   - encode latency (one query per call, p50/p95) and batch throughput (64 texts per call).
  * Random ranking is the floor for the first two. Prints a table and writes bench/results/text-encoder.json.
  */
@@ -182,6 +183,16 @@ async function prepare(catalog: Catalog, coldShare: number, seed: number): Promi
   return { cold, warm, warmIndex, userVectors: model.userVectors().data, itemVectors: items.data, dim: items.dim, warmRows, coldEvents, coNeighbours };
 }
 
+/** The title with one inner character of its longest word dropped ("Casablanca" → "Casablnca"). */
+function withTypo(title: string): string {
+  const words = title.split(' ');
+  let longest = 0;
+  words.forEach((word, i) => word.length > words[longest].length && (longest = i));
+  const word = words[longest];
+  if (word.length >= 4) words[longest] = word.slice(0, Math.floor(word.length / 2)) + word.slice(Math.floor(word.length / 2) + 1);
+  return words.join(' ');
+}
+
 interface Embedded {
   name: string;
   /** Semantic vector of every catalog item (in catalog order). */
@@ -199,6 +210,7 @@ interface Row {
   'similar@20': number;
   'title MRR (warm)': number;
   'title MRR (cold)': number;
+  'title MRR (typo)': number;
   'encode p50 µs': number;
   'encode p95 µs': number;
   'batch texts/s': number;
@@ -244,8 +256,8 @@ async function measure(catalog: Catalog, split: Split, embedded: Embedded): Prom
 
   // Known-item search by title: reciprocal rank of the item among all items.
   const queries = (items: number[]) => items.slice(0, 300);
-  const mrr = async (items: number[]) => {
-    const vectors = await encoder.encode(items.map((i) => catalog.titles[i]));
+  const mrr = async (items: number[], query: (title: string) => string = (title) => title) => {
+    const vectors = await encoder.encode(items.map((i) => query(catalog.titles[i])));
     let sum = 0;
     vectors.forEach((query, k) => {
       const target = dot(query, semantic[items[k]]);
@@ -284,6 +296,7 @@ async function measure(catalog: Catalog, split: Split, embedded: Embedded): Prom
     'similar@20': similar,
     'title MRR (warm)': await mrr(warmSample),
     'title MRR (cold)': await mrr(coldSample),
+    'title MRR (typo)': await mrr(warmSample, withTypo),
     'encode p50 µs': percentile(times, 0.5),
     'encode p95 µs': percentile(times, 0.95),
     'batch texts/s': encoded / batchSeconds,
@@ -331,7 +344,7 @@ function randomRow(split: Split): Pick<Row, 'encoder' | 'cold recall@20' | 'cold
 }
 
 function formatTable(rows: Array<Partial<Row>>): string {
-  const columns = ['encoder', 'dimension', 'cold recall@20', 'cold ndcg@20', 'similar@20', 'title MRR (warm)', 'title MRR (cold)', 'encode p50 µs', 'encode p95 µs', 'batch texts/s', 'fit s'] as const;
+  const columns = ['encoder', 'dimension', 'cold recall@20', 'cold ndcg@20', 'similar@20', 'title MRR (warm)', 'title MRR (cold)', 'title MRR (typo)', 'encode p50 µs', 'encode p95 µs', 'batch texts/s', 'fit s'] as const;
   const cell = (row: Partial<Row>, column: (typeof columns)[number]) => {
     const value = row[column];
     if (value === undefined) return '—';
