@@ -28,6 +28,8 @@ export interface RecgraphConfig {
   /** Model versions whose Qdrant collections are kept (the live one included) for `recgraph rollback`/`activate`. */
   keepVersions: number;
   logLevel: string;
+  /** A sentence-transformers ONNX model directory (model.onnx + tokenizer.json) used as the text encoder instead of the one trained on the catalog. */
+  textModelPath: string | undefined;
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -61,5 +63,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     collectionPrefix: env.RECGRAPH_COLLECTION_PREFIX ?? '',
     keepVersions: keepVersionsFrom(env.RECGRAPH_KEEP_VERSIONS),
     logLevel: env.LOG_LEVEL || 'info',
+    textModelPath: env.RECGRAPH_TEXT_MODEL ? path.resolve(env.RECGRAPH_TEXT_MODEL) : undefined,
   };
 }

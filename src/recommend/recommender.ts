@@ -2,7 +2,6 @@
 // rank/fuse → diversify → explain (personalized lists: personalized.ts). Which branch answers is decided by
 // the policy tables (policy.ts); when Qdrant is unreachable every pipeline answers from Postgres instead and
 // says so (`degraded`).
-import { embedText } from '../embedding/hashed-text.js';
 import { DEGREE_PAYLOAD, foldInBlended } from '../embedding/blended-foldin.js';
 import { foldInUser } from '../embedding/ials-foldin.js';
 import { itemText } from '../embedding/item-text.js';
@@ -252,21 +251,26 @@ export class Recommender {
 
   async search(query: string, mode: 'SEMANTIC' | 'KEYWORD' | 'HYBRID', first: number, filter: ItemFilter): Promise<RecommendationResult> {
     const model = await this.deps.models.get();
+    const encoder = model?.text;
     const keyword = () => this.deps.itemSearch.keyword(query, first * 2, filter);
-    const semantic = async () =>
-      model
-        ? this.deps.store.search(this.deps.aliases.itemsSemantic, { vector: embedText(model.text, query), limit: first * 2, filter: buildItemFilter(filter) })
-        : [];
+    const semantic = async () => {
+      if (!encoder) return [];
+      // The query goes through the version's ONNX text encoder; a query of words it has never seen has no direction.
+      const [vector] = await encoder.encode([query]);
+      if (!vector.some((x) => x !== 0)) return [];
+      return this.deps.store.search(this.deps.aliases.itemsSemantic, { vector, limit: first * 2, filter: buildItemFilter(filter) });
+    };
     let ranked: Array<Ranked & { source: Source }>;
     let degraded: string | undefined;
     let reason: string | null = null;
     try {
       if (mode === 'KEYWORD') ranked = (await keyword()).map((e) => ({ ...e, source: 'KEYWORD' }));
-      else if (mode === 'SEMANTIC' && model) ranked = (await semantic()).map((e) => ({ ...e, source: 'SEMANTIC' }));
+      else if (mode === 'SEMANTIC' && encoder) ranked = (await semantic()).map((e) => ({ ...e, source: 'SEMANTIC' }));
       else {
         const [words, meaning] = await Promise.all([keyword(), semantic()]);
         ranked = reciprocalRankFusion([words, meaning]).map((e) => ({ ...e, source: e.from === 0 ? 'KEYWORD' : 'SEMANTIC' }));
         if (!model) reason = 'no trained model yet: keyword matches only';
+        else if (!encoder) reason = `${model.textUnavailable ?? 'text encoder unavailable'}: keyword matches only`;
       }
     } catch (error) {
       if (!isQdrantUnavailable(error)) throw error;
@@ -317,15 +321,25 @@ export class Recommender {
    */
   async indexItems(rows: readonly ItemRow[]): Promise<boolean> {
     const model = await this.deps.models.get();
-    if (!model || !rows.length) return false;
+    if (!model?.text || !rows.length) return false;
     const { store, aliases } = this.deps;
     const ids = rows.map((row) => row.id);
     this.vectors.forget([aliases.itemsCollaborative, aliases.itemsSemantic], ids);
-    const semantic = rows.map((row) => embedText(model.text, itemText(row)));
+    // One batched onnxruntime call for all the items of the mutation.
+    const semantic = await model.text.encode(rows.map((row) => itemText(row)));
     const payloads = rows.map((row) => ({ genres: row.genres, tags: row.tags, creators: row.creators, ...(row.year != null ? { year: row.year } : {}) }));
-    await store.upsert(aliases.itemsSemantic, { ids, vectors: semantic, payloads: payloads.map((p) => ({ ...p, popularity: 0 })) });
+    // Text made only of words the encoder has never seen embeds to zeros: no semantic vector rather than a meaningless one.
+    const embedded = rows.map((_, index) => index).filter((index) => semantic[index].some((x) => x !== 0));
+    if (embedded.length) {
+      await store.upsert(aliases.itemsSemantic, {
+        ids: embedded.map((index) => ids[index]),
+        vectors: embedded.map((index) => semantic[index]),
+        payloads: embedded.map((index) => ({ ...payloads[index], popularity: 0 })),
+      });
+    }
     const trained = new Set((await store.retrieve(aliases.itemsCollaborative, ids)).map((point) => point.id));
-    const fresh = rows.map((row, index) => ({ row, index })).filter(({ row }) => !trained.has(row.id));
+    const withText = new Set(embedded);
+    const fresh = rows.map((row, index) => ({ row, index })).filter(({ row, index }) => !trained.has(row.id) && withText.has(index));
     for (const { row, index } of rows.map((row, index) => ({ row, index })).filter(({ row }) => trained.has(row.id))) {
       await store.setPayload(aliases.itemsCollaborative, [row.id], payloads[index]);
     }

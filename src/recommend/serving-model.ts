@@ -1,10 +1,11 @@
 // The active model as the serving path needs it: decoded once per version (Gram matrix, fold-in parameters, text
 // model, text→collaborative map) and re-read on a short TTL so an activation reaches every replica.
 import type pg from 'pg';
-import type { HashedTextModel } from '../embedding/hashed-text.js';
+import { openTextEncoder, type StoredTextEncoder } from '../embedding/encoder-artifact.js';
 import type { IalsFoldInParams } from '../embedding/ials-foldin.js';
 import type { LinearMap } from '../embedding/linear-map.js';
 import type { VectorLayout } from '../embedding/blended-foldin.js';
+import type { SentenceEncoder } from '../embedding/sentence-encoder.js';
 
 export interface ServingModel {
   version: string;
@@ -16,13 +17,22 @@ export interface ServingModel {
   metrics: Record<string, unknown>;
   gram: Float64Array;
   foldIn: IalsFoldInParams;
-  text: HashedTextModel;
+  /** The version's text encoder (one onnxruntime session per live version); undefined when it cannot be opened here. */
+  text: SentenceEncoder | undefined;
+  /** Why `text` is missing: semantic answers say so instead of failing. */
+  textUnavailable?: string;
   textToCf: LinearMap | undefined;
   /**
    * Block layout of the collaborative vectors (iALS ⊕ low-pass, see blended-foldin.ts); undefined for a model
    * whose vectors are plain iALS factors.
    */
   layout: VectorLayout | undefined;
+}
+
+export interface ServingModelOptions {
+  ttlMs?: number;
+  /** The sentence-transformers model configured for this process (RECGRAPH_TEXT_MODEL), loaded once at startup. */
+  externalEncoder?: Promise<SentenceEncoder | undefined>;
 }
 
 interface Row {
@@ -33,17 +43,24 @@ interface Row {
   createdAt: Date;
   activatedAt: Date | null;
   metrics: Record<string, unknown>;
-  artifacts: { gram?: number[]; foldIn?: IalsFoldInParams; text?: HashedTextModel; textToCf?: LinearMap; layout?: VectorLayout };
+  artifacts: { gram?: number[]; foldIn?: IalsFoldInParams; text?: StoredTextEncoder; textToCf?: LinearMap; layout?: VectorLayout };
 }
 
 export class ServingModelSource {
   private cache: { at: number; model: ServingModel | undefined } | undefined;
   private decoded = new Map<string, ServingModel>();
+  private pending = new Map<string, Promise<ServingModel | undefined>>();
+
+  private readonly ttlMs: number;
+  private readonly externalEncoder: Promise<SentenceEncoder | undefined>;
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly ttlMs = 5_000,
-  ) {}
+    options: ServingModelOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 5_000;
+    this.externalEncoder = options.externalEncoder ?? Promise.resolve(undefined);
+  }
 
   async get(): Promise<ServingModel | undefined> {
     if (this.cache && Date.now() - this.cache.at < this.ttlMs) return this.cache.model;
@@ -52,13 +69,41 @@ export class ServingModelSource {
       `SELECT version FROM model_versions WHERE status = 'active' ORDER BY activated_at DESC NULLS LAST LIMIT 1`,
     );
     const version = rows[0]?.version;
-    const model = version === undefined ? undefined : (this.decoded.get(version) ?? (await this.decode(version)));
+    const model = version === undefined ? undefined : (this.decoded.get(version) ?? (await this.decodeOnce(version)));
     this.cache = { at: Date.now(), model };
     return model;
   }
 
+  /**
+   * Loads what serving needs before the first request: the configured external encoder (a load failure is a
+   * startup error, not a slow first search) and the active version with its encoder session.
+   */
+  async warmUp(): Promise<void> {
+    await this.externalEncoder;
+    const model = await this.get().catch(() => undefined);
+    if (!model) this.cache = undefined; // no model yet (training may be about to publish one): ask again on the first request
+  }
+
+  async close(): Promise<void> {
+    const external = await this.externalEncoder.catch(() => undefined);
+    for (const model of this.decoded.values()) if (model.text && model.text !== external) await model.text.close?.()?.catch(() => undefined);
+    await external?.close?.()?.catch(() => undefined);
+    this.decoded.clear();
+    this.cache = undefined;
+  }
+
   invalidate(): void {
     this.cache = undefined;
+  }
+
+  /** Concurrent first requests for a new version share one decode (and one encoder session). */
+  private decodeOnce(version: string): Promise<ServingModel | undefined> {
+    let pending = this.pending.get(version);
+    if (!pending) {
+      pending = this.decode(version).finally(() => this.pending.delete(version));
+      this.pending.set(version, pending);
+    }
+    return pending;
   }
 
   private async decode(version: string): Promise<ServingModel | undefined> {
@@ -70,6 +115,13 @@ export class ServingModelSource {
     );
     const row = rows[0];
     if (!row?.artifacts.gram || !row.artifacts.foldIn || !row.artifacts.text) return undefined;
+    let text: SentenceEncoder | undefined;
+    let textUnavailable: string | undefined;
+    try {
+      text = await openTextEncoder(row.artifacts.text, await this.externalEncoder.catch(() => undefined));
+    } catch (error) {
+      textUnavailable = `text encoder unavailable: ${(error as Error).message}`;
+    }
     const model: ServingModel = {
       version: row.version,
       kind: row.kind,
@@ -80,11 +132,18 @@ export class ServingModelSource {
       metrics: row.metrics,
       gram: Float64Array.from(row.artifacts.gram),
       foldIn: row.artifacts.foldIn,
-      text: row.artifacts.text,
+      text,
+      ...(textUnavailable ? { textUnavailable } : {}),
       textToCf: row.artifacts.textToCf,
       layout: row.artifacts.layout,
     };
-    this.decoded.clear(); // keep only the live version's decoded matrices
+    // Keep only the live version's decoded matrices and encoder session (the configured external one stays open).
+    const external = await this.externalEncoder.catch(() => undefined);
+    for (const old of this.decoded.values()) {
+      // Requests that picked up the old version a moment ago may still be encoding with it: close it later.
+      if (old.text && old.text !== external) setTimeout(() => void old.text?.close?.()?.catch(() => undefined), 30_000).unref();
+    }
+    this.decoded.clear();
     this.decoded.set(version, model);
     return model;
   }

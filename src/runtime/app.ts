@@ -6,6 +6,7 @@ import { PopularItems } from '../db/popularity.js';
 import { UserRepository } from '../db/users.js';
 import type { Services } from '../graphql/context.js';
 import { LIMITS } from '../graphql/inputs.js';
+import { OnnxSentenceEncoder } from '../embedding/onnx-sentence-encoder.js';
 import { createMetrics, type ServerMetrics } from '../http/metrics.js';
 import { startHttpServer, type RunningServer } from '../http/server.js';
 import { Recommender } from '../recommend/recommender.js';
@@ -28,7 +29,7 @@ export function createVectorStore(infra: Pick<Infrastructure, 'qdrantUrl' | 'qdr
 }
 
 export function createServices(
-  config: Pick<RecgraphConfig, 'collectionPrefix'>,
+  config: Pick<RecgraphConfig, 'collectionPrefix'> & Partial<Pick<RecgraphConfig, 'textModelPath'>>,
   infra: Pick<Infrastructure, 'pool'>,
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
@@ -37,7 +38,10 @@ export function createServices(
   const items = new CachedItemReader(new ItemRepository(infra.pool), { onLookup: onCacheLookup });
   const itemSearch = new ItemSearchRepository(infra.pool, { onLookup: onCacheLookup });
   const users = new UserRepository(infra.pool, { onLookup: onCacheLookup });
-  const models = new ServingModelSource(infra.pool);
+  // One onnxruntime session for the configured sentence-transformers model, shared by every request.
+  const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
+  externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
+  const models = new ServingModelSource(infra.pool, { externalEncoder });
   const recommender = new Recommender({
     store,
     aliases: {
@@ -57,6 +61,12 @@ export async function startApp(config: RecgraphConfig, infra: Infrastructure, lo
   const vectorStore = createVectorStore(infra);
   const metrics = createMetrics();
   const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup);
+  try {
+    await services.models.warmUp(); // a RECGRAPH_TEXT_MODEL that cannot be loaded stops startup here, with its reason
+  } catch (error) {
+    vectorStore.close();
+    throw error;
+  }
   const server = await startHttpServer(
     {
       services,
@@ -87,6 +97,7 @@ export async function startApp(config: RecgraphConfig, infra: Infrastructure, lo
     async stop() {
       await server.stop();
       vectorStore.close();
+      await services.models.close();
     },
   };
 }

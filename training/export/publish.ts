@@ -2,6 +2,7 @@
 // Postgres, then make it live by switching every alias in one request. Serving reads aliases only, so it never
 // sees a half-written collection; on any failure the new collections are dropped and the live version stays.
 import type pg from 'pg';
+import { toStoredEncoder } from '../../src/embedding/encoder-artifact.js';
 import type { VectorStore } from '../../src/vector/client.js';
 import { aliasSwitchActions, COLLECTION_ROLES, versionedCollectionName, versionsIn, type CollectionRole } from '../../src/vector/collections.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
@@ -61,7 +62,7 @@ export async function publishModel(store: VectorStore, pool: pg.Pool, model: Mod
       {
         gram: Array.from(model.gram),
         foldIn: model.params.foldIn ?? null,
-        text: model.text.model,
+        text: toStoredEncoder(model.text.model),
         textToCf: { inputDim: model.textToCf.inputDim, outputDim: model.textToCf.outputDim, weights: Array.from(model.textToCf.weights) },
         ...(model.layout ? { layout: model.layout } : {}),
       },

@@ -2,7 +2,7 @@
 // under <dataDir>/models/. `recgraph export` re-publishes a version from here without retraining.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { HashedTextModel } from '../../src/embedding/hashed-text.js';
+import { fromStoredEncoder, toStoredEncoder, type StoredTextEncoder, type TextEncoderArtifact } from '../../src/embedding/encoder-artifact.js';
 import type { LinearMap } from '../../src/embedding/linear-map.js';
 import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
 
@@ -23,7 +23,8 @@ export interface ModelArtifacts {
   gram: Float32Array;
   /** Events per item in the training data (popularity prior and payload). */
   itemCounts: Float32Array;
-  text: { model: HashedTextModel; dimension: number; vectors: Float32Array };
+  /** The text encoder (ONNX: the catalog encoder or an external sentence-transformers model) and every item's semantic vector. */
+  text: { model: TextEncoderArtifact; dimension: number; vectors: Float32Array };
   /** Text vector → collaborative vector, for items added after training. */
   textToCf: LinearMap;
   /**
@@ -53,11 +54,39 @@ export async function saveArtifacts(dir: string, model: ModelArtifacts): Promise
     metrics: model.metrics,
     dimension: model.dimension,
     cutoff: model.cutoff.toISOString(),
-    text: { model: model.text.model, dimension: model.text.dimension },
+    text: { model: manifestEncoder(model.text.model), dimension: model.text.dimension },
     textToCf: { inputDim: model.textToCf.inputDim, outputDim: model.textToCf.outputDim, weights: Array.from(model.textToCf.weights) },
     ...(model.layout ? { layout: model.layout } : {}),
   };
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  const encoder = model.text.model;
+  if (encoder.kind === 'onnx' && encoder.source === 'catalog') {
+    // The encoder as a standard sentence-transformers-style directory: RECGRAPH_TEXT_MODEL can point at it.
+    await mkdir(path.join(dir, 'text-encoder'), { recursive: true });
+    await writeFile(path.join(dir, 'text-encoder', 'model.onnx'), encoder.model);
+    await writeFile(path.join(dir, 'text-encoder', 'tokenizer.json'), JSON.stringify(encoder.tokenizer));
+  }
+}
+
+/** The manifest keeps the encoder's description; the catalog encoder's bytes live in text-encoder/ beside it. */
+function manifestEncoder(encoder: TextEncoderArtifact): unknown {
+  if (encoder.kind === 'onnx' && encoder.source === 'catalog') {
+    const { model: _bytes, tokenizer: _tokenizer, ...rest } = encoder;
+    return { ...rest, files: 'text-encoder' };
+  }
+  return encoder;
+}
+
+async function loadEncoder(dir: string, described: Record<string, unknown>): Promise<TextEncoderArtifact> {
+  if (described.kind === 'onnx' && described.source === 'catalog') {
+    const { files, ...rest } = described as { files: string } & Omit<StoredTextEncoder, 'modelBase64'>;
+    return {
+      ...(rest as object),
+      model: new Uint8Array(await readFile(path.join(dir, files, 'model.onnx'))),
+      tokenizer: JSON.parse(await readFile(path.join(dir, files, 'tokenizer.json'), 'utf8')),
+    } as TextEncoderArtifact;
+  }
+  return fromStoredEncoder(described as unknown as StoredTextEncoder);
 }
 
 async function readTyped<T extends Int32Array | Float32Array>(file: string, Type: { new (buffer: ArrayBuffer): T }): Promise<T> {
@@ -81,7 +110,7 @@ export async function loadArtifacts(dir: string): Promise<ModelArtifacts> {
     userVectors: await readTyped(path.join(dir, 'userVectors.bin'), Float32Array),
     gram: await readTyped(path.join(dir, 'gram.bin'), Float32Array),
     itemCounts: await readTyped(path.join(dir, 'itemCounts.bin'), Float32Array),
-    text: { model: manifest.text.model, dimension: manifest.text.dimension, vectors: await readTyped(path.join(dir, 'textVectors.bin'), Float32Array) },
+    text: { model: await loadEncoder(dir, manifest.text.model), dimension: manifest.text.dimension, vectors: await readTyped(path.join(dir, 'textVectors.bin'), Float32Array) },
     textToCf: manifest.textToCf,
     // Plain iALS versions (trained before the blended default) have neither.
     ...(manifest.layout ? { layout: manifest.layout, degrees: await readTyped(path.join(dir, 'degrees.bin'), Float32Array) } : {}),

@@ -19,12 +19,14 @@ export interface BootstrapOptions {
   /** iALS overrides (tests train small models). */
   params?: Record<string, number>;
   seedDemo?: boolean;
+  /** RECGRAPH_TEXT_MODEL: a sentence-transformers ONNX directory to embed text with (default: train the catalog encoder). */
+  textModelPath?: string;
   progress?: ProgressSink;
 }
 
 export async function trainAndPublish(pool: pg.Pool, store: VectorStore, log: Logger, options: BootstrapOptions): Promise<string> {
   const started = Date.now();
-  const model = await trainModel(pool, { progress: options.progress, params: options.params });
+  const model = await trainModel(pool, { progress: options.progress, params: options.params, textModelPath: options.textModelPath });
   const trained = Date.now();
   await saveArtifacts(artifactsDir(options.dataDir, model.version), model);
   await publishModel(store, pool, model, { prefix: options.prefix, progress: options.progress, keepVersions: options.keepVersions });

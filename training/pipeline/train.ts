@@ -4,13 +4,12 @@
 // Qdrant is a separate step (training/export) so a version can be re-published without retraining.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { embedText, fitHashedText } from '../../src/embedding/hashed-text.js';
 import { itemText } from '../../src/embedding/item-text.js';
 import { buildInteractionMatrix } from '../data/interactions.js';
 import { DefaultPipeline, type PipelineParams } from '../models/pipeline.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import type { ModelArtifacts } from './artifacts.js';
-import { fitTextToCf } from './text-to-cf.js';
+import { trainTextEncoder } from './text-encoder.js';
 import { readTrainingData } from './training-data.js';
 
 export interface TrainOptions {
@@ -19,6 +18,8 @@ export interface TrainOptions {
   /** Overrides of the pipeline's other defaults (lowpassWeight, lowpassDims, …). */
   pipeline?: Partial<PipelineParams>;
   textDimension?: number;
+  /** A sentence-transformers ONNX model directory (RECGRAPH_TEXT_MODEL) to embed text with instead of training the catalog encoder. */
+  textModelPath?: string;
   progress?: ProgressSink;
   /** Train only on events created up to this instant (default: now). */
   cutoff?: Date;
@@ -53,14 +54,17 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
   );
   const textById = new Map(rows.map((row) => [row.id, itemText(row)]));
   const documents = Array.from(data.itemIds, (id) => textById.get(id) ?? '');
-  const textModel = fitHashedText(documents, { dimension: options.textDimension ?? 128 });
-  const textVectors = new Float32Array(documents.length * textModel.dimension);
-  documents.forEach((doc, i) => textVectors.set(embedText(textModel, doc), i * textModel.dimension));
 
   // Items with at least a few events have collaborative vectors worth imitating.
   const warmItems: number[] = [];
   itemCounts.forEach((count, index) => count >= 3 && warmItems.push(index));
-  const textToCf = fitTextToCf(textVectors, textModel.dimension, items.data, items.dim, warmItems, 1);
+  // The ONNX text encoder (trained on this catalog, or the sentence-transformers model configured) and its map
+  // into the collaborative space: see training/pipeline/text-encoder.ts.
+  const text = await trainTextEncoder(documents, items.data, items.dim, warmItems, {
+    textModelPath: options.textModelPath,
+    encoderParams: options.textDimension ? { textDimension: options.textDimension } : undefined,
+    progress,
+  });
 
   return {
     version: newVersionLabel(),
@@ -75,8 +79,8 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
     userVectors: users.data,
     gram,
     itemCounts,
-    text: { model: textModel, dimension: textModel.dimension, vectors: textVectors },
-    textToCf,
+    text: { model: text.artifact, dimension: text.dimension, vectors: text.vectors },
+    textToCf: text.textToCf,
     layout,
     degrees: Float32Array.from(degrees),
   };

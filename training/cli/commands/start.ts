@@ -50,6 +50,7 @@ export function registerStart(program: Command): void {
           retrain: opts.retrain,
           seedDemo: opts.seed,
           progress: createCliProgress(),
+          textModelPath: config.textModelPath,
         });
         store.close();
         app = await startApp(config, infra, log);

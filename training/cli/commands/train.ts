@@ -17,7 +17,7 @@ export function registerTrain(program: Command): void {
       withInfrastructure(async ({ config, infra, log }) => {
         const progress = createCliProgress();
         if (!opts.export) {
-          const model = await trainModel(infra.pool, { progress });
+          const model = await trainModel(infra.pool, { progress, textModelPath: config.textModelPath });
           const dir = artifactsDir(config.dataDir, model.version);
           await saveArtifacts(dir, model);
           console.log(`trained ${model.version}; artifacts in ${dir}; publish with: recgraph export ${model.version}`);
@@ -26,7 +26,7 @@ export function registerTrain(program: Command): void {
         const store = createVectorStore(infra);
         try {
           const keepVersions = opts.keep === undefined ? config.keepVersions : keepVersionsFrom(opts.keep, '--keep');
-          const version = await trainAndPublish(infra.pool, store, log, { dataDir: config.dataDir, prefix: config.collectionPrefix, progress, keepVersions });
+          const version = await trainAndPublish(infra.pool, store, log, { dataDir: config.dataDir, prefix: config.collectionPrefix, progress, keepVersions, textModelPath: config.textModelPath });
           console.log(`model ${version} is live`);
         } finally {
           store.close();
