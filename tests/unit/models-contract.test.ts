@@ -18,6 +18,7 @@ const CASES: Record<string, Record<string, number | string | boolean>> = {
   ease: { lambda: 50 },
   gfcf: { svdDims: 16 },
   userknn: { neighbors: 30 },
+  'two-tower': { dim: 16, userHidden: 16, epochs: 6, batchUsers: 64, sampledNegatives: 64, learningRate: 0.01 },
   default: { candidates: 40, gfcfSvdDims: 16, ialsFactors: 16, ialsIterations: 4, easeLambda: 50 },
 };
 

@@ -8,6 +8,7 @@ import { GFCF } from './gfcf.js';
 import { IALS } from './ials.js';
 import { DefaultPipeline } from './pipeline.js';
 import { Popularity } from './popularity.js';
+import { TwoTower } from './two-tower.js';
 import { UserKNN } from './userknn.js';
 
 export const MODEL_FACTORIES: Record<string, RecommenderFactory> = {
@@ -16,6 +17,8 @@ export const MODEL_FACTORIES: Record<string, RecommenderFactory> = {
   ease: (p) => new EASE(p),
   gfcf: (p) => new GFCF(p),
   userknn: (p) => new UserKNN(p),
+  /** Id-only from a spec; side/text features are passed to the constructor by code that has a catalogue. */
+  'two-tower': (p) => new TwoTower(p),
   /** The default two-stage pipeline (retrieval by vectors → blended rerank), see pipeline.ts. */
   default: (p) => new DefaultPipeline(p),
 };

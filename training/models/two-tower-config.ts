@@ -1,0 +1,44 @@
+/**
+ * Hyperparameters of the two-tower network (two-tower.ts), with the reasons for each default.
+ *
+ * Defaults were picked on the ml-1m validation split (fit on train.txt, scored on valid.txt; never on test) under
+ * a bound on training time: a few minutes at most on 2 shared cores. See the `tune` search space in
+ * training/eval/tune.ts for the ranges that were explored.
+ */
+export const TWO_TOWER_DEFAULTS = {
+  /** Width of every tower output (= exported vector dimension). */
+  dim: 64,
+  /** Hidden width of the user tower's residual MLP. */
+  userHidden: 128,
+  /** Passes over all training pairs (every pair is a target once per epoch). */
+  epochs: 12,
+  /** Users (each with a chunk of targets) per step. */
+  batchUsers: 256,
+  /**
+   * Share of a user's history used as targets in one unit; the rest is the tower's input (the targets are
+   * never in the input, so the model cannot learn "an item predicts itself"). 0.2 → each user yields ≈ 5 units
+   * per epoch.
+   */
+  targetFraction: 0.2,
+  /** Extra negatives per step sampled ∝ count^negativePower (popularity-based), on top of in-batch negatives. */
+  sampledNegatives: 1024,
+  negativePower: 0.75,
+  /** Adam learning rate (sparse rows are updated lazily, only when a batch touches them). */
+  learningRate: 0.003,
+  /** L2 penalty on the embedding rows a step touches. */
+  l2: 1e-5,
+  /**
+   * Probability of dropping an item's ID embedding in the item tower during training, so the gate learns to
+   * lean on content; ignored when the model has no side/text features (nothing to fall back on).
+   */
+  idDropout: 0.25,
+  /** Share of each input history dropped at random (denoising, as in Mult-DAE). */
+  historyDropout: 0.1,
+  /** Std-dev of the ID-embedding initialisation. */
+  initScale: 0.1,
+  /** Subtract log(inclusion probability) from every logit (Yi et al. 2019, "sampling-bias-corrected"). */
+  logQ: true,
+  seed: 42,
+};
+
+export type TwoTowerParams = typeof TWO_TOWER_DEFAULTS;
