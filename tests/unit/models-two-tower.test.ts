@@ -161,3 +161,17 @@ describe('two-tower cold items', () => {
     expect(numItems).toBe(train.numItems);
   }, 60_000);
 });
+
+describe('two-tower parameters', () => {
+  it('rejects out-of-range hyperparameters with the parameter’s name', () => {
+    expect(() => new TwoTower({ idDropout: 1 })).toThrow(/idDropout/);
+    expect(() => new TwoTower({ dim: 0 })).toThrow(/dim/);
+    expect(() => new TwoTower({ learningRateEnd: 0 })).toThrow(/learningRateEnd/);
+    expect(() => new TwoTower({ targetFraction: 1 })).toThrow(/targetFraction/);
+  });
+
+  it('refuses side features for a different catalogue at fit time', async () => {
+    const train = buildInteractionMatrix(2, 3, [0, 1], [0, 2]);
+    await expect(new TwoTower({ epochs: 1 }, { tokens: [['genre:a']] }).fit(train)).rejects.toThrow(/1 items.*has 3/);
+  });
+});

@@ -24,7 +24,9 @@ export const TWO_TOWER_DEFAULTS = {
   sampledNegatives: 1024,
   negativePower: 0.75,
   /** Adam learning rate (sparse rows are updated lazily, only when a batch touches them). */
-  learningRate: 0.003,
+  learningRate: 0.01,
+  /** Learning rate at the last step as a share of `learningRate` (linear decay; 1 = constant). */
+  learningRateEnd: 1,
   /** L2 penalty on the embedding rows a step touches. */
   l2: 1e-5,
   /**
@@ -33,7 +35,7 @@ export const TWO_TOWER_DEFAULTS = {
    */
   idDropout: 0.25,
   /** Share of each input history dropped at random (denoising, as in Mult-DAE). */
-  historyDropout: 0.1,
+  historyDropout: 0.3,
   /** Std-dev of the ID-embedding initialisation. */
   initScale: 0.1,
   /** Subtract log(inclusion probability) from every logit (Yi et al. 2019, "sampling-bias-corrected"). */

@@ -90,6 +90,8 @@ export class TwoTower implements Recommender {
       if (!(p[key] >= 0 && p[key] < 1)) throw new Error(`two-tower: ${key} must be in [0, 1)`);
     }
     if (!(p.targetFraction > 0 && p.targetFraction < 1)) throw new Error('two-tower: targetFraction must be in (0, 1)');
+    if (!(p.learningRate > 0)) throw new Error('two-tower: learningRate must be > 0');
+    if (!(p.learningRateEnd > 0 && p.learningRateEnd <= 1)) throw new Error('two-tower: learningRateEnd must be in (0, 1]');
     if (!(Number.isInteger(p.sampledNegatives) && p.sampledNegatives >= 0)) throw new Error('two-tower: sampledNegatives must be an integer ≥ 0');
   }
 
@@ -311,18 +313,19 @@ export class TwoTower implements Recommender {
           for (const n of denseNames) w[n] = xs[a++];
           return dotTransposed(userTower(tf, uP, w), itemTower(tf, iE, iS, T, w));
         };
-        const logitsT = tf.tidy(() => logitsOf(...args));
-        const logits = (await logitsT.data()) as Float32Array;
-        logitsT.dispose();
-        const gradLogits = new Float32Array(nb * K);
+        // One forward pass: inside the taped function the logits are read back, the loss and its gradient are
+        // computed in JS, and Σ logits ⊙ G (G held constant) is returned, whose gradient is G backpropagated.
         if (scratchMask.length < K) scratchMask = new Uint8Array(K * 2);
-        const loss = sampledSoftmaxLoss(logits, nb, K, logQ, {
-          positivePtr,
-          positiveSlots: Int32Array.from(positiveSlots),
-          targetPtr,
-          targetSlots: Int32Array.from(targetSlots),
-        }, gradLogits, scratchMask);
-        const gradTensors = tf.tidy(() => tf.grads(logitsOf)(args, tf.tensor2d(gradLogits, [nb, K])));
+        const rows = { positivePtr, positiveSlots: Int32Array.from(positiveSlots), targetPtr, targetSlots: Int32Array.from(targetSlots) };
+        let loss = 0;
+        const gradTensors = tf.tidy(() =>
+          tf.grads((...xs: Tensor[]) => {
+            const logits = logitsOf(...xs);
+            const gradLogits = new Float32Array(nb * K);
+            loss = sampledSoftmaxLoss(logits.dataSync() as Float32Array, nb, K, logQ, rows, gradLogits, scratchMask);
+            return tf.sum(tf.mul(logits, tf.tensor2d(gradLogits, [nb, K])));
+          })(args),
+        );
         const grads = await Promise.all(gradTensors.map((g) => g.data() as Promise<Float32Array>));
         gradTensors.forEach((g) => g.dispose());
         args.forEach((a) => a.dispose());
@@ -344,12 +347,13 @@ export class TwoTower implements Recommender {
           }
         }
         t++;
-        ids.step(t, p.learningRate);
-        tokens?.step(t, p.learningRate);
+        const lr = p.learningRate * (1 - (1 - p.learningRateEnd) * ((t - 1) / Math.max(1, p.epochs * stepsPerEpoch - 1)));
+        ids.step(t, lr);
+        tokens?.step(t, lr);
         for (const n of denseNames) {
           const table = denseTables.get(n)!;
           table.setDense(grads[gi++]);
-          table.step(t, p.learningRate);
+          table.step(t, lr);
         }
         for (const item of cand) slotOf[item] = -1;
 
