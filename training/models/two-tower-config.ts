@@ -26,7 +26,7 @@ export const TWO_TOWER_DEFAULTS = {
   /** Adam learning rate (sparse rows are updated lazily, only when a batch touches them). */
   learningRate: 0.01,
   /** Learning rate at the last step as a share of `learningRate` (linear decay; 1 = constant). */
-  learningRateEnd: 1,
+  learningRateEnd: 0.1,
   /** L2 penalty on the embedding rows a step touches. */
   l2: 1e-5,
   /**
