@@ -230,7 +230,6 @@ export class TwoTower implements Recommender {
         for (const unit of batch) {
           for (let q = unitLo[unit]; q < unitHi[unit]; q++) {
             const item = data.indices[perm[q]];
-            isTarget[perm[q]] = 1;
             numTargets++;
             if (slotOf[item] < 0) {
               slotOf[item] = cand.length;
@@ -273,6 +272,8 @@ export class TwoTower implements Recommender {
         for (let b = 0; b < nb; b++) {
           const unit = batch[b];
           const u = unitUser[unit];
+          // Marked per unit: a user may have two units (chunks) in one batch, each with its own targets.
+          for (let q = unitLo[unit]; q < unitHi[unit]; q++) isTarget[perm[q]] = 1;
           let wsum = 0;
           const first = inputItems.length;
           for (let q = data.indptr[u]; q < data.indptr[u + 1]; q++) {
