@@ -21,6 +21,7 @@ const CASES: Record<string, Record<string, number | string | boolean>> = {
   neighbors: { neighbors: 20 },
   default: { lowpassDims: 16, ialsFactors: 16, ialsIterations: 4 },
   twostage: { candidates: 40, gfcfSvdDims: 16, ialsFactors: 16, ialsIterations: 4, easeLambda: 50 },
+  'two-tower': { dim: 16, userHidden: 16, epochs: 6, batchUsers: 64, sampledNegatives: 64, learningRate: 0.01 },
 };
 
 const build = (name: string) => MODEL_FACTORIES[name](CASES[name]);

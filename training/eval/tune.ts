@@ -35,6 +35,12 @@ export const SEARCH_SPACES: Record<string, SearchSpace> = {
     svdDims: { type: 'choice', values: [32, 64, 128, 256, 384] },
     alpha: { type: 'float', low: 0.05, high: 3, log: true },
   },
+  'two-tower': {
+    learningRate: { type: 'float', low: 0.002, high: 0.03, log: true },
+    l2: { type: 'float', low: 1e-7, high: 1e-4, log: true },
+    historyDropout: { type: 'choice', values: [0, 0.1, 0.3] },
+    sampledNegatives: { type: 'choice', values: [512, 1024, 2048] },
+  },
   popularity: {},
 };
 

@@ -10,6 +10,7 @@ import { NeighborFilter } from './neighbor-filter.js';
 import { DefaultPipeline } from './pipeline.js';
 import { Popularity } from './popularity.js';
 import { TwoStagePipeline } from './two-stage-pipeline.js';
+import { TwoTower } from './two-tower.js';
 import { UserKNN } from './userknn.js';
 
 export const MODEL_FACTORIES: Record<string, RecommenderFactory> = {
@@ -18,6 +19,8 @@ export const MODEL_FACTORIES: Record<string, RecommenderFactory> = {
   ease: (p) => new EASE(p),
   gfcf: (p) => new GFCF(p),
   userknn: (p) => new UserKNN(p),
+  /** Id-only from a spec; side/text features are passed to the constructor by code that has a catalogue. */
+  'two-tower': (p) => new TwoTower(p),
   /** GF-CF's item-item filter pruned to top-N rows (a measured, rejected serving reranker; neighbor-filter.ts). */
   neighbors: (p) => new NeighborFilter(p),
   /** The default pipeline: iALS ⊕ GF-CF low-pass blended into one vector per item/user (pipeline.ts). */
