@@ -24,7 +24,7 @@ export function tokenize(text: string): string[] {
 }
 
 /** FNV-1a: a stable hash so training and serving agree on buckets across processes and machines. */
-function hash(text: string): number {
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -36,7 +36,7 @@ function hash(text: string): number {
 function features(text: string, buckets: number): Map<number, number> {
   const counts = new Map<number, number>();
   const add = (feature: string, weight: number) => {
-    const bucket = hash(feature) % buckets;
+    const bucket = fnv1a(feature) % buckets;
     counts.set(bucket, (counts.get(bucket) ?? 0) + weight);
   };
   for (const word of tokenize(text)) {

@@ -13,13 +13,9 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { postGraphQL } from '../helpers/served-app.js';
 
 const K = 10;
-
-interface GraphQLResponse<T> {
-  data?: T;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
-}
 
 describe('spine end to end', () => {
   let db: TestDatabase;
@@ -30,14 +26,8 @@ describe('spine end to end', () => {
   const trainSeen = new Map<string, Set<string>>();
   const trainCounts = new Map<string, number>();
 
-  async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
-    const response = await fetch(app.server.url.replace('localhost', '127.0.0.1'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as GraphQLResponse<T>;
-  }
+  const graphql = <T>(query: string, variables: Record<string, unknown> = {}) =>
+    postGraphQL<T>(new URL(app.server.url.replace('localhost', '127.0.0.1')).origin, query, variables);
 
   beforeAll(async () => {
     db = await createTestDatabase();

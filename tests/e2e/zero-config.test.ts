@@ -13,25 +13,15 @@ import { createLogger } from '../../src/runtime/logger.js';
 import { generateDemoDataset } from '../../training/demo/generate.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
 import { trainAndPublish } from '../../training/pipeline/bootstrap.js';
-
-interface GraphQLResponse<T> {
-  data?: T;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
-}
+import { postGraphQL } from '../helpers/served-app.js';
 
 describe('zero-config serving on the embedded PGlite', () => {
   let dataDir: string;
   let infra: Infrastructure;
   let app: App;
 
-  async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
-    const response = await fetch(app.server.url.replace('localhost', '127.0.0.1'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as GraphQLResponse<T>;
-  }
+  const graphql = <T>(query: string, variables: Record<string, unknown> = {}) =>
+    postGraphQL<T>(new URL(app.server.url.replace('localhost', '127.0.0.1')).origin, query, variables);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'recgraph-zero-config-'));

@@ -46,6 +46,22 @@ export interface ServedAppOptions {
   train?: boolean;
 }
 
+/** One GraphQL POST to a running server (`origin` = http://127.0.0.1:<port>). */
+export async function postGraphQL<T = Record<string, unknown>>(
+  origin: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(`${origin}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
+  return { status: response.status, headers: response.headers, ...body };
+}
+
 export async function startServedApp(options: ServedAppOptions = {}): Promise<ServedApp> {
   const db: TestDatabase = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'recgraph-served-'));
@@ -79,15 +95,7 @@ export async function startServedApp(options: ServedAppOptions = {}): Promise<Se
     dataset,
     config,
     origin,
-    async graphql<T>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-      const response = await fetch(`${origin}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
-      return { status: response.status, headers: response.headers, ...body };
-    },
+    graphql: (query, variables, headers) => postGraphQL(origin, query, variables, headers),
     async stop() {
       if (!stopped) {
         stopped = true;

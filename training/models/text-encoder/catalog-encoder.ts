@@ -9,6 +9,7 @@
 // regression from t̂ to the items' collaborative vectors, fitted on warm items, so the second half says which
 // audience a text speaks to. `a` (lexicalWeight) trades exact wording (titles, names) against audience.
 import { Tokenizer } from '@huggingface/tokenizers';
+import { fnv1a } from '../../../src/embedding/hashed-text.js';
 import { l2Normalize } from '../../../src/embedding/pooling.js';
 import type { LinearMap } from '../../../src/embedding/linear-map.js';
 import { fitTextToCf } from '../../pipeline/text-to-cf.js';
@@ -54,19 +55,9 @@ export interface CollaborativeTargets {
   rows: readonly number[];
 }
 
-/** FNV-1a, so the projection of a feature is the same on every machine. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 /** Adds weight × (a seeded ±1/√dim vector for `feature`) to `out`. */
 function addProjection(out: Float32Array, feature: string, weight: number, seed: number): void {
-  let state = (seed ^ hash(feature)) >>> 0;
+  let state = (seed ^ fnv1a(feature)) >>> 0;
   const scale = weight / Math.sqrt(out.length);
   for (let d = 0; d < out.length; d++) {
     state = (state + 0x6d2b79f5) >>> 0;
