@@ -48,7 +48,10 @@ export async function evaluateServed(
   let url = options.qdrantUrl;
   if (!url) {
     storageDir = await mkdtemp(path.join(os.tmpdir(), 'recgraph-eval-qdrant-'));
-    const qdrant = await startEmbeddedQdrant({ storageDir });
+    const qdrant = await startEmbeddedQdrant({ storageDir }).catch(async (error: Error) => {
+      await rm(storageDir!, { recursive: true, force: true });
+      throw new Error(`the served-path row needs a Qdrant: ${error.message} (pass --qdrant-url, or --no-served to skip the row)`);
+    });
     url = qdrant.url;
     stopQdrant = () => qdrant.stop();
   }
