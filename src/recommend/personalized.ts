@@ -17,7 +17,17 @@ export interface PersonalizedQuery {
   diversity: number;
   /** Return candidate vectors (diversity and explanations need them). */
   withVectors: boolean;
+  /** HNSW beam width / exact search for this query; default SEARCH_TUNING. */
+  search?: SearchTuning;
 }
+
+export interface SearchTuning {
+  hnswEf?: number;
+  exact?: boolean;
+}
+
+/** Qdrant's defaults for personalized searches (what the served-path evaluation measures). */
+export const SEARCH_TUNING: SearchTuning = {};
 
 export interface PersonalizedPage {
   items: ScoredHit[];
@@ -42,6 +52,7 @@ export async function personalizedPage(store: VectorStore, itemsAlias: string, q
     limit: candidateCount(page, query.diversity),
     filter: buildItemFilter(query.filter),
     withVector: query.withVectors,
+    ...(query.search ?? SEARCH_TUNING),
   });
   const vectors = new Map(hits.filter((h) => h.vector).map((h) => [h.id, h.vector as number[]]));
   const end = page.offset + page.first;
