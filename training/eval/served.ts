@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { personalizedPage } from '../../src/recommend/personalized.js';
+import { personalizedPage, SEARCH_TUNING, type SearchTuning } from '../../src/recommend/personalized.js';
 import { VectorStore } from '../../src/vector/client.js';
 import { aliasName, aliasSwitchActions, versionedCollectionName } from '../../src/vector/collections.js';
 import { startEmbeddedQdrant } from '../../src/vector/embedded-qdrant.js';
@@ -25,6 +25,11 @@ export interface ServedEvaluationOptions extends EvaluateOptions {
   qdrantUrl?: string;
   /** Requests in flight at once (the server answers concurrent users the same way). */
   concurrency?: number;
+  /**
+   * Search settings to measure, first = the reported result (default: the serving default, SEARCH_TUNING);
+   * the others are ranked against the same export (e.g. HNSW beam widths vs exact) and returned in `variants`.
+   */
+  searches?: SearchTuning[];
 }
 
 export interface ServedEvaluationResult extends EvaluationResult {
@@ -32,6 +37,8 @@ export interface ServedEvaluationResult extends EvaluationResult {
   exportSeconds: number;
   /** Waiting for Qdrant to finish indexing the items collection afterwards (HNSW on large collections). */
   indexSeconds: number;
+  /** One entry per `searches` setting, the first being this result. */
+  variants: Array<EvaluationResult & { search: SearchTuning }>;
 }
 
 const VERSION = 'eval';
@@ -48,7 +55,10 @@ export async function evaluateServed(
   let url = options.qdrantUrl;
   if (!url) {
     storageDir = await mkdtemp(path.join(os.tmpdir(), 'recgraph-eval-qdrant-'));
-    const qdrant = await startEmbeddedQdrant({ storageDir });
+    const qdrant = await startEmbeddedQdrant({ storageDir }).catch(async (error: Error) => {
+      await rm(storageDir!, { recursive: true, force: true });
+      throw new Error(`the served-path row needs a Qdrant: ${error.message} (pass --qdrant-url, or --no-served to skip the row)`);
+    });
     url = qdrant.url;
     stopQdrant = () => qdrant.stop();
   }
@@ -93,7 +103,7 @@ export async function evaluateServed(
     const indexSeconds = (performance.now() - t1) / 1000;
 
     const concurrency = Math.max(1, options.concurrency ?? 8);
-    const ranker: TopKRanker = async (batch, k) => {
+    const rankerFor = (search: SearchTuning): TopKRanker => async (batch, k) => {
       const out = new Int32Array(batch.length * k).fill(-1);
       let next = 0;
       const worker = async () => {
@@ -110,6 +120,7 @@ export async function evaluateServed(
             page: { first: k, offset: 0 },
             diversity: 0,
             withVectors: false,
+            search,
           });
           page.items.forEach((hit, r) => (out[b * k + r] = hit.id));
         }
@@ -117,8 +128,12 @@ export async function evaluateServed(
       await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker));
       return out;
     };
-    const result = await evaluateRanker(ranker, train, test, { label: 'eval default (served)', batchSize: 256, ...options });
-    return { ...result, exportSeconds, indexSeconds };
+    const variants: ServedEvaluationResult['variants'] = [];
+    for (const search of options.searches ?? [SEARCH_TUNING]) {
+      const result = await evaluateRanker(rankerFor(search), train, test, { label: 'eval default (served)', batchSize: 256, ...options });
+      variants.push({ ...result, search });
+    }
+    return { ...variants[0], exportSeconds, indexSeconds, variants };
   } finally {
     const aliases = (await store.listAliases().catch(() => [])).filter((a) => a.aliasName.startsWith(prefix));
     await store.switchAliases(aliases.map((a) => ({ delete_alias: { alias_name: a.aliasName } }))).catch(() => {});

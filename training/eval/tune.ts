@@ -42,6 +42,11 @@ export const SEARCH_SPACES: Record<string, SearchSpace> = {
     sampledNegatives: { type: 'choice', values: [512, 1024, 2048] },
   },
   popularity: {},
+  // The default pipeline's own knobs (its iALS part is tuned as "ials"): how much low-pass, and how many dims.
+  default: {
+    lowpassWeight: { type: 'float', low: 0.05, high: 1, log: true },
+    lowpassDims: { type: 'choice', values: [64, 128, 256] },
+  },
 };
 
 export function sampleParams(space: SearchSpace, rng: Rng): Record<string, ParamValue> {
