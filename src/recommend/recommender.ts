@@ -91,9 +91,10 @@ export class Recommender {
     const seen = history.map((h) => h.itemId);
     const excluding = withExcluded(filter, seen);
     return this.degradeToPopular(page, excluding, async () => {
-      const lookedUp = await vectorLookup;
+      // Without events (or without a model) the answer is popular from Postgres: a Qdrant outage does not touch it.
+      const lookedUp = model && history.length ? await vectorLookup : undefined;
       if (lookedUp instanceof Error) throw lookedUp;
-      const userVector = model && history.length ? (lookedUp as number[] | undefined) : undefined;
+      const userVector = lookedUp as number[] | undefined;
       const segmentAttribute = this.deps.segments?.attribute;
       const situation: UserSituation = {
         knownUser: userId !== undefined,
