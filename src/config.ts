@@ -30,6 +30,10 @@ export interface RecgraphConfig {
   logLevel: string;
   /** A sentence-transformers ONNX model directory (model.onnx + tokenizer.json) used as the text encoder instead of the one trained on the catalog. */
   textModelPath: string | undefined;
+  /** The users.attributes key whose value is a user's segment: users without events get what their segment likes. */
+  segmentAttribute: string;
+  /** A segment with fewer events than this (under the asked window and filter) gets the global popular list instead. */
+  segmentMinEvents: number;
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -64,5 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     keepVersions: keepVersionsFrom(env.RECGRAPH_KEEP_VERSIONS),
     logLevel: env.LOG_LEVEL || 'info',
     textModelPath: env.RECGRAPH_TEXT_MODEL ? path.resolve(env.RECGRAPH_TEXT_MODEL) : undefined,
+    segmentAttribute: env.RECGRAPH_SEGMENT_ATTRIBUTE || 'segment',
+    segmentMinEvents: intFrom(env.RECGRAPH_SEGMENT_MIN_EVENTS, 100, 'RECGRAPH_SEGMENT_MIN_EVENTS'),
   };
 }

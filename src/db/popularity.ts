@@ -55,13 +55,24 @@ export interface CacheObserver {
   (cache: string, hit: boolean): void;
 }
 
-interface CacheEntry {
-  at: number;
+/** Popularity among the users whose `attribute` in users.attributes has this value. */
+export interface PopularSegment {
+  attribute: string;
+  value: string;
+}
+
+interface RankedList {
   items: PopularItem[];
+  /** All events counted for the list (window, filter and segment applied), not only those of the items kept. */
+  events: number;
+}
+
+interface CacheEntry extends RankedList {
+  at: number;
   /** diversifyByGenre(items), computed on first use. */
   diverse?: PopularItem[];
   /** The refresh in flight, shared by every caller (one aggregate over the events at a time per key). */
-  refreshing?: Promise<PopularItem[]>;
+  refreshing?: Promise<RankedList>;
 }
 
 export class PopularItems {
@@ -72,17 +83,20 @@ export class PopularItems {
     private readonly options: { ttlMs?: number; depth?: number; maxEntries?: number; onLookup?: CacheObserver } = {},
   ) {}
 
-  /** Top `limit` items; `filter.excludeIds` are skipped (the cache holds the list before exclusion). */
+  /**
+   * Top `limit` items; `filter.excludeIds` are skipped (the cache holds the list before exclusion). `events` is how
+   * many events the ranking counted, so a caller can tell a segment too small to say anything from a real answer.
+   */
   async top(
     limit: number,
-    options: { window?: PopularWindow; filter?: ItemFilterInput; offset?: number; diverse?: boolean } = {},
-  ): Promise<{ items: PopularItem[]; hasMore: boolean }> {
+    options: { window?: PopularWindow; filter?: ItemFilterInput; offset?: number; diverse?: boolean; segment?: PopularSegment } = {},
+  ): Promise<{ items: PopularItem[]; hasMore: boolean; events: number }> {
     const { excludeIds, ...filter } = options.filter ?? {};
-    const ranked = await this.load(options.window ?? 'ALL_TIME', filter, options.diverse ?? false);
+    const { items: ranked, events } = await this.load(options.window ?? 'ALL_TIME', filter, options.segment, options.diverse ?? false);
     const exclude = new Set(excludeIds ?? []);
     const kept = exclude.size ? ranked.filter((item) => !exclude.has(item.itemId)) : ranked;
     const start = options.offset ?? 0;
-    return { items: kept.slice(start, start + limit), hasMore: kept.length > start + limit };
+    return { items: kept.slice(start, start + limit), hasMore: kept.length > start + limit, events };
   }
 
   invalidate(): void {
@@ -94,35 +108,35 @@ export class PopularItems {
    * arriving while the first load of a key runs wait for that same load: under load, an expired entry would
    * otherwise send every concurrent request into the same aggregate over all events at once.
    */
-  private async load(window: PopularWindow, filter: ItemFilterInput, diverse: boolean): Promise<PopularItem[]> {
-    const items = await this.loadRanked(window, filter);
-    if (!diverse) return items;
-    const entry = this.cache.get(JSON.stringify([window, filter]));
-    if (!entry || entry.items !== items) return diversifyByGenre(items);
-    entry.diverse ??= diversifyByGenre(items);
-    return entry.diverse;
+  private async load(window: PopularWindow, filter: ItemFilterInput, segment: PopularSegment | undefined, diverse: boolean): Promise<RankedList> {
+    const key = JSON.stringify([window, filter, segment ? [segment.attribute, segment.value] : null]);
+    const list = await this.loadRanked(key, () => this.query(window, filter, segment));
+    if (!diverse) return list;
+    const entry = this.cache.get(key);
+    if (!entry || entry.items !== list.items) return { items: diversifyByGenre(list.items), events: list.events };
+    entry.diverse ??= diversifyByGenre(list.items);
+    return { items: entry.diverse, events: list.events };
   }
 
-  private async loadRanked(window: PopularWindow, filter: ItemFilterInput): Promise<PopularItem[]> {
-    const key = JSON.stringify([window, filter]);
+  private async loadRanked(key: string, query: () => Promise<RankedList>): Promise<RankedList> {
     const ttl = this.options.ttlMs ?? 60_000;
     const entry = this.cache.get(key);
     const observe = this.options.onLookup ?? (() => undefined);
     if (entry && Date.now() - entry.at < ttl) {
       observe('popular', true);
-      return entry.items;
+      return entry;
     }
     if (entry?.refreshing) {
       observe('popular', entry.at > 0);
-      return entry.at > 0 ? entry.items : entry.refreshing;
+      return entry.at > 0 ? entry : entry.refreshing;
     }
     if (!entry && this.cache.size >= (this.options.maxEntries ?? 500)) this.cache.clear();
-    const target: CacheEntry = entry ?? { at: 0, items: [] };
-    const refreshing = this.query(window, filter);
+    const target: CacheEntry = entry ?? { at: 0, items: [], events: 0 };
+    const refreshing = query();
     target.refreshing = refreshing;
     this.cache.set(key, target);
     refreshing.then(
-      (items) => Object.assign(target, { at: Date.now(), items, diverse: undefined, refreshing: undefined }),
+      ({ items, events }) => Object.assign(target, { at: Date.now(), items, events, diverse: undefined, refreshing: undefined }),
       () => {
         target.refreshing = undefined;
         if (target.at === 0 && this.cache.get(key) === target) this.cache.delete(key);
@@ -130,20 +144,27 @@ export class PopularItems {
     );
     // A stale list answers now; only the very first load of a key is waited for.
     observe('popular', target.at > 0);
-    return target.at > 0 ? target.items : refreshing;
+    return target.at > 0 ? { items: target.items, events: target.events } : refreshing;
   }
 
-  private async query(window: PopularWindow, filter: ItemFilterInput): Promise<PopularItem[]> {
+  private async query(window: PopularWindow, filter: ItemFilterInput, segment: PopularSegment | undefined): Promise<RankedList> {
     const params: unknown[] = [this.options.depth ?? 1000];
     const days = WINDOW_DAYS[window];
     const since = days === null ? '' : `AND x.occurred_at >= now() - interval '${days} days'`;
-    const { rows } = await this.pool.query<PopularItem>(
-      `SELECT x.item_id AS "itemId", count(*)::int AS count, min(it.genres[1]) AS genre
+    let bySegment = '';
+    if (segment) {
+      params.push(segment.attribute, segment.value);
+      bySegment = `AND x.user_id IN (SELECT u.id FROM users u WHERE u.attributes ->> $${params.length - 1} = $${params.length})`;
+    }
+    // The window sum runs before LIMIT: it counts every event of the list, not just those of the top items.
+    const { rows } = await this.pool.query<PopularItem & { events: number }>(
+      `SELECT x.item_id AS "itemId", count(*)::int AS count, min(it.genres[1]) AS genre,
+              (sum(count(*)) OVER ())::float8 AS events
          FROM interactions x JOIN items it ON it.id = x.item_id
-        WHERE ${itemFilterSql(filter, params)} ${since}
+        WHERE ${itemFilterSql(filter, params)} ${since} ${bySegment}
         GROUP BY x.item_id ORDER BY count(*) DESC, x.item_id LIMIT $1`,
       params,
     );
-    return rows;
+    return { items: rows.map(({ itemId, count, genre }) => ({ itemId, count, genre })), events: rows[0]?.events ?? 0 };
   }
 }

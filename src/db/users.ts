@@ -11,6 +11,11 @@ export interface UserRow {
   externalId: string;
   /** Id of the user's newest event (null without events): the version of their history. */
   lastEventId?: number | null;
+  /**
+   * The user's value of the segment attribute (RECGRAPH_SEGMENT_ATTRIBUTE), as text; null when absent or empty.
+   * Read only by byExternalIdsWithHistory, in its one statement.
+   */
+  segment?: string | null;
 }
 
 export interface HistoryItem {
@@ -54,7 +59,7 @@ export class UserRepository {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly options: { onLookup?: (cache: string, hit: boolean) => void } = {},
+    private readonly options: { onLookup?: (cache: string, hit: boolean) => void; segmentAttribute?: string } = {},
   ) {}
 
   async byExternalIds(externalIds: readonly string[]): Promise<(UserRow | undefined)[]> {
@@ -73,12 +78,14 @@ export class UserRepository {
 
   /**
    * Like byExternalIds, and reads each user's history in the same statement (one round trip instead of two on the
-   * recommendations path): the next historyItems() for these users is answered from the cache.
+   * recommendations path): the next historyItems() for these users is answered from the cache. Also reads the user's
+   * segment, which decides the cold-start list of a user without events.
    */
   async byExternalIdsWithHistory(externalIds: readonly string[]): Promise<(UserRow | undefined)[]> {
     const { rows } = await this.pool.query<UserRow & { itemIds: number[] | null; values: number[] | null; lastCreatedAts: Date[] | null }>({
       text: `SELECT u.id, u.external_id AS "externalId",
                     (SELECT max(x.id) FROM interactions x WHERE x.user_id = u.id GROUP BY x.user_id) AS "lastEventId",
+                    nullif(u.attributes ->> $3, '') AS segment,
                     h.item_ids AS "itemIds", h.vals AS "values", h.last_created AS "lastCreatedAts"
                FROM users u
                LEFT JOIN LATERAL (
@@ -90,7 +97,7 @@ export class UserRepository {
                           GROUP BY item_id ORDER BY max(occurred_at) DESC LIMIT $2) g
                ) h ON true
               WHERE u.external_id = ANY($1::text[])`,
-      values: [externalIds, HISTORY_LIMIT],
+      values: [externalIds, HISTORY_LIMIT, this.options.segmentAttribute ?? 'segment'],
     });
     const now = Date.now();
     const byExternal = new Map<string, UserRow>();

@@ -105,7 +105,7 @@ export const resolvers: Resolvers = {
       const page = checkPage(args.first, args.after);
       const diversity = checkRange(args.diversity, 0, 0, 1, 'diversity');
       const [user, filter] = await Promise.all([context.loaders.userWithHistoryByExternalId.load(checkId(args.userId, 'userId')), resolveFilter(args.filter, context)]);
-      const result = await context.services.recommender.forUser(user?.id, page, filter, { diversity, explain: args.explain ?? false });
+      const result = await context.services.recommender.forUser(user, page, filter, { diversity, explain: args.explain ?? false });
       return toList(result, context, page.offset);
     },
     async similarItems(_parent, args, context) {

@@ -12,7 +12,7 @@ import type { UserRepository } from '../db/users.js';
 import type { VectorStore } from '../vector/client.js';
 import { isQdrantUnavailable } from '../vector/errors.js';
 import { buildItemFilter } from '../vector/filters.js';
-import { decide, ITEM_POLICY, USER_POLICY } from './policy.js';
+import { decide, ITEM_POLICY, reasonOf, segmentTooSmallReason, USER_POLICY, type UserSituation } from './policy.js';
 import { personalizedPage } from './personalized.js';
 import { reciprocalRankFusion, type Ranked } from './rank.js';
 import type { ServingModel, ServingModelSource } from './serving-model.js';
@@ -33,6 +33,15 @@ export interface RecommenderDeps {
   itemSearch: ItemSearchRepository;
   popular: PopularItems;
   models: ServingModelSource;
+  /** Which users.attributes key is the segment, and how many events a segment needs to rank by its own taste. */
+  segments?: { attribute: string; minEvents: number };
+}
+
+/** Who asks for recommendations, as the user lookup found them (undefined: no such user). */
+export interface UserRef {
+  id: number;
+  /** Value of the segment attribute; null/undefined when the user has none. */
+  segment?: string | null;
 }
 
 export interface UserOptions {
@@ -72,8 +81,9 @@ export class Recommender {
 
   // ─── personalized ───────────────────────────────────────────────────────────────────────────────────────────
 
-  async forUser(userId: number | undefined, page: PageRequest, filter: ItemFilter, options: UserOptions): Promise<RecommendationResult> {
+  async forUser(user: UserRef | undefined, page: PageRequest, filter: ItemFilter, options: UserOptions): Promise<RecommendationResult> {
     const { users, models } = this.deps;
+    const userId = user?.id;
     // The user's vector is fetched alongside the history (one round trip fewer); unused for the popular branches.
     const vectorLookup =
       userId === undefined ? Promise.resolve(undefined) : this.vectorOf(this.deps.aliases.usersCollaborative, userId).catch((error: unknown) => error);
@@ -81,18 +91,24 @@ export class Recommender {
     const seen = history.map((h) => h.itemId);
     const excluding = withExcluded(filter, seen);
     return this.degradeToPopular(page, excluding, async () => {
-      const lookedUp = await vectorLookup;
+      // Without events (or without a model) the answer is popular from Postgres: a Qdrant outage does not touch it.
+      const lookedUp = model && history.length ? await vectorLookup : undefined;
       if (lookedUp instanceof Error) throw lookedUp;
-      const userVector = model && history.length ? (lookedUp as number[] | undefined) : undefined;
-      const row = decide(USER_POLICY, {
+      const userVector = lookedUp as number[] | undefined;
+      const segmentAttribute = this.deps.segments?.attribute;
+      const situation: UserSituation = {
         knownUser: userId !== undefined,
         hasModel: model !== undefined,
         historySize: history.length,
         inModel: userVector !== undefined,
         freshEvents: model ? history.filter((h) => h.lastCreatedAt > model.dataCutoff).length : 0,
-      });
-      // Cold start: popular items spread over genres, so a newcomer sees the range of the catalog.
-      if (row.strategy === 'POPULAR' || !model) return this.popular(page, 'ALL_TIME', excluding, row.reason, { diverse: true });
+        ...(user?.segment && segmentAttribute ? { segment: { attribute: segmentAttribute, value: user.segment } } : {}),
+      };
+      const row = decide(USER_POLICY, situation);
+      // Cold start: popular items (among the user's segment when the policy says so) spread over genres, so a
+      // newcomer sees the range of the catalog.
+      if (row.popularAmong === 'segment') return this.popularInSegment(page, excluding, situation, reasonOf(row, situation));
+      if (row.strategy === 'POPULAR' || !model) return this.popular(page, 'ALL_TIME', excluding, reasonOf(row, situation), { diverse: true });
 
       const recent = history.slice(0, HISTORY_FOR_VECTORS);
       const needHistoryVectors = row.strategy === 'FOLD_IN' || options.explain;
@@ -119,7 +135,7 @@ export class Recommender {
       return {
         items,
         strategy: row.strategy,
-        reason: row.reason,
+        reason: reasonOf(row, situation),
         modelVersion: model.version,
         hasMore,
       };
@@ -215,7 +231,8 @@ export class Recommender {
       ]);
       // COLLABORATIVE asked, but the item has no collaborative vector: the policy falls back to its semantic one.
       const semanticHits = semanticAlongside ?? (mode === 'COLLABORATIVE' && !collaborativeHits ? await neighboursOf(itemsSemantic) : undefined);
-      const row = decide(ITEM_POLICY, { hasCollaborative: !!collaborativeHits, hasSemantic: !!semanticHits, creators: item.creators.length, mode });
+      const situation = { hasCollaborative: !!collaborativeHits, hasSemantic: !!semanticHits, creators: item.creators.length, mode };
+      const row = decide(ITEM_POLICY, situation);
       let ranked: Array<Ranked & { source: Source }>;
       switch (row.strategy) {
         case 'MODEL':
@@ -232,10 +249,10 @@ export class Recommender {
           ranked = (await this.deps.itemSearch.byCreators(item.creators, first + 1, excluding)).map((hit) => ({ ...hit, source: 'SAME_CREATOR' }));
           break;
         default:
-          return this.popular(page, 'ALL_TIME', excluding, row.reason);
+          return this.popular(page, 'ALL_TIME', excluding, reasonOf(row, situation));
       }
       const reason =
-        row.strategy === 'SEMANTIC' && mode !== 'SEMANTIC' ? 'this item has no interactions in the model yet: similar by content' : row.reason;
+        row.strategy === 'SEMANTIC' && mode !== 'SEMANTIC' ? 'this item has no interactions in the model yet: similar by content' : reasonOf(row, situation);
       if (!ranked.length && row.strategy === 'SAME_CREATOR') return this.popular(page, 'ALL_TIME', excluding, 'no other items by the same creators: popular items');
       return {
         items: ranked.slice(0, first).map((e) => ({ itemId: e.id, score: e.score, source: e.source })),
@@ -302,6 +319,25 @@ export class Recommender {
       ({ items, hasMore } = await this.deps.popular.top(page.first, { window: 'ALL_TIME', filter, offset: 0 }));
       reason = `no events in the ${window === 'LAST_7_DAYS' ? 'last 7 days' : 'last 30 days'}: all-time popular items`;
     }
+    return this.popularList(items, hasMore, page, reason);
+  }
+
+  /**
+   * All-time popular items among the users of the user's segment, spread over genres; the global list when the
+   * segment has too few events (under this filter) for its own ranking to mean anything. Every page decides alike:
+   * the event count ignores the page's exclusions.
+   */
+  private async popularInSegment(page: PageRequest, filter: ItemFilter, situation: UserSituation, reason: string | null): Promise<RecommendationResult> {
+    const segment = situation.segment!;
+    const minEvents = this.deps.segments?.minEvents ?? 0;
+    const among = await this.deps.popular.top(page.first, { window: 'ALL_TIME', filter, offset: page.offset, diverse: true, segment });
+    if (among.events < minEvents) {
+      return this.popular(page, 'ALL_TIME', filter, segmentTooSmallReason(situation, among.events, minEvents), { diverse: true });
+    }
+    return this.popularList(among.items, among.hasMore, page, reason);
+  }
+
+  private popularList(items: ReadonlyArray<{ itemId: number; count: number }>, hasMore: boolean, page: PageRequest, reason: string | null): RecommendationResult {
     const max = items[0]?.count ?? 1;
     return {
       items: items.map((entry) => ({ itemId: entry.itemId, score: entry.count / max, source: 'POPULAR' })),

@@ -29,7 +29,7 @@ export function createVectorStore(infra: Pick<Infrastructure, 'qdrantUrl' | 'qdr
 }
 
 export function createServices(
-  config: Pick<RecgraphConfig, 'collectionPrefix'> & Partial<Pick<RecgraphConfig, 'textModelPath'>>,
+  config: Pick<RecgraphConfig, 'collectionPrefix'> & Partial<Pick<RecgraphConfig, 'textModelPath' | 'segmentAttribute' | 'segmentMinEvents'>>,
   infra: Pick<Infrastructure, 'pool'>,
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
@@ -37,7 +37,8 @@ export function createServices(
   const prefix = config.collectionPrefix;
   const items = new CachedItemReader(new ItemRepository(infra.pool), { onLookup: onCacheLookup });
   const itemSearch = new ItemSearchRepository(infra.pool, { onLookup: onCacheLookup });
-  const users = new UserRepository(infra.pool, { onLookup: onCacheLookup });
+  const segmentAttribute = config.segmentAttribute ?? 'segment';
+  const users = new UserRepository(infra.pool, { onLookup: onCacheLookup, segmentAttribute });
   // One onnxruntime session for the configured sentence-transformers model, shared by every request.
   const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
   externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
@@ -53,6 +54,7 @@ export function createServices(
     itemSearch,
     popular: new PopularItems(infra.pool, { onLookup: onCacheLookup }),
     models,
+    segments: { attribute: segmentAttribute, minEvents: config.segmentMinEvents ?? 100 },
   });
   return { items, itemSearch, users, recommender, models };
 }

@@ -89,6 +89,16 @@ describe('Qdrant stopped mid-test', () => {
     expect(session.extensions).toEqual({ degraded: { reasons: ['VECTOR_STORE_UNAVAILABLE'] } });
     expect(session.data!.recommendForSession.strategy).toBe('POPULAR');
 
+    // A user without events is answered from Postgres anyway (popular among their segment): not degraded.
+    const { rows: [{ segment }] } = await served.pool.query<{ segment: string }>(
+      `INSERT INTO users (external_id, attributes) SELECT 'newcomer', attributes FROM users WHERE external_id = $1 RETURNING attributes ->> 'segment' AS segment`,
+      [user],
+    );
+    const newcomer = await served.graphql<{ recommendations: List }>(`{ recommendations(userId: "newcomer", first: 3) { ${LIST} } }`);
+    expect(newcomer.extensions).toBeUndefined();
+    expect(newcomer.data!.recommendations.reason).toBe(`no events yet: popular among segment segment=${segment}`);
+    expect(newcomer.data!.recommendations.items).toHaveLength(3);
+
     // Lists Postgres answers on its own are not degraded.
     const popular = await served.graphql<{ popular: List }>(`{ popular(first: 3) { ${LIST} } }`);
     expect(popular.extensions).toBeUndefined();
