@@ -84,15 +84,14 @@ async function main(): Promise<void> {
     let seed = 42;
     const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed);
     const latencies: number[] = [];
-    let warm = 50;
-    for (let i = 0; i < requests + warm; i++) {
+    const warmUp = 50;
+    for (let i = 0; i < warmUp + requests; i++) {
       const userId = `reader-${String((next() % 2000) + 1).padStart(5, '0')}`;
       const t = performance.now();
       const body = await graphql(port, RECOMMENDATIONS, { userId });
       const ms = performance.now() - t;
       if (body.errors) throw new Error(`recommendations failed: ${JSON.stringify(body.errors)}`);
-      if (warm > 0) warm--;
-      else latencies.push(ms);
+      if (i >= warmUp) latencies.push(ms);
     }
     latencies.sort((a, b) => a - b);
     const stopSeconds = await stop(child);
