@@ -44,7 +44,7 @@ const { values: args } = parseArgs({
  * "twostage" is the former default (iALS top-300 → rerank by iALS + full GF-CF), kept as the offline-only
  * reference for what the unservable item-item term would add.
  */
-const DEFAULT_MODELS = 'popularity,ease,ials,gfcf,gfcf:linearFilter=false,twostage,default';
+const DEFAULT_MODELS = 'popularity,ease,ials,gfcf,gfcf:linearFilter=false,two-tower,twostage,default';
 const GOWALLA_MODELS = 'popularity,ials,gfcf:linearFilter=false,default';
 
 async function main(): Promise<void> {
