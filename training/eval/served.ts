@@ -91,6 +91,7 @@ export async function evaluateServed(
       distance: 'Dot',
       rows: { ids: userIds, vectors: users.data },
       itemIndexes: false,
+      lookupOnly: true,
     });
     progress.tick(users.count);
     progress.stop();

@@ -76,7 +76,7 @@ export async function publishModel(store: VectorStore, pool: pg.Pool, model: Mod
     const collaborativePayloads = model.degrees ? withDegrees(payloads, model.degrees) : payloads;
     const writes: CollectionWrite[] = [
       { name: names.items_collaborative, dimension: model.dimension, distance: 'Dot', rows: { ids: model.itemIds, vectors: model.itemVectors, payloads: collaborativePayloads }, itemIndexes: true },
-      { name: names.users_collaborative, dimension: model.dimension, distance: 'Dot', rows: { ids: model.userIds, vectors: model.userVectors }, itemIndexes: false },
+      { name: names.users_collaborative, dimension: model.dimension, distance: 'Dot', rows: { ids: model.userIds, vectors: model.userVectors }, itemIndexes: false, lookupOnly: true },
       { name: names.items_semantic, dimension: model.text.dimension, distance: 'Cosine', rows: { ids: model.itemIds, vectors: model.text.vectors, payloads }, itemIndexes: true },
     ];
     progress.start(model.itemIds.length * 2 + model.userIds.length, 'export to Qdrant');

@@ -12,6 +12,11 @@ export interface CollectionWrite {
   rows: PointRows;
   /** Item collections get the filter payload indexes. */
   itemIndexes: boolean;
+  /**
+   * Points are only ever read by id (the users collection: a user's vector is fetched, never searched for), so no
+   * HNSW graph is built: indexing stays off after the upload, which saves most of the export time of a big user base.
+   */
+  lookupOnly?: boolean;
 }
 
 export async function writeCollection(store: VectorStore, write: CollectionWrite): Promise<void> {
@@ -20,9 +25,11 @@ export async function writeCollection(store: VectorStore, write: CollectionWrite
   await store.createCollection(name, { dimension: write.dimension, distance: write.distance, bulkLoad: true });
   if (write.itemIndexes) await store.createPayloadIndexes(name, ITEM_PAYLOAD_INDEXES);
   await store.upsert(name, rows);
-  await store.finishBulkLoad(name);
-  // Serve from a built HNSW index from the first query on, not from a full scan while it builds.
-  await store.waitForIndexing(name);
+  if (!write.lookupOnly) {
+    await store.finishBulkLoad(name);
+    // Serve from a built HNSW index from the first query on, not from a full scan while it builds.
+    await store.waitForIndexing(name);
+  }
   const count = await store.count(name);
   if (count !== rows.ids.length) throw new Error(`${name}: wrote ${rows.ids.length} points but Qdrant counts ${count}`);
 }
