@@ -183,8 +183,14 @@ export class VectorStore {
     await this.http.request('PATCH', path(name), { optimizers_config: { indexing_threshold: indexingThresholdKb } });
   }
 
-  /** Polls until the collection's optimizers are done (status green), e.g. after finishBulkLoad. */
-  async waitForIndexing(name: string, options: { timeoutMs?: number; pollMs?: number } = {}): Promise<Schemas['CollectionInfo']> {
+  /**
+   * Polls until the collection's optimizers are done (status green), e.g. after finishBulkLoad. Past `timeoutMs` it
+   * throws, or with `returnOnTimeout` returns the last (not yet green) info.
+   */
+  async waitForIndexing(
+    name: string,
+    options: { timeoutMs?: number; pollMs?: number; returnOnTimeout?: boolean } = {},
+  ): Promise<Schemas['CollectionInfo']> {
     const deadline = Date.now() + (options.timeoutMs ?? 300_000);
     let nudged = false;
     for (;;) {
@@ -197,7 +203,10 @@ export class VectorStore {
         continue;
       }
       if (info.status === 'red') throw new Error(`collection ${name} is red: ${JSON.stringify(info.optimizer_status)}`);
-      if (Date.now() > deadline) throw new Error(`collection ${name} still ${info.status} after ${options.timeoutMs ?? 300_000} ms`);
+      if (Date.now() > deadline) {
+        if (options.returnOnTimeout) return info;
+        throw new Error(`collection ${name} still ${info.status} after ${options.timeoutMs ?? 300_000} ms`);
+      }
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
     }
   }

@@ -1,5 +1,6 @@
 // Writing one versioned Qdrant collection the way every export does it: fresh (a leftover of an interrupted
-// export is dropped), bulk-loaded with indexing deferred, payload-indexed, indexed, then verified by an exact count.
+// export is dropped), bulk-loaded with indexing deferred, payload-indexed, indexed (bounded wait), then verified by
+// an exact count.
 // Shared by publish.ts (Postgres-backed versions) and the served-path evaluation (training/eval/served.ts).
 import type { Distance, Payload, PointRows, VectorStore } from '../../src/vector/client.js';
 import { ITEM_PAYLOAD_INDEXES } from '../../src/vector/filters.js';
@@ -17,21 +18,37 @@ export interface CollectionWrite {
    * HNSW graph is built: indexing stays off after the upload, which saves most of the export time of a big user base.
    */
   lookupOnly?: boolean;
+  /** How long to wait for the HNSW graph before going on (default INDEX_WAIT_MS). */
+  indexWaitMs?: number;
 }
 
-export async function writeCollection(store: VectorStore, write: CollectionWrite): Promise<void> {
+/**
+ * A bounded wait for the HNSW graph. Within it, the first queries after the alias switch use the graph; past it the
+ * collection is still complete and answers exactly (a full scan until the graph is built in the background), so the
+ * export goes on rather than letting graph building (≈ a minute for 40k × 384 on 2 cores) dominate train + export.
+ */
+export const INDEX_WAIT_MS = 20_000;
+
+export interface CollectionWriteResult {
+  /** False when the HNSW graph was still being built when the wait ended (or the collection is lookup-only). */
+  indexed: boolean;
+}
+
+export async function writeCollection(store: VectorStore, write: CollectionWrite): Promise<CollectionWriteResult> {
   const { name, rows } = write;
   await store.deleteCollection(name);
   await store.createCollection(name, { dimension: write.dimension, distance: write.distance, bulkLoad: true });
   if (write.itemIndexes) await store.createPayloadIndexes(name, ITEM_PAYLOAD_INDEXES);
   await store.upsert(name, rows);
+  let indexed = false;
   if (!write.lookupOnly) {
     await store.finishBulkLoad(name);
-    // Serve from a built HNSW index from the first query on, not from a full scan while it builds.
-    await store.waitForIndexing(name);
+    const info = await store.waitForIndexing(name, { timeoutMs: write.indexWaitMs ?? INDEX_WAIT_MS, returnOnTimeout: true });
+    indexed = info.status === 'green';
   }
   const count = await store.count(name);
   if (count !== rows.ids.length) throw new Error(`${name}: wrote ${rows.ids.length} points but Qdrant counts ${count}`);
+  return { indexed };
 }
 
 /** Adds each item's training degree (blended-foldin.ts needs it to fold users in) to its payload. */
