@@ -30,7 +30,7 @@
 import type pg from 'pg';
 import { arrayLiteral } from './copy-text.js';
 import { cursorRows } from './pg-cursor.js';
-import { createStagingTable, detectStagingMode, stageRows, type StageColumn, type StagingMode } from './staging.js';
+import { createStagingTable, detectStagingMode, stageRecords, type StageColumn, type StagingMode } from './staging.js';
 import type { InteractionRecord, ItemRecord, RejectHandler, RejectRecord, TableName, UserRecord } from './records.js';
 import { assignWorkIds, type WorkGroupingOptions, type WorkGroupingSummary } from '../clean/work-ids.js';
 import { applyKCore, type KCoreOptions } from '../clean/k-core.js';
@@ -100,6 +100,8 @@ export interface BulkLoadOptions {
 }
 
 const EPOCH_MS = 0;
+const WORK_MEM = '128MB';
+const DEDUP_WORK_MEM = '1GB';
 const INGEST_LOCK_KEY = 0x7265_6367; // 'recg': one ingest at a time per database
 
 function emptyTable(): TableSummary {
@@ -192,25 +194,33 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
     options.onReject?.(entry);
   };
 
-  /** Validates a source, counting reads and rejects; yields valid records with their input ordinal. */
-  async function* validated<T extends { origin?: { file: string; line: number } }>(
-    table: TableName,
-    records: Source<T>,
-    problem: (r: T) => string | null,
-  ): AsyncGenerator<[T, number]> {
+  /**
+   * Validation of one source, as a callback of the staging loop (no generator in between: one less async step
+   * per row): counts reads and rejects, returns a valid record's input ordinal, or -1 for a rejected one.
+   */
+  function validator<T extends { origin?: { file: string; line: number } }>(table: TableName, problem: (r: T) => string | null): (record: T) => number {
     const counts = summary[table];
-    for await (const record of records) {
-      counts.read++;
-      if (counts.read % progressEvery === 0) onProgress({ table, phase: 'stage', rows: counts.read });
+    return (record) => {
+      const seq = ++counts.read;
+      if (seq % progressEvery === 0) onProgress({ table, phase: 'stage', rows: seq });
       const why = problem(record);
       if (why !== null) {
-        reject(table, why, record, record.origin, counts.read);
-        continue;
+        reject(table, why, record, record.origin, seq);
+        return -1;
       }
-      yield [record, counts.read];
-    }
-    onProgress({ table, phase: 'stage', rows: counts.read });
+      return seq;
+    };
   }
+  const stage = async <T extends { origin?: { file: string; line: number } }>(
+    table: TableName,
+    columns: StageColumn<T>[],
+    records: Source<T>,
+    problem: (r: T) => string | null,
+    mode: StagingMode,
+  ) => {
+    await stageRecords(client, `stage_${table}`, columns, records, validator(table, problem), mode);
+    onProgress({ table, phase: 'stage', rows: summary[table].read });
+  };
 
   const client = await pool.connect();
   // A connection the server drops mid-load also emits 'error' on the client; the failing query already rejects
@@ -227,7 +237,7 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK_KEY]);
     // Sorting millions of staged events for dedup is the merge's main cost; give it memory for this transaction only.
-    await client.query(`SET LOCAL work_mem = '128MB'`);
+    await client.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
 
     const interactionColumns = stageInteractionColumns(files);
     await createStagingTable(client, 'stage_items', ITEM_COLUMNS);
@@ -235,11 +245,11 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
     await createStagingTable(client, 'stage_interactions', interactionColumns);
 
     // 1. Stage everything (sources are read one after the other, each exactly once).
-    if (source.items) await timed('stage.items', () => stageRows(client, 'stage_items', ITEM_COLUMNS, validated('items', source.items!, itemProblem), mode));
-    if (source.users) await timed('stage.users', () => stageRows(client, 'stage_users', USER_COLUMNS, validated('users', source.users!, userProblem), mode));
+    if (source.items) await timed('stage.items', () => stage('items', ITEM_COLUMNS, source.items!, itemProblem, mode));
+    if (source.users) await timed('stage.users', () => stage('users', USER_COLUMNS, source.users!, userProblem, mode));
     if (source.interactions) {
       const input = source.interactions;
-      await timed('stage.interactions', () => stageRows(client, 'stage_interactions', interactionColumns, validated('interactions', input, interactionProblem), mode));
+      await timed('stage.interactions', () => stage('interactions', interactionColumns, input, interactionProblem, mode));
     }
 
     // 2. Users.
@@ -288,7 +298,10 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
         });
       }
 
-      // Resolve ids and collapse duplicate events (last one in input order wins).
+      // Resolve ids and collapse duplicate events (last one in input order wins). This sort is the biggest one of
+      // the load (5M events ≈ 550 MB of sort tuples): with room for it in memory it is one quicksort instead of
+      // runs spilled to temp files and merged back; the memory is held for this statement only.
+      await client.query(`SET LOCAL work_mem = '${DEDUP_WORK_MEM}'`);
       const deduped = await timed('merge.dedup', () => client.query(`
         CREATE TEMP TABLE stage_events ON COMMIT DROP AS
         SELECT DISTINCT ON (u.id, i.id, s.kind, s.occurred_ms)
@@ -297,6 +310,7 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
         JOIN users u ON u.external_id = s.user_ext
         JOIN items i ON i.external_id = s.item_ext
         ORDER BY u.id, i.id, s.kind, s.occurred_ms, s.seq DESC`));
+      await client.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
       // Staged rows that found their item = everything valid minus the unknown-item rejects counted above.
       const joined = summary.interactions.read - summary.interactions.rejected;
       let eventCount = deduped.rowCount ?? 0;
@@ -310,7 +324,7 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
       }
 
       const events = eventCount;
-      const merged = await timed('merge.interactions', () => mergeInteractions(client, options.indexStrategy ?? 'auto', events));
+      const merged = await timed('merge.interactions', () => mergeInteractions(client, options.indexStrategy ?? 'auto', events, timed));
       summary.interactionStrategy = merged.strategy;
       summary.interactions.inserted = merged.inserted;
       summary.interactions.updated = merged.updated;

@@ -14,6 +14,9 @@ import type pg from 'pg';
 
 export type IndexStrategy = 'auto' | 'keep' | 'rebuild';
 
+/** Memory for the rebuild's index sorts, this transaction only (5M events ≈ 300–500 MB of index tuples). */
+const REBUILD_MAINTENANCE_WORK_MEM = '1GB';
+
 export interface InteractionMergeResult {
   inserted: number;
   updated: number;
@@ -31,7 +34,16 @@ export async function chooseStrategy(client: pg.PoolClient, requested: IndexStra
   return (await tableHasAtLeast(client, events)) ? 'keep' : 'rebuild';
 }
 
-export async function mergeInteractions(client: pg.PoolClient, requested: IndexStrategy, events: number): Promise<InteractionMergeResult> {
+/** Times one step (the loader's per-step timings); steps of the rebuild are reported as rebuild.* . */
+export type StepTimer = <T>(label: string, fn: () => Promise<T>) => Promise<T>;
+const untimed: StepTimer = (_label, fn) => fn();
+
+export async function mergeInteractions(
+  client: pg.PoolClient,
+  requested: IndexStrategy,
+  events: number,
+  timed: StepTimer = untimed,
+): Promise<InteractionMergeResult> {
   const strategy = await chooseStrategy(client, requested, events);
   if (strategy === 'keep') {
     const { rows } = await client.query<{ inserted: string; updated: string }>(`
@@ -57,26 +69,50 @@ export async function mergeInteractions(client: pg.PoolClient, requested: IndexS
     WHERE conrelid = 'interactions'::regclass AND contype IN ('f', 'u')`);
   const quote = (name: string) => '"' + name.replace(/"/g, '""') + '"';
 
-  for (const c of constraints.rows) await client.query(`ALTER TABLE interactions DROP CONSTRAINT ${quote(c.name)}`);
-  for (const i of indexes.rows) await client.query(`DROP INDEX ${quote(i.name)}`);
+  await timed('rebuild.drop', async () => {
+    for (const c of constraints.rows) await client.query(`ALTER TABLE interactions DROP CONSTRAINT ${quote(c.name)}`);
+    for (const i of indexes.rows) await client.query(`DROP INDEX ${quote(i.name)}`);
+  });
 
-  // Without the unique index, conflicts are found by joins on the key.
-  const updated = await client.query(`
-    UPDATE interactions t SET value = e.value FROM stage_events e
-    WHERE t.user_id = e.user_id AND t.item_id = e.item_id AND t.kind = e.kind AND t.occurred_at = e.occurred_at
-      AND t.value IS DISTINCT FROM e.value`);
-  const inserted = await client.query(`
-    INSERT INTO interactions (user_id, item_id, kind, value, occurred_at)
-    SELECT e.user_id, e.item_id, e.kind, e.value, e.occurred_at FROM stage_events e
-    WHERE NOT EXISTS (
-      SELECT 1 FROM interactions t
-      WHERE t.user_id = e.user_id AND t.item_id = e.item_id AND t.kind = e.kind AND t.occurred_at = e.occurred_at)`);
+  // A first load into an empty table has nothing to update and nothing to anti-join against: one plain INSERT.
+  // (Checked inside the transaction, after the exclusive lock taken by DROP INDEX, so it cannot go stale.)
+  const empty = !(await tableHasAtLeast(client, 1));
+  let updatedRows = 0;
+  let insertedRows: number;
+  if (empty) {
+    // stage_events was written in (user, item, kind, time) order, so the heap comes out in unique-key order and
+    // the unique index build below sorts presorted input.
+    const inserted = await timed('rebuild.insert', () => client.query(`
+      INSERT INTO interactions (user_id, item_id, kind, value, occurred_at)
+      SELECT e.user_id, e.item_id, e.kind, e.value, e.occurred_at FROM stage_events e`));
+    insertedRows = inserted.rowCount ?? 0;
+  } else {
+    // Without the unique index, conflicts are found by joins on the key.
+    const updated = await timed('rebuild.update', () => client.query(`
+      UPDATE interactions t SET value = e.value FROM stage_events e
+      WHERE t.user_id = e.user_id AND t.item_id = e.item_id AND t.kind = e.kind AND t.occurred_at = e.occurred_at
+        AND t.value IS DISTINCT FROM e.value`));
+    const inserted = await timed('rebuild.insert', () => client.query(`
+      INSERT INTO interactions (user_id, item_id, kind, value, occurred_at)
+      SELECT e.user_id, e.item_id, e.kind, e.value, e.occurred_at FROM stage_events e
+      WHERE NOT EXISTS (
+        SELECT 1 FROM interactions t
+        WHERE t.user_id = e.user_id AND t.item_id = e.item_id AND t.kind = e.kind AND t.occurred_at = e.occurred_at)`));
+    updatedRows = updated.rowCount ?? 0;
+    insertedRows = inserted.rowCount ?? 0;
+  }
 
-  await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
-  for (const i of indexes.rows) await client.query(i.def);
-  // Unique constraints first (they build their index), then foreign keys (validated by one join each).
-  for (const c of constraints.rows.filter((r) => r.type === 'u')) await client.query(`ALTER TABLE interactions ADD CONSTRAINT ${quote(c.name)} ${c.def}`);
-  for (const c of constraints.rows.filter((r) => r.type === 'f')) await client.query(`ALTER TABLE interactions ADD CONSTRAINT ${quote(c.name)} ${c.def}`);
-  await client.query('ANALYZE interactions');
-  return { inserted: inserted.rowCount ?? 0, updated: updated.rowCount ?? 0, strategy };
+  // Index builds sort the whole table: with enough memory each sort stays in memory (one pass, and presorted
+  // input is detected) instead of spilling runs to disk and merging them.
+  await client.query(`SET LOCAL maintenance_work_mem = '${REBUILD_MAINTENANCE_WORK_MEM}'`);
+  await timed('rebuild.indexes', async () => {
+    for (const i of indexes.rows) await client.query(i.def);
+    // Unique constraints first (they build their index), then foreign keys (validated by one join each).
+    for (const c of constraints.rows.filter((r) => r.type === 'u')) await client.query(`ALTER TABLE interactions ADD CONSTRAINT ${quote(c.name)} ${c.def}`);
+  });
+  await timed('rebuild.foreignKeys', async () => {
+    for (const c of constraints.rows.filter((r) => r.type === 'f')) await client.query(`ALTER TABLE interactions ADD CONSTRAINT ${quote(c.name)} ${c.def}`);
+  });
+  await timed('rebuild.analyze', () => client.query('ANALYZE interactions'));
+  return { inserted: insertedRows, updated: updatedRows, strategy };
 }
