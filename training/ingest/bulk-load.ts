@@ -34,7 +34,7 @@ import { createStagingTable, detectStagingMode, stageRecords, type StageColumn, 
 import type { InteractionRecord, ItemRecord, RejectHandler, RejectRecord, TableName, UserRecord } from './records.js';
 import { assignWorkIds, type WorkGroupingOptions, type WorkGroupingSummary } from '../clean/work-ids.js';
 import { applyKCore, type KCoreOptions } from '../clean/k-core.js';
-import { mergeInteractions, type IndexStrategy } from './interaction-merge.js';
+import { mergeInteractions, type EventSource, type IndexStrategy } from './interaction-merge.js';
 
 export type { InteractionRecord, ItemRecord, RejectRecord, UserRecord, SourceOrigin, TableName, RejectHandler } from './records.js';
 
@@ -301,34 +301,49 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
       // Resolve ids and collapse duplicate events (last one in input order wins). This sort is the biggest one of
       // the load (5M events ≈ 550 MB of sort tuples): with room for it in memory it is one quicksort instead of
       // runs spilled to temp files and merged back; the memory is held for this statement only.
-      await client.query(`SET LOCAL work_mem = '${DEDUP_WORK_MEM}'`);
-      const deduped = await timed('merge.dedup', () => client.query(`
-        CREATE TEMP TABLE stage_events ON COMMIT DROP AS
+      const dedupSelect = `
         SELECT DISTINCT ON (u.id, i.id, s.kind, s.occurred_ms)
                u.id AS user_id, i.id AS item_id, s.kind, s.value, to_timestamp(s.occurred_ms / 1000.0)::timestamptz(3) AS occurred_at
         FROM stage_interactions s
         JOIN users u ON u.external_id = s.user_ext
         JOIN items i ON i.external_id = s.item_ext
-        ORDER BY u.id, i.id, s.kind, s.occurred_ms, s.seq DESC`));
-      await client.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
+        ORDER BY u.id, i.id, s.kind, s.occurred_ms, s.seq DESC`;
+      const withDedupMemory = async <T>(fn: () => Promise<T>): Promise<T> => {
+        await client.query(`SET LOCAL work_mem = '${DEDUP_WORK_MEM}'`);
+        const result = await fn();
+        await client.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
+        return result;
+      };
+      const materialize = () =>
+        timed('merge.dedup', () => withDedupMemory(async () => (await client.query(`CREATE TEMP TABLE stage_events ON COMMIT DROP AS ${dedupSelect}`)).rowCount ?? 0));
       // Staged rows that found their item = everything valid minus the unknown-item rejects counted above.
       const joined = summary.interactions.read - summary.interactions.rejected;
-      let eventCount = deduped.rowCount ?? 0;
-      summary.interactions.merged = joined - eventCount;
 
+      let events: EventSource;
       if (options.kCore) {
+        // k-core needs the de-duplicated events as a table before anything is merged.
         const kCore = options.kCore;
+        const deduped = await materialize();
+        summary.interactions.merged = joined - deduped;
         const removed = await timed('merge.kCore', () => applyKCore(client, 'stage_events', kCore));
         summary.interactions.filtered = removed;
-        eventCount -= removed;
+        events = { estimate: deduped - removed, materialize: async () => deduped - removed };
+      } else {
+        // Materialized only when the merge needs the table: a first load into an empty table inserts straight
+        // from the de-duplicating query (see interaction-merge.ts).
+        events = { estimate: joined, materialize, select: dedupSelect, withSortMemory: withDedupMemory };
       }
 
-      const events = eventCount;
-      const merged = await timed('merge.interactions', () => mergeInteractions(client, options.indexStrategy ?? 'auto', events, timed));
+      // merge.interactions is the merge without the dedup, which is timed as merge.dedup even when the merge runs it.
+      const dedupBefore = summary.timings['merge.dedup'] ?? 0;
+      const mergeStarted = Date.now();
+      const merged = await mergeInteractions(client, options.indexStrategy ?? 'auto', events, timed);
+      summary.timings['merge.interactions'] = Date.now() - mergeStarted - ((summary.timings['merge.dedup'] ?? 0) - dedupBefore);
+      if (!options.kCore) summary.interactions.merged = joined - merged.events;
       summary.interactionStrategy = merged.strategy;
       summary.interactions.inserted = merged.inserted;
       summary.interactions.updated = merged.updated;
-      summary.interactions.unchanged = eventCount - summary.interactions.inserted - summary.interactions.updated;
+      summary.interactions.unchanged = merged.events - summary.interactions.inserted - summary.interactions.updated;
     }
 
     // 5. Works: group editions over the whole catalog (new items may join existing works).

@@ -21,6 +21,20 @@ export interface InteractionMergeResult {
   inserted: number;
   updated: number;
   strategy: 'keep' | 'rebuild';
+  /** De-duplicated events merged (inserted + updated + unchanged). */
+  events: number;
+}
+
+/** The de-duplicated events to merge: the temp table stage_events, created on demand. */
+export interface EventSource {
+  /** Number of events, or an upper bound before de-duplication (only picks the strategy). */
+  estimate: number;
+  /** Creates stage_events (user_id, item_id, kind, value, occurred_at), once; returns its row count. */
+  materialize: () => Promise<number>;
+  /** The query that materialize() stores, ordered by the unique key; lets an empty table be filled from it directly. */
+  select?: string;
+  /** Runs a statement with the memory the select's sort needs. */
+  withSortMemory?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 async function tableHasAtLeast(client: pg.PoolClient, rows: number): Promise<boolean> {
@@ -41,11 +55,12 @@ const untimed: StepTimer = (_label, fn) => fn();
 export async function mergeInteractions(
   client: pg.PoolClient,
   requested: IndexStrategy,
-  events: number,
+  source: EventSource,
   timed: StepTimer = untimed,
 ): Promise<InteractionMergeResult> {
-  const strategy = await chooseStrategy(client, requested, events);
+  const strategy = await chooseStrategy(client, requested, source.estimate);
   if (strategy === 'keep') {
+    const events = await source.materialize();
     const { rows } = await client.query<{ inserted: string; updated: string }>(`
       WITH up AS (
         INSERT INTO interactions AS t (user_id, item_id, kind, value, occurred_at)
@@ -55,7 +70,7 @@ export async function mergeInteractions(
         RETURNING (xmax = 0) AS inserted
       )
       SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM up`);
-    return { inserted: Number(rows[0].inserted), updated: Number(rows[0].updated), strategy };
+    return { inserted: Number(rows[0].inserted), updated: Number(rows[0].updated), strategy, events };
   }
 
   // Definitions to restore, read from the catalog so this follows whatever the migrations define.
@@ -64,9 +79,13 @@ export async function mergeInteractions(
     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
     WHERE x.indrelid = 'interactions'::regclass AND NOT x.indisprimary
       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype IN ('u', 'x'))`);
+  // The primary key too (inserting into it row by row costs as much as a secondary index), unless another table's
+  // foreign key depends on it.
   const constraints = await client.query<{ name: string; def: string; type: string }>(`
     SELECT conname AS name, pg_get_constraintdef(oid) AS def, contype AS type FROM pg_constraint
-    WHERE conrelid = 'interactions'::regclass AND contype IN ('f', 'u')`);
+    WHERE conrelid = 'interactions'::regclass
+      AND (contype IN ('f', 'u')
+        OR (contype = 'p' AND NOT EXISTS (SELECT 1 FROM pg_constraint r WHERE r.confrelid = 'interactions'::regclass)))`);
   const quote = (name: string) => '"' + name.replace(/"/g, '""') + '"';
 
   await timed('rebuild.drop', async () => {
@@ -74,19 +93,31 @@ export async function mergeInteractions(
     for (const i of indexes.rows) await client.query(`DROP INDEX ${quote(i.name)}`);
   });
 
-  // A first load into an empty table has nothing to update and nothing to anti-join against: one plain INSERT.
-  // (Checked inside the transaction, after the exclusive lock taken by DROP INDEX, so it cannot go stale.)
+  // A first load into an empty table has nothing to update and nothing to anti-join against: one plain INSERT,
+  // straight from the de-duplicating query when there is one (the events are never written to a temp table and
+  // read back). Checked after DROP INDEX, which holds an exclusive lock on interactions, so it cannot go stale.
   const empty = !(await tableHasAtLeast(client, 1));
   let updatedRows = 0;
   let insertedRows: number;
-  if (empty) {
-    // stage_events was written in (user, item, kind, time) order, so the heap comes out in unique-key order and
-    // the unique index build below sorts presorted input.
+  let events: number;
+  if (empty && source.select !== undefined) {
+    const select = source.select;
+    const withSortMemory = source.withSortMemory ?? (<T>(fn: () => Promise<T>) => fn());
+    // Rows arrive in unique-key order, so the unique index build below sorts presorted input.
+    const inserted = await timed('rebuild.dedupInsert', () => withSortMemory(() => client.query(`
+      INSERT INTO interactions (user_id, item_id, kind, value, occurred_at)
+      SELECT e.user_id, e.item_id, e.kind, e.value, e.occurred_at FROM (${select}) e`)));
+    insertedRows = inserted.rowCount ?? 0;
+    events = insertedRows;
+  } else if (empty) {
+    events = await source.materialize();
+    // stage_events was written in (user, item, kind, time) order: see above.
     const inserted = await timed('rebuild.insert', () => client.query(`
       INSERT INTO interactions (user_id, item_id, kind, value, occurred_at)
       SELECT e.user_id, e.item_id, e.kind, e.value, e.occurred_at FROM stage_events e`));
     insertedRows = inserted.rowCount ?? 0;
   } else {
+    events = await source.materialize();
     // Without the unique index, conflicts are found by joins on the key.
     const updated = await timed('rebuild.update', () => client.query(`
       UPDATE interactions t SET value = e.value FROM stage_events e
@@ -107,12 +138,12 @@ export async function mergeInteractions(
   await client.query(`SET LOCAL maintenance_work_mem = '${REBUILD_MAINTENANCE_WORK_MEM}'`);
   await timed('rebuild.indexes', async () => {
     for (const i of indexes.rows) await client.query(i.def);
-    // Unique constraints first (they build their index), then foreign keys (validated by one join each).
-    for (const c of constraints.rows.filter((r) => r.type === 'u')) await client.query(`ALTER TABLE interactions ADD CONSTRAINT ${quote(c.name)} ${c.def}`);
+    // Primary key and unique constraints first (they build their index), then foreign keys (validated by one join each).
+    for (const c of constraints.rows.filter((r) => r.type === 'p' || r.type === 'u')) await client.query(`ALTER TABLE interactions ADD CONSTRAINT ${quote(c.name)} ${c.def}`);
   });
   await timed('rebuild.foreignKeys', async () => {
     for (const c of constraints.rows.filter((r) => r.type === 'f')) await client.query(`ALTER TABLE interactions ADD CONSTRAINT ${quote(c.name)} ${c.def}`);
   });
   await timed('rebuild.analyze', () => client.query('ANALYZE interactions'));
-  return { inserted: insertedRows, updated: updatedRows, strategy };
+  return { inserted: insertedRows, updated: updatedRows, strategy, events };
 }
