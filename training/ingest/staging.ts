@@ -39,6 +39,8 @@ export async function stageRows<T>(
 /**
  * Records straight from a source: `seqOf` gives each record's ordinal, or -1 to leave it out (rejected). No
  * wrapping generator or [record, seq] pair per row: this loop runs tens of millions of times.
+ * `copyRow`, for such hot tables: the whole COPY text line of a record in one expression (it must equal what the
+ * columns give); measured at about a third less CPU than a closure call and two appends per column.
  */
 export async function stageRecords<T>(
   client: pg.PoolClient,
@@ -47,6 +49,7 @@ export async function stageRecords<T>(
   records: AsyncIterable<T> | Iterable<T>,
   seqOf: (record: T) => number,
   mode: StagingMode,
+  copyRow?: (record: T, seq: number) => string,
 ): Promise<void> {
   if (mode === 'copy') {
     // Rows are appended to one string and written in ~256 KiB chunks, waiting for 'drain' when the socket is
@@ -60,11 +63,15 @@ export async function stageRecords<T>(
       for await (const record of records) {
         const seq = seqOf(record);
         if (seq < 0) continue;
-        for (let i = 0; i < n; i++) {
-          const column = columns[i];
-          const v = column.value(record, seq);
-          buffer += v === null ? '\\N' : column.plain ? v : copyText(v);
-          buffer += i === n - 1 ? '\n' : '\t';
+        if (copyRow !== undefined) {
+          buffer += copyRow(record, seq);
+        } else {
+          for (let i = 0; i < n; i++) {
+            const column = columns[i];
+            const v = column.value(record, seq);
+            buffer += v === null ? '\\N' : column.plain ? v : copyText(v);
+            buffer += i === n - 1 ? '\n' : '\t';
+          }
         }
         if (buffer.length >= 256 * 1024) {
           const ok = stream.write(buffer);
