@@ -1,6 +1,6 @@
 // bench:ingest — rows/s and memory of `recgraph ingest` on real and generated files, into a real Postgres.
 //
-//   npm run bench:ingest [-- --rows 5000000 --skip-generated --reingest]
+//   npm run bench:ingest [-- --rows 5000000 --skip-generated --skip-datasets --reingest]
 // Cases (each into a fresh, migrated database that is dropped afterwards):
 //   ml-100k       ../shared/datasets/ml-100k (MovieLens 100K: catalog, users, ratings), then the same again (idempotent re-run)
 //   ml-1m-split   ../shared/datasets/ml-1m-split (836,478 events, splits format)
@@ -25,6 +25,7 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: '5000000' },
     'skip-generated': { type: 'boolean', default: false },
     reingest: { type: 'boolean', default: false },
+    'skip-datasets': { type: 'boolean', default: false },
   },
 });
 const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -161,14 +162,17 @@ const results: CaseResult[] = [];
 const ml100k = path.join(datasets, 'ml-100k');
 const split = path.join(datasets, 'ml-1m-split');
 
-if (existsSync(ml100k)) {
+if (args['skip-datasets']) console.warn('skipped ml-100k and ml-1m-split (--skip-datasets)');
+else if (existsSync(ml100k)) {
   await withDatabase(async (url) => {
     results.push(await measure('ml-100k', 'movielens', [ml100k], 'first', url));
     results.push(await measure('ml-100k', 'movielens', [ml100k], 'again', url));
   });
 } else console.warn(`skipped ml-100k: ${ml100k} not found`);
 
-if (existsSync(split)) {
+if (args['skip-datasets']) {
+  // skipped above
+} else if (existsSync(split)) {
   await withDatabase(async (url) => results.push(await measure('ml-1m-split', 'splits', [split], 'first', url)));
 } else console.warn(`skipped ml-1m-split: ${split} not found`);
 

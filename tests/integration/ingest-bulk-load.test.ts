@@ -95,7 +95,8 @@ describe('bulkLoad', () => {
     expect(value.rows).toEqual([{ value: 4 }]);
   });
 
-  it('merges duplicate events (the last one wins) and duplicate catalog records', async () => {
+  // 'rebuild' into an empty table inserts straight from the de-duplicating query: same rows, same counts.
+  it.each(['keep', 'rebuild'] as const)('merges duplicate events (the last one wins) and duplicate catalog records (%s)', async (indexStrategy) => {
     const dup: InteractionRecord[] = [
       { userExternalId: 'u1', itemExternalId: 'b1', kind: 'rating', value: 1, occurredAt: t(9) },
       { userExternalId: 'u1', itemExternalId: 'b1', kind: 'rating', value: 2, occurredAt: t(9) },
@@ -103,7 +104,8 @@ describe('bulkLoad', () => {
       { userExternalId: 'u1', itemExternalId: 'b1', kind: 'view', value: 1, occurredAt: t(9) },
     ];
     const items = [...catalog(), { externalId: 'b3', title: 'Dune (Deluxe)' }];
-    const r = await bulkLoad(pool, { items, interactions: dup });
+    const r = await bulkLoad(pool, { items, interactions: dup }, { indexStrategy });
+    expect(r.interactionStrategy).toBe(indexStrategy);
     expect(r.items).toMatchObject({ read: 4, merged: 1, inserted: 3 });
     expect(r.interactions).toMatchObject({ read: 4, merged: 1, inserted: 3 });
     const { rows } = await pool.query(`SELECT kind, value, occurred_at FROM interactions ORDER BY occurred_at, kind`);

@@ -61,6 +61,19 @@ export async function* readDelimited(
   options: DelimitedOptions,
   onProblem: (problem: DelimitedProblem) => void,
 ): AsyncGenerator<DelimitedRecord> {
+  for await (const batch of readDelimitedBatches(file, ctx, options, onProblem)) yield* batch;
+}
+
+/**
+ * The same records in batches (typically one per chunk read, thousands of records): a consumer that loops over
+ * a batch synchronously saves an async step per record, which matters for files of tens of millions of rows.
+ */
+export async function* readDelimitedBatches(
+  file: string,
+  ctx: ReaderContext,
+  options: DelimitedOptions,
+  onProblem: (problem: DelimitedProblem) => void,
+): AsyncGenerator<DelimitedRecord[]> {
   const { delimiter, quoted } = options;
   const maxLines = options.maxRecordLines ?? 50;
   const csvOptions = {
@@ -104,7 +117,7 @@ export async function* readDelimited(
 
   // Quoted lines with balanced quotes waiting to be parsed as one batch (one csv-parse call per ~500 lines).
   let batch: Line[] = [];
-  const out: DelimitedRecord[] = [];
+  let out: DelimitedRecord[] = [];
   const emit = (fields: string[], line: number, raw: string) => {
     if (headerPending) {
       headerPending = false;
@@ -146,8 +159,9 @@ export async function* readDelimited(
       if (text !== '') emit(text.split(delimiter), l.line, text);
     }
     if (out.length > 0) {
-      yield* out;
-      out.length = 0;
+      const ready = out;
+      out = [];
+      yield ready;
     }
     const l = await nextLine();
     if (l === undefined) break;
@@ -200,5 +214,5 @@ export async function* readDelimited(
     replay.unshift(...pending.slice(1));
   }
   flushBatch();
-  yield* out;
+  if (out.length > 0) yield out;
 }

@@ -24,13 +24,14 @@ export function latestEventTime(): number {
 
 /**
  * A Unix timestamp in seconds or milliseconds (told apart by magnitude: seconds stay below 1e11 until the year
- * 5138), as a Date; null when not a number or outside 1970 … tomorrow.
+ * 5138), as a Date; null when not a number or outside 1970 … `latest` (default: tomorrow; a reader of millions of
+ * rows passes it once per batch instead of reading the clock per row).
  */
-export function parseUnixTime(text: string | number, unit: 'auto' | 's' | 'ms' = 'auto'): Date | null {
+export function parseUnixTime(text: string | number, unit: 'auto' | 's' | 'ms' = 'auto', latest = latestEventTime()): Date | null {
   const n = typeof text === 'number' ? text : parseNumberStrict(text);
   if (n === null || !Number.isFinite(n) || n < 0) return null;
   const ms = unit === 's' || (unit === 'auto' && n < 1e11) ? Math.round(n * 1000) : Math.round(n);
-  return ms <= latestEventTime() ? new Date(ms) : null;
+  return ms <= latest ? new Date(ms) : null;
 }
 
 /** A publication / release year that makes sense for a catalog, or null. */

@@ -76,7 +76,10 @@ export async function openBytes(file: string, ctx: ReaderContext): Promise<Reada
       done(null, chunk);
     },
   });
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  // 64 KiB chunks, not bigger: every line (and record built from it) of a chunk is alive until the chunk's batch
+  // is consumed, and with 1 MiB chunks (~40k lines) they outlive young-generation collections and get copied —
+  // that doubled the CPU time of reading a ratings file (measured: 1M rows, ~2.0 s vs ~3.3–4.2 s of CPU).
+  const raw = createReadStream(file, { highWaterMark: 1 << 16 });
   // Errors surface through the returned stream (the consumer's iteration throws); the callback only silences
   // pipeline's own reporting.
   const ignore = () => undefined;

@@ -10,8 +10,8 @@
 import type { InteractionRecord, ItemRecord, UserRecord } from '../ingest/records.js';
 import { FatalIngestError, RowGuard, type ReaderContext } from './context.js';
 import type { Dataset } from './dataset.js';
-import { readDelimited, type DelimitedOptions } from './delimited.js';
-import { parseIntStrict, parseNumberStrict, parseUnixTime, plausibleYear } from './fields.js';
+import { readDelimitedBatches, type DelimitedOptions, type DelimitedRecord } from './delimited.js';
+import { latestEventTime, parseIntStrict, parseNumberStrict, parseUnixTime, plausibleYear } from './fields.js';
 import { listInputs, refuseUnknownExplicit, type InputFile } from './files.js';
 import { readLines } from './lines.js';
 import { yearFromTitle } from '../clean/titles.js';
@@ -58,22 +58,35 @@ const LAYOUTS: Record<'100k' | 'dat' | 'csv', Layout> = {
   csv: { delimiter: ',', quoted: true, header: true },
 };
 
-/** Records of one MovieLens file with the expected field count; bad rows go to the guard. */
-async function* rows(file: InputFile, ctx: ReaderContext, guard: RowGuard, options: DelimitedOptions & { header: boolean }) {
-  let first = true;
-  for await (const record of readDelimited(file.path, ctx, options, (p) => guard.reject(p.line, p.reason, p.raw))) {
-    if (first && options.header) {
+/**
+ * Records of one MovieLens file in batches, header skipped; framing problems go to the guard. The field count is
+ * checked by the consumer, row by row, so rejects are reported in line order.
+ */
+async function* rowBatches(file: InputFile, ctx: ReaderContext, guard: RowGuard, options: DelimitedOptions & { header: boolean }) {
+  let first = options.header;
+  for await (const batch of readDelimitedBatches(file.path, ctx, options, (p) => guard.reject(p.line, p.reason, p.raw))) {
+    if (first) {
       first = false;
-      continue;
+      batch.shift();
+      if (batch.length === 0) continue;
     }
-    first = false;
-    if (options.columns !== undefined && record.fields.length !== options.columns) {
-      guard.reject(record.line, `expected ${options.columns} fields, found ${record.fields.length}`, record.raw);
-      continue;
-    }
-    yield record;
+    yield batch;
   }
   guard.finish();
+}
+
+/** Whether a record has the expected number of fields; rejects it otherwise. */
+function hasColumns(record: DelimitedRecord, columns: number | undefined, guard: RowGuard): boolean {
+  if (columns === undefined || record.fields.length === columns) return true;
+  guard.reject(record.line, `expected ${columns} fields, found ${record.fields.length}`, record.raw);
+  return false;
+}
+
+/** Records one by one with the expected field count (catalog and users files: small). */
+async function* rows(file: InputFile, ctx: ReaderContext, guard: RowGuard, options: DelimitedOptions & { header: boolean }) {
+  for await (const batch of rowBatches(file, ctx, guard, options)) {
+    for (const record of batch) if (hasColumns(record, options.columns, guard)) yield record;
+  }
 }
 
 async function readGenreNames(file: InputFile | undefined, ctx: ReaderContext): Promise<string[]> {
@@ -217,24 +230,30 @@ export async function openMovieLens(paths: string[], ctx: ReaderContext): Promis
     if (!ratingsFile) return;
     const guard = new RowGuard(ctx, 'interactions', ratingsFile.path, 'MovieLens ratings');
     const options = kind === '100k' ? { delimiter: '\t', quoted: false, header: false, columns: 4 } : { ...layout, columns: 4 };
-    for await (const r of rows(ratingsFile, ctx, guard, options)) {
-      const [user, item, rating, time] = r.fields;
-      if (parseIntStrict(user) === null || parseIntStrict(item) === null) {
-        guard.reject(r.line, 'user and movie ids must be integers', r.raw);
-        continue;
+    const file = ratingsFile.path;
+    // Rows of a batch are checked synchronously; the only async step per row is this generator's own yield.
+    for await (const batch of rowBatches(ratingsFile, ctx, guard, options)) {
+      const latest = latestEventTime();
+      for (const r of batch) {
+        if (!hasColumns(r, 4, guard)) continue;
+        const [user, item, rating, time] = r.fields;
+        if (parseIntStrict(user) === null || parseIntStrict(item) === null) {
+          guard.reject(r.line, 'user and movie ids must be integers', r.raw);
+          continue;
+        }
+        const value = parseNumberStrict(rating);
+        if (value === null || value < 0.5 || value > 5) {
+          guard.reject(r.line, `rating out of range 0.5–5: "${rating}"`, r.raw);
+          continue;
+        }
+        const occurredAt = parseUnixTime(time, 's', latest);
+        if (occurredAt === null) {
+          guard.reject(r.line, `invalid timestamp "${time}"`, r.raw);
+          continue;
+        }
+        guard.ok();
+        yield { userExternalId: id(user), itemExternalId: id(item), kind: 'rating', value, occurredAt, origin: { file, line: r.line } };
       }
-      const value = parseNumberStrict(rating);
-      if (value === null || value < 0.5 || value > 5) {
-        guard.reject(r.line, `rating out of range 0.5–5: "${rating}"`, r.raw);
-        continue;
-      }
-      const occurredAt = parseUnixTime(time, 's');
-      if (occurredAt === null) {
-        guard.reject(r.line, `invalid timestamp "${time}"`, r.raw);
-        continue;
-      }
-      guard.ok();
-      yield { userExternalId: id(user), itemExternalId: id(item), kind: 'rating', value, occurredAt, origin: { file: ratingsFile.path, line: r.line } };
     }
   }
 

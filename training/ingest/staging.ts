@@ -24,6 +24,7 @@ export async function createStagingTable<T>(client: pg.PoolClient, table: string
   await client.query(`CREATE TEMP TABLE ${table} (${columns.map((c) => `${c.name} ${c.type}`).join(', ')}) ON COMMIT DROP`);
 }
 
+/** Rows numbered by the caller ([record, seq] pairs). */
 export async function stageRows<T>(
   client: pg.PoolClient,
   table: string,
@@ -31,21 +32,46 @@ export async function stageRows<T>(
   records: AsyncIterable<[T, number]>,
   mode: StagingMode,
 ): Promise<void> {
+  const pairColumns: StageColumn<[T, number]>[] = columns.map((c) => ({ ...c, value: (pair, seq) => c.value(pair[0], seq) }));
+  await stageRecords(client, table, pairColumns, records, (pair) => pair[1], mode);
+}
+
+/**
+ * Records straight from a source: `seqOf` gives each record's ordinal, or -1 to leave it out (rejected). No
+ * wrapping generator or [record, seq] pair per row: this loop runs tens of millions of times.
+ * `copyRow`, for such hot tables: the whole COPY text line of a record in one expression (it must equal what the
+ * columns give); measured at about a third less CPU than a closure call and two appends per column.
+ */
+export async function stageRecords<T>(
+  client: pg.PoolClient,
+  table: string,
+  columns: StageColumn<T>[],
+  records: AsyncIterable<T> | Iterable<T>,
+  seqOf: (record: T) => number,
+  mode: StagingMode,
+  copyRow?: (record: T, seq: number) => string,
+): Promise<void> {
   if (mode === 'copy') {
     // Rows are appended to one string and written in ~256 KiB chunks, waiting for 'drain' when the socket is
-    // busy (bounded memory). No per-row stream or generator in between: this loop runs tens of millions of times.
+    // busy (bounded memory).
     const stream = client.query(copyFrom(`COPY ${table} FROM STDIN`));
     const finished = once(stream, 'finish');
     finished.catch(() => undefined); // awaited below; an early error must not be reported as unhandled
     const n = columns.length;
     let buffer = '';
     try {
-      for await (const [record, seq] of records) {
-        for (let i = 0; i < n; i++) {
-          const column = columns[i];
-          const v = column.value(record, seq);
-          buffer += v === null ? '\\N' : column.plain ? v : copyText(v);
-          buffer += i === n - 1 ? '\n' : '\t';
+      for await (const record of records) {
+        const seq = seqOf(record);
+        if (seq < 0) continue;
+        if (copyRow !== undefined) {
+          buffer += copyRow(record, seq);
+        } else {
+          for (let i = 0; i < n; i++) {
+            const column = columns[i];
+            const v = column.value(record, seq);
+            buffer += v === null ? '\\N' : column.plain ? v : copyText(v);
+            buffer += i === n - 1 ? '\n' : '\t';
+          }
         }
         if (buffer.length >= 256 * 1024) {
           const ok = stream.write(buffer);
@@ -76,7 +102,9 @@ export async function stageRows<T>(
     batch = columns.map(() => []);
     size = 0;
   };
-  for await (const [record, seq] of records) {
+  for await (const record of records) {
+    const seq = seqOf(record);
+    if (seq < 0) continue;
     for (let i = 0; i < columns.length; i++) batch[i].push(columns[i].value(record, seq));
     if (++size >= BATCH) await flush();
   }
