@@ -12,9 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { freePort } from '../src/net/free-port.js';
-import { applyMigrations } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
 import { createLogger } from '../src/runtime/logger.js';
 import { VectorStore } from '../src/vector/client.js';
@@ -22,6 +20,7 @@ import { startEmbeddedQdrant } from '../src/vector/embedded-qdrant.js';
 import { generateDemoDataset } from '../training/demo/generate.js';
 import { isDatabaseEmpty, loadDemoDataset } from '../training/demo/seed.js';
 import { trainAndPublish } from '../training/pipeline/bootstrap.js';
+import { prepareBenchDatabase } from './lib/bench-database.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -45,24 +44,6 @@ const { values: args } = parseArgs({
 const DATABASE = process.env.RECGRAPH_BENCH_DATABASE ?? 'recgraph_bench';
 const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const log = createLogger(process.env.LOG_LEVEL ?? 'info');
-
-function dbUrl(name: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function prepareDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  if (args.fresh) await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE])).rowCount;
-  if (!exists) await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-  const url = dbUrl(DATABASE);
-  await applyMigrations(url);
-  return url;
-}
 
 async function waitForServer(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 120_000;
@@ -151,7 +132,7 @@ async function load(url: string, scenario: Scenario, duration: number, connectio
 async function main() {
   const users = Number(args.users);
   const items = Number(args.items);
-  const databaseUrl = await prepareDatabase();
+  const databaseUrl = await prepareBenchDatabase(serverUrl, DATABASE, Boolean(args.fresh));
   const pool = createPool(databaseUrl);
   const qdrantDir = path.join(root, '.recgraph-bench', 'qdrant');
   await mkdir(qdrantDir, { recursive: true });

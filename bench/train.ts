@@ -13,8 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { applyMigrations } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
 import { VectorStore } from '../src/vector/client.js';
 import { startEmbeddedQdrant } from '../src/vector/embedded-qdrant.js';
@@ -23,6 +21,7 @@ import { isDatabaseEmpty, loadDemoDataset } from '../training/demo/seed.js';
 import { publishModel } from '../training/export/publish.js';
 import { trainModel } from '../training/pipeline/train.js';
 import { createCliProgress } from '../training/progress.js';
+import { prepareBenchDatabase } from './lib/bench-database.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -36,25 +35,12 @@ const { values: args } = parseArgs({
 const DATABASE = 'recgraph_bench_train';
 const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-async function prepareDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  if (args.fresh) await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE])).rowCount;
-  if (!exists) await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${DATABASE}`;
-  await applyMigrations(url.toString());
-  return url.toString();
-}
-
 const seconds = (t: number) => (performance.now() - t) / 1000;
 
 async function main(): Promise<void> {
   const users = Number(args.users);
   const items = Number(args.items);
-  const pool = createPool(await prepareDatabase());
+  const pool = createPool(await prepareBenchDatabase(serverUrl, DATABASE, Boolean(args.fresh)));
   let storageDir: string | undefined;
   let stopQdrant = async () => {};
   let qdrantUrl = process.env.QDRANT_URL;
