@@ -274,3 +274,22 @@ function sparseAccumulate(
 function effectiveLambda(lambda: number, regExponent: number, n: number): number {
   return regExponent === 0 ? lambda : lambda * Math.pow(n, regExponent);
 }
+
+/** The iALS settings a composite model carries under `ials*` keys (pipeline.ts, two-stage-pipeline.ts). */
+export interface PrefixedIalsParams {
+  ialsFactors: number;
+  ialsIterations: number;
+  ialsRegularization: number;
+  ialsAlpha: number;
+  ialsRegExponent: number;
+}
+
+export function ialsFromPrefixed(p: PrefixedIalsParams): IALS {
+  return new IALS({
+    factors: p.ialsFactors,
+    iterations: p.ialsIterations,
+    regularization: p.ialsRegularization,
+    alpha: p.ialsAlpha,
+    regExponent: p.ialsRegExponent,
+  });
+}

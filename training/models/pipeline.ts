@@ -26,7 +26,7 @@ import { noopProgress, type ProgressSink } from '../progress.js';
 import { Blend } from './blend.js';
 import { assertFitted, mergeParams, type DenseVectors, type Recommender } from './contract.js';
 import { GFCF, GFCF_DEFAULTS } from './gfcf.js';
-import { IALS, IALS_DEFAULTS } from './ials.js';
+import { IALS_DEFAULTS, ialsFromPrefixed, type IALS } from './ials.js';
 import { ItemVectorIndex, gatherRows } from './linalg/scoring.js';
 import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
 
@@ -80,13 +80,7 @@ export class DefaultPipeline implements Recommender {
   async fit(data: InteractionMatrix, progress: ProgressSink = noopProgress): Promise<void> {
     const p = this.params;
     this.fitted?.index?.dispose();
-    const ials = new IALS({
-      factors: p.ialsFactors,
-      iterations: p.ialsIterations,
-      regularization: p.ialsRegularization,
-      alpha: p.ialsAlpha,
-      regExponent: p.ialsRegExponent,
-    });
+    const ials = ialsFromPrefixed(p);
     // α only rescales the low-pass term, and the blend divides by its scale: keep it at 1.
     const lowpass = new GFCF({ svdDims: p.lowpassDims, alpha: 1, linearFilter: false });
     const blend = new Blend([

@@ -23,7 +23,7 @@ import { Blend, type BlendComponent } from './blend.js';
 import { mergeParams, type Recommender } from './contract.js';
 import { EASE, EASE_DEFAULTS } from './ease.js';
 import { GFCF, GFCF_DEFAULTS } from './gfcf.js';
-import { IALS, IALS_DEFAULTS } from './ials.js';
+import { IALS_DEFAULTS, ialsFromPrefixed } from './ials.js';
 import { DotProductScorer, TwoStage } from './two-stage.js';
 
 export const TWO_STAGE_DEFAULTS = {
@@ -78,13 +78,7 @@ export class TwoStagePipeline implements Recommender {
   async fit(data: InteractionMatrix, progress?: ProgressSink): Promise<void> {
     const p = this.params;
     const gfcf = new GFCF({ svdDims: p.gfcfSvdDims, alpha: p.gfcfAlpha });
-    const ials = new IALS({
-      factors: p.ialsFactors,
-      iterations: p.ialsIterations,
-      regularization: p.ialsRegularization,
-      alpha: p.ialsAlpha,
-      regExponent: p.ialsRegExponent,
-    });
+    const ials = ialsFromPrefixed(p);
     const components: BlendComponent[] = [
       { model: gfcf, weight: p.gfcfWeight },
       { model: ials, weight: p.ialsWeight },
