@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { createPool } from '../../src/db/pool.js';
 import { startApp, type App } from '../../src/runtime/app.js';
 import type { Infrastructure } from '../../src/runtime/infrastructure.js';
@@ -13,6 +12,7 @@ import { generateDemoDataset } from '../../training/demo/generate.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
 import { trainAndPublish } from '../../training/pipeline/bootstrap.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { testConfig } from '../helpers/served-app.js';
 
 interface GraphQLResponse<T> {
   data?: T;
@@ -67,7 +67,7 @@ describe('GraphQL API end to end', () => {
     const pool = createPool(db.url);
     await loadDemoDataset(pool, dataset);
     const prefix = `api_${Date.now().toString(36)}_`;
-    config = { ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), dataDir, host: '127.0.0.1', port: 0, collectionPrefix: prefix };
+    config = testConfig({ databaseUrl: db.url, dataDir, prefix });
     infra = { databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), qdrantApiKey: undefined, embeddedPostgres: false, pool, stop: () => pool.end() };
     app = await startApp(config, infra);
     await trainAndPublish(pool, app.vectorStore, createLogger('silent'), { dataDir, prefix, params: { factors: 32, iterations: 8 } });

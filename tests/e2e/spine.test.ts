@@ -1,7 +1,6 @@
 // End to end on real parts: generated catalog → Postgres → iALS → Qdrant (alias swap) → GraphQL over HTTP.
 // The planted taste structure must show: the served lists find far more held-out events than popularity.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { createPool } from '../../src/db/pool.js';
 import { startApp, type App } from '../../src/runtime/app.js';
 import type { Infrastructure } from '../../src/runtime/infrastructure.js';
@@ -13,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { postGraphQL } from '../helpers/served-app.js';
+import { postGraphQL, testConfig } from '../helpers/served-app.js';
 
 const K = 10;
 
@@ -49,7 +48,7 @@ describe('spine end to end', () => {
     await loadDemoDataset(pool, { ...dataset, interactions: train });
 
     const prefix = `e2e_${Date.now().toString(36)}_`;
-    const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), dataDir, host: '127.0.0.1', port: 0, collectionPrefix: prefix };
+    const config = testConfig({ databaseUrl: db.url, dataDir, prefix });
     infra = { databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), qdrantApiKey: undefined, embeddedPostgres: false, pool, stop: () => pool.end() };
     app = await startApp(config, infra);
     const log = createLogger('silent');

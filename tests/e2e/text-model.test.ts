@@ -6,7 +6,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { createPool } from '../../src/db/pool.js';
 import { itemText } from '../../src/embedding/item-text.js';
 import { startApp, type App } from '../../src/runtime/app.js';
@@ -18,6 +17,7 @@ import { wordSplitter } from '../../training/models/text-encoder/tokenizer-json.
 import { trainAndPublish } from '../../training/pipeline/bootstrap.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { tinyModel, TINY_SPECIALS, writeTinyModel } from '../helpers/tiny-sentence-transformer.js';
+import { testConfig } from '../helpers/served-app.js';
 
 interface Found {
   search: { strategy: string; reason: string | null; items: Array<{ source: string; item: { id: string } }> };
@@ -52,15 +52,7 @@ describe('a sentence-transformers ONNX model configured by RECGRAPH_TEXT_MODEL',
     modelDir = await writeTinyModel(path.join(dir, 'sentence-model'), tinyModel(1, 48, 128, [...TINY_SPECIALS, ...words]));
     const pool = createPool(db.url);
     await loadDemoDataset(pool, dataset);
-    const config = {
-      ...loadConfig({ LOG_LEVEL: 'silent', RECGRAPH_TEXT_MODEL: modelDir }),
-      databaseUrl: db.url,
-      qdrantUrl: inject('qdrantUrl'),
-      dataDir: dir,
-      host: '127.0.0.1',
-      port: 0,
-      collectionPrefix: prefix,
-    };
+    const config = testConfig({ databaseUrl: db.url, dataDir: dir, prefix, env: { RECGRAPH_TEXT_MODEL: modelDir } });
     infra = { databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), qdrantApiKey: undefined, embeddedPostgres: false, pool, stop: () => pool.end() };
     app = await startApp(config, infra);
     await trainAndPublish(pool, app.vectorStore, createLogger('silent'), { dataDir: dir, prefix, params: { factors: 16, iterations: 4 }, textModelPath: config.textModelPath });
@@ -101,20 +93,12 @@ describe('a sentence-transformers ONNX model configured by RECGRAPH_TEXT_MODEL',
   });
 
   it('refuses to start with a RECGRAPH_TEXT_MODEL it cannot load, and says why', async () => {
-    const config = { ...loadConfig({ LOG_LEVEL: 'silent', RECGRAPH_TEXT_MODEL: path.join(dir, 'no-such-model') }), databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), dataDir: dir, host: '127.0.0.1', port: 0, collectionPrefix: prefix };
+    const config = testConfig({ databaseUrl: db.url, dataDir: dir, prefix, env: { RECGRAPH_TEXT_MODEL: path.join(dir, 'no-such-model') } });
     await expect(startApp(config, infra)).rejects.toThrow(/no model\.onnx in .*no-such-model/);
   });
 
   it('a replica without that model answers keyword matches and says why, instead of mixing spaces', async () => {
-    const config = {
-      ...loadConfig({ LOG_LEVEL: 'silent' }),
-      databaseUrl: db.url,
-      qdrantUrl: inject('qdrantUrl'),
-      dataDir: dir,
-      host: '127.0.0.1',
-      port: 0,
-      collectionPrefix: prefix,
-    };
+    const config = testConfig({ databaseUrl: db.url, dataDir: dir, prefix });
     await rm(modelDir, { recursive: true, force: true });
     const replica = await startApp(config, infra);
     try {

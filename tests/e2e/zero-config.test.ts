@@ -5,15 +5,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/runtime/app.js';
 import { openInfrastructure, type Infrastructure } from '../../src/runtime/infrastructure.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { generateDemoDataset } from '../../training/demo/generate.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
 import { trainAndPublish } from '../../training/pipeline/bootstrap.js';
-import { postGraphQL } from '../helpers/served-app.js';
+import { postGraphQL, testConfig } from '../helpers/served-app.js';
 
 describe('zero-config serving on the embedded PGlite', () => {
   let dataDir: string;
@@ -27,15 +26,7 @@ describe('zero-config serving on the embedded PGlite', () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'recgraph-zero-config-'));
     const prefix = `zc_${Date.now().toString(36)}_`;
     // No databaseUrl: openInfrastructure starts PGlite under dataDir. Qdrant is the run's shared test server.
-    const config = {
-      ...loadConfig({ LOG_LEVEL: 'silent' }),
-      databaseUrl: undefined,
-      qdrantUrl: inject('qdrantUrl'),
-      dataDir,
-      host: '127.0.0.1',
-      port: 0,
-      collectionPrefix: prefix,
-    };
+    const config = testConfig({ databaseUrl: undefined, dataDir, prefix });
     const log = createLogger('silent');
     infra = await openInfrastructure(config, log);
     expect(infra.embeddedPostgres).toBe(true);

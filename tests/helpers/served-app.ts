@@ -46,6 +46,28 @@ export interface ServedAppOptions {
   train?: boolean;
 }
 
+/**
+ * The config every in-process test server uses: silent logs (unless `env` says otherwise), loopback on a free port,
+ * the run's shared Qdrant unless another is given, and the test's own collection prefix.
+ */
+export function testConfig(options: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  prefix: string;
+  qdrantUrl?: string;
+  env?: Record<string, string>;
+}): RecgraphConfig {
+  return {
+    ...loadConfig({ LOG_LEVEL: 'silent', ...options.env }),
+    databaseUrl: options.databaseUrl,
+    qdrantUrl: options.qdrantUrl ?? inject('qdrantUrl'),
+    dataDir: options.dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    collectionPrefix: options.prefix,
+  };
+}
+
 /** One GraphQL POST to a running server (`origin` = http://127.0.0.1:<port>). */
 export async function postGraphQL<T = Record<string, unknown>>(
   origin: string,
@@ -73,15 +95,7 @@ export async function startServedApp(options: ServedAppOptions = {}): Promise<Se
   if (pool !== seedPool) await seedPool.end();
   const qdrantUrl = options.qdrantUrl ?? inject('qdrantUrl');
   const prefix = uniquePrefix('e2e');
-  const config: RecgraphConfig = {
-    ...loadConfig({ LOG_LEVEL: 'silent', ...options.env }),
-    databaseUrl,
-    qdrantUrl,
-    dataDir,
-    host: '127.0.0.1',
-    port: 0,
-    collectionPrefix: prefix,
-  };
+  const config = testConfig({ databaseUrl, dataDir, prefix, qdrantUrl, env: options.env });
   const infra: Infrastructure = { databaseUrl, qdrantUrl, qdrantApiKey: undefined, embeddedPostgres: false, pool, stop: () => pool.end() };
   const app = await startApp(config, infra, createLogger(config.logLevel));
   if (options.train !== false) {
