@@ -14,7 +14,7 @@ import { ServingModelSource } from '../recommend/serving-model.js';
 import { VectorStore } from '../vector/client.js';
 import { aliasName } from '../vector/collections.js';
 import type { Infrastructure } from './infrastructure.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type Logger } from '../logger.js';
 
 export interface App {
   server: RunningServer;
