@@ -32,7 +32,7 @@ import { createReaderContext } from '../training/datasets/context.js';
 import { openMovieLens } from '../training/datasets/movielens.js';
 import { generateDemoDataset } from '../training/demo/generate.js';
 import { IALS } from '../training/models/ials.js';
-import { Rng } from '../training/models/linalg/random.js';
+import { Rng } from '../src/random.js';
 import { fitTextToCf } from '../training/pipeline/text-to-cf.js';
 import { trainTextEncoder } from '../training/pipeline/text-encoder.js';
 

@@ -50,6 +50,16 @@ export function keepVersionsFrom(value: string | undefined, name = 'RECGRAPH_KEE
   return keep;
 }
 
+/** A port number given outside the environment (e.g. `recgraph start --port`). */
+export function portFrom(value: string, name: string): number {
+  return intFrom(value, 4000, name);
+}
+
+/** DEBUG set: the CLI prints a failure's stack, not only its message. */
+export function debugRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.DEBUG);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig {
   return {
     databaseUrl: env.DATABASE_URL || undefined,

@@ -2,7 +2,7 @@
 // DATABASE_URL / QDRANT_URL are unset), the bootstrap hook the caller passes in (the CLI's seeds the demo catalog,
 // trains and publishes a model when none is live), then the HTTP server. SIGINT / SIGTERM stop everything it
 // started. Serving code never imports training/: what happens before serving is the caller's hook.
-import { loadConfig, type RecgraphConfig } from '../config.js';
+import { loadConfig, portFrom, type RecgraphConfig } from '../config.js';
 import type { VectorStore } from '../vector/client.js';
 import { createVectorStore, startApp, type App } from './app.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
@@ -42,7 +42,7 @@ export interface StartedService {
 
 export async function startService(options: StartOptions = {}): Promise<StartedService> {
   const started = Date.now();
-  const config = loadConfig(options.port ? { ...process.env, PORT: options.port } : process.env);
+  const config = { ...loadConfig(), ...(options.port ? { port: portFrom(options.port, '--port') } : {}) };
   const log = createLogger(config.logLevel);
   const infra = await openInfrastructure(config, log);
   let app: App | undefined;

@@ -4,6 +4,7 @@
 // Qdrant is a separate step (training/export) so a version can be re-published without retraining.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { itemColumns } from '../../src/db/item-columns.js';
 import { itemText } from '../../src/embedding/item-text.js';
 import { buildInteractionMatrix } from '../data/interactions.js';
 import { DefaultPipeline, type PipelineParams } from '../models/pipeline.js';
@@ -48,8 +49,7 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
   for (let k = 0; k < data.items.length; k++) itemCounts[data.items[k]] += data.weights[k];
 
   const { rows } = await pool.query<{ id: number; title: string; creators: string[]; genres: string[]; tags: string[]; description: string | null }>(
-    `SELECT id, title, COALESCE(creators, '{}') AS creators, COALESCE(genres, '{}') AS genres, COALESCE(tags, '{}') AS tags, description
-       FROM items WHERE id = ANY($1::int[])`,
+    `SELECT ${itemColumns(['id', 'title', 'creators', 'genres', 'tags', 'description'])} FROM items WHERE id = ANY($1::int[])`,
     [Array.from(data.itemIds)],
   );
   const textById = new Map(rows.map((row) => [row.id, itemText(row)]));
