@@ -11,7 +11,7 @@ import type { Infrastructure } from '../../src/runtime/infrastructure.js';
 import { createLogger } from '../../src/logger.js';
 import { generateDemoDataset, type DemoDataset } from '../../training/demo/generate.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
-import { trainAndPublish } from '../../training/pipeline/bootstrap.js';
+import { trainAndPublish } from '../../training/train-job/bootstrap.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { uniquePrefix } from './qdrant.js';
 

@@ -13,7 +13,7 @@ import { fnv1a } from '../../../src/embedding/hashed-text.js';
 import { mulberry32 } from '../../../src/random.js';
 import { l2Normalize } from '../../../src/embedding/pooling.js';
 import type { LinearMap } from '../../../src/embedding/linear-map.js';
-import { fitTextToCf } from '../../pipeline/text-to-cf.js';
+import { fitTextToCf } from './text-to-cf.js';
 import { DataType, GraphBuilder, l2NormalizeRows, maskedMeanPoolNodes } from './onnx-graph.js';
 import { buildVocabulary, CONTINUATION, isWordLike, SPECIAL_TOKENS, wordPieceTokenizerJson, wordSplitter } from './tokenizer-json.js';
 

@@ -59,7 +59,7 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
   const warmItems: number[] = [];
   itemCounts.forEach((count, index) => count >= 3 && warmItems.push(index));
   // The ONNX text encoder (trained on this catalog, or the sentence-transformers model configured) and its map
-  // into the collaborative space: see training/pipeline/text-encoder.ts.
+  // into the collaborative space: see training/train-job/text-encoder.ts.
   const text = await trainTextEncoder(documents, items.data, items.dim, warmItems, {
     textModelPath: options.textModelPath,
     encoderParams: options.textDimension ? { textDimension: options.textDimension } : undefined,
