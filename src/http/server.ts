@@ -18,6 +18,7 @@ import { loadTypeDefs } from '../graphql/schema.js';
 import type { Logger } from '../runtime/logger.js';
 import { corsHeaders, handlePreflight, type CorsConfig } from './cors.js';
 import { metricsHandler, metricsPlugin, type ServerMetrics } from './metrics.js';
+import { parseRequestTarget } from './request-target.js';
 
 export interface HealthCheck {
   name: string;
@@ -119,11 +120,10 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
   const maxBody = options.maxBodyBytes ?? 256 * 1024;
   let stopping = false;
 
-  httpServer.on('request', async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const requestId = requestIdFromHeader(req.headers[REQUEST_ID_HEADER] as string | undefined);
-    res.setHeader(REQUEST_ID_HEADER, requestId);
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> => {
+    const url = parseRequestTarget(req.url);
     try {
+      if (!url) throw new HttpRefusal(400, 'BAD_REQUEST', 'the request target is not a valid path or absolute URL');
       if (handlePreflight(options.cors, req, res)) return;
       for (const [name, value] of Object.entries(corsHeaders(options.cors, req))) res.setHeader(name, value);
       if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'ok' });
@@ -161,7 +161,8 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
         }
       }
       // Hostile shapes (thousands of repeated fields) are refused before Apollo's validation spends CPU on them.
-      const refused = precheckQuery(req.method === 'GET' ? url.searchParams.get('query') : (body as { query?: unknown } | null)?.query);
+      const query = req.method === 'GET' ? new URLSearchParams(url.search).get('query') : (body as { query?: unknown } | null)?.query;
+      const refused = precheckQuery(query);
       if (refused) {
         options.logger.warn({ requestId, ...refused.extensions }, 'query refused before validation');
         return sendJson(res, 400, { errors: [refused] });
@@ -184,10 +185,19 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
         res.setHeader('connection', 'close');
         return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
       }
-      options.logger.error({ requestId, err: error }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.end();
+      throw error;
     }
+  };
+
+  httpServer.on('request', (req, res) => {
+    const requestId = requestIdFromHeader(req.headers[REQUEST_ID_HEADER] as string | undefined);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    // Nothing a request does may reject unhandled: Node would end the process, and every other request with it.
+    handle(req, res, requestId).catch((error: unknown) => {
+      options.logger.error({ requestId, err: error }, 'request failed');
+      if (res.headersSent) return void res.destroy();
+      sendJson(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
