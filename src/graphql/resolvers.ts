@@ -8,9 +8,6 @@ import type { RequestContext } from './context.js';
 import { badUserInput, notFound } from './errors.js';
 import { markDegraded, VECTOR_STORE_UNAVAILABLE } from './plugins/degraded.js';
 import { isQdrantUnavailable } from '../vector/errors.js';
-
-const ITEMS_NOT_INDEXED = 'ITEMS_NOT_INDEXED';
-const VECTORS_NOT_REMOVED = 'VECTORS_NOT_REMOVED';
 import { checkFirst, checkId, checkIdList, checkPage, checkRange, checkText, LIMITS, resolveFilter } from './inputs.js';
 
 /** Joins scored ids with their metadata in one batched load, dropping items deleted since the model was trained. */
@@ -205,7 +202,7 @@ export const resolvers: Resolvers = {
       } catch (error) {
         // The rows are durable; their vectors come with the next training. Say so instead of failing the write.
         if (!isQdrantUnavailable(error)) throw error;
-        markDegraded(context, ITEMS_NOT_INDEXED);
+        markDegraded(context, 'ITEMS_NOT_INDEXED');
       }
       return {
         created: saved.filter((s) => s.created).length,
@@ -222,7 +219,7 @@ export const resolvers: Resolvers = {
       } catch (error) {
         // Deleted rows are already filtered out of every list by the metadata join; the points go with the next training.
         if (!isQdrantUnavailable(error)) throw error;
-        markDegraded(context, VECTORS_NOT_REMOVED);
+        markDegraded(context, 'VECTORS_NOT_REMOVED');
       }
       const gone = new Set(deleted.map((d) => d.externalId));
       return { deleted: deleted.length, notFound: ids.filter((id) => !gone.has(id)) };
