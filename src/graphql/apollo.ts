@@ -18,6 +18,7 @@ import { degradedPlugin, type DegradedCounter } from './plugins/degraded.js';
 import { errorStatusPlugin } from './plugins/error-status.js';
 import { queryLimitsPlugin, queryParseOptions, type QueryLimits } from './plugins/limits.js';
 import { metricsPlugin, type GraphQLMetrics } from './plugins/metrics.js';
+import { rejectedInputsPlugin } from './plugins/rejected-inputs.js';
 import { requestLogPlugin } from './plugins/request-log.js';
 import { createQueryPrecheck } from './query-precheck.js';
 import { resolvers } from './resolvers.js';
@@ -62,6 +63,7 @@ export function createGraphQLServer(options: GraphQLServerOptions): GraphQLServe
       metricsPlugin(options.metrics),
       degradedPlugin({ counter: options.metrics.degradedAnswers }),
       errorStatusPlugin(),
+      rejectedInputsPlugin(),
       apiKeyPlugin({ apiKeys: options.apiKeys, production: options.production, logger: options.logger }),
       queryLimitsPlugin(options.queryLimits),
     ],

@@ -26,16 +26,19 @@ const PRODUCTION_MESSAGE: Record<ServerErrorKind, string> = {
   internal: 'Internal server error',
 };
 
-// Socket failures (Node), Postgres SQLSTATEs for "cannot talk to the server now", and Prisma's connection codes.
+// Socket failures (Node), Postgres SQLSTATEs for "cannot talk to the server now" (57014: statement_timeout fired,
+// 25P03: idle_in_transaction_session_timeout ended the session), and Prisma's connection codes.
 const CONNECTION_ERROR_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN',
-  '57P01', '57P02', '57P03', '53300',
+  '57P01', '57P02', '57P03', '53300', '57014', '25P03',
   'P1001', 'P1002', 'P1008', 'P1017', 'P2024',
 ]);
 // Prisma driver-adapter error kinds meaning the same.
 const CONNECTION_ERROR_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TlsConnectionError']);
-// node-postgres reports lost or timed-out connections with these messages and no code.
-const PG_CONNECTION_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+// node-postgres reports lost or timed-out connections (and its client-side query_timeout) with these messages and no
+// code.
+const PG_CONNECTION_MESSAGE =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout)/;
 
 /** The error and its causes (GraphQLError.originalError, Error.cause), nearest first, at most 8 deep. */
 function causeChain(error: unknown): unknown[] {

@@ -174,7 +174,7 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
       }
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: async () => createRequestContext(options.services),
+        context: async () => createRequestContext(options.services, { idempotencyKey: headers.get('idempotency-key') }),
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
