@@ -3,6 +3,7 @@ import { loadConfig } from '../../../src/config.js';
 import { createVectorStore, startApp } from '../../../src/runtime/app.js';
 import { openInfrastructure } from '../../../src/runtime/infrastructure.js';
 import { createLogger } from '../../../src/runtime/logger.js';
+import { installShutdown } from '../../../src/runtime/shutdown.js';
 import { bootstrap } from '../../pipeline/bootstrap.js';
 import { createCliProgress } from '../../progress.js';
 
@@ -28,19 +29,13 @@ export function registerStart(program: Command): void {
       const started = Date.now();
       const config = loadConfig(opts.port ? { ...process.env, PORT: opts.port } : process.env);
       const log = createLogger(config.logLevel);
-      const infra = await openInfrastructure(config, log);
-      let app: Awaited<ReturnType<typeof startApp>> | undefined;
-      let stopping = false;
-      const shutdown = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info(`${signal}: shutting down`);
-        await app?.stop().catch((error: Error) => log.warn(`server stop: ${error.message}`));
-        await infra.stop();
-        process.exit(0);
-      };
-      process.on('SIGINT', () => void shutdown('SIGINT'));
-      process.on('SIGTERM', () => void shutdown('SIGTERM'));
+      // Before anything starts: a signal during startup stops whatever has been started so far.
+      const shutdown = installShutdown({ log });
+      const opening = openInfrastructure(config, log);
+      shutdown.add(async () => (await opening.catch(() => undefined))?.stop());
+      const infra = await opening;
+      if (shutdown.requested) return shutdown.finished;
+      let app: Awaited<ReturnType<typeof startApp>>;
       try {
         const store = createVectorStore(infra);
         await bootstrap(infra.pool, store, log, {
@@ -53,8 +48,12 @@ export function registerStart(program: Command): void {
           textModelPath: config.textModelPath,
         });
         store.close();
+        if (shutdown.requested) return shutdown.finished;
         app = await startApp(config, infra, log);
+        shutdown.add(() => app.stop());
       } catch (error) {
+        // Stopping pulls the pool and Qdrant from under the bootstrap: its error is the shutdown's, not a failure.
+        if (shutdown.requested) return shutdown.finished;
         await infra.stop();
         throw error;
       }
@@ -63,6 +62,6 @@ export function registerStart(program: Command): void {
       if (!config.production) console.log('Open it in a browser for Apollo Sandbox, or try:\n');
       console.log(`curl -s ${app.server.url} -H 'content-type: application/json' \\\n  -d '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'\n`);
       if (!config.production) console.log(`Example query for Sandbox:\n\n${EXAMPLE_QUERY}\n`);
-      console.log('Ctrl-C stops the server and everything it started.');
+      console.log('Ctrl-C (or SIGTERM) stops the server and everything it started.');
     });
 }
