@@ -8,7 +8,10 @@ COPY prisma.config.ts ./
 COPY scripts ./scripts
 # Dev dependencies stay out. This image's npm (10) does not read package.json's allowScripts, so --ignore-scripts
 # keeps dependency install scripts (onnxruntime-node's CUDA download) from running; then an explicit generate.
-RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && node scripts/prisma-generate.mjs
+# Optional dependencies stay in (esbuild's platform binary, which tsx needs, is one); the bundled Qdrant is removed,
+# Qdrant is its own service here.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && rm -rf node_modules/@just-memory \
+  && node scripts/prisma-generate.mjs
 COPY schema.graphql tsconfig.json ./
 COPY src ./src
 COPY training ./training
