@@ -10,7 +10,7 @@ import type { InteractionRecord, ItemRecord } from '../ingest/records.js';
 import { FatalIngestError, RowGuard, type ReaderContext } from './context.js';
 import type { Dataset } from './dataset.js';
 import { parseUnixTime, plausibleYear } from './fields.js';
-import { listInputs, type InputFile } from './files.js';
+import { listInputs } from './files.js';
 import { jsonObjectLines, type JsonObject } from './json-lines.js';
 
 const JSONL = /\.(jsonl|json|ndjson)$/;

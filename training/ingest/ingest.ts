@@ -41,7 +41,7 @@ export interface IngestProgress {
   totalBytes: number;
 }
 
-export interface IngestTableReport extends TableSummary {}
+export type IngestTableReport = TableSummary;
 
 export interface IngestSummary {
   format: string;
