@@ -6,7 +6,7 @@
 // Products are keyed by parent_asin (the dataset's own join key between reviews and metadata; a review's asin
 // is a variant of it). A review becomes a 'rating' event; the review's own text has no column in interactions
 // and is not stored (see the report's notes on a possible interactions.attributes column).
-import type { InteractionRecord, ItemRecord } from '../ingest/records.js';
+import type { InteractionRecord, ItemRecord } from '../records.js';
 import { FatalIngestError, RowGuard, type ReaderContext } from './context.js';
 import type { Dataset } from './dataset.js';
 import { parseUnixTime, plausibleYear } from './fields.js';
