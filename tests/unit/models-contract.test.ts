@@ -9,7 +9,7 @@ import { evaluateModel } from '../../training/eval/evaluate.js';
 import { randomHoldout } from '../../training/eval/splits.js';
 import type { Recommender } from '../../training/models/contract.js';
 import { MODEL_FACTORIES } from '../../training/models/registry.js';
-import { topKRow } from '../../training/eval/topk.js';
+import { topKRow } from '../../training/models/linalg/topk.js';
 
 /** Small-but-sufficient params per model so the suite stays fast; every registered model must be listed. */
 const CASES: Record<string, Record<string, number | string | boolean>> = {
