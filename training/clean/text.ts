@@ -54,7 +54,7 @@ export function repairMojibake(text: string): string {
 // ("&ntilde;", "&rsquo;" in Amazon titles), and an unknown name ("&bogus;") stays as written.
 const ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z][a-z0-9]{1,31}));/gi;
 
-/** Decodes the HTML entities that leak into catalog dumps (Book-Crossing's "&amp;", Amazon's "&ntilde;", numeric ones). */
+/** Decodes the HTML entities that leak into catalog dumps (Book-Crossing's "&amp;", Amazon's "&ntilde;"). */
 export function decodeHtmlEntities(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(ENTITY, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {

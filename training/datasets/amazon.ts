@@ -103,7 +103,7 @@ interface ReviewFields {
   occurredAt(): Date | null;
 }
 
-/** 2023 reviews carry user_id / rating / timestamp (ms); 2014 and 2018 ones reviewerID / overall / unixReviewTime (s). */
+/** 2023 reviews carry user_id, rating, timestamp (ms); 2014 and 2018 ones reviewerID, overall, unixReviewTime (s). */
 function reviewFields(review: Json): ReviewFields {
   if (review.user_id !== undefined || review.reviewerID === undefined) {
     const time = review.timestamp;
