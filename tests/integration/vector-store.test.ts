@@ -284,3 +284,61 @@ describe('errors', () => {
     expect(await store.ready()).toBe(true);
   });
 });
+
+describe('MIPS-augmented collections', () => {
+  it('answer with the exact dot scores of the plain vectors, and give the plain vectors back', async () => {
+    const name = `${prefix}mips`;
+    const bound = Math.max(...ids.map((_, i) => Math.sqrt(dot(rowOf(i), rowOf(i)))));
+    await store.createCollection(name, { dimension: DIM, distance: 'Dot', mips: { bound } });
+    await store.upsert(name, { ids, vectors, payloads }, { batchSize: 100 });
+    expect(await store.mipsBound(name)).toBeCloseTo(bound, 6);
+    expect(await store.mipsBound(items)).toBeUndefined();
+    const info = await store.collectionInfo(name);
+    expect(info.config.params.vectors).toMatchObject({ mips: { size: DIM + 1, distance: 'Dot' } });
+
+    const hits = await store.search(name, { vector: query, limit: 20, exact: true, withVector: true });
+    expect(hits.map((h) => h.id)).toEqual(expectedTop(query, 20));
+    for (const hit of hits) {
+      expect(hit.score).toBeCloseTo(dot(rowOf(ids.indexOf(hit.id)), query), 4);
+      expect(Float32Array.from(hit.vector!)).toEqual(rowOf(ids.indexOf(hit.id)));
+    }
+    const [record] = await store.retrieve(name, [ids[5]!], { withVector: true });
+    expect(Float32Array.from(record!.vector!)).toEqual(rowOf(5));
+    const page = await store.scroll(name, { limit: 3, withVector: true });
+    expect(page.points[0]!.vector).toHaveLength(DIM);
+    const [batch] = await store.searchBatch(name, [{ vector: query, limit: 5, exact: true }]);
+    expect(batch!.map((h) => h.id)).toEqual(expectedTop(query, 5));
+    const recommended = await store.recommend(name, { positive: [ids[0]!], limit: 3 });
+    expect(recommended).toHaveLength(3);
+
+    // A write after the export (a new item's vector) is augmented with the collection's bound.
+    const fresh = Array.from({ length: DIM }, (_, k) => (k === 0 ? 0.5 : 0));
+    await store.upsert(name, { ids: [7], vectors: [fresh] });
+    const [written] = await store.retrieve(name, [7], { withVector: true });
+    expect(written!.vector).toEqual(fresh);
+    const top = await store.search(name, { vector: fresh, limit: 1, exact: true });
+    // Its best match scores its exact dot product (itself: 0.25, unless an exported item scores higher).
+    expect(top[0]!.score).toBeCloseTo(Math.max(0.25, ...ids.map((_, i) => dot(rowOf(i), fresh))), 4);
+  });
+
+  it('follows an alias that switches between a plain and an augmented collection', async () => {
+    const plain = `${prefix}layout_plain`;
+    const mips = `${prefix}layout_mips`;
+    const alias = `${prefix}layout_alias`;
+    await store.createCollection(plain, { dimension: 2, distance: 'Dot' });
+    await store.createCollection(mips, { dimension: 2, distance: 'Dot', mips: { bound: 2 } });
+    await store.upsert(plain, { ids: [1, 2], vectors: [[1, 0], [0, 1]] });
+    await store.upsert(mips, { ids: [1, 2], vectors: [[0, 1], [1, 0]] });
+    await store.switchAliases([{ create_alias: { collection_name: plain, alias_name: alias } }]);
+    expect((await store.search(alias, { vector: [1, 0], limit: 1 }))[0]!.id).toBe(1);
+    await store.switchAliases([{ delete_alias: { alias_name: alias } }, { create_alias: { collection_name: mips, alias_name: alias } }]);
+    expect((await store.search(alias, { vector: [1, 0], limit: 1 }))[0]!.id).toBe(2);
+    // Writes through the alias find the augmented collection's bound too.
+    await store.upsert(alias, { ids: [3], vectors: [[3, 0]] });
+    expect((await store.retrieve(alias, [3], { withVector: true }))[0]!.vector).toEqual([3, 0]);
+    expect((await store.search(alias, { vector: [1, 0], limit: 1 }))[0]).toMatchObject({ id: 3, score: 3 });
+    await store.switchAliases([{ delete_alias: { alias_name: alias } }, { create_alias: { collection_name: plain, alias_name: alias } }]);
+    expect((await store.search(alias, { vector: [1, 0], limit: 1 }))[0]!.id).toBe(1);
+    await store.switchAliases([{ delete_alias: { alias_name: alias } }]);
+  });
+});
