@@ -13,7 +13,7 @@
 // replaces the full one).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,8 @@ import { VectorStore } from '../src/vector/client.js';
 import { startEmbeddedQdrant } from '../src/vector/embedded-qdrant.js';
 import { generateDemoDataset } from '../training/demo/generate.js';
 import { isDatabaseEmpty, loadDemoDataset } from '../training/demo/seed.js';
+import { publishModel } from '../training/export/publish.js';
+import { artifactsDir, loadArtifacts } from '../training/pipeline/artifacts.js';
 import { trainAndPublish } from '../training/pipeline/bootstrap.js';
 import { prepareBenchDatabase } from './lib/bench-database.js';
 import { runLoad, type LoadConfig, type LoadResult } from './lib/load-generator.js';
@@ -44,6 +46,8 @@ const { values: args } = parseArgs({
     fresh: { type: 'boolean', default: false },
     // Train and publish a new model even when one is live (e.g. after a change to training or export).
     retrain: { type: 'boolean', default: false },
+    // Publish the newest trained model again, as a new version (after a change to export only: minutes, not a fit).
+    reexport: { type: 'boolean', default: false },
     users: { type: 'string', default: '30000' },
     items: { type: 'string', default: '40000' },
     // Short targeted runs while iterating: only the operations whose name contains this text.
@@ -244,6 +248,17 @@ async function main() {
       const t = Date.now();
       await trainAndPublish(pool, store, log, { dataDir: path.join(root, '.recgraph-bench'), prefix: '', params: { factors: 64, iterations: 10 } });
       timings.trainAndExportSeconds = (Date.now() - t) / 1000;
+    }
+    if (args.reexport && !timings.trainAndExportSeconds) {
+      const t = Date.now();
+      const modelsDir = path.join(root, '.recgraph-bench', 'models');
+      const newest = (await readdir(modelsDir)).sort().at(-1);
+      if (!newest) throw new Error(`--reexport: no trained model under ${modelsDir}`);
+      const model = await loadArtifacts(artifactsDir(path.join(root, '.recgraph-bench'), newest));
+      model.version = `${newest.replace(/-x[0-9a-z]+$/, '')}-x${Date.now().toString(36)}`;
+      await publishModel(store, pool, model, { prefix: '' });
+      timings.reexportSeconds = (Date.now() - t) / 1000;
+      log.info(`re-exported ${newest} as ${model.version} in ${timings.reexportSeconds.toFixed(1)} s`);
     }
     // Steady state: measure once Qdrant's HNSW graphs are built (an export waits for them only a bounded time).
     for (const role of ['items_collaborative', 'items_semantic'] as const) {
