@@ -52,7 +52,34 @@ interface CachedHistory {
   watermark: number | null;
   events: number | null;
   limit: number;
-  items: HistoryItem[];
+  items: PackedHistory;
+}
+
+/**
+ * A history as three typed arrays: ≈ 20 bytes an item instead of ≈ 100 for an object with a Date (tens of MB for
+ * a catalogue's worth of cached users). Unpacked into objects per request (a few dozen, cheap).
+ */
+interface PackedHistory {
+  itemIds: Int32Array;
+  values: Float64Array;
+  lastCreatedAtMs: Float64Array;
+}
+
+function pack(items: ReadonlyArray<HistoryItem>): PackedHistory {
+  return {
+    itemIds: Int32Array.from(items, (h) => h.itemId),
+    values: Float64Array.from(items, (h) => h.value),
+    lastCreatedAtMs: Float64Array.from(items, (h) => h.lastCreatedAt.getTime()),
+  };
+}
+
+function unpack(history: PackedHistory, limit: number): HistoryItem[] {
+  const n = Math.min(limit, history.itemIds.length);
+  const out: HistoryItem[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = { itemId: history.itemIds[i], value: history.values[i], lastCreatedAt: new Date(history.lastCreatedAtMs[i]) };
+  }
+  return out;
 }
 
 export class UserRepository {
@@ -146,7 +173,7 @@ export class UserRepository {
       this.remember(this.internalIds, user.externalId, user.id);
       if (!fromCache) {
         const items = (itemIds ?? []).map((itemId, i) => ({ itemId, value: values![i], lastCreatedAt: lastCreatedAts![i] }));
-        this.remember(this.histories, user.id, { watermark, events: events ?? null, limit: HISTORY_LIMIT, items });
+        this.remember(this.histories, user.id, { watermark, events: events ?? null, limit: HISTORY_LIMIT, items: pack(items) });
       }
       byExternal.set(user.externalId, user);
     }
@@ -160,7 +187,7 @@ export class UserRepository {
     const trusted = seen !== undefined && Date.now() - seen.at < WATERMARK_TRUST_MS;
     if (trusted && cached && cached.watermark === seen.value && cached.events === seen.events && cached.limit >= limit) {
       this.options.onLookup?.('history', true);
-      return cached.limit === limit ? cached.items : cached.items.slice(0, limit);
+      return unpack(cached.items, limit);
     }
     this.options.onLookup?.('history', false);
     // The window max runs before LIMIT: the watermark covers all of the user's events, not just the rows returned.
@@ -173,7 +200,7 @@ export class UserRepository {
       values: [userId, limit],
     });
     const items = rows.map(({ itemId, value, lastCreatedAt }) => ({ itemId, value, lastCreatedAt }));
-    this.remember(this.histories, userId, { watermark: rows[0]?.watermark ?? null, events: rows[0]?.events ?? null, limit, items });
+    this.remember(this.histories, userId, { watermark: rows[0]?.watermark ?? null, events: rows[0]?.events ?? null, limit, items: pack(items) });
     return items;
   }
 
