@@ -6,8 +6,8 @@ COPY package.json package-lock.json .npmrc ./
 COPY prisma ./prisma
 COPY prisma.config.ts ./
 COPY scripts ./scripts
-# Dev dependencies stay out; --ignore-scripts then an explicit generate keeps the install offline-safe.
-RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && node scripts/prisma-generate.mjs
+# Dev dependencies stay out; --ignore-scripts keeps the install offline-safe (no package downloads a binary).
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 COPY schema.graphql tsconfig.json ./
 COPY src ./src
 COPY training ./training

@@ -8,10 +8,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/runtime/app.js';
 import { openInfrastructure, type Infrastructure } from '../../src/runtime/infrastructure.js';
-import { createLogger } from '../../src/runtime/logger.js';
+import { createLogger } from '../../src/logger.js';
 import { generateDemoDataset } from '../../training/demo/generate.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
-import { trainAndPublish } from '../../training/pipeline/bootstrap.js';
+import { trainAndPublish } from '../../training/train-job/bootstrap.js';
 import { postGraphQL, testConfig } from '../helpers/served-app.js';
 
 describe('zero-config serving on the embedded PGlite', () => {

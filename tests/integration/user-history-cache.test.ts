@@ -64,7 +64,7 @@ describe('UserRepository history cache', () => {
     }
 
     // Another replica records an event: replica A's next lookup sees the new watermark and reads the new history.
-    await replicaB.recordInteractions([{ userId, itemId: itemIds[2], kind: 'view', value: 1, occurredAt: new Date() }]);
+    await replicaB.recordEvents([{ userExternalId: 'u1', itemId: itemIds[2], kind: 'view', value: 1, occurredAt: new Date() }], (outcome) => outcome);
     await replicaA.byExternalIdsWithHistory(['u1']);
     expect((await replicaA.historyItems(userId)).map((h) => h.itemId)).toEqual([itemIds[2], itemIds[1], itemIds[0]]);
     expect(lookups).toEqual([true, true, true]);

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { keepVersionsFrom } from '../../../src/config.js';
 import { createVectorStore } from '../../../src/runtime/app.js';
-import { trainAndPublish } from '../../pipeline/bootstrap.js';
-import { artifactsDir, saveArtifacts } from '../../pipeline/artifacts.js';
+import { trainAndPublish } from '../../train-job/bootstrap.js';
+import { artifactsDir, saveArtifacts } from '../../train-job/artifacts.js';
 import { createCliProgress } from '../../progress.js';
 import { withInfrastructure } from '../context.js';
 
@@ -16,7 +16,7 @@ export function registerTrain(program: Command): void {
       withInfrastructure(async ({ config, infra, log }) => {
         const progress = createCliProgress();
         if (!opts.export) {
-          const { trainModel } = await import('../../pipeline/train.js');
+          const { trainModel } = await import('../../train-job/train.js');
           const model = await trainModel(infra.pool, { progress, textModelPath: config.textModelPath });
           const dir = artifactsDir(config.dataDir, model.version);
           await saveArtifacts(dir, model);
