@@ -28,14 +28,15 @@ export interface SearchTuning {
 }
 
 /**
- * The HNSW beam width of personalized searches (what the served-path evaluation measures). Dot-product search
- * over blended (unnormalised) vectors is hard for HNSW: on the Gowalla-size synthetic catalogue (40k items,
- * 384 dims; bench/results/served-search-gowalla-synth.json) Qdrant's default beam lost 12 % of recall@20
- * (0.1139 vs 0.1290 exact), ef 128 / 256 / 512 gave 0.1177 / 0.1261 / 0.1287 at 1.3 / 1.7 / 1.8 s per 1000 users
- * (8 in flight, shared 2-core machine) — 512 is within noise of exact search for a small latency cost. Small
- * collections (below Qdrant's indexing threshold, e.g. ml-1m's 3.7k items) are searched exactly anyway.
+ * The HNSW beam width of personalized searches (what the served-path evaluation measures). Over the raw blended
+ * (unnormalised) vectors, dot-product search was hard for HNSW: Qdrant's default beam lost 12 % of recall@20 on
+ * the Gowalla-size catalogue and ef 512 was needed to come within noise of exact search. The items collection is
+ * now written MIPS-augmented (src/vector/mips.ts: all items on one sphere, scores unchanged), where a narrow beam
+ * finds the same lists: bench/item-search.ts measures top-20 overlap with exact search and Qdrant CPU per beam,
+ * bench/served-search.ts the served recall@20 against exact search on ml-1m and yelp2018. Small collections
+ * (below Qdrant's full-scan threshold, e.g. ml-1m's 3.7k items) are searched exactly anyway.
  */
-export const SEARCH_TUNING: SearchTuning = { hnswEf: 512 };
+export const SEARCH_TUNING: SearchTuning = { hnswEf: 128 };
 
 export interface PersonalizedPage {
   items: ScoredHit[];
