@@ -123,7 +123,8 @@ try {
     const variant = VARIANTS[key];
     if (!variant) throw new Error(`unknown variant ${key}; known: ${Object.keys(VARIANTS).join(', ')}`);
     let collection = items;
-    if (key !== 'plain') {
+    // The live collection is the 'plain' variant only while it is plain (before a MIPS export).
+    if (key !== 'plain' || (await store.mipsBound(items)) !== undefined) {
       collection = `itemsearch_${key.replace(/[^a-z0-9]/g, '_')}`;
       created.push(collection);
       const t0 = performance.now();
