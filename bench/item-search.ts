@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VectorStore, type SearchParams } from '../src/vector/client.js';
 import { startEmbeddedQdrant } from '../src/vector/embedded-qdrant.js';
-import { augmentQuery, augmentRows, maxRowNorm } from '../src/vector/mips.js';
+import { augmentQuery, augmentRows, maxRowNorm } from './lib/mips.js';
 import { cpuMs, pidListeningOn } from './lib/proc-cpu.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -123,8 +123,7 @@ try {
     const variant = VARIANTS[key];
     if (!variant) throw new Error(`unknown variant ${key}; known: ${Object.keys(VARIANTS).join(', ')}`);
     let collection = items;
-    // The live collection is the 'plain' variant only while it is plain (before a MIPS export).
-    if (key !== 'plain' || (await store.mipsBound(items)) !== undefined) {
+    if (key !== 'plain') {
       collection = `itemsearch_${key.replace(/[^a-z0-9]/g, '_')}`;
       created.push(collection);
       const t0 = performance.now();

@@ -28,15 +28,16 @@ export interface SearchTuning {
 }
 
 /**
- * The HNSW beam width of personalized searches (what the served-path evaluation measures). Over the raw blended
- * (unnormalised) vectors, dot-product search was hard for HNSW: Qdrant's default beam lost 12 % of recall@20 on
- * the Gowalla-size catalogue and ef 512 was needed to come within noise of exact search. The items collection is
- * now written MIPS-augmented (src/vector/mips.ts: all items on one sphere, scores unchanged), where a narrow beam
- * finds the same lists: bench/item-search.ts measures top-20 overlap with exact search and Qdrant CPU per beam,
- * bench/served-search.ts the served recall@20 against exact search on ml-1m and yelp2018. Small collections
+ * The HNSW beam width of personalized searches (what the served-path evaluation measures). Measured on the
+ * bench:serve model (40k items, 320 dims; bench/results/item-search.json, 500 users, limit 54 as served): plain
+ * Dot HNSW returns 0.9999 of exact search's top 20 at ef 64 for 0.72 ms of Qdrant CPU against 2.68 ms at ef 512
+ * (the former setting). The MIPS → nearest-neighbour transform (one extra coordinate) and int8 quantisation were
+ * measured too and lost most of the top 20 at every beam: blended vectors' norms are skewed, so the extra
+ * coordinate dominates the augmented geometry. The served recall@20 against exact search on ml-1m and yelp2018 is
+ * bench/results/served-search-<dataset>.json (npx tsx bench/served-search.ts --dataset …). Small collections
  * (below Qdrant's full-scan threshold, e.g. ml-1m's 3.7k items) are searched exactly anyway.
  */
-export const SEARCH_TUNING: SearchTuning = { hnswEf: 128 };
+export const SEARCH_TUNING: SearchTuning = { hnswEf: 64 };
 
 export interface PersonalizedPage {
   items: ScoredHit[];

@@ -4,8 +4,6 @@ import type { Schemas } from '@qdrant/js-client-rest';
 import type { AliasAction } from './collections.js';
 import type { PayloadIndexType, QdrantFilter } from './filters.js';
 import { QdrantTransport, type TransportOptions } from './http-transport.js';
-import { QdrantError } from './errors.js';
-import { augmentQuery, augmentRows, MIPS_VECTOR, stripAugmentation } from './mips.js';
 import { assertPointId, dimensionOf, encodeUpsertBatch, type Payload, type PointRows } from './points-encoding.js';
 
 export type { Payload, PointRows } from './points-encoding.js';
@@ -23,12 +21,6 @@ export interface CreateCollectionOptions {
    * best candidates with the float32 originals — see SearchParams.quantization).
    */
   quantization?: 'int8';
-  /**
-   * Store the vectors MIPS-augmented (mips.ts) under the named vector `mips`, with `bound` the largest norm among
-   * them: Dot scores stay exact, and HNSW finds the largest inner products with a narrow beam. Callers keep passing
-   * and getting plain `dimension`-long vectors; the store adds and drops the extra coordinate.
-   */
-  mips?: { bound: number };
   /**
    * Defer HNSW indexing while a fresh collection is filled (Qdrant's advice for bulk uploads: building the graph
    * once at the end beats rebuilding segments during the upload). Call finishBulkLoad() afterwards.
@@ -116,30 +108,11 @@ function withPayloadParam(value: boolean | readonly string[] | undefined): Schem
   return Array.isArray(value) ? [...value] : Boolean(value);
 }
 
-/** The plain vector of a point as Qdrant returns it: an array, or `{ mips: [...] }` in an augmented collection. */
-function plainVector(vector: unknown): number[] | undefined {
-  if (Array.isArray(vector)) return vector as number[];
-  const named = (vector as Record<string, unknown> | null | undefined)?.[MIPS_VECTOR];
-  return Array.isArray(named) ? stripAugmentation(named as number[]) : undefined;
-}
-
 function toHit<P extends Payload>(point: WireScoredPoint | WireRecord, wantPayload: boolean, wantVector: boolean): ScoredHit<P> {
   const hit = { id: toPointId(point.id), score: 'score' in point ? point.score : 0 } as ScoredHit<P>;
   if (wantPayload && point.payload) hit.payload = point.payload as P;
-  const vector = wantVector ? plainVector(point.vector) : undefined;
-  if (vector) hit.vector = vector;
+  if (wantVector && point.vector) hit.vector = point.vector as number[];
   return hit;
-}
-
-/**
- * How a collection holds its vectors: plain, or MIPS-augmented under the named vector `mips`. Searches must know
- * (the query gets the extra 0 and `using: "mips"`); reads do not (the answer's shape says it).
- */
-type VectorLayout = 'plain' | 'mips';
-
-/** Qdrant's answer to a query shaped for the other layout (unknown vector name, or a dimension off by one). */
-function isLayoutMismatch(error: unknown): boolean {
-  return error instanceof QdrantError && error.status === 400 && /vector name|dimension/i.test(error.qdrantMessage);
 }
 
 function queryRequest(query: QueryRequest['query'], params: Omit<SearchParams, 'vector'>): QueryRequest {
@@ -159,15 +132,12 @@ function queryRequest(query: QueryRequest['query'], params: Omit<SearchParams, '
   return request;
 }
 
-function searchRequest(params: SearchParams, layout: VectorLayout): QueryRequest {
-  if (layout === 'plain') return queryRequest(asArray(params.vector), params);
-  return { ...queryRequest(augmentQuery(params.vector), params), using: MIPS_VECTOR };
+function searchRequest(params: SearchParams): QueryRequest {
+  return queryRequest(asArray(params.vector), params);
 }
 
 export class VectorStore {
   private readonly http: QdrantTransport;
-  /** Layout of each collection or alias searched so far (an alias switch to the other layout flips it). */
-  private readonly layouts = new Map<string, VectorLayout>();
 
   constructor(options: VectorStoreOptions) {
     this.http = new QdrantTransport(options);
@@ -198,13 +168,8 @@ export class VectorStore {
 
   async createCollection(name: string, options: CreateCollectionOptions): Promise<void> {
     if (!Number.isInteger(options.dimension) || options.dimension <= 0) throw new RangeError(`dimension must be a positive integer, got ${options.dimension}`);
-    const vectorParams = { size: options.dimension + (options.mips ? 1 : 0), distance: options.distance, on_disk: false };
-    if (options.mips && !(options.mips.bound > 0 && Number.isFinite(options.mips.bound))) {
-      throw new RangeError(`mips bound must be a positive norm, got ${options.mips.bound}`);
-    }
     const body: Schemas['CreateCollection'] = {
-      vectors: options.mips ? { [MIPS_VECTOR]: vectorParams } : vectorParams,
-      ...(options.mips ? { metadata: { mipsBound: options.mips.bound } } : {}),
+      vectors: { size: options.dimension, distance: options.distance, on_disk: false },
       hnsw_config: {
         on_disk: false,
         ...(options.hnsw?.m !== undefined ? { m: options.hnsw.m } : {}),
@@ -295,12 +260,9 @@ export class VectorStore {
 
   /** Writes points in batches (ids are unsigned ints; vectors from a flat Float32Array or rows). Returns how many. */
   async upsert(name: string, rows: PointRows, options: UpsertOptions = {}): Promise<number> {
-    if (rows.ids.length === 0) return 0;
-    const bound = await this.mipsBound(name);
-    if (bound !== undefined) rows = augmentedRows(rows, bound);
     const total = rows.ids.length;
+    if (total === 0) return 0;
     const dimension = dimensionOf(rows);
-    const vectorName = bound !== undefined ? MIPS_VECTOR : undefined;
     const batchSize = Math.max(1, options.batchSize ?? 1000);
     const parallel = Math.max(1, options.parallel ?? 2);
     const query = { wait: options.wait ?? true };
@@ -313,7 +275,7 @@ export class VectorStore {
         const start = next;
         const end = Math.min(total, start + batchSize);
         next = end;
-        await this.http.request('PUT', `${path(name)}/points`, encodeUpsertBatch(rows, start, end, dimension, vectorName), { query, timeoutMs });
+        await this.http.request('PUT', `${path(name)}/points`, encodeUpsertBatch(rows, start, end, dimension), { query, timeoutMs });
       }
     };
     await Promise.all(Array.from({ length: Math.min(parallel, Math.ceil(total / batchSize)) }, worker));
@@ -379,59 +341,19 @@ export class VectorStore {
     return { points, nextOffset: typeof next === 'number' || typeof next === 'string' ? toPointId(next) : undefined };
   }
 
-  /**
-   * The MIPS bound of an augmented collection (or of the collection an alias points at); undefined for a plain one.
-   * Read on every write (writes are rare; searches learn the layout from their answers instead, see withLayout).
-   */
-  async mipsBound(name: string): Promise<number | undefined> {
-    const info = await this.collectionInfo(name);
-    const vectors = info.config.params.vectors as Record<string, unknown> | undefined;
-    if (!vectors || !(MIPS_VECTOR in vectors)) return undefined;
-    const bound = (info.config.metadata as { mipsBound?: unknown } | null | undefined)?.mipsBound;
-    if (typeof bound !== 'number') throw new Error(`collection ${name} has a ${MIPS_VECTOR} vector but no mipsBound metadata`);
-    return bound;
-  }
-
-  /**
-   * Runs a query shaped for the layout last seen for `name`; when Qdrant says the collection has the other layout
-   * (a new model version went live behind the alias), reshapes and retries once and remembers it.
-   */
-  private async withLayout<T>(name: string, run: (layout: VectorLayout) => Promise<T>): Promise<T> {
-    const known = this.layouts.get(name) ?? 'plain';
-    try {
-      return await run(known);
-    } catch (error) {
-      if (!isLayoutMismatch(error)) throw error;
-      const other: VectorLayout = known === 'plain' ? 'mips' : 'plain';
-      let result: T;
-      try {
-        result = await run(other);
-      } catch (retryError) {
-        // Wrong for both layouts (e.g. a query of the wrong dimension): the first answer names the real problem.
-        throw isLayoutMismatch(retryError) ? error : retryError;
-      }
-      this.layouts.set(name, other);
-      return result;
-    }
-  }
-
   // ─── search ───────────────────────────────────────────────────────────────────────────────────────────────────
 
   /** Nearest points to `vector`, best first. */
   async search<P extends Payload = Payload>(name: string, params: SearchParams): Promise<ScoredHit<P>[]> {
-    const result = await this.withLayout(name, (layout) =>
-      this.http.request<Schemas['QueryResponse']>('POST', `${path(name)}/points/query`, searchRequest(params, layout)),
-    );
+    const result = await this.http.request<Schemas['QueryResponse']>('POST', `${path(name)}/points/query`, searchRequest(params));
     return result.points.map((point) => toHit<P>(point, Boolean(params.withPayload), Boolean(params.withVector)));
   }
 
   /** Several searches in one request (one round trip; Qdrant runs them together). Results in query order. */
   async searchBatch<P extends Payload = Payload>(name: string, queries: readonly SearchParams[]): Promise<ScoredHit<P>[][]> {
     if (!queries.length) return [];
-    const results = await this.withLayout(name, (layout) => {
-      const body: Schemas['QueryRequestBatch'] = { searches: queries.map((q) => searchRequest(q, layout)) };
-      return this.http.request<Schemas['QueryResponse'][]>('POST', `${path(name)}/points/query/batch`, body);
-    });
+    const body: Schemas['QueryRequestBatch'] = { searches: queries.map(searchRequest) };
+    const results = await this.http.request<Schemas['QueryResponse'][]>('POST', `${path(name)}/points/query/batch`, body);
     return results.map((result, i) =>
       result.points.map((point) => toHit<P>(point, Boolean(queries[i]!.withPayload), Boolean(queries[i]!.withVector))),
     );
@@ -439,14 +361,11 @@ export class VectorStore {
 
   /** Points close to the positive examples and far from the negative ones (examples themselves are excluded). */
   async recommend<P extends Payload = Payload>(name: string, params: RecommendParams): Promise<ScoredHit<P>[]> {
-    const result = await this.withLayout(name, (layout) => {
-      const example = (value: number | Vector) => (typeof value === 'number' ? value : layout === 'mips' ? augmentQuery(value) : asArray(value));
-      const query: QueryRequest['query'] = {
-        recommend: { positive: params.positive.map(example), negative: (params.negative ?? []).map(example) },
-      };
-      const request = queryRequest(query, params);
-      return this.http.request<Schemas['QueryResponse']>('POST', `${path(name)}/points/query`, layout === 'mips' ? { ...request, using: MIPS_VECTOR } : request);
-    });
+    const example = (value: number | Vector) => (typeof value === 'number' ? value : asArray(value));
+    const query: QueryRequest['query'] = {
+      recommend: { positive: params.positive.map(example), negative: (params.negative ?? []).map(example) },
+    };
+    const result = await this.http.request<Schemas['QueryResponse']>('POST', `${path(name)}/points/query`, queryRequest(query, params));
     return result.points.map((point) => toHit<P>(point, Boolean(params.withPayload), Boolean(params.withVector)));
   }
 
@@ -484,17 +403,3 @@ export class VectorStore {
   }
 }
 
-/** Rows with the MIPS coordinate added (for writes into an augmented collection). */
-function augmentedRows(rows: PointRows, bound: number): PointRows {
-  const dimension = dimensionOf(rows);
-  let flat: Float32Array;
-  if (rows.vectors instanceof Float32Array) flat = rows.vectors;
-  else {
-    flat = new Float32Array(rows.ids.length * dimension);
-    rows.vectors.forEach((row, i) => {
-      if (row.length !== dimension) throw new RangeError(`point ${rows.ids[i]}: vector has ${row.length} values, expected ${dimension}`);
-      flat.set(row, i * dimension);
-    });
-  }
-  return { ...rows, vectors: augmentRows(flat, dimension, bound) };
-}

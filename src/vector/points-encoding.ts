@@ -52,11 +52,8 @@ function appendVector(parts: string[], row: ArrayLike<number>, id: number, dimen
   parts.push(text, ']');
 }
 
-/**
- * Body of PUT /collections/{c}/points for rows [start, end): `{"batch":{"ids":…,"vectors":…,"payloads":…}}`, the
- * vectors under `{"<vectorName>": …}` for a collection of named vectors.
- */
-export function encodeUpsertBatch(rows: PointRows, start: number, end: number, dimension: number, vectorName?: string): JsonText {
+/** Body of PUT /collections/{c}/points for rows [start, end): `{"batch":{"ids":…,"vectors":…,"payloads":…}}`. */
+export function encodeUpsertBatch(rows: PointRows, start: number, end: number, dimension: number): JsonText {
   if (rows.payloads && rows.payloads.length !== rows.ids.length) {
     throw new RangeError(`${rows.ids.length} ids but ${rows.payloads.length} payloads`);
   }
@@ -66,12 +63,12 @@ export function encodeUpsertBatch(rows: PointRows, start: number, end: number, d
     assertPointId(id);
     ids.push(id);
   }
-  const parts: string[] = ['{"batch":{"ids":[', ids.join(','), vectorName ? `],"vectors":{${JSON.stringify(vectorName)}:[` : '],"vectors":['];
+  const parts: string[] = ['{"batch":{"ids":[', ids.join(','), '],"vectors":['];
   for (let i = start; i < end; i++) {
     if (i > start) parts.push(',');
     appendVector(parts, rowAt(rows, i, dimension), ids[i - start]!, dimension);
   }
-  parts.push(vectorName ? ']}' : ']');
+  parts.push(']');
   if (rows.payloads) {
     parts.push(',"payloads":[');
     for (let i = start; i < end; i++) {

@@ -83,7 +83,6 @@ export async function evaluateServed(
       distance: 'Dot',
       rows: { ids: itemIds, vectors: items.data, payloads },
       itemIndexes: true,
-      mips: true, // as publish.ts writes it
     });
     progress.tick(items.count);
     await writeCollection(store, {

@@ -75,8 +75,7 @@ export async function publishModel(store: VectorStore, pool: pg.Pool, model: Mod
     // Blended vectors: the training degree rides along with each collaborative item point (fold-in needs it).
     const collaborativePayloads = model.degrees ? withDegrees(payloads, model.degrees) : payloads;
     const writes: CollectionWrite[] = [
-      // MIPS-augmented: searched with user vectors (largest inner product), which HNSW answers with a narrow beam.
-      { name: names.items_collaborative, dimension: model.dimension, distance: 'Dot', rows: { ids: model.itemIds, vectors: model.itemVectors, payloads: collaborativePayloads }, itemIndexes: true, mips: true },
+      { name: names.items_collaborative, dimension: model.dimension, distance: 'Dot', rows: { ids: model.itemIds, vectors: model.itemVectors, payloads: collaborativePayloads }, itemIndexes: true },
       { name: names.users_collaborative, dimension: model.dimension, distance: 'Dot', rows: { ids: model.userIds, vectors: model.userVectors }, itemIndexes: false, lookupOnly: true },
       { name: names.items_semantic, dimension: model.text.dimension, distance: 'Cosine', rows: { ids: model.itemIds, vectors: model.text.vectors, payloads }, itemIndexes: true },
     ];

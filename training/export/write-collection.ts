@@ -5,15 +5,6 @@
 import type { Distance, Payload, PointRows, VectorStore } from '../../src/vector/client.js';
 import { ITEM_PAYLOAD_INDEXES } from '../../src/vector/filters.js';
 import { DEGREE_PAYLOAD } from '../../src/embedding/blended-foldin.js';
-import { maxRowNorm } from '../../src/vector/mips.js';
-
-/** The rows as one flat n × dimension buffer (training exports already are one). */
-function flatRows(rows: PointRows, dimension: number): Float32Array {
-  if (rows.vectors instanceof Float32Array) return rows.vectors;
-  const flat = new Float32Array(rows.ids.length * dimension);
-  rows.vectors.forEach((row, i) => flat.set(row, i * dimension));
-  return flat;
-}
 
 export interface CollectionWrite {
   name: string;
@@ -29,11 +20,6 @@ export interface CollectionWrite {
   lookupOnly?: boolean;
   /** How long to wait for the HNSW graph before going on (default INDEX_WAIT_MS). */
   indexWaitMs?: number;
-  /**
-   * Store the vectors MIPS-augmented (src/vector/mips.ts): for Dot collections that are searched with user vectors,
-   * so HNSW finds the largest inner products with a narrow beam. Scores and the vectors readers get are unchanged.
-   */
-  mips?: boolean;
 }
 
 /**
@@ -53,8 +39,7 @@ export interface CollectionWriteResult {
 export async function writeCollection(store: VectorStore, write: CollectionWrite): Promise<CollectionWriteResult> {
   const { name, rows } = write;
   await store.deleteCollection(name);
-  const mips = write.mips ? { bound: maxRowNorm(flatRows(rows, write.dimension), write.dimension) } : undefined;
-  await store.createCollection(name, { dimension: write.dimension, distance: write.distance, bulkLoad: true, ...(mips ? { mips } : {}) });
+  await store.createCollection(name, { dimension: write.dimension, distance: write.distance, bulkLoad: true });
   if (write.itemIndexes) await store.createPayloadIndexes(name, ITEM_PAYLOAD_INDEXES);
   await store.upsert(name, rows);
   let indexed = false;

@@ -1,6 +1,6 @@
 // The MIPS → nearest-neighbour transform: equal norms after augmentation, inner products unchanged.
 import { describe, expect, it } from 'vitest';
-import { augmentQuery, augmentRows, maxRowNorm, stripAugmentation } from '../../src/vector/mips.js';
+import { augmentQuery, augmentRows, maxRowNorm, stripAugmentation } from '../../bench/lib/mips.js';
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let sum = 0;

@@ -1,12 +1,10 @@
-// Maximum inner product search as nearest-neighbour search (Bachrach et al. 2014, "Speeding up the Xbox recommender
+// For bench/item-search.ts, which measured it against plain Dot search and found it much worse here (see the
+// note there): maximum inner product search as nearest-neighbour search (Bachrach et al. 2014, "Speeding up the Xbox recommender
 // system using a Euclidean transformation for inner-product spaces"). Every item vector x gets one extra coordinate
 // √(M² − |x|²), M the largest item norm, so all items have norm M; a query q gets a 0 there. The inner product is
 // unchanged (q·x + 0), so scores and order are exactly those of the plain vectors, but on a sphere the largest inner
 // product is also the smallest angle and distance: the geometry HNSW's greedy walk is built for. Over the raw,
 // unnormalised vectors a few long "hub" vectors dominate every neighbourhood and the beam must be wide to recover.
-
-/** Name of the augmented vector in a collection that stores its vectors this way (VectorStore handles the rest). */
-export const MIPS_VECTOR = 'mips';
 
 /** Largest Euclidean norm among the rows of a row-major n × dim buffer. */
 export function maxRowNorm(data: Float32Array, dim: number): number {
