@@ -130,8 +130,6 @@ export class UserRepository {
 
   async byExternalIds(externalIds: readonly string[]): Promise<(UserRow | undefined)[]> {
     const { rows } = await this.pool.query<UserRow>({
-      // Named: parsed and planned once per connection instead of on every request (hot path).
-      name: 'users-by-external-id',
       text: `SELECT u.id, u.external_id AS "externalId", w.last AS "lastEventId", w.events
                FROM users u
                -- GROUP BY keeps the planner off a backward walk of the whole primary key (min/max rewrite)
@@ -174,8 +172,6 @@ export class UserRepository {
     const { rows } = await this.pool.query<
       UserRow & { events: number | null; fromCache: boolean; itemIds: number[] | null; values: number[] | null; lastCreatedAts: Date[] | null }
     >({
-      // Named: parsed and planned once per connection instead of on every request (hot path).
-      name: 'users-with-history-by-external-id',
       text: `SELECT u.id, u.external_id AS "externalId", w.last AS "lastEventId", w.events,
                     nullif(u.attributes ->> $3, '') AS segment,
                     (c.user_id IS NOT NULL AND c.watermark IS NOT DISTINCT FROM w.last AND c.events IS NOT DISTINCT FROM w.events)
@@ -227,7 +223,6 @@ export class UserRepository {
     this.options.onLookup?.('history', false);
     // The window max runs before LIMIT: the watermark covers all of the user's events, not just the rows returned.
     const { rows } = await this.pool.query<HistoryItem & { watermark: number | null; events: number }>({
-      name: 'user-history',
       text: `SELECT item_id AS "itemId", sum(value)::float8 AS value, max(created_at) AS "lastCreatedAt",
                     max(max(id)) OVER () AS watermark, (sum(count(*)) OVER ())::int AS events
                FROM interactions WHERE user_id = $1

@@ -18,6 +18,11 @@ export interface PersonalizedQuery {
   diversity: number;
   /** Return candidate vectors (diversity and explanations need them). */
   withVectors: boolean;
+  /**
+   * Where candidate vectors come from when `withVectors`: e.g. the server's per-version vector cache. Without it
+   * the search returns them (`with_vector`), which costs Qdrant and this process a JSON round of every vector.
+   */
+  vectorsOf?: (ids: readonly number[]) => Promise<ReadonlyMap<number, number[]>>;
   /** HNSW beam width / exact search for this query; default SEARCH_TUNING. */
   search?: SearchTuning;
 }
@@ -57,10 +62,15 @@ export function candidateCount(page: PageRequest, diversity: number): number {
 
 export async function personalizedPage(store: VectorStore, itemsAlias: string, query: PersonalizedQuery): Promise<PersonalizedPage> {
   const { page } = query;
+  const fromSearch = query.withVectors && !query.vectorsOf;
   const hits = (await searchExcluding(query.filter, candidateCount(page, query.diversity), (limit, filter) =>
-    store.search(itemsAlias, { vector: query.vector, limit, filter, withVector: query.withVectors, ...(query.search ?? SEARCH_TUNING) }),
+    store.search(itemsAlias, { vector: query.vector, limit, filter, withVector: fromSearch, ...(query.search ?? SEARCH_TUNING) }),
   ))!;
-  const vectors = new Map(hits.filter((h) => h.vector).map((h) => [h.id, h.vector as number[]]));
+  const vectors = fromSearch
+    ? new Map(hits.filter((h) => h.vector).map((h) => [h.id, h.vector as number[]]))
+    : query.withVectors
+      ? new Map(await query.vectorsOf!(hits.map((h) => h.id)))
+      : new Map<number, number[]>();
   const end = page.offset + page.first;
   const ordered = diversify(hits, vectors, query.diversity, end);
   return { items: ordered.slice(page.offset, end), vectors, hasMore: hits.length > end };
