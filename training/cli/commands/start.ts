@@ -29,6 +29,6 @@ export function registerStart(program: Command): void {
             textModelPath: config.textModelPath,
           }),
       });
-      console.log(readyMessage(service));
+      if (service) console.log(readyMessage(service));
     });
 }
