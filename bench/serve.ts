@@ -1,17 +1,24 @@
 // bench:serve — the GraphQL server under load on a generated Gowalla-size catalog (≈30k users, 40k items, 1M
-// interactions), Postgres and Qdrant on this machine. The server runs as its own process (as in production); the
-// load comes from autocannon in this one, bounded in time and connections, over loopback only.
+// interactions), Postgres and Qdrant on this machine. The server runs as its own process (as in production), and so
+// does the load generator (bench/lib/load-generator.ts: node:http, loopback only, bounded in time and requests).
+// Per operation: a closed-loop run at --connections (throughput), then an open-loop sweep of offered loads
+// (latency at a load, from each request's intended send time), and the CPU ms per request of the server, Qdrant and
+// Postgres processes over the closed-loop run (from /proc).
 //
-//   npm run bench:serve [-- --duration 15 --connections 32 --rate 600 --fresh --retrain --only search]
+//   npm run bench:serve [-- --closed-seconds 10 --open-seconds 8 --connections 32 --fresh --retrain --only search
+//                          --rates 500,1000 --profile]
 // Postgres: DATABASE_URL's server, else 127.0.0.1:5432; the data lives in the database `recgraph_bench` and is
 // reused by later runs (--fresh rebuilds it). Qdrant: QDRANT_URL, else the bundled binary under .recgraph-bench/.
+// Writes bench/results/serve.json (with --only: bench/results/serve-partial.json, so a targeted run never
+// replaces the full one).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import type pg from 'pg';
 import { freePort } from '../src/net/free-port.js';
 import { createPool } from '../src/db/pool.js';
 import { createLogger } from '../src/logger.js';
@@ -19,25 +26,38 @@ import { VectorStore } from '../src/vector/client.js';
 import { startEmbeddedQdrant } from '../src/vector/embedded-qdrant.js';
 import { generateDemoDataset } from '../training/demo/generate.js';
 import { isDatabaseEmpty, loadDemoDataset } from '../training/demo/seed.js';
+import { publishModel } from '../training/export/publish.js';
+import { artifactsDir, loadArtifacts } from '../training/train-job/artifacts.js';
 import { trainAndPublish } from '../training/train-job/bootstrap.js';
 import { prepareBenchDatabase } from './lib/bench-database.js';
+import { runLoad, type LoadConfig, type LoadResult } from './lib/load-generator.js';
+import { cpuBetween, cpuSnapshot, pidListeningOn } from './lib/proc-cpu.js';
+import { scenarios, type Scenario } from './lib/serve-scenarios.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
-    duration: { type: 'string', default: '15' },
+    'closed-seconds': { type: 'string', default: '10' },
+    'open-seconds': { type: 'string', default: '8' },
+    'warmup-seconds': { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
+    // Arrivals of the open-loop runs: poisson (independent users) or even (a fixed gap).
+    arrivals: { type: 'string', default: 'poisson' },
     fresh: { type: 'boolean', default: false },
     // Train and publish a new model even when one is live (e.g. after a change to training or export).
     retrain: { type: 'boolean', default: false },
+    // Publish the newest trained model again, as a new version (after a change to export only: minutes, not a fit).
+    reexport: { type: 'boolean', default: false },
     users: { type: 'string', default: '30000' },
     items: { type: 'string', default: '40000' },
     // Short targeted runs while iterating: only the operations whose name contains this text.
     only: { type: 'string' },
-    // Also measure each operation at this fixed offered load (autocannon overallRate): latency at a given
-    // throughput, which a closed loop of 32 connections cannot show (there, p50 ≈ 32 / throughput). autocannon
-    // releases each second's quota as fast as the connections allow, so this load is bursty, not Poisson.
-    rate: { type: 'string' },
+    // Offered loads of the sweep for every operation, instead of each operation's own list (serve-scenarios.ts).
+    rates: { type: 'string' },
+    // Keep sweeping past a saturated load (by default the sweep stops there: higher loads only queue more).
+    'no-stop': { type: 'boolean', default: false },
+    // Run the server under `node --cpu-prof` (profiles land in .recgraph-bench/profiles when it exits).
+    profile: { type: 'boolean', default: false },
   },
 });
 // Several worktrees share one Postgres server: RECGRAPH_BENCH_DATABASE keeps their benchmark data apart.
@@ -56,77 +76,145 @@ async function waitForServer(url: string, child: ChildProcess): Promise<void> {
   throw new Error('server did not become ready in 120 s');
 }
 
-interface Scenario {
-  name: string;
-  body: (i: number) => string;
+interface OpenLoopRow {
+  offeredPerSecond: number;
+  achievedPerSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  errors: number;
 }
 
-function gql(query: string, variables: Record<string, unknown>): string {
-  return JSON.stringify({ query, variables });
+interface ResultRow {
+  operation: string;
+  closedLoop: { connections: number; requestsPerSecond: number; p50Ms: number; p95Ms: number; p99Ms: number; errors: number };
+  openLoop: OpenLoopRow[];
+  cpuMsPerRequest: { server: number; qdrant: number | null; postgres: number };
 }
 
-const ITEM_FIELDS = 'id title creators genres year';
-function scenarios(users: number, items: number): Scenario[] {
-  const userId = (i: number) => `reader-${String(1 + ((i * 7919) % users)).padStart(5, '0')}`;
-  const itemId = (i: number) => `book-${String(1 + ((i * 104729) % items)).padStart(5, '0')}`;
-  const words = ['dragon', 'murder detective', 'star colony', 'kitchen recipes', 'empire war', 'ghost', 'journey island', 'truth virtue'];
-  return [
-    {
-      name: 'recommendations(first: 20)',
-      body: (i) => gql(`query($u: ID!) { recommendations(userId: $u, first: 20) { strategy items { score source item { ${ITEM_FIELDS} } } } }`, { u: userId(i) }),
-    },
-    {
-      name: 'similarItems(first: 20)',
-      body: (i) => gql(`query($i: ID!) { similarItems(itemId: $i, mode: COLLABORATIVE, first: 20) { items { score item { ${ITEM_FIELDS} } } } }`, { i: itemId(i) }),
-    },
-    {
-      name: 'search(HYBRID, first: 20)',
-      body: (i) => gql(`query($q: String!) { search(query: $q, first: 20) { items { score source item { ${ITEM_FIELDS} } } } }`, { q: words[i % words.length] }),
-    },
-    {
-      name: 'popular(first: 20)',
-      body: () => gql(`{ popular(first: 20) { items { score item { ${ITEM_FIELDS} } } } }`, {}),
-    },
-  ];
+/** A load run is saturated when the server no longer keeps up: answers fall behind the offer, or queue for long. */
+function saturated(offered: number, result: LoadResult): boolean {
+  return result.achievedPerSecond < 0.9 * offered || result.p50Ms > 250;
 }
 
-function quantile(sorted: readonly number[], q: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+/** The processes whose CPU a request costs: the server, Qdrant, and the database's backends (not ours). */
+class CpuMeter {
+  constructor(
+    private readonly serverPid: number,
+    private readonly qdrantPid: number | undefined,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  private async backends(): Promise<number[]> {
+    const { rows } = await this.pool.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    return rows.map((r) => r.pid);
+  }
+
+  async snapshot() {
+    return {
+      server: cpuSnapshot([this.serverPid]),
+      qdrant: cpuSnapshot(this.qdrantPid === undefined ? [] : [this.qdrantPid]),
+      postgres: cpuSnapshot(await this.backends()),
+    };
+  }
+
+  async perRequest(before: Awaited<ReturnType<CpuMeter['snapshot']>>, requests: number): Promise<ResultRow['cpuMsPerRequest']> {
+    const after = await this.snapshot();
+    const per = (ms: number) => Number((ms / Math.max(1, requests)).toFixed(3));
+    return {
+      server: per(cpuBetween(before.server, after.server)),
+      qdrant: this.qdrantPid === undefined ? null : per(cpuBetween(before.qdrant, after.qdrant)),
+      postgres: per(cpuBetween(before.postgres, after.postgres)),
+    };
+  }
 }
 
-// Requests continue their numbering across a scenario's runs, so the measured run does not replay the users and
-// items its warm-up already brought into the server's caches.
-const sent = new Map<string, number>();
+/** Resident memory of a process now and at its peak, in MB (from /proc/<pid>/status). */
+function serverMemory(pid: number): { rssMb: number; peakRssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: Math.round(kb('VmRSS') / 1024), peakRssMb: Math.round(kb('VmHWM') / 1024) };
+}
 
-/** A bounded closed-loop run, or with `rate` an offered load of that many requests per second in all. */
-async function load(url: string, scenario: Scenario, duration: number, connections: number, rate?: number) {
-  let counter = sent.get(scenario.name) ?? 0;
-  // Every response time, so p50/p95/p99 are exact rather than read off autocannon's coarser percentile set.
-  const times: number[] = [];
-  // Without a callback autocannon returns its instance, which is also a promise of the result (its types say only the latter).
-  const instance = autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    connections,
-    duration,
-    ...(rate ? { overallRate: rate } : {}),
-    requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: scenario.body(counter++) }) }],
-  }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
-  const result = await instance;
-  sent.set(scenario.name, counter);
-  times.sort((a, b) => a - b);
-  return {
-    operation: rate ? `${scenario.name} @ ${rate} req/s offered` : scenario.name,
-    requestsPerSecond: result.requests.total / duration,
-    p50Ms: quantile(times, 0.5),
-    p95Ms: quantile(times, 0.95),
-    p99Ms: quantile(times, 0.99),
-    errors: result.errors + result.non2xx,
-    requests: result.requests.total,
+const ms = (value: number) => Number(value.toFixed(2));
+
+/**
+ * Waits until the processes are idle (under 5 % of a core over a second), at most `timeoutMs`: the steady state.
+ * The first requests make the server decode the model and preload its vectors from Qdrant in the background
+ * (tens of MB of JSON); measured, that work would be charged to whichever operation happens to run first.
+ */
+async function settle(pids: number[], timeoutMs = 120_000): Promise<number> {
+  const started = Date.now();
+  let before = cpuSnapshot(pids);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = cpuSnapshot(pids);
+    if (cpuBetween(before, after) < 50 || Date.now() - started > timeoutMs) return (Date.now() - started) / 1000;
+    before = after;
+  }
+}
+
+async function measure(url: string, scenario: Scenario, catalog: { users: number; items: number }, meter: CpuMeter): Promise<ResultRow> {
+  let next = 0;
+  const run = async (durationSeconds: number, mode: LoadConfig['mode']) => {
+    const result = await runLoad({ url, scenario: scenario.name, catalog, firstRequest: next, durationSeconds, maxRequests: 200_000, mode });
+    next = result.nextRequest;
+    return result;
   };
+  const connections = Number(args.connections);
+  await run(Number(args['warmup-seconds']), { kind: 'closed', connections }); // JIT, caches, keep-alive pools
+  const before = await meter.snapshot();
+  const closed = await run(Number(args['closed-seconds']), { kind: 'closed', connections });
+  const cpuMsPerRequest = await meter.perRequest(before, closed.completed);
+  if (closed.firstError) log.warn(`${scenario.name} closed loop: ${closed.errors} errors, first: ${closed.firstError}`);
+  const openLoop: OpenLoopRow[] = [];
+  const rates = args.rates ? args.rates.split(',').map(Number) : scenario.rates;
+  for (const [i, rate] of rates.entries()) {
+    await new Promise((r) => setTimeout(r, 500)); // let the previous run's queue drain
+    const open = await run(Number(args['open-seconds']), { kind: 'open', ratePerSecond: rate, process: args.arrivals as 'poisson' | 'even', seed: 1 + i });
+    if (open.firstError) log.warn(`${scenario.name} @ ${rate}/s: ${open.errors} errors, first: ${open.firstError}`);
+    if (open.sendLagP99Ms > 2) log.warn(`${scenario.name} @ ${rate}/s: generator sent late (p99 ${open.sendLagP99Ms.toFixed(1)} ms; counted as latency)`);
+    openLoop.push({
+      offeredPerSecond: rate,
+      achievedPerSecond: ms(open.achievedPerSecond),
+      p50Ms: ms(open.p50Ms),
+      p95Ms: ms(open.p95Ms),
+      p99Ms: ms(open.p99Ms),
+      maxMs: ms(open.maxMs),
+      errors: open.errors,
+    });
+    if (!args['no-stop'] && saturated(rate, open)) break;
+  }
+  return {
+    operation: scenario.name,
+    closedLoop: {
+      connections,
+      requestsPerSecond: ms(closed.achievedPerSecond),
+      p50Ms: ms(closed.p50Ms),
+      p95Ms: ms(closed.p95Ms),
+      p99Ms: ms(closed.p99Ms),
+      errors: closed.errors,
+    },
+    openLoop,
+    cpuMsPerRequest,
+  };
+}
+
+function printTable(rows: readonly ResultRow[]): void {
+  console.log('| operation | closed loop req/s (p99 ms) | open loop offered → achieved: p50 / p99 ms | CPU ms/req server · qdrant · postgres |');
+  console.log('|---|---|---|---|');
+  for (const r of rows) {
+    const open = r.openLoop
+      .map((o) => `${o.offeredPerSecond} → ${o.achievedPerSecond.toFixed(0)}: ${o.p50Ms.toFixed(1)} / ${o.p99Ms.toFixed(1)}${o.errors ? ` (${o.errors} err)` : ''}`)
+      .join('; ');
+    const cpu = r.cpuMsPerRequest;
+    console.log(
+      `| ${r.operation} | ${r.closedLoop.requestsPerSecond.toFixed(0)} (${r.closedLoop.p99Ms.toFixed(1)})${r.closedLoop.errors ? ` ${r.closedLoop.errors} err` : ''} | ${open} | ${cpu.server.toFixed(2)} · ${cpu.qdrant?.toFixed(2) ?? '–'} · ${cpu.postgres.toFixed(2)} |`,
+    );
+  }
 }
 
 async function main() {
@@ -161,6 +249,17 @@ async function main() {
       await trainAndPublish(pool, store, log, { dataDir: path.join(root, '.recgraph-bench'), prefix: '', params: { factors: 64, iterations: 10 } });
       timings.trainAndExportSeconds = (Date.now() - t) / 1000;
     }
+    if (args.reexport && !timings.trainAndExportSeconds) {
+      const t = Date.now();
+      const modelsDir = path.join(root, '.recgraph-bench', 'models');
+      const newest = (await readdir(modelsDir)).sort().at(-1);
+      if (!newest) throw new Error(`--reexport: no trained model under ${modelsDir}`);
+      const model = await loadArtifacts(artifactsDir(path.join(root, '.recgraph-bench'), newest));
+      model.version = `${newest.replace(/-x[0-9a-z]+$/, '')}-x${Date.now().toString(36)}`;
+      await publishModel(store, pool, model, { prefix: '' });
+      timings.reexportSeconds = (Date.now() - t) / 1000;
+      log.info(`re-exported ${newest} as ${model.version} in ${timings.reexportSeconds.toFixed(1)} s`);
+    }
     // Steady state: measure once Qdrant's HNSW graphs are built (an export waits for them only a bounded time).
     for (const role of ['items_collaborative', 'items_semantic'] as const) {
       const collection = await store.resolveAlias(role);
@@ -168,32 +267,62 @@ async function main() {
     }
     const counts = (await pool.query(`SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM interactions)::int AS interactions`)).rows[0];
 
+    const model = (await pool.query<{ version: string; dimension: number }>(`SELECT version, dimension FROM model_versions WHERE status = 'active'`)).rows[0];
+
     const port = await freePort();
-    server = spawn(process.execPath, [path.join(root, 'scripts', 'recgraph.mjs'), 'start', '--no-seed', '--port', String(port)], {
+    const profileDir = path.join(root, '.recgraph-bench', 'profiles');
+    const nodeFlags = args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    server = spawn(process.execPath, [...nodeFlags, path.join(root, 'scripts', 'recgraph.mjs'), 'start', '--no-seed', '--port', String(port)], {
       env: { ...process.env, DATABASE_URL: databaseUrl, QDRANT_URL: qdrant.url, HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const url = `http://127.0.0.1:${port}/graphql`;
     await waitForServer(url, server);
+    const readyRss = serverMemory(server.pid!);
 
-    const duration = Number(args.duration);
-    const connections = Number(args.connections);
-    const rows = [];
-    for (const scenario of scenarios(users, items).filter((s) => !args.only || s.name.includes(args.only!))) {
-      await load(url, scenario, 3, connections); // warm-up: JIT, caches, keep-alive pools
-      rows.push(await load(url, scenario, duration, connections));
-      if (args.rate) rows.push(await load(url, scenario, duration, connections, Number(args.rate)));
+    const qdrantPid = pidListeningOn(Number(new URL(qdrant.url).port));
+    if (qdrantPid === undefined) log.warn('Qdrant is not a process on this machine that /proc shows: its CPU is not measured');
+    const meter = new CpuMeter(server.pid!, qdrantPid, pool);
+    // Prime every operation once (model decode, vector preload, encoder session), then wait for the steady state.
+    for (const scenario of scenarios({ users, items })) {
+      await runLoad({ url, scenario: scenario.name, catalog: { users, items }, firstRequest: 1_000_000, durationSeconds: 1, maxRequests: 5, mode: { kind: 'closed', connections: 1 } });
     }
-    console.log(`\nbench:serve — ${counts.users} users, ${counts.items} items, ${counts.interactions} interactions; ${connections} connections, ${duration} s per operation\n`);
-    console.log('| operation | req/s | p50 ms | p95 ms | p99 ms | errors |');
-    console.log('|---|---|---|---|---|---|');
-    for (const r of rows) console.log(`| ${r.operation} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p95Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.errors} |`);
-    const out = path.join(root, 'bench', 'results', 'serve.json');
-    await mkdir(path.dirname(out), { recursive: true });
-    await writeFile(
-      out,
-      JSON.stringify({ benchmark: 'serve', date: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, dataset: counts, timings, connections, durationSeconds: duration, results: rows }, null, 2),
+    timings.settleSeconds = await settle([server.pid!, ...(qdrantPid === undefined ? [] : [qdrantPid])]);
+    const loadAverageBefore = os.loadavg();
+    const rows: ResultRow[] = [];
+    for (const scenario of scenarios({ users, items }).filter((s) => !args.only || s.name.includes(args.only!))) {
+      rows.push(await measure(url, scenario, { users, items }, meter));
+      log.info(`measured ${scenario.name}`);
+    }
+    const loadAverageAfter = os.loadavg();
+    const memory = { atReady: readyRss, afterLoad: serverMemory(server.pid!) };
+    console.log(
+      `\nbench:serve — ${counts.users} users, ${counts.items} items, ${counts.interactions} interactions; model ${model?.version} ` +
+        `(dimension ${model?.dimension}); load average ${loadAverageBefore.map((l) => l.toFixed(2)).join(' ')} before, ` +
+        `${loadAverageAfter.map((l) => l.toFixed(2)).join(' ')} after; server RSS ${memory.afterLoad.rssMb} MB (peak ${memory.afterLoad.peakRssMb})\n`,
     );
+    printTable(rows);
+    const out = path.join(root, 'bench', 'results', args.only || args.rates ? 'serve-partial.json' : 'serve.json');
+    await mkdir(path.dirname(out), { recursive: true });
+    const report = {
+      benchmark: 'serve',
+      date: new Date().toISOString(),
+      command: `npm run bench:serve -- ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: { cpus: os.cpus().length, node: process.version, loadAverage: { before: loadAverageBefore, after: loadAverageAfter } },
+      dataset: { name: 'bench:serve synthetic catalog (Gowalla-size)', ...counts },
+      model: { version: model?.version ?? null, dimension: model?.dimension ?? null },
+      timings,
+      settings: {
+        connections: Number(args.connections),
+        closedLoopSeconds: Number(args['closed-seconds']),
+        openLoopSeconds: Number(args['open-seconds']),
+        arrivals: args.arrivals,
+        cpuMeasuredOver: 'the closed-loop run',
+      },
+      serverMemory: memory,
+      results: rows,
+    };
+    await writeFile(out, JSON.stringify(report, null, 2) + '\n');
     console.log(`\nwrote ${path.relative(root, out)}`);
   } finally {
     if (server && server.exitCode === null) {

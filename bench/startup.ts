@@ -5,13 +5,16 @@
  *   2. latency of `recommendations(first: 20)` with item fields on the demo data: sequential requests (one at a
  *      time, so this is the latency of one request, not a throughput figure) over random demo readers;
  *   3. Ctrl-C (SIGINT) → seconds until the process and everything it started have exited;
- *   4. second start on the same data directory (no retraining) → seconds until the example query answers.
+ *   4. second start on the same data directory (no retraining) → seconds until the example query answers;
+ *   5. the server process's resident memory (RSS, from /proc) after the requests of each start: the fresh start
+ *      also trained in-process, the second one only serves (the figure a restarted demo server runs at).
  *
  *   npm run bench:startup [-- --requests 500]
  * Runs `node scripts/recgraph.mjs start` exactly as `npm start` does, with DATABASE_URL / QDRANT_URL unset and
  * RECGRAPH_DATA_DIR in a temp directory (deleted afterwards). Prints a table, writes bench/results/startup.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,6 +71,17 @@ async function stop(child: ChildProcess): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
+/** Resident memory of a process now and at its peak, in MB (Linux /proc; null elsewhere). */
+function memoryOf(pid: number | undefined): { rssMb: number; peakRssMb: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssMb: Math.round(kb('VmRSS') / 1024), peakRssMb: Math.round(kb('VmHWM') / 1024) };
+  } catch {
+    return null;
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -94,11 +108,17 @@ async function main(): Promise<void> {
       if (i >= warmUp) latencies.push(ms);
     }
     latencies.sort((a, b) => a - b);
+    const freshMemory = memoryOf(child.pid);
     const stopSeconds = await stop(child);
 
     t0 = performance.now();
     child = startServer(dataDir, port);
     const secondSeconds = await untilAnswered(port, child, t0);
+    for (let i = 0; i < 200; i++) {
+      const body = await graphql(port, RECOMMENDATIONS, { userId: `reader-${String((next() % 2000) + 1).padStart(5, '0')}` });
+      if (body.errors) throw new Error(`recommendations failed: ${JSON.stringify(body.errors)}`);
+    }
+    const secondMemory = memoryOf(child.pid);
     await stop(child);
 
     const result = {
@@ -108,6 +128,7 @@ async function main(): Promise<void> {
       freshStartToFirstAnswerSeconds: Number(freshSeconds.toFixed(1)),
       secondStartToFirstAnswerSeconds: Number(secondSeconds.toFixed(1)),
       shutdownSeconds: Number(stopSeconds.toFixed(2)),
+      serverMemory: { afterFreshStartAndRequests: freshMemory, afterSecondStartAndRequests: secondMemory },
       recommendationsFirst20: {
         requests: latencies.length,
         mode: 'sequential (one request at a time)',
@@ -121,6 +142,7 @@ async function main(): Promise<void> {
         ['fresh npm start → first answer', `${result.freshStartToFirstAnswerSeconds} s`],
         ['second npm start → first answer', `${result.secondStartToFirstAnswerSeconds} s`],
         ['Ctrl-C → everything stopped', `${result.shutdownSeconds} s`],
+        ['server RSS: fresh start (trained in-process) / second start', `${freshMemory?.rssMb ?? '–'} / ${secondMemory?.rssMb ?? '–'} MB`],
         [`recommendations(first: 20) p50 / p95 / p99 (${latencies.length} sequential)`, `${result.recommendationsFirst20.p50Ms} / ${result.recommendationsFirst20.p95Ms} / ${result.recommendationsFirst20.p99Ms} ms`],
       ]
         .map(([k, v]) => `${k.padEnd(62)} ${v}`)

@@ -66,10 +66,15 @@ export async function recommendForUser(
 
     const recent = history.slice(0, HISTORY_FOR_VECTORS);
     const needHistoryVectors = row.strategy === 'FOLD_IN' || options.explain;
-    const historyPoints = needHistoryVectors
-      ? await ctx.historyPoints(recent.map((h) => h.itemId))
-      : new Map<number, HistoryPoint>();
-    const historyVectors = new Map([...historyPoints].map(([id, point]) => [id, point.vector]));
+    const recentIds = recent.map((h) => h.itemId);
+    // Fold-in needs the training degrees (payload) too; explanations only the vectors, which the cache holds.
+    const historyPoints = row.strategy === 'FOLD_IN' ? await ctx.historyPoints(recentIds) : new Map<number, HistoryPoint>();
+    const historyVectors: ReadonlyMap<number, number[]> =
+      row.strategy === 'FOLD_IN'
+        ? new Map([...historyPoints].map(([id, point]) => [id, point.vector]))
+        : needHistoryVectors
+          ? await ctx.vectorsOf(aliases.itemsCollaborative, recentIds)
+          : new Map();
     let vector: number[] | Float32Array | undefined = userVector;
     if (row.strategy === 'FOLD_IN') {
       vector = foldIn(model, recent, historyPoints);
@@ -87,6 +92,7 @@ export async function recommendForUser(
       page,
       diversity: options.diversity,
       withVectors: options.diversity > 0 || options.explain,
+      vectorsOf: (ids) => ctx.vectorsOf(aliases.itemsCollaborative, ids),
     });
     const items: ScoredItemId[] = pageHits.map((hit) => ({
       itemId: hit.id,

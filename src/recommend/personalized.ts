@@ -18,6 +18,11 @@ export interface PersonalizedQuery {
   diversity: number;
   /** Return candidate vectors (diversity and explanations need them). */
   withVectors: boolean;
+  /**
+   * Where candidate vectors come from when `withVectors`: e.g. the server's per-version vector cache. Without it
+   * the search returns them (`with_vector`), which costs Qdrant and this process a JSON round of every vector.
+   */
+  vectorsOf?: (ids: readonly number[]) => Promise<ReadonlyMap<number, number[]>>;
   /** HNSW beam width / exact search for this query; default SEARCH_TUNING. */
   search?: SearchTuning;
 }
@@ -28,14 +33,16 @@ export interface SearchTuning {
 }
 
 /**
- * The HNSW beam width of personalized searches (what the served-path evaluation measures). Dot-product search
- * over blended (unnormalised) vectors is hard for HNSW: on the Gowalla-size synthetic catalogue (40k items,
- * 384 dims; bench/results/served-search-gowalla-synth.json) Qdrant's default beam lost 12 % of recall@20
- * (0.1139 vs 0.1290 exact), ef 128 / 256 / 512 gave 0.1177 / 0.1261 / 0.1287 at 1.3 / 1.7 / 1.8 s per 1000 users
- * (8 in flight, shared 2-core machine) — 512 is within noise of exact search for a small latency cost. Small
- * collections (below Qdrant's indexing threshold, e.g. ml-1m's 3.7k items) are searched exactly anyway.
+ * The HNSW beam width of personalized searches (what the served-path evaluation measures). Measured on the
+ * bench:serve model (40k items, 320 dims; bench/results/item-search.json, 500 users, limit 54 as served): plain
+ * Dot HNSW returns 0.9999 of exact search's top 20 at ef 64 for 0.72 ms of Qdrant CPU against 2.68 ms at ef 512
+ * (the former setting). The MIPS → nearest-neighbour transform (one extra coordinate) and int8 quantisation were
+ * measured too and lost most of the top 20 at every beam: blended vectors' norms are skewed, so the extra
+ * coordinate dominates the augmented geometry. The served recall@20 against exact search on ml-1m and yelp2018 is
+ * bench/results/served-search-<dataset>.json (npx tsx bench/served-search.ts --dataset …). Small collections
+ * (below Qdrant's full-scan threshold, e.g. ml-1m's 3.7k items) are searched exactly anyway.
  */
-export const SEARCH_TUNING: SearchTuning = { hnswEf: 512 };
+export const SEARCH_TUNING: SearchTuning = { hnswEf: 64 };
 
 export interface PersonalizedPage {
   items: ScoredHit[];
@@ -55,10 +62,15 @@ export function candidateCount(page: PageRequest, diversity: number): number {
 
 export async function personalizedPage(store: VectorStore, itemsAlias: string, query: PersonalizedQuery): Promise<PersonalizedPage> {
   const { page } = query;
+  const fromSearch = query.withVectors && !query.vectorsOf;
   const hits = (await searchExcluding(query.filter, candidateCount(page, query.diversity), (limit, filter) =>
-    store.search(itemsAlias, { vector: query.vector, limit, filter, withVector: query.withVectors, ...(query.search ?? SEARCH_TUNING) }),
+    store.search(itemsAlias, { vector: query.vector, limit, filter, withVector: fromSearch, ...(query.search ?? SEARCH_TUNING) }),
   ))!;
-  const vectors = new Map(hits.filter((h) => h.vector).map((h) => [h.id, h.vector as number[]]));
+  const vectors = fromSearch
+    ? new Map(hits.filter((h) => h.vector).map((h) => [h.id, h.vector as number[]]))
+    : query.withVectors
+      ? new Map(await query.vectorsOf!(hits.map((h) => h.id)))
+      : new Map<number, number[]>();
   const end = page.offset + page.first;
   const ordered = diversify(hits, vectors, query.diversity, end);
   return { items: ordered.slice(page.offset, end), vectors, hasMore: hits.length > end };

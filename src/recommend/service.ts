@@ -78,6 +78,27 @@ export class RecommendationService implements UseCaseContext {
     return vector;
   }
 
+  async vectorsOf(alias: string, ids: readonly number[]): Promise<Map<number, number[]>> {
+    const version = (await this.deps.models.get())?.version;
+    const found = new Map<number, number[]>();
+    const missing: number[] = [];
+    for (const id of ids) {
+      const cached = version === undefined ? MISS : this.vectors.get(version, alias, id);
+      if (cached === MISS) missing.push(id);
+      else if (cached) found.set(id, cached);
+    }
+    if (missing.length) {
+      const points = await this.deps.store.retrieve(alias, missing, { withVector: true });
+      const byId = new Map(points.map((p) => [p.id, p.vector]));
+      for (const id of missing) {
+        const vector = byId.get(id);
+        if (version !== undefined) this.vectors.set(version, alias, id, vector);
+        if (vector) found.set(id, vector);
+      }
+    }
+    return found;
+  }
+
   async historyPoints(ids: readonly number[]): Promise<Map<number, HistoryPoint>> {
     if (!ids.length) return new Map();
     const points = await this.deps.store.retrieve(this.deps.aliases.itemsCollaborative, ids, {

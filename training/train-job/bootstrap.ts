@@ -9,7 +9,6 @@ import { isDatabaseEmpty, seedDemo } from '../demo/seed.js';
 import { publishModel } from '../export/publish.js';
 import type { ProgressSink } from '../progress.js';
 import { artifactsDir, saveArtifacts } from './artifacts.js';
-import { trainModel } from './train.js';
 
 export interface BootstrapOptions {
   dataDir: string;
@@ -27,6 +26,9 @@ export interface BootstrapOptions {
 
 export async function trainAndPublish(pool: pg.Pool, store: VectorStore, log: Logger, options: BootstrapOptions): Promise<string> {
   const started = Date.now();
+  // Loaded only when a model is trained: training pulls in tfjs (≈ 85 MB resident with its wasm backend), which a
+  // server that finds its model live never needs.
+  const { trainModel } = await import('./train.js');
   const model = await trainModel(pool, { progress: options.progress, params: options.params, textModelPath: options.textModelPath });
   const trained = Date.now();
   await saveArtifacts(artifactsDir(options.dataDir, model.version), model);

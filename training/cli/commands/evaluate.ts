@@ -10,9 +10,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { renderHtmlReport, formatTextTable } from '../../eval/report.js';
-import { runEvaluation } from '../../eval/runner.js';
-import { splitModelList } from '../../models/registry.js';
 import { createCliProgress } from '../../progress.js';
 
 export const DEFAULT_EVALUATE_MODELS = 'popularity,ease,ials,gfcf,two-tower,default';
@@ -34,6 +31,12 @@ export function registerEvaluate(program: Command): Command {
     .action(async (opts: { train: string; test: string; valid?: string; models?: string; ks: string; json?: string; report?: string; quiet?: boolean; served: boolean; qdrantUrl?: string }) => {
       const ks = opts.ks.split(',').map((k) => Number(k.trim()));
       if (ks.some((k) => !Number.isInteger(k) || k < 1)) throw new Error(`--ks: positive integers expected, got "${opts.ks}"`);
+      // Loaded here, not at the top: the models pull in tfjs, which `recgraph start` (same CLI) must not load.
+      const [{ renderHtmlReport, formatTextTable }, { runEvaluation }, { splitModelList }] = await Promise.all([
+        import('../../eval/report.js'),
+        import('../../eval/runner.js'),
+        import('../../models/registry.js'),
+      ]);
       const models = splitModelList(opts.models ?? DEFAULT_EVALUATE_MODELS);
       const report = await runEvaluation({
         train: opts.train,

@@ -3,7 +3,6 @@ import { keepVersionsFrom } from '../../../src/config.js';
 import { createVectorStore } from '../../../src/runtime/app.js';
 import { trainAndPublish } from '../../train-job/bootstrap.js';
 import { artifactsDir, saveArtifacts } from '../../train-job/artifacts.js';
-import { trainModel } from '../../train-job/train.js';
 import { createCliProgress } from '../../progress.js';
 import { withInfrastructure } from '../context.js';
 
@@ -17,6 +16,7 @@ export function registerTrain(program: Command): void {
       withInfrastructure(async ({ config, infra, log }) => {
         const progress = createCliProgress();
         if (!opts.export) {
+          const { trainModel } = await import('../../train-job/train.js');
           const model = await trainModel(infra.pool, { progress, textModelPath: config.textModelPath });
           const dir = artifactsDir(config.dataDir, model.version);
           await saveArtifacts(dir, model);

@@ -10,8 +10,7 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadSplitFiles } from '../../data/split-file.js';
-import { tune, type SearchSpace, type Trial } from '../../eval/tune.js';
-import { parseModelSpec } from '../../models/registry.js';
+import type { SearchSpace, Trial } from '../../eval/tune.js';
 import { createCliProgress } from '../../progress.js';
 
 export function registerTune(program: Command): Command {
@@ -29,6 +28,8 @@ export function registerTune(program: Command): Command {
     .option('--log <file>', 'append every trial as JSON lines')
     .option('--quiet', 'no progress bars')
     .action(async (opts: { train: string; valid: string; model: string; trials: string; seed: string; metric: string; set?: string; space?: string; log?: string; quiet?: boolean }) => {
+      // Loaded here, not at the top: the models pull in tfjs, which `recgraph start` (same CLI) must not load.
+      const [{ tune }, { parseModelSpec }] = await Promise.all([import('../../eval/tune.js'), import('../../models/registry.js')]);
       const split = await loadSplitFiles({ train: opts.train, valid: opts.valid });
       const fixed = opts.set ? parseModelSpec(`${opts.model}:${opts.set}`).params : undefined;
       if (opts.log) {
