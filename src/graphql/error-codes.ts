@@ -9,10 +9,15 @@
 export const ERROR_CODES = {
   BAD_REQUEST: {
     status: 400,
-    meaning: 'The HTTP request is malformed: bad request target, body not JSON, CSRF-able, bad persisted-query hash',
+    // HTTP's more precise statuses where they exist: 405 method, 406 Accept, 415 GET Content-Type, 417 Expect,
+    // 431 headers.
+    meaning: 'The HTTP request is malformed: bad request line or target, body not JSON, CSRF-able, bad persisted-query hash',
   },
   GRAPHQL_PARSE_FAILED: { status: 400, meaning: 'The document is not GraphQL, or has more tokens than allowed' },
-  GRAPHQL_VALIDATION_FAILED: { status: 400, meaning: 'The document does not fit the schema (or asks for introspection)' },
+  GRAPHQL_VALIDATION_FAILED: {
+    status: 400,
+    meaning: 'The document does not fit the schema (or asks for introspection, or for a subscription)',
+  },
   OPERATION_RESOLUTION_FAILURE: { status: 400, meaning: 'operationName names no operation of the document' },
   BAD_USER_INPUT: { status: 400, meaning: 'An argument or variable is out of range or malformed; the message says which' },
   PERSISTED_QUERY_NOT_FOUND: { status: 200, meaning: 'Unknown persisted-query hash: send the query text with it' },

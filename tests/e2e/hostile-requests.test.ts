@@ -37,6 +37,24 @@ describe('hostile request lines', () => {
     expect((await served.graphql(`{ popular(first: 1) { strategy } }`)).data).toEqual({ popular: { strategy: 'POPULAR' } });
   });
 
+  it('answers what Node would drop or answer bare (parser errors, CONNECT, Expect) with a coded JSON body', async () => {
+    const cases: Array<[string, number]> = [
+      ['GET /a\u0001b HTTP/1.1\r\nHost: x\r\n\r\n', 400],
+      ['GET / HTTP/1.1\r\nno colon here\r\n\r\n', 400],
+      ['CONNECT 127.0.0.1:5432 HTTP/1.1\r\nHost: x\r\n\r\n', 405],
+      ['POST /graphql HTTP/1.1\r\nHost: x\r\nExpect: magic\r\nContent-Length: 2\r\n\r\n{}', 417],
+      [`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`, 431],
+    ];
+    for (const [request, status] of cases) {
+      const answer = await sendRaw(port, request);
+      expect(answer.status, request.slice(0, 40)).toBe(status);
+      expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('BAD_REQUEST');
+    }
+    const subscription = await served.graphql(`subscription { popular { strategy } }`, {}, KEY);
+    expect(subscription.status).toBe(400);
+    expect(subscription.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
   it('U+0000 and lone surrogates: BAD_USER_INPUT for a single value, a bad list element rejected alone', async () => {
     for (const bad of ['x\u0000', 'bad\ud800user', '\udc00']) {
       const single = await served.graphql(`query($id: ID!) { item(id: $id) { id } }`, { id: bad });
