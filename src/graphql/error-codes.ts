@@ -28,7 +28,10 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, meaning: 'The item asked about (or the HTTP route) does not exist' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, meaning: 'An Idempotency-Key already used for a different request body' },
   SERVICE_DEGRADED: { status: 503, meaning: 'The vector store is unreachable and this field has no fallback: retry' },
-  SERVICE_UNAVAILABLE: { status: 503, meaning: 'Postgres is unreachable or too slow: nothing was done, retry later' },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    meaning: 'Postgres is unreachable or too slow: retry after Retry-After (a write with its same Idempotency-Key)',
+  },
   INTERNAL_SERVER_ERROR: { status: 500, meaning: 'A bug: the details are in the server log under the request id' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
@@ -43,7 +46,8 @@ export const RETRY_AFTER_SECONDS = 2;
 
 /**
  * The HTTP status of a response whose errors carry these codes, or undefined to keep the status the request got
- * otherwise: the highest 5xx among them (see the header), since a server failure outranks a client's mistake.
+ * otherwise: the highest 5xx among them (see the header): a server failure outranks a client's mistake, and a
+ * dependency failure (503, retryable) outranks the internal error it may have caused.
  */
 export function serverFailureStatus(codes: Iterable<unknown>): number | undefined {
   let status: number | undefined;

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 export const RESULTS_FILE = process.env.RECGRAPH_FAULTS_RESULTS ?? fileURLToPath(new URL('../../../bench/results/faults.json', import.meta.url));
 
 export function recordResults(section: string, results: Record<string, unknown>): void {
-  const current = existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Record<string, unknown>) : {};
+  const text = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '';
+  const current = text.trim() ? (JSON.parse(text) as Record<string, unknown>) : {};
   const sections = (current.sections ?? {}) as Record<string, unknown>;
   sections[section] = { ...results, finishedAt: new Date().toISOString(), loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100) };
   const out = {
