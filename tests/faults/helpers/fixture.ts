@@ -17,6 +17,8 @@ export interface FaultFixture {
   pool: ReturnType<typeof createPool>;
   dataset: DemoDataset;
   prefix: string;
+  /** Where the trained versions' artifacts are saved. */
+  dataDir: string;
   /** The child app's environment: production mode, an API key, this database and Qdrant. */
   env(overrides?: { databaseUrl?: string; qdrantUrl?: string }): Record<string, string>;
   drop(): Promise<void>;
@@ -42,6 +44,7 @@ export async function prepareFixture(qdrantUrl: string, size = { seed: 71, items
     pool,
     dataset,
     prefix,
+    dataDir,
     env: (overrides = {}) => ({
       NODE_ENV: 'production',
       RECGRAPH_API_KEY: API_KEY,

@@ -10,6 +10,8 @@ export interface Sample {
   degraded: boolean;
   /** A 200 answer with data and no error. */
   ok: boolean;
+  /** What the test's labelOf read from the answer (e.g. the model version). */
+  label?: string;
 }
 
 export interface Load {
@@ -25,7 +27,12 @@ export interface LoadRequest {
   headers?: Record<string, string>;
 }
 
-export function startLoad(origin: string, next: (n: number) => LoadRequest, concurrency = 8, maxRequests = 200_000): Load {
+export function startLoad(
+  origin: string,
+  next: (n: number) => LoadRequest,
+  options: { concurrency?: number; maxRequests?: number; labelOf?: (data: unknown) => string | undefined } = {},
+): Load {
+  const { concurrency = 8, maxRequests = 200_000, labelOf } = options;
   const samples: Sample[] = [];
   const started = performance.now();
   const now = () => performance.now() - started;
@@ -45,7 +52,8 @@ export function startLoad(origin: string, next: (n: number) => LoadRequest, conc
         });
         const body = (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }>; extensions?: { degraded?: unknown } };
         const codes = (body.errors ?? []).map((e) => String(e.extensions?.code));
-        sample = { at, ms: now() - at, status: response.status, codes, degraded: !!body.extensions?.degraded, ok: response.status === 200 && !codes.length && body.data != null };
+        const ok = response.status === 200 && !codes.length && body.data != null;
+        sample = { at, ms: now() - at, status: response.status, codes, degraded: !!body.extensions?.degraded, ok, label: ok ? labelOf?.(body.data) : undefined };
       } catch (error) {
         sample = { at, ms: now() - at, status: 0, codes: [(error as Error).name], degraded: false, ok: false };
       }
