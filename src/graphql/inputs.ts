@@ -116,13 +116,6 @@ export function idsOrReport(context: RequestContext, ids: readonly string[], max
   return valid.map(({ id }) => id);
 }
 
-/** For writes that must be all or nothing (deleteItems): any bad id refuses the call, naming its index. */
-export function checkIdList(ids: readonly string[], max: number, argumentName: string): string[] {
-  const { valid, rejected } = splitIds(ids, max, argumentName);
-  if (rejected.length) throw badUserInput(rejected[0].reason, argumentName);
-  return valid.map(({ id }) => id);
-}
-
 export function checkRange(value: number | null | undefined, fallback: number, min: number, max: number, argumentName: string): number {
   const v = value ?? fallback;
   if (!Number.isFinite(v) || v < min || v > max) throw badUserInput(`${argumentName} must be between ${min} and ${max}, got ${v}`, argumentName);

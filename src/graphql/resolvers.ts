@@ -13,7 +13,6 @@ import {
   checkFirst,
   checkId,
   checkIdempotencyKey,
-  checkIdList,
   checkInteraction,
   checkListLength,
   checkPage,
@@ -200,7 +199,8 @@ export const resolvers: Resolvers = {
       }
     },
     async upsertItems(_parent, args, context) {
-      if (args.input.length > LIMITS.itemsPerUpsert) throw badUserInput(`input takes at most ${LIMITS.itemsPerUpsert} items per call`, 'input');
+      // All or nothing (one catalog batch): the first bad item refuses the call, naming its index.
+      checkListLength(args.input.length, LIMITS.itemsPerUpsert, 'input', 'items per call');
       const writes = args.input.map(toItemWrite);
       const ids = writes.map((w) => w.externalId);
       if (new Set(ids).size !== ids.length) throw badUserInput('input repeats an item id', 'input');
@@ -220,18 +220,19 @@ export const resolvers: Resolvers = {
       };
     },
     async deleteItems(_parent, args, context) {
-      const ids = checkIdList(args.ids, LIMITS.deletesPerCall, 'ids');
-      const deleted = await context.services.itemSearch.softDelete(ids);
+      const { valid, rejected } = splitIds(args.ids, LIMITS.deletesPerCall, 'ids');
+      const ids = valid.map(({ id }) => id);
+      const deleted = ids.length ? await context.services.itemSearch.softDelete(ids) : [];
       context.services.items.invalidate({ ids: deleted.map((d) => d.id) });
       try {
-        await context.services.recommender.unindexItems(deleted.map((d) => d.id));
+        if (deleted.length) await context.services.recommender.unindexItems(deleted.map((d) => d.id));
       } catch (error) {
         // Deleted rows are already filtered out of every list by the metadata join; the points go with the next training.
         if (!isQdrantUnavailable(error)) throw error;
         markDegraded(context, 'VECTORS_NOT_REMOVED');
       }
       const gone = new Set(deleted.map((d) => d.externalId));
-      return { deleted: deleted.length, notFound: ids.filter((id) => !gone.has(id)) };
+      return { deleted: deleted.length, notFound: ids.filter((id) => !gone.has(id)), rejected };
     },
   },
   Item: {

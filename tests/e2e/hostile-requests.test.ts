@@ -106,6 +106,20 @@ describe('hostile request lines', () => {
     expect(written.data!.recordInteractions.rejected[1].reason).toMatch(/userId .*surrogate/);
     expect(await rows('nul-user')).toBe(8);
     expect(await users('bad%user')).toBe(0);
+
+    const upsert = await served.graphql(
+      `mutation($input: [ItemInput!]!) { upsertItems(input: $input) { created } }`,
+      { input: [{ id: 'good-1', title: 'Fine' }, { id: 'bad-1', title: 'Nul\u0000title' }] },
+      KEY,
+    );
+    expect(upsert.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'input[1].title' });
+    await served.graphql(`mutation { upsertItems(input: [{ id: "good-1", title: "Fine" }]) { created } }`, {}, KEY);
+    const deleted = await served.graphql<{ deleteItems: { deleted: number; notFound: string[]; rejected: Array<{ index: number }> } }>(
+      `mutation($ids: [ID!]!) { deleteItems(ids: $ids) { deleted notFound rejected { index } } }`,
+      { ids: ['good-1', 'x\u0000', 'never-was'] },
+      KEY,
+    );
+    expect(deleted.data!.deleteItems).toEqual({ deleted: 1, notFound: ['never-was'], rejected: [{ index: 1 }] });
   });
 
   it('accounts for every event: identical ones are counted as duplicates, rows match', async () => {
