@@ -11,7 +11,8 @@ export const ERROR_CODES = {
     status: 400,
     // HTTP's more precise statuses where they exist: 405 method, 406 Accept, 415 GET Content-Type, 417 Expect,
     // 431 headers.
-    meaning: 'The HTTP request is malformed: bad request line or target, body not JSON, CSRF-able, bad persisted-query hash',
+    meaning:
+      'The HTTP request is malformed: bad request line or target, body not JSON, CSRF-able, bad persisted-query hash',
   },
   GRAPHQL_PARSE_FAILED: { status: 400, meaning: 'The document is not GraphQL, or has more tokens than allowed' },
   GRAPHQL_VALIDATION_FAILED: {
@@ -19,9 +20,15 @@ export const ERROR_CODES = {
     meaning: 'The document does not fit the schema (or asks for introspection, or for a subscription)',
   },
   OPERATION_RESOLUTION_FAILURE: { status: 400, meaning: 'operationName names no operation of the document' },
-  BAD_USER_INPUT: { status: 400, meaning: 'An argument or variable is out of range or malformed; the message says which' },
+  BAD_USER_INPUT: {
+    status: 400,
+    meaning: 'An argument or variable is out of range or malformed; the message says which',
+  },
   PERSISTED_QUERY_NOT_FOUND: { status: 200, meaning: 'Unknown persisted-query hash: send the query text with it' },
-  QUERY_TOO_COMPLEX: { status: 400, meaning: 'The operation is too deep, too costly or has too many fields: reshape it' },
+  QUERY_TOO_COMPLEX: {
+    status: 400,
+    meaning: 'The operation is too deep, too costly or has too many fields: reshape it',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The request body is larger than RECGRAPH_MAX_BODY_BYTES' },
   UNAUTHENTICATED: { status: 401, meaning: 'A mutation without a valid API key (x-api-key or Authorization: Bearer)' },
   FORBIDDEN: { status: 403, meaning: 'Mutations are disabled: the server runs in production without an API key' },

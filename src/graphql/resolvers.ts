@@ -85,7 +85,11 @@ function hashOfEvents(input: readonly InteractionInput[]): string {
 }
 
 /** The payload from the write's outcome, its positions mapped back to the call's input list. */
-function answerOf(outcome: RecordOutcome, positions: readonly number[], rejected: ElementRejection[]): RecordInteractionsAnswer {
+function answerOf(
+  outcome: RecordOutcome,
+  positions: readonly number[],
+  rejected: ElementRejection[],
+): RecordInteractionsAnswer {
   return {
     recorded: outcome.recorded.length,
     rejected: [...rejected].sort((a, b) => a.index - b.index),
@@ -143,7 +147,9 @@ export const resolvers: Resolvers = {
       // A malformed id's slot holds its error: GraphQL answers null there with the error at ["items", index].
       const slots: Array<ItemRow | Error | null> = args.ids.map(() => null);
       valid.forEach(({ index }, k) => (slots[index] = rows[k] && !rows[k].deletedAt ? rows[k] : null));
-      for (const { index, reason } of rejected) slots[index] = apiError('BAD_USER_INPUT', reason, { argumentName: 'ids', index });
+      for (const { index, reason } of rejected) {
+        slots[index] = apiError('BAD_USER_INPUT', reason, { argumentName: 'ids', index });
+      }
       return slots as never;
     },
     async user(_parent, args, context) {
@@ -177,12 +183,15 @@ export const resolvers: Resolvers = {
         }
         return [{ event, index }];
       });
-      const itemRows = loadedOrThrow(await context.loaders.itemByExternalId.loadMany(checked.map(({ event }) => event.itemExternalId)));
+      const itemIds = checked.map(({ event }) => event.itemExternalId);
+      const itemRows = loadedOrThrow(await context.loaders.itemByExternalId.loadMany(itemIds));
       const writes: EventWrite[] = [];
       const positions: number[] = [];
       checked.forEach(({ event, index }, k) => {
         const row = itemRows[k];
-        if (!row || row.deletedAt) return void rejected.push({ index, reason: `unknown item ${JSON.stringify(event.itemExternalId)}` });
+        if (!row || row.deletedAt) {
+          return void rejected.push({ index, reason: `unknown item ${JSON.stringify(event.itemExternalId)}` });
+        }
         const { userExternalId, kind, value, occurredAt } = event;
         writes.push({ userExternalId, itemId: row.id, kind, value, occurredAt: occurredAt ?? new Date(now) });
         positions.push(index);
@@ -243,7 +252,8 @@ export const resolvers: Resolvers = {
     async history(row, args, context) {
       const page = checkPage(args.first, args.after);
       const events = await context.services.users.events(row.id, page.first + 1, page.offset);
-      const items = loadedOrThrow(await context.loaders.itemById.loadMany(events.slice(0, page.first).map((e) => e.itemId)));
+      const shownIds = events.slice(0, page.first).map((e) => e.itemId);
+      const items = loadedOrThrow(await context.loaders.itemById.loadMany(shownIds));
       const shown = events.slice(0, page.first).flatMap((event, i) => {
         const item = items[i];
         return item ? [{ item, kind: event.kind, value: event.value, occurredAt: event.occurredAt.toISOString() }] : [];

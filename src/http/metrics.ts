@@ -62,8 +62,13 @@ export function metricsHandler(metrics: ServerMetrics): (req: IncomingMessage, r
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       // Shaped like every other refusal of the server (error-codes.ts: BAD_REQUEST, with HTTP's precise 405).
-      const body = JSON.stringify({ errors: [{ message: 'GET or HEAD only', extensions: { code: 'BAD_REQUEST' satisfies ErrorCode } }] });
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      const code: ErrorCode = 'BAD_REQUEST';
+      const body = JSON.stringify({ errors: [{ message: 'GET or HEAD only', extensions: { code } }] });
+      res.writeHead(405, {
+        allow: 'GET, HEAD',
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(body);
       return;
     }

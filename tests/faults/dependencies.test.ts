@@ -24,13 +24,22 @@ function readMix(fixture: FaultFixture): (n: number) => LoadRequest {
     const item = items[(n * 13) % items.length];
     switch (n % 4) {
       case 0:
-        return { query: `query($u: ID!) { recommendations(userId: $u, first: 5) { ${LIST} } }`, variables: { u: user } };
+        return {
+          query: `query($u: ID!) { recommendations(userId: $u, first: 5) { ${LIST} } }`,
+          variables: { u: user },
+        };
       case 1:
         return { query: `query($i: ID!) { similarItems(itemId: $i, first: 5) { ${LIST} } }`, variables: { i: item } };
       case 2:
-        return { query: `query($q: String!) { search(query: $q, first: 5) { ${LIST} } }`, variables: { q: fixture.dataset.items[n % 50].title } };
+        return {
+          query: `query($q: String!) { search(query: $q, first: 5) { ${LIST} } }`,
+          variables: { q: fixture.dataset.items[n % 50].title },
+        };
       default:
-        return { query: `query($ids: [ID!]!) { recommendForSession(itemIds: $ids, first: 5) { ${LIST} } }`, variables: { ids: [item] } };
+        return {
+          query: `query($ids: [ID!]!) { recommendForSession(itemIds: $ids, first: 5) { ${LIST} } }`,
+          variables: { ids: [item] },
+        };
     }
   };
 }
@@ -44,7 +53,8 @@ function listenerPid(port: number): number | undefined {
 
 const seconds = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms) / 1000);
 /** Samples sent in [from, to). */
-const within = (samples: readonly Sample[], from: number, to: number) => samples.filter((s) => s.at >= from && s.at < to);
+const within = (samples: readonly Sample[], from: number, to: number) =>
+  samples.filter((s) => s.at >= from && s.at < to);
 /** Samples answered before `at` (sent before and answered after a fault belong to the fault). */
 const answeredBefore = (samples: readonly Sample[], at: number) => samples.filter((s) => s.at + s.ms < at);
 

@@ -34,7 +34,10 @@ describe('model swap and rollback under load', () => {
         query: `query($u: ID!) { recommendations(userId: $u, first: 5) { strategy modelVersion items { item { id } } } }`,
         variables: { u: users[n % users.length] },
       }),
-      { labelOf: (data) => (data as { recommendations: { modelVersion: string | null } }).recommendations.modelVersion ?? 'none' },
+      {
+        labelOf: (data) =>
+          (data as { recommendations: { modelVersion: string | null } }).recommendations.modelVersion ?? 'none',
+      },
     );
     const first = (await activeVersion(fixture.pool))!;
     await sleep(1_000);
@@ -59,7 +62,11 @@ describe('model swap and rollback under load', () => {
       const window = load.samples.filter((s) => s.at >= at && s.at < until && s.ok);
       const firstNew = window.findIndex((s) => s.label === to);
       const stale = firstNew < 0 ? window.length : window.slice(firstNew).filter((s) => s.label !== to).length;
-      return { to, seconds: firstNew < 0 ? null : Math.round(window[firstNew].at - at) / 1000, staleAfterFollowing: stale };
+      return {
+        to,
+        seconds: firstNew < 0 ? null : Math.round(window[firstNew].at - at) / 1000,
+        staleAfterFollowing: stale,
+      };
     });
     const failed = load.samples.filter((s) => !s.ok);
     recordResults('modelSwap', {

@@ -26,7 +26,11 @@ async function record(origin: string, input: Event[], idempotencyKey?: string): 
   try {
     const response = await fetch(`${origin}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': API_KEY,
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+      },
       body: JSON.stringify({ query: RECORD, variables: { input } }),
       signal: AbortSignal.timeout(20_000),
     });
@@ -38,7 +42,7 @@ async function record(origin: string, input: Event[], idempotencyKey?: string): 
 }
 
 const keyOf = (e: { userId: string; itemId: string; occurredAt?: string | Date }) =>
-  `${e.userId}|${e.itemId}|${e.occurredAt === undefined ? "now" : new Date(e.occurredAt).toISOString()}`;
+  `${e.userId}|${e.itemId}|${e.occurredAt === undefined ? 'now' : new Date(e.occurredAt).toISOString()}`;
 
 describe('writes under faults', () => {
   let fixture: FaultFixture;
@@ -102,7 +106,9 @@ describe('writes under faults', () => {
 
     // The client's retry: every unanswered call again, with its key; and a few answered ones, which must not write.
     const retried = await Promise.all(unanswered.map((i) => record(app.origin, calls[i].input, calls[i].key)));
-    const replays = await Promise.all(acknowledged.slice(0, 20).map((i) => record(app.origin, calls[i].input, calls[i].key)));
+    const replays = await Promise.all(
+      acknowledged.slice(0, 20).map((i) => record(app.origin, calls[i].input, calls[i].key)),
+    );
     const after = await rowsOf('k9-user-');
     const sentEvents = calls.slice(0, sent).flatMap((c) => c.input);
     const distinctAfter = new Set(after);
@@ -116,7 +122,9 @@ describe('writes under faults', () => {
       unansweredButCommitted: committedUnanswered,
       acknowledgedMissingAfterRestart: missing.length,
       retriesAnswered: retried.filter(Boolean).length,
-      replaysEqualFirstAnswer: replays.filter((r, k) => JSON.stringify(r) === JSON.stringify(answers.get(acknowledged[k]))).length,
+      replaysEqualFirstAnswer: replays.filter(
+        (r, k) => JSON.stringify(r) === JSON.stringify(answers.get(acknowledged[k])),
+      ).length,
       eventsSent: sentEvents.length,
       rowsAfterRetries: after.length,
       duplicateRowsAfterRetries: after.length - distinctAfter.size,
@@ -139,11 +147,16 @@ describe('writes under faults', () => {
       const user = `acct-user-${n % 25}`;
       const item = items[n % items.length];
       const kind = n % 20;
-      if (kind < 12) events.push({ userId: user, itemId: item, kind: 'view', occurredAt: new Date(base + n).toISOString() });
+      if (kind < 12)
+        events.push({ userId: user, itemId: item, kind: 'view', occurredAt: new Date(base + n).toISOString() });
       else if (kind < 15) {
         // Identical to an earlier valid event, possibly in another call.
         const earlier = events[Math.max(0, n - 40 - (n % 7))];
-        events.push(earlier.kind === 'view' ? { ...earlier } : { userId: user, itemId: item, kind: 'view', occurredAt: new Date(base + n).toISOString() });
+        events.push(
+          earlier.kind === 'view'
+            ? { ...earlier }
+            : { userId: user, itemId: item, kind: 'view', occurredAt: new Date(base + n).toISOString() },
+        );
       } else if (kind === 15) events.push({ userId: user, itemId: `no-such-${n}` });
       else if (kind === 16) events.push({ userId: user, itemId: `book-\u0000${n}` });
       else if (kind === 17) events.push({ userId: `bad\ud800${n}`, itemId: item });
@@ -169,7 +182,9 @@ describe('writes under faults', () => {
     const { rows: viewRows } = await fixture.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM interactions x JOIN users u ON u.id = x.user_id WHERE starts_with(u.external_id, 'acct-user-') AND x.kind = 'view'`,
     );
-    const { rows: strays } = await fixture.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE external_id LIKE 'bad%'`);
+    const { rows: strays } = await fixture.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM users WHERE external_id LIKE 'bad%'`,
+    );
     const results = {
       events: N,
       calls: calls.length,

@@ -36,7 +36,12 @@ function unchunk(body: string): string {
 }
 
 /** Writes `request` to host:port and resolves with the parsed answer once the server closes (or after timeoutMs). */
-export function sendRaw(port: number, request: string | Buffer, timeoutMs = 5_000, host = '127.0.0.1'): Promise<RawResponse> {
+export function sendRaw(
+  port: number,
+  request: string | Buffer,
+  timeoutMs = 5_000,
+  host = '127.0.0.1',
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = net.connect(port, host);

@@ -404,7 +404,7 @@ export type DeleteItemsPayload = {
   deleted: Scalars['Int']['output'];
   /** Ids that did not exist (or were already deleted). */
   notFound: Array<Scalars['ID']['output']>;
-  /** Malformed ids (empty, too long, U+0000, a lone surrogate), each with its position and reason; the rest were deleted. */
+  /** Malformed ids (empty, too long, U+0000, a lone surrogate), each with its position and reason. */
   rejected: Array<RejectedInput>;
 };
 

@@ -12,7 +12,10 @@ export function operationKindsPlugin(): ApolloServerPlugin<BaseContext> {
         async didResolveOperation({ operation }) {
           if (operation?.operation !== 'subscription') return;
           throw new GraphQLError('This API has no subscriptions: use a query or a mutation', {
-            extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: ERROR_CODES.GRAPHQL_VALIDATION_FAILED.status } },
+            extensions: {
+              code: 'GRAPHQL_VALIDATION_FAILED',
+              http: { status: ERROR_CODES.GRAPHQL_VALIDATION_FAILED.status },
+            },
           });
         },
       };

@@ -26,7 +26,10 @@ export interface FaultFixture {
 
 export const API_KEY = 'fault-suite-key';
 
-export async function prepareFixture(qdrantUrl: string, size = { seed: 71, items: 300, users: 150, eventsPerUser: 20 }): Promise<FaultFixture> {
+export async function prepareFixture(
+  qdrantUrl: string,
+  size = { seed: 71, items: 300, users: 150, eventsPerUser: 20 },
+): Promise<FaultFixture> {
   const db = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'recgraph-faults-'));
   const pool = createPool(db.url);
@@ -35,7 +38,11 @@ export async function prepareFixture(qdrantUrl: string, size = { seed: 71, items
   const prefix = uniquePrefix('faults');
   const store = new VectorStore({ url: qdrantUrl });
   try {
-    await trainAndPublish(pool, store, createLogger('silent'), { dataDir, prefix, params: { factors: 16, iterations: 6 } });
+    await trainAndPublish(pool, store, createLogger('silent'), {
+      dataDir,
+      prefix,
+      params: { factors: 16, iterations: 6 },
+    });
   } finally {
     store.close();
   }

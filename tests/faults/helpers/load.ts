@@ -50,10 +50,22 @@ export function startLoad(
           body: JSON.stringify({ query: request.query, variables: request.variables }),
           signal: AbortSignal.timeout(30_000),
         });
-        const body = (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }>; extensions?: { degraded?: unknown } };
+        const body = (await response.json()) as {
+          data?: unknown;
+          errors?: Array<{ extensions?: { code?: string } }>;
+          extensions?: { degraded?: unknown };
+        };
         const codes = (body.errors ?? []).map((e) => String(e.extensions?.code));
         const ok = response.status === 200 && !codes.length && body.data != null;
-        sample = { at, ms: now() - at, status: response.status, codes, degraded: !!body.extensions?.degraded, ok, label: ok ? labelOf?.(body.data) : undefined };
+        sample = {
+          at,
+          ms: now() - at,
+          status: response.status,
+          codes,
+          degraded: !!body.extensions?.degraded,
+          ok,
+          label: ok ? labelOf?.(body.data) : undefined,
+        };
       } catch (error) {
         sample = { at, ms: now() - at, status: 0, codes: [(error as Error).name], degraded: false, ok: false };
       }
@@ -74,12 +86,24 @@ export function startLoad(
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Counts of the samples by status and by first error code. */
-export function tally(samples: readonly Sample[]): { requests: number; ok: number; degraded: number; statuses: Record<string, number>; codes: Record<string, number> } {
+export function tally(samples: readonly Sample[]): {
+  requests: number;
+  ok: number;
+  degraded: number;
+  statuses: Record<string, number>;
+  codes: Record<string, number>;
+} {
   const statuses: Record<string, number> = {};
   const codes: Record<string, number> = {};
   for (const s of samples) {
     statuses[s.status] = (statuses[s.status] ?? 0) + 1;
     for (const code of s.codes) codes[code] = (codes[code] ?? 0) + 1;
   }
-  return { requests: samples.length, ok: samples.filter((s) => s.ok).length, degraded: samples.filter((s) => s.degraded).length, statuses, codes };
+  return {
+    requests: samples.length,
+    ok: samples.filter((s) => s.ok).length,
+    degraded: samples.filter((s) => s.degraded).length,
+    statuses,
+    codes,
+  };
 }

@@ -4,13 +4,18 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-export const RESULTS_FILE = process.env.RECGRAPH_FAULTS_RESULTS ?? fileURLToPath(new URL('../../../bench/results/faults.json', import.meta.url));
+export const RESULTS_FILE =
+  process.env.RECGRAPH_FAULTS_RESULTS ?? fileURLToPath(new URL('../../../bench/results/faults.json', import.meta.url));
 
 export function recordResults(section: string, results: Record<string, unknown>): void {
   const text = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '';
   const current = text.trim() ? (JSON.parse(text) as Record<string, unknown>) : {};
   const sections = (current.sections ?? {}) as Record<string, unknown>;
-  sections[section] = { ...results, finishedAt: new Date().toISOString(), loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100) };
+  sections[section] = {
+    ...results,
+    finishedAt: new Date().toISOString(),
+    loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100),
+  };
   const out = {
     command: 'npm run test:faults',
     machine: { cpus: os.cpus().length, node: process.version },
@@ -22,6 +27,12 @@ export function recordResults(section: string, results: Record<string, unknown>)
 /** Percentiles of a list of milliseconds, rounded. */
 export function percentiles(values: number[]): { p50: number; p99: number; max: number; count: number } {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]) : 0);
-  return { p50: at(0.5), p99: at(0.99), max: sorted.length ? Math.round(sorted[sorted.length - 1]) : 0, count: sorted.length };
+  const at = (q: number) =>
+    sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]) : 0;
+  return {
+    p50: at(0.5),
+    p99: at(0.99),
+    max: sorted.length ? Math.round(sorted[sorted.length - 1]) : 0,
+    count: sorted.length,
+  };
 }
