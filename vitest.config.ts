@@ -9,6 +9,8 @@ export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }] },
   test: {
     include: ['tests/**/*.test.ts'],
+    // The fault and fuzz suite has its own config and command (vitest.faults.config.ts, npm run test:faults).
+    exclude: ['tests/faults/**', '**/node_modules/**'],
     globalSetup: ['tests/setup/global.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,

@@ -41,7 +41,11 @@ const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
  * Runs `work` in one transaction on one pooled connection: COMMIT when it resolves, ROLLBACK when it throws. A
  * deadlock or serialization failure is retried (up to `attempts` runs in all), since Postgres undid everything.
  */
-export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, attempts = 3): Promise<T> {
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  attempts = 3,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken: Error | undefined;

@@ -263,15 +263,22 @@ export class UserRepository {
    * of it commits, and once it has, a retry with the same key returns the stored answer without writing again.
    * `answer` turns the outcome into what the caller returns (and what is stored with the key).
    */
-  async recordEvents<R>(events: readonly EventWrite[], answer: (outcome: RecordOutcome) => R, idempotency?: IdempotentCall): Promise<R> {
+  async recordEvents<R>(
+    events: readonly EventWrite[],
+    answer: (outcome: RecordOutcome) => R,
+    idempotency?: IdempotentCall,
+  ): Promise<R> {
     if (idempotency && ++this.keyedCalls % PRUNE_EVERY_CALLS === 0) {
-      await this.pool.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '${IDEMPOTENCY_RETENTION}'`);
+      await this.pool.query(
+        `DELETE FROM idempotency_keys WHERE created_at < now() - interval '${IDEMPOTENCY_RETENTION}'`,
+      );
     }
     return withTransaction(this.pool, async (client) => {
       if (idempotency) {
         // A concurrent call with the same key waits here until the first one commits (or rolls back).
         const claimed = await client.query(
-          `INSERT INTO idempotency_keys (key, request_hash, response) VALUES ($1, $2, 'null') ON CONFLICT (key) DO NOTHING`,
+          `INSERT INTO idempotency_keys (key, request_hash, response) VALUES ($1, $2, 'null')
+           ON CONFLICT (key) DO NOTHING`,
           [idempotency.key, idempotency.requestHash],
         );
         if (claimed.rowCount === 0) {
@@ -285,7 +292,10 @@ export class UserRepository {
       }
       const result = answer(await this.insertEvents(client, events));
       if (idempotency) {
-        await client.query(`UPDATE idempotency_keys SET response = $2 WHERE key = $1`, [idempotency.key, JSON.stringify(result)]);
+        await client.query(`UPDATE idempotency_keys SET response = $2 WHERE key = $1`, [
+          idempotency.key,
+          JSON.stringify(result),
+        ]);
       }
       return result;
     });
@@ -295,7 +305,10 @@ export class UserRepository {
     if (!events.length) return { recorded: [], duplicates: [] };
     // Sorted, so concurrent calls take the unique-index locks of shared users in the same order (no deadlock).
     const externalIds = [...new Set(events.map((e) => e.userExternalId))].sort();
-    await client.query(`INSERT INTO users (external_id) SELECT unnest($1::text[]) ON CONFLICT (external_id) DO NOTHING`, [externalIds]);
+    await client.query(
+      `INSERT INTO users (external_id) SELECT unnest($1::text[]) ON CONFLICT (external_id) DO NOTHING`,
+      [externalIds],
+    );
     const { rows: users } = await client.query<{ id: number; externalId: string }>(
       `SELECT id, external_id AS "externalId" FROM users WHERE external_id = ANY($1::text[])`,
       [externalIds],

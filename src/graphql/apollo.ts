@@ -18,6 +18,7 @@ import { degradedPlugin, type DegradedCounter } from './plugins/degraded.js';
 import { errorStatusPlugin } from './plugins/error-status.js';
 import { queryLimitsPlugin, queryParseOptions, type QueryLimits } from './plugins/limits.js';
 import { metricsPlugin, type GraphQLMetrics } from './plugins/metrics.js';
+import { operationKindsPlugin } from './plugins/operation-kinds.js';
 import { rejectedInputsPlugin } from './plugins/rejected-inputs.js';
 import { requestLogPlugin } from './plugins/request-log.js';
 import { createQueryPrecheck } from './query-precheck.js';
@@ -51,7 +52,7 @@ export function createGraphQLServer(options: GraphQLServerOptions): GraphQLServe
     hideSchemaDetailsFromClientErrors: options.production,
     formatError: createFormatError({ production: options.production }),
     parseOptions: queryParseOptions(options.queryLimits),
-    // Order matters only in that auth refuses before limits are computed.
+    // Order matters only in that subscriptions and auth are refused before limits are computed.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
       // We set no cache hints; Apollo's default cache-control plugin would still wrap every field resolution.
@@ -64,6 +65,7 @@ export function createGraphQLServer(options: GraphQLServerOptions): GraphQLServe
       degradedPlugin({ counter: options.metrics.degradedAnswers }),
       errorStatusPlugin(),
       rejectedInputsPlugin(),
+      operationKindsPlugin(),
       apiKeyPlugin({ apiKeys: options.apiKeys, production: options.production, logger: options.logger }),
       queryLimitsPlugin(options.queryLimits),
     ],

@@ -37,8 +37,10 @@ const CONNECTION_ERROR_CODES = new Set([
 const CONNECTION_ERROR_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TlsConnectionError']);
 // node-postgres reports lost or timed-out connections (and its client-side query_timeout) with these messages and no
 // code.
-const PG_CONNECTION_MESSAGE =
-  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout)/;
+const PG_CONNECTION_MESSAGE = new RegExp(
+  '^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error' +
+    '|Query read timeout)',
+);
 
 /** The error and its causes (GraphQLError.originalError, Error.cause), nearest first, at most 8 deep. */
 function causeChain(error: unknown): unknown[] {

@@ -68,7 +68,8 @@ export function checkPage(first: number | null | undefined, after: string | null
   const page = { first: checkFirst(first), offset: 0 };
   if (after != null) {
     const offset = cursorOffset(after);
-    if (offset === undefined) throw badUserInput('after is not a cursor this API returned (use pageInfo.endCursor)', 'after');
+    if (offset === undefined)
+      throw badUserInput('after is not a cursor this API returned (use pageInfo.endCursor)', 'after');
     page.offset = offset;
   }
   if (page.offset + page.first > 500) throw badUserInput('pagination reaches past the 500th result', 'after');
@@ -110,22 +111,27 @@ export function splitIds(
 }
 
 /** The list's good ids; each bad one is left out and reported in extensions.rejectedInputs. */
-export function idsOrReport(context: RequestContext, ids: readonly string[], max: number, argumentName: string): string[] {
+export function idsOrReport(
+  context: RequestContext,
+  ids: readonly string[],
+  max: number,
+  argumentName: string,
+): string[] {
   const { valid, rejected } = splitIds(ids, max, argumentName);
   for (const rejection of rejected) rejectInput(context, { argument: argumentName, ...rejection });
   return valid.map(({ id }) => id);
 }
 
-/** For writes that must be all or nothing (deleteItems): any bad id refuses the call, naming its index. */
-export function checkIdList(ids: readonly string[], max: number, argumentName: string): string[] {
-  const { valid, rejected } = splitIds(ids, max, argumentName);
-  if (rejected.length) throw badUserInput(rejected[0].reason, argumentName);
-  return valid.map(({ id }) => id);
-}
-
-export function checkRange(value: number | null | undefined, fallback: number, min: number, max: number, argumentName: string): number {
+export function checkRange(
+  value: number | null | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  argumentName: string,
+): number {
   const v = value ?? fallback;
-  if (!Number.isFinite(v) || v < min || v > max) throw badUserInput(`${argumentName} must be between ${min} and ${max}, got ${v}`, argumentName);
+  if (!Number.isFinite(v) || v < min || v > max)
+    throw badUserInput(`${argumentName} must be between ${min} and ${max}, got ${v}`, argumentName);
   return v;
 }
 
@@ -140,12 +146,19 @@ export function checkText(text: string, max: number, argumentName: string): stri
 
 // ---- filters -------------------------------------------------------------------------------------------------------
 
-function filterValues(values: readonly string[] | null | undefined, name: string, context: RequestContext): string[] | undefined {
+function filterValues(
+  values: readonly string[] | null | undefined,
+  name: string,
+  context: RequestContext,
+): string[] | undefined {
   if (values == null) return undefined;
   const argument = `filter.${name}`;
   checkListLength(values.length, LIMITS.filterValues, argument, 'values');
   const kept = values.filter((value, index) => {
-    const problem = value.length > LIMITS.filterValueLength ? `must be at most ${LIMITS.filterValueLength} characters` : textProblem(value);
+    const problem =
+      value.length > LIMITS.filterValueLength
+        ? `must be at most ${LIMITS.filterValueLength} characters`
+        : textProblem(value);
     if (problem) rejectInput(context, { argument, index, reason: `${argument}[${index}] ${problem}` });
     return !problem;
   });
@@ -154,7 +167,8 @@ function filterValues(values: readonly string[] | null | undefined, name: string
 
 function checkYear(value: number | null | undefined, name: string): number | undefined {
   if (value == null) return undefined;
-  if (!Number.isInteger(value) || value < -10_000 || value > 10_000) throw badUserInput(`filter.${name} must be a year, got ${value}`, `filter.${name}`);
+  if (!Number.isInteger(value) || value < -10_000 || value > 10_000)
+    throw badUserInput(`filter.${name} must be a year, got ${value}`, `filter.${name}`);
   return value;
 }
 
@@ -163,7 +177,10 @@ function checkYear(value: number | null | undefined, name: string): number | und
  * in a list (a genre with U+0000, an excluded id too long to exist) is left out and reported; the rest still apply.
  * A value list whose every element was bad is dropped: the filter then does not restrict by it.
  */
-export async function resolveFilter(arg: ItemFilterArg | null | undefined, context: RequestContext): Promise<ItemFilter> {
+export async function resolveFilter(
+  arg: ItemFilterArg | null | undefined,
+  context: RequestContext,
+): Promise<ItemFilter> {
   if (!arg) return {};
   const filter: ItemFilter = {
     genres: filterValues(arg.genres, 'genres', context),
@@ -173,7 +190,10 @@ export async function resolveFilter(arg: ItemFilterArg | null | undefined, conte
     yearTo: checkYear(arg.yearTo, 'yearTo'),
   };
   if (filter.yearFrom !== undefined && filter.yearTo !== undefined && filter.yearFrom > filter.yearTo) {
-    throw badUserInput(`filter.yearFrom (${filter.yearFrom}) is after filter.yearTo (${filter.yearTo})`, 'filter.yearFrom');
+    throw badUserInput(
+      `filter.yearFrom (${filter.yearFrom}) is after filter.yearTo (${filter.yearTo})`,
+      'filter.yearFrom',
+    );
   }
   if (arg.excludeIds?.length) {
     const ids = idsOrReport(context, arg.excludeIds, LIMITS.itemsPerUpsert, 'filter.excludeIds');
@@ -238,8 +258,10 @@ export function checkInteraction(input: InteractionInput, now: number): CheckedI
   if (userProblem) return `userId ${userProblem}`;
   const itemProblem = idProblem(input.itemId);
   if (itemProblem) return `itemId ${itemProblem}`;
-  if (input.kind != null && !/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(input.kind)) return 'kind must be a word of at most 64 letters, digits, - or _';
-  if (input.value != null && (!Number.isFinite(input.value) || Math.abs(input.value) > 1e6)) return 'value must be a finite number within ±1e6';
+  if (input.kind != null && !/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(input.kind))
+    return 'kind must be a word of at most 64 letters, digits, - or _';
+  if (input.value != null && (!Number.isFinite(input.value) || Math.abs(input.value) > 1e6))
+    return 'value must be a finite number within ±1e6';
   let occurredAt: Date | undefined;
   if (input.occurredAt != null) {
     const parsed = parseIsoTime(input.occurredAt);
@@ -248,14 +270,23 @@ export function checkInteraction(input: InteractionInput, now: number): CheckedI
     if (parsed.getTime() < Date.UTC(1970, 0, 1)) return 'occurredAt is before 1970';
     occurredAt = parsed;
   }
-  return { userExternalId: input.userId, itemExternalId: input.itemId, kind: input.kind ?? 'interaction', value: input.value ?? 1, occurredAt };
+  return {
+    userExternalId: input.userId,
+    itemExternalId: input.itemId,
+    kind: input.kind ?? 'interaction',
+    value: input.value ?? 1,
+    occurredAt,
+  };
 }
 
 /** An Idempotency-Key header value: 1–200 visible ASCII characters (a UUID fits), or BAD_USER_INPUT. */
 export function checkIdempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!/^[\x21-\x7e]+$/.test(value) || value.length > LIMITS.idempotencyKeyLength) {
-    throw badUserInput(`Idempotency-Key must be 1 to ${LIMITS.idempotencyKeyLength} visible ASCII characters`, 'Idempotency-Key');
+    throw badUserInput(
+      `Idempotency-Key must be 1 to ${LIMITS.idempotencyKeyLength} visible ASCII characters`,
+      'Idempotency-Key',
+    );
   }
   return value;
 }
@@ -270,15 +301,20 @@ export function toItemWrite(input: ItemInput, index: number): ItemWrite {
   const list = (values: readonly string[] | null | undefined, name: string) => {
     const out = values ?? [];
     if (out.length > LIMITS.filterValues || out.some((v) => v.length > LIMITS.filterValueLength)) {
-      throw badUserInput(`${where}.${name}: at most ${LIMITS.filterValues} values of ${LIMITS.filterValueLength} characters`, `${where}.${name}`);
+      throw badUserInput(
+        `${where}.${name}: at most ${LIMITS.filterValues} values of ${LIMITS.filterValueLength} characters`,
+        `${where}.${name}`,
+      );
     }
     return out.map((value, i) => storable(value, `${name}[${i}]`));
   };
   const text = (value: string | null | undefined, name: string) => {
-    if (value != null && value.length > LIMITS.textLength) throw badUserInput(`${where}.${name} must be at most ${LIMITS.textLength} characters`, `${where}.${name}`);
+    if (value != null && value.length > LIMITS.textLength)
+      throw badUserInput(`${where}.${name} must be at most ${LIMITS.textLength} characters`, `${where}.${name}`);
     return value == null ? null : storable(value, name);
   };
-  if (input.year != null && (!Number.isInteger(input.year) || Math.abs(input.year) > 10_000)) throw badUserInput(`${where}.year must be a year`, `${where}.year`);
+  if (input.year != null && (!Number.isInteger(input.year) || Math.abs(input.year) > 10_000))
+    throw badUserInput(`${where}.year must be a year`, `${where}.year`);
   return {
     externalId: checkId(input.id, `${where}.id`),
     title: checkText(input.title, 1000, `${where}.title`),

@@ -13,7 +13,6 @@ import {
   checkFirst,
   checkId,
   checkIdempotencyKey,
-  checkIdList,
   checkInteraction,
   checkListLength,
   checkPage,
@@ -86,7 +85,11 @@ function hashOfEvents(input: readonly InteractionInput[]): string {
 }
 
 /** The payload from the write's outcome, its positions mapped back to the call's input list. */
-function answerOf(outcome: RecordOutcome, positions: readonly number[], rejected: ElementRejection[]): RecordInteractionsAnswer {
+function answerOf(
+  outcome: RecordOutcome,
+  positions: readonly number[],
+  rejected: ElementRejection[],
+): RecordInteractionsAnswer {
   return {
     recorded: outcome.recorded.length,
     rejected: [...rejected].sort((a, b) => a.index - b.index),
@@ -144,7 +147,9 @@ export const resolvers: Resolvers = {
       // A malformed id's slot holds its error: GraphQL answers null there with the error at ["items", index].
       const slots: Array<ItemRow | Error | null> = args.ids.map(() => null);
       valid.forEach(({ index }, k) => (slots[index] = rows[k] && !rows[k].deletedAt ? rows[k] : null));
-      for (const { index, reason } of rejected) slots[index] = apiError('BAD_USER_INPUT', reason, { argumentName: 'ids', index });
+      for (const { index, reason } of rejected) {
+        slots[index] = apiError('BAD_USER_INPUT', reason, { argumentName: 'ids', index });
+      }
       return slots as never;
     },
     async user(_parent, args, context) {
@@ -178,12 +183,15 @@ export const resolvers: Resolvers = {
         }
         return [{ event, index }];
       });
-      const itemRows = loadedOrThrow(await context.loaders.itemByExternalId.loadMany(checked.map(({ event }) => event.itemExternalId)));
+      const itemIds = checked.map(({ event }) => event.itemExternalId);
+      const itemRows = loadedOrThrow(await context.loaders.itemByExternalId.loadMany(itemIds));
       const writes: EventWrite[] = [];
       const positions: number[] = [];
       checked.forEach(({ event, index }, k) => {
         const row = itemRows[k];
-        if (!row || row.deletedAt) return void rejected.push({ index, reason: `unknown item ${JSON.stringify(event.itemExternalId)}` });
+        if (!row || row.deletedAt) {
+          return void rejected.push({ index, reason: `unknown item ${JSON.stringify(event.itemExternalId)}` });
+        }
         const { userExternalId, kind, value, occurredAt } = event;
         writes.push({ userExternalId, itemId: row.id, kind, value, occurredAt: occurredAt ?? new Date(now) });
         positions.push(index);
@@ -200,7 +208,8 @@ export const resolvers: Resolvers = {
       }
     },
     async upsertItems(_parent, args, context) {
-      if (args.input.length > LIMITS.itemsPerUpsert) throw badUserInput(`input takes at most ${LIMITS.itemsPerUpsert} items per call`, 'input');
+      // All or nothing (one catalog batch): the first bad item refuses the call, naming its index.
+      checkListLength(args.input.length, LIMITS.itemsPerUpsert, 'input', 'items per call');
       const writes = args.input.map(toItemWrite);
       const ids = writes.map((w) => w.externalId);
       if (new Set(ids).size !== ids.length) throw badUserInput('input repeats an item id', 'input');
@@ -220,18 +229,19 @@ export const resolvers: Resolvers = {
       };
     },
     async deleteItems(_parent, args, context) {
-      const ids = checkIdList(args.ids, LIMITS.deletesPerCall, 'ids');
-      const deleted = await context.services.itemSearch.softDelete(ids);
+      const { valid, rejected } = splitIds(args.ids, LIMITS.deletesPerCall, 'ids');
+      const ids = valid.map(({ id }) => id);
+      const deleted = ids.length ? await context.services.itemSearch.softDelete(ids) : [];
       context.services.items.invalidate({ ids: deleted.map((d) => d.id) });
       try {
-        await context.services.recommender.unindexItems(deleted.map((d) => d.id));
+        if (deleted.length) await context.services.recommender.unindexItems(deleted.map((d) => d.id));
       } catch (error) {
         // Deleted rows are already filtered out of every list by the metadata join; the points go with the next training.
         if (!isQdrantUnavailable(error)) throw error;
         markDegraded(context, 'VECTORS_NOT_REMOVED');
       }
       const gone = new Set(deleted.map((d) => d.externalId));
-      return { deleted: deleted.length, notFound: ids.filter((id) => !gone.has(id)) };
+      return { deleted: deleted.length, notFound: ids.filter((id) => !gone.has(id)), rejected };
     },
   },
   Item: {
@@ -242,7 +252,8 @@ export const resolvers: Resolvers = {
     async history(row, args, context) {
       const page = checkPage(args.first, args.after);
       const events = await context.services.users.events(row.id, page.first + 1, page.offset);
-      const items = loadedOrThrow(await context.loaders.itemById.loadMany(events.slice(0, page.first).map((e) => e.itemId)));
+      const shownIds = events.slice(0, page.first).map((e) => e.itemId);
+      const items = loadedOrThrow(await context.loaders.itemById.loadMany(shownIds));
       const shown = events.slice(0, page.first).flatMap((event, i) => {
         const item = items[i];
         return item ? [{ item, kind: event.kind, value: event.value, occurredAt: event.occurredAt.toISOString() }] : [];

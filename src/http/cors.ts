@@ -20,6 +20,7 @@ const ALLOWED_HEADERS = [
   'authorization',
   'x-api-key',
   'x-request-id',
+  'idempotency-key',
   'apollo-require-preflight',
   'x-apollo-operation-name',
   'apollographql-client-name',

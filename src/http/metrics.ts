@@ -2,6 +2,7 @@
 // process never share counters) and the GET /metrics handler. The Apollo plugin that feeds the GraphQL series is
 // src/graphql/plugins/metrics.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorCode } from '../graphql/error-codes.js';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 export interface ServerMetrics {
@@ -60,7 +61,15 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Serve
 export function metricsHandler(metrics: ServerMetrics): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      // Shaped like every other refusal of the server (error-codes.ts: BAD_REQUEST, with HTTP's precise 405).
+      const code: ErrorCode = 'BAD_REQUEST';
+      const body = JSON.stringify({ errors: [{ message: 'GET or HEAD only', extensions: { code } }] });
+      res.writeHead(405, {
+        allow: 'GET, HEAD',
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+      });
+      res.end(body);
       return;
     }
     try {

@@ -15,7 +15,9 @@ export function parseRequestTarget(raw: string | undefined): RequestTarget | und
   const target = raw || '/';
   if (target.startsWith('/')) {
     const query = target.indexOf('?');
-    return query < 0 ? { pathname: target, search: '' } : { pathname: target.slice(0, query), search: target.slice(query) };
+    return query < 0
+      ? { pathname: target, search: '' }
+      : { pathname: target.slice(0, query), search: target.slice(query) };
   }
   let url: URL;
   try {

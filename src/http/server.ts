@@ -2,6 +2,7 @@
 // probes, on plain node:http — no framework in the hot path.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { HeaderMap, type BaseContext } from '@apollo/server';
 import { createGraphQLServer } from '../graphql/apollo.js';
 import { createRequestContext, type Services } from '../graphql/context.js';
@@ -54,7 +55,9 @@ class HttpRefusal extends Error {
 }
 
 /** A GraphQL-shaped error body, so every answer of the server has `errors[].extensions.code`. */
-function errorBody(code: ErrorCode, message: string): { errors: Array<{ message: string; extensions: { code: ErrorCode } }> } {
+type ErrorBody = { errors: Array<{ message: string; extensions: { code: ErrorCode } }> };
+
+function errorBody(code: ErrorCode, message: string): ErrorBody {
   return { errors: [{ message, extensions: { code } }] };
 }
 
@@ -99,6 +102,21 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  405: 'Method Not Allowed',
+  431: 'Request Header Fields Too Large',
+};
+
+/** A BAD_REQUEST answer written straight to a socket that has no ServerResponse, then the connection closed. */
+function refuseOnSocket(socket: Duplex, status: 400 | 405 | 431, message: string): void {
+  const payload = JSON.stringify(errorBody('BAD_REQUEST', message));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+  );
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
@@ -149,7 +167,8 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
       }
       if (url.pathname !== GRAPHQL_PATH && url.pathname !== '/') {
-        return sendJson(res, ERROR_CODES.NOT_FOUND.status, errorBody('NOT_FOUND', `no route ${url.pathname.slice(0, 100)}`));
+        const route = url.pathname.slice(0, 100);
+        return sendJson(res, ERROR_CODES.NOT_FOUND.status, errorBody('NOT_FOUND', `no route ${route}`));
       }
 
       const headers = new HeaderMap();
@@ -166,7 +185,8 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
           return sendJson(res, 400, errorBody('BAD_REQUEST', 'request body is not valid JSON'));
         }
       }
-      const query = req.method === 'GET' ? new URLSearchParams(url.search).get('query') : (body as { query?: unknown } | null)?.query;
+      const posted = (body as { query?: unknown } | null)?.query;
+      const query = req.method === 'GET' ? new URLSearchParams(url.search).get('query') : posted;
       const refused = precheckQuery(query);
       if (refused) {
         options.logger.warn({ requestId, ...refused.extensions }, 'query refused before validation');
@@ -201,8 +221,27 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
     handle(req, res, requestId).catch((error: unknown) => {
       options.logger.error({ requestId, err: error }, 'request failed');
       if (res.headersSent) return void res.destroy();
-      sendJson(res, ERROR_CODES.INTERNAL_SERVER_ERROR.status, errorBody('INTERNAL_SERVER_ERROR', 'internal server error'));
+      const status = ERROR_CODES.INTERNAL_SERVER_ERROR.status;
+      sendJson(res, status, errorBody('INTERNAL_SERVER_ERROR', 'internal server error'));
     });
+  });
+
+  // Requests Node answers (or drops) itself unless told otherwise, answered here like every other refusal:
+  // - one its parser refuses (a control character in the target, a header line without a colon, headers over 16 KB)
+  //   never reaches 'request', and Node's own answer is a bare 400 without a body;
+  // - CONNECT (a proxy tunnel) would be dropped without an answer;
+  // - an Expect other than 100-continue would get a bare 417.
+  httpServer.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    refuseOnSocket(socket, tooLarge ? 431 : 400, tooLarge ? 'request headers too large' : 'malformed HTTP request');
+  });
+  httpServer.on('connect', (_req: http.IncomingMessage, socket: Duplex) =>
+    refuseOnSocket(socket, 405, 'CONNECT is not supported'),
+  );
+  httpServer.on('checkExpectation', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.setHeader('connection', 'close');
+    sendJson(res, 417, errorBody('BAD_REQUEST', 'only Expect: 100-continue is supported'));
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -10,23 +10,43 @@ describe('hostile request lines', () => {
   let port: number;
 
   beforeAll(async () => {
-    served = await startServedApp({ env: { NODE_ENV: 'production', RECGRAPH_API_KEY: 'hostile-key' }, dataset: { seed: 53, items: 120, users: 60, eventsPerUser: 10 } });
+    served = await startServedApp({
+      env: { NODE_ENV: 'production', RECGRAPH_API_KEY: 'hostile-key' },
+      dataset: { seed: 53, items: 120, users: 60, eventsPerUser: 10 },
+    });
     port = served.app.server.port;
   });
   afterAll(async () => served?.stop());
 
   const KEY = { 'x-api-key': 'hostile-key' };
   const RECORD = `mutation($input: [InteractionInput!]!) { recordInteractions(input: $input) { recorded rejected { index reason } duplicates } }`;
-  type Recorded = { recordInteractions: { recorded: number; rejected: Array<{ index: number; reason: string }>; duplicates: number[] } };
+  type Recorded = {
+    recordInteractions: { recorded: number; rejected: Array<{ index: number; reason: string }>; duplicates: number[] };
+  };
   const rows = async (user: string) =>
-    (await served.pool.query(`SELECT count(*)::int AS n FROM interactions x JOIN users u ON u.id = x.user_id WHERE u.external_id = $1`, [user])).rows[0].n;
-  const users = async (pattern: string) => (await served.pool.query(`SELECT count(*)::int AS n FROM users WHERE external_id LIKE $1`, [pattern])).rows[0].n;
+    (
+      await served.pool.query(
+        `SELECT count(*)::int AS n FROM interactions x JOIN users u ON u.id = x.user_id WHERE u.external_id = $1`,
+        [user],
+      )
+    ).rows[0].n;
+  const users = async (pattern: string) =>
+    (await served.pool.query(`SELECT count(*)::int AS n FROM users WHERE external_id LIKE $1`, [pattern])).rows[0].n;
   const item = (i: number) => served.dataset.items[i].externalId;
 
-  const get = (target: string) => sendRaw(port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+  const get = (target: string) =>
+    sendRaw(port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
 
   it('answers 400 BAD_REQUEST to malformed absolute-form targets instead of crashing', async () => {
-    for (const target of ['http://[::1/graphql', 'http://a:99999/', 'http://%zz/', 'http://a:b/', 'https://x:-1/', 'http://[/', '*']) {
+    for (const target of [
+      'http://[::1/graphql',
+      'http://a:99999/',
+      'http://%zz/',
+      'http://a:b/',
+      'https://x:-1/',
+      'http://[/',
+      '*',
+    ]) {
       const answer = await get(target);
       expect(answer.status, target).toBe(400);
       expect(JSON.parse(answer.body).errors[0].extensions.code, target).toBe('BAD_REQUEST');
@@ -34,7 +54,27 @@ describe('hostile request lines', () => {
     // Still serving, and a well-formed absolute target is routed like its path.
     expect((await get('/health/live')).status).toBe(200);
     expect((await get('http://127.0.0.1/health/live')).status).toBe(200);
-    expect((await served.graphql(`{ popular(first: 1) { strategy } }`)).data).toEqual({ popular: { strategy: 'POPULAR' } });
+    expect((await served.graphql(`{ popular(first: 1) { strategy } }`)).data).toEqual({
+      popular: { strategy: 'POPULAR' },
+    });
+  });
+
+  it('answers what Node would drop or answer bare (parser errors, CONNECT, Expect) with a coded JSON body', async () => {
+    const cases: Array<[string, number]> = [
+      ['GET /a\u0001b HTTP/1.1\r\nHost: x\r\n\r\n', 400],
+      ['GET / HTTP/1.1\r\nno colon here\r\n\r\n', 400],
+      ['CONNECT 127.0.0.1:5432 HTTP/1.1\r\nHost: x\r\n\r\n', 405],
+      ['POST /graphql HTTP/1.1\r\nHost: x\r\nExpect: magic\r\nContent-Length: 2\r\n\r\n{}', 417],
+      [`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`, 431],
+    ];
+    for (const [request, status] of cases) {
+      const answer = await sendRaw(port, request);
+      expect(answer.status, request.slice(0, 40)).toBe(status);
+      expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('BAD_REQUEST');
+    }
+    const subscription = await served.graphql(`subscription { popular { strategy } }`, {}, KEY);
+    expect(subscription.status).toBe(400);
+    expect(subscription.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('U+0000 and lone surrogates: BAD_USER_INPUT for a single value, a bad list element rejected alone', async () => {
@@ -45,13 +85,21 @@ describe('hostile request lines', () => {
       expect(recs.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     }
 
-    const items = await served.graphql<{ items: Array<{ id: string } | null> }>(`query($ids: [ID!]!) { items(ids: $ids) { id } }`, { ids: [item(0), 'x\u0000'] });
+    const items = await served.graphql<{ items: Array<{ id: string } | null> }>(
+      `query($ids: [ID!]!) { items(ids: $ids) { id } }`,
+      { ids: [item(0), 'x\u0000'] },
+    );
     expect(items.data!.items).toEqual([{ id: item(0) }, null]);
     expect(items.errors).toHaveLength(1);
-    expect(items.errors![0]).toMatchObject({ path: ['items', 1], extensions: { code: 'BAD_USER_INPUT', index: 1, argumentName: 'ids' } });
+    expect(items.errors![0]).toMatchObject({
+      path: ['items', 1],
+      extensions: { code: 'BAD_USER_INPUT', index: 1, argumentName: 'ids' },
+    });
 
     // The excluded item stays excluded; the bad id is named.
-    const top = await served.graphql<{ popular: { items: Array<{ item: { id: string } }> } }>(`{ popular(first: 1) { items { item { id } } } }`);
+    const top = await served.graphql<{ popular: { items: Array<{ item: { id: string } }> } }>(
+      `{ popular(first: 1) { items { item { id } } } }`,
+    );
     const first = top.data!.popular.items[0].item.id;
     const excluded = await served.graphql<{ popular: { items: Array<{ item: { id: string } }> } }>(
       `query($f: ItemFilter) { popular(first: 5, filter: $f) { items { item { id } } } }`,
@@ -65,11 +113,16 @@ describe('hostile request lines', () => {
       { argument: 'filter.excludeIds', index: 1, reason: expect.stringMatching(/U\+0000/) },
     ]);
     // A surrogate in a filter sent to Qdrant (similarItems searches vectors) is left out too, not a Qdrant 400.
-    const similar = await served.graphql(`query($f: ItemFilter) { similarItems(itemId: "${item(2)}", filter: $f) { strategy } }`, {
-      f: { tags: ['ok', '\udfff'] },
-    });
+    const similar = await served.graphql(
+      `query($f: ItemFilter) { similarItems(itemId: "${item(2)}", filter: $f) { strategy } }`,
+      {
+        f: { tags: ['ok', '\udfff'] },
+      },
+    );
     expect(similar.errors).toBeUndefined();
-    expect(similar.extensions?.rejectedInputs).toEqual([{ argument: 'filter.tags', index: 1, reason: expect.any(String) }]);
+    expect(similar.extensions?.rejectedInputs).toEqual([
+      { argument: 'filter.tags', index: 1, reason: expect.any(String) },
+    ]);
 
     const session = await served.graphql<{ recommendForSession: { strategy: string } }>(
       `query($ids: [ID!]!) { recommendForSession(itemIds: $ids, first: 3) { strategy } }`,
@@ -88,6 +141,27 @@ describe('hostile request lines', () => {
     expect(written.data!.recordInteractions.rejected[1].reason).toMatch(/userId .*surrogate/);
     expect(await rows('nul-user')).toBe(8);
     expect(await users('bad%user')).toBe(0);
+
+    const upsert = await served.graphql(
+      `mutation($input: [ItemInput!]!) { upsertItems(input: $input) { created } }`,
+      {
+        input: [
+          { id: 'good-1', title: 'Fine' },
+          { id: 'bad-1', title: 'Nul\u0000title' },
+        ],
+      },
+      KEY,
+    );
+    expect(upsert.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'input[1].title' });
+    await served.graphql(`mutation { upsertItems(input: [{ id: "good-1", title: "Fine" }]) { created } }`, {}, KEY);
+    const deleted = await served.graphql<{
+      deleteItems: { deleted: number; notFound: string[]; rejected: Array<{ index: number }> };
+    }>(
+      `mutation($ids: [ID!]!) { deleteItems(ids: $ids) { deleted notFound rejected { index } } }`,
+      { ids: ['good-1', 'x\u0000', 'never-was'] },
+      KEY,
+    );
+    expect(deleted.data!.deleteItems).toEqual({ deleted: 1, notFound: ['never-was'], rejected: [{ index: 1 }] });
   });
 
   it('accounts for every event: identical ones are counted as duplicates, rows match', async () => {
@@ -96,7 +170,9 @@ describe('hostile request lines', () => {
     expect(three.data!.recordInteractions).toEqual({ recorded: 1, rejected: [], duplicates: [1, 2] });
     const at = '2024-05-01T10:00:00Z';
     const timed = { ...click, occurredAt: at };
-    const answers = await Promise.all(Array.from({ length: 20 }, () => served.graphql<Recorded>(RECORD, { input: [timed] }, KEY)));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => served.graphql<Recorded>(RECORD, { input: [timed] }, KEY)),
+    );
     const recorded = answers.reduce((n, a) => n + a.data!.recordInteractions.recorded, 0);
     const duplicates = answers.reduce((n, a) => n + a.data!.recordInteractions.duplicates.length, 0);
     expect(recorded).toBe(1);
@@ -105,23 +181,51 @@ describe('hostile request lines', () => {
   });
 
   it('occurredAt takes only real ISO-8601 dates and times, and a reason never echoes a huge input', async () => {
-    const bad = ['2024-02-30', '2023-02-29', '2024-04-31T10:00:00Z', '0', '-1', '1 2 3', '12/25/2024', 'June 5, 2024',
-      'Wed, 01 May 2024 10:00:00 GMT', '2024-05-01T10:00:00Z\u0000', '2024-05-01T10:00:00', '2024-05-01T24:00:00Z',
-      '2024-13-01', '2024-05-01T10:00:00+25:00', 'x'.repeat(10_000)];
+    const bad = [
+      '2024-02-30',
+      '2023-02-29',
+      '2024-04-31T10:00:00Z',
+      '0',
+      '-1',
+      '1 2 3',
+      '12/25/2024',
+      'June 5, 2024',
+      'Wed, 01 May 2024 10:00:00 GMT',
+      '2024-05-01T10:00:00Z\u0000',
+      '2024-05-01T10:00:00',
+      '2024-05-01T24:00:00Z',
+      '2024-13-01',
+      '2024-05-01T10:00:00+25:00',
+      'x'.repeat(10_000),
+    ];
     const input = bad.map((occurredAt) => ({ userId: 'time-user', itemId: item(50), occurredAt }));
     const answer = await served.graphql<Recorded>(RECORD, { input }, KEY);
     expect(answer.data!.recordInteractions.recorded).toBe(0);
     expect(answer.data!.recordInteractions.rejected.map((r) => r.index)).toEqual(bad.map((_, i) => i));
     for (const { reason } of answer.data!.recordInteractions.rejected) expect(reason.length).toBeLessThan(200);
 
-    const good = ['2024-02-29', '2024-05-01T10:00Z', '2024-05-01T10:00:00.123456Z', '2024-05-01T12:00:00+02:00', '2024-05-01t10:00:00z'];
-    const ok = await served.graphql<Recorded>(RECORD, { input: good.map((occurredAt, i) => ({ userId: 'time-user', itemId: item(51 + i), occurredAt })) }, KEY);
+    const good = [
+      '2024-02-29',
+      '2024-05-01T10:00Z',
+      '2024-05-01T10:00:00.123456Z',
+      '2024-05-01T12:00:00+02:00',
+      '2024-05-01t10:00:00z',
+    ];
+    const ok = await served.graphql<Recorded>(
+      RECORD,
+      { input: good.map((occurredAt, i) => ({ userId: 'time-user', itemId: item(51 + i), occurredAt })) },
+      KEY,
+    );
     expect(ok.data!.recordInteractions).toEqual({ recorded: 5, rejected: [], duplicates: [] });
     const { rows: times } = await served.pool.query<{ t: Date }>(
       `SELECT x.occurred_at AS t FROM interactions x JOIN users u ON u.id = x.user_id WHERE u.external_id = 'time-user' ORDER BY x.item_id`,
     );
     expect(times.map((r) => r.t.toISOString())).toEqual([
-      '2024-02-29T00:00:00.000Z', '2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00.123Z', '2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00.000Z',
+      '2024-02-29T00:00:00.000Z',
+      '2024-05-01T10:00:00.000Z',
+      '2024-05-01T10:00:00.123Z',
+      '2024-05-01T10:00:00.000Z',
+      '2024-05-01T10:00:00.000Z',
     ]);
   });
 
@@ -133,7 +237,9 @@ describe('hostile request lines', () => {
     const headers = { ...KEY, 'idempotency-key': 'order-4711' };
     const first = await served.graphql<Recorded>(RECORD, { input }, headers);
     expect(first.data!.recordInteractions).toMatchObject({ recorded: 1, rejected: [{ index: 1 }] });
-    const retries = await Promise.all(Array.from({ length: 5 }, () => served.graphql<Recorded>(RECORD, { input }, headers)));
+    const retries = await Promise.all(
+      Array.from({ length: 5 }, () => served.graphql<Recorded>(RECORD, { input }, headers)),
+    );
     for (const retry of retries) expect(retry.data).toEqual(first.data);
     expect(await rows('retry-user')).toBe(1);
 
@@ -150,23 +256,37 @@ describe('hostile request lines', () => {
   it('persisted-query hash mismatch, Content-Type and cursors: each a client error with its code', async () => {
     const query = '{ popular(first: 1) { strategy } }';
     const post = (body: unknown, contentType = 'application/json') =>
-      fetch(`${served.origin}/graphql`, { method: 'POST', headers: { 'content-type': contentType, 'apollo-require-preflight': '1' }, body: JSON.stringify(body) });
+      fetch(`${served.origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, 'apollo-require-preflight': '1' },
+        body: JSON.stringify(body),
+      });
     const mismatch = await post({ query, extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } });
     expect(mismatch.status).toBe(400);
-    expect(((await mismatch.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(
+      ((await mismatch.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code,
+    ).toBe('BAD_REQUEST');
     const sha256Hash = createHash('sha256').update(query).digest('hex');
     expect((await post({ query, extensions: { persistedQuery: { version: 1, sha256Hash } } })).status).toBe(200);
 
     expect((await post({ query }, 'APPLICATION/JSON; Charset=UTF-8')).status).toBe(200);
     const jsonx = await post({ query }, 'application/jsonx');
     expect(jsonx.status).toBe(400);
-    expect(((await jsonx.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(
+      ((await jsonx.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code,
+    ).toBe('BAD_REQUEST');
 
     const page = `query($after: String) { recommendations(userId: "reader-00001", first: 2, after: $after) { pageInfo { endCursor } } }`;
     const real = await served.graphql<{ recommendations: { pageInfo: { endCursor: string } } }>(page);
     const cursor = real.data!.recommendations.pageInfo.endCursor;
     expect((await served.graphql(page, { after: cursor })).errors).toBeUndefined();
-    for (const after of ['bzo', Buffer.from('o:0x10').toString('base64url'), 'b z o 1', `${cursor}=`, Buffer.from('o:-1').toString('base64url')]) {
+    for (const after of [
+      'bzo',
+      Buffer.from('o:0x10').toString('base64url'),
+      'b z o 1',
+      `${cursor}=`,
+      Buffer.from('o:-1').toString('base64url'),
+    ]) {
       const answer = await served.graphql(page, { after });
       expect(answer.errors?.[0].extensions, after).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
     }

@@ -47,7 +47,11 @@ describe('Postgres outage', () => {
   };
   const recommend = (user: string) => served.graphql(RECS, { u: user });
   const record = (user: string) =>
-    served.graphql(RECORD, { input: [{ userId: user, itemId: served.dataset.items[0].externalId }] }, { 'x-api-key': 'outage-key' });
+    served.graphql(
+      RECORD,
+      { input: [{ userId: user, itemId: served.dataset.items[0].externalId }] },
+      { 'x-api-key': 'outage-key' },
+    );
   const recovers = async () => {
     for (let attempt = 0; attempt < 50; attempt++) {
       const answer = await recommend('reader-00003');
@@ -71,7 +75,9 @@ describe('Postgres outage', () => {
       await expectUnavailable(() => recommend('reader-00002'));
       await expectUnavailable(() => record('outage-user'));
       // Concurrent requests each fail on their own deadline, not one after the other.
-      const { ms } = await timed(() => Promise.all(Array.from({ length: 20 }, (_, i) => expectUnavailable(() => recommend(`reader-000${10 + i}`)))));
+      const { ms } = await timed(() =>
+        Promise.all(Array.from({ length: 20 }, (_, i) => expectUnavailable(() => recommend(`reader-000${10 + i}`)))),
+      );
       expect(ms).toBeLessThan(BOUND_MS);
 
       await proxy.heal();

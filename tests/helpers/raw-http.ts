@@ -10,6 +10,8 @@ export interface RawResponse {
 }
 
 export function parseRawResponse(raw: string): RawResponse {
+  // Interim answers (100 Continue to an Expect header) come before the real one: skip them.
+  while (/^HTTP\/1\.1 1\d\d /.test(raw) && raw.includes('\r\n\r\n')) raw = raw.slice(raw.indexOf('\r\n\r\n') + 4);
   const split = raw.indexOf('\r\n\r\n');
   if (!raw.startsWith('HTTP/1.1 ') || split < 0) return { status: 0, headers: {}, body: raw };
   const [statusLine, ...headerLines] = raw.slice(0, split).split('\r\n');
@@ -36,7 +38,12 @@ function unchunk(body: string): string {
 }
 
 /** Writes `request` to host:port and resolves with the parsed answer once the server closes (or after timeoutMs). */
-export function sendRaw(port: number, request: string | Buffer, timeoutMs = 5_000, host = '127.0.0.1'): Promise<RawResponse> {
+export function sendRaw(
+  port: number,
+  request: string | Buffer,
+  timeoutMs = 5_000,
+  host = '127.0.0.1',
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = net.connect(port, host);

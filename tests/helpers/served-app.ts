@@ -96,7 +96,8 @@ export async function startServedApp(options: ServedAppOptions = {}): Promise<Se
   const qdrantUrl = options.qdrantUrl ?? inject('qdrantUrl');
   const prefix = uniquePrefix('e2e');
   const config = testConfig({ databaseUrl, dataDir, prefix, qdrantUrl, env: options.env });
-  // Served like `recgraph start` serves: from a pool with the configured timeouts (the test's own pool seeds and trains).
+  // Served like `recgraph start` serves: from a pool with the configured timeouts (the test's own pool seeds and
+  // trains).
   const servingPool = createPool(databaseUrl, servingPoolOptions(config.postgres));
   const infra: Infrastructure = {
     databaseUrl,

@@ -158,7 +158,11 @@ export type Mutation = {
    * Keys are kept 24 hours. Requires the API key.
    */
   recordInteractions: RecordInteractionsPayload;
-  /** Creates or updates items; a new item gets its semantic vector at once (searchable and similar-able). Requires the API key. */
+  /**
+   * Creates or updates items; a new item gets its semantic vector at once (searchable and similar-able). All or nothing:
+   * a bad item (or an id repeated in the call) refuses the call with BAD_USER_INPUT naming its index. Requires the API
+   * key.
+   */
   upsertItems: UpsertItemsPayload;
   /** Deletes items: they are never recommended again (their past events stay for audit). Requires the API key. */
   deleteItems: DeleteItemsPayload;
@@ -400,6 +404,8 @@ export type DeleteItemsPayload = {
   deleted: Scalars['Int']['output'];
   /** Ids that did not exist (or were already deleted). */
   notFound: Array<Scalars['ID']['output']>;
+  /** Malformed ids (empty, too long, U+0000, a lone surrogate), each with its position and reason. */
+  rejected: Array<RejectedInput>;
 };
 
 
@@ -635,6 +641,7 @@ export type UpsertItemsPayloadResolvers<ContextType = RequestContext, ParentType
 export type DeleteItemsPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DeleteItemsPayload'] = ResolversParentTypes['DeleteItemsPayload']> = {
   deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   notFound?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  rejected?: Resolver<Array<ResolversTypes['RejectedInput']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = RequestContext> = {

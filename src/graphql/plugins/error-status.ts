@@ -9,7 +9,10 @@ export function errorStatusPlugin(): ApolloServerPlugin<BaseContext> {
     async requestDidStart() {
       return {
         async willSendResponse({ response }) {
-          const errors = (response.body.kind === 'single' ? response.body.singleResult.errors : response.body.initialResult.errors) ?? [];
+          const errors =
+            (response.body.kind === 'single'
+              ? response.body.singleResult.errors
+              : response.body.initialResult.errors) ?? [];
           const status = serverFailureStatus(errors.map((error) => error.extensions?.code));
           if (status === undefined) return;
           response.http.status = status;

@@ -105,7 +105,13 @@ export function listSizeEstimator(options: { defaultFirst: number; maxFirst?: nu
 
 function limitExceeded(limit: string, maximum: number, actual: number, message: string): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code: QUERY_TOO_COMPLEX, limit, maximum, actual, http: { status: ERROR_CODES[QUERY_TOO_COMPLEX].status } },
+    extensions: {
+      code: QUERY_TOO_COMPLEX,
+      limit,
+      maximum,
+      actual,
+      http: { status: ERROR_CODES[QUERY_TOO_COMPLEX].status },
+    },
   });
 }
 

@@ -25,7 +25,11 @@ function boundedLabel(limit: number): (value: string) => string {
   };
 }
 
-function errorsOf(body: { kind: 'single'; singleResult: { errors?: readonly GraphQLFormattedError[] } } | { kind: 'incremental'; initialResult: { errors?: readonly GraphQLFormattedError[] } }): readonly GraphQLFormattedError[] {
+function errorsOf(
+  body:
+    | { kind: 'single'; singleResult: { errors?: readonly GraphQLFormattedError[] } }
+    | { kind: 'incremental'; initialResult: { errors?: readonly GraphQLFormattedError[] } },
+): readonly GraphQLFormattedError[] {
   return (body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors) ?? [];
 }
 
@@ -34,7 +38,10 @@ function errorsOf(body: { kind: 'single'; singleResult: { errors?: readonly Grap
  * failed) and type (query, mutation, or "unknown"), and every error sent, by code as formatted for the client. At most
  * maxOperationNames distinct names are kept as labels (first come); later ones are counted under "(other)".
  */
-export function metricsPlugin(metrics: GraphQLMetrics, options: { maxOperationNames?: number } = {}): ApolloServerPlugin<BaseContext> {
+export function metricsPlugin(
+  metrics: GraphQLMetrics,
+  options: { maxOperationNames?: number } = {},
+): ApolloServerPlugin<BaseContext> {
   const operationLabel = boundedLabel(options.maxOperationNames ?? 200);
   const codeLabel = boundedLabel(100);
   return {
@@ -43,10 +50,17 @@ export function metricsPlugin(metrics: GraphQLMetrics, options: { maxOperationNa
       return {
         async willSendResponse({ operation, response }) {
           const seconds = (performance.now() - startedAt) / 1000;
-          const name = operation ? (operation.name ? operationLabel(operation.name.value) : '(anonymous)') : '(unresolved)';
+          const name = operation
+            ? operation.name
+              ? operationLabel(operation.name.value)
+              : '(anonymous)'
+            : '(unresolved)';
           metrics.requestDuration.observe({ operation: name, type: operation?.operation ?? 'unknown' }, seconds);
           for (const error of errorsOf(response.body)) {
-            const code = typeof error.extensions?.code === 'string' ? error.extensions.code : ('INTERNAL_SERVER_ERROR' satisfies ErrorCode);
+            const code =
+              typeof error.extensions?.code === 'string'
+                ? error.extensions.code
+                : ('INTERNAL_SERVER_ERROR' satisfies ErrorCode);
             metrics.errors.inc({ code: codeLabel(code) });
           }
         },

@@ -25,10 +25,14 @@ export function requestIdOf(context: object): string | undefined {
   return requestIds.get(context);
 }
 
+const UNCODED: ErrorCode = 'INTERNAL_SERVER_ERROR';
+const codeOf = (error: GraphQLFormattedError) =>
+  typeof error.extensions?.code === 'string' ? error.extensions.code : UNCODED;
+
 /** The codes of the errors sent, as formatted for the client (after formatError's mapping). */
 function sentErrorCodes(body: { kind: 'single'; singleResult: { errors?: readonly GraphQLFormattedError[] } } | { kind: 'incremental'; initialResult: { errors?: readonly GraphQLFormattedError[] } }): string[] {
   const errors = (body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors) ?? [];
-  return [...new Set(errors.map((error) => (typeof error.extensions?.code === 'string' ? error.extensions.code : ('INTERNAL_SERVER_ERROR' satisfies ErrorCode))))];
+  return [...new Set(errors.map((error) => codeOf(error)))];
 }
 
 /**
