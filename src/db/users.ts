@@ -5,7 +5,7 @@
 // same watermark. So an event recorded through any replica shows in the very next answer of every replica, and an
 // unchanged history costs no second query.
 import type pg from 'pg';
-import { withTransaction } from './pool.js';
+import { withTransaction } from './transaction.js';
 
 export interface UserRow {
   id: number;
