@@ -131,9 +131,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     segmentMinEvents: intFrom(env.RECGRAPH_SEGMENT_MIN_EVENTS, 100, 'RECGRAPH_SEGMENT_MIN_EVENTS'),
     postgres: {
       poolMax: positiveIntFrom(env.RECGRAPH_PG_POOL_MAX, 10, 'RECGRAPH_PG_POOL_MAX'),
-      // Together under 2 s: a blackholed Postgres (connections open, no bytes) fails a request within that.
-      connectTimeoutMs: positiveIntFrom(env.RECGRAPH_PG_CONNECT_TIMEOUT_MS, 1_000, 'RECGRAPH_PG_CONNECT_TIMEOUT_MS'),
-      queryTimeoutMs: positiveIntFrom(env.RECGRAPH_PG_QUERY_TIMEOUT_MS, 1_500, 'RECGRAPH_PG_QUERY_TIMEOUT_MS'),
+      // Together under 2 s: a blackholed Postgres (connections open, no bytes) fails a request within that. The
+      // embedded PGlite (no DATABASE_URL) answers from this very process: it cannot be blackholed, but a busy event
+      // loop (training on first start, a loaded machine) delays its connects past 1 s, so it waits 10 s.
+      connectTimeoutMs: positiveIntFrom(
+        env.RECGRAPH_PG_CONNECT_TIMEOUT_MS,
+        env.DATABASE_URL ? 1_000 : 10_000,
+        'RECGRAPH_PG_CONNECT_TIMEOUT_MS',
+      ),
+      queryTimeoutMs: positiveIntFrom(
+        env.RECGRAPH_PG_QUERY_TIMEOUT_MS,
+        env.DATABASE_URL ? 1_500 : 10_000,
+        'RECGRAPH_PG_QUERY_TIMEOUT_MS',
+      ),
       idleInTransactionTimeoutMs: positiveIntFrom(
         env.RECGRAPH_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
         5_000,

@@ -34,34 +34,3 @@ export function servingPoolOptions(settings: ServingPoolSettings): Partial<pg.Po
   };
 }
 
-// Serialization failures and deadlocks: the transaction did nothing and may simply be run again.
-const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
-
-/**
- * Runs `work` in one transaction on one pooled connection: COMMIT when it resolves, ROLLBACK when it throws. A
- * deadlock or serialization failure is retried (up to `attempts` runs in all), since Postgres undid everything.
- */
-export async function withTransaction<T>(
-  pool: pg.Pool,
-  work: (client: pg.PoolClient) => Promise<T>,
-  attempts = 3,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-      const code = (error as { code?: unknown }).code;
-      if (attempt < attempts && typeof code === 'string' && RETRYABLE_SQLSTATES.has(code)) continue;
-      throw error;
-    } finally {
-      // A connection whose ROLLBACK failed is in an unknown state: the pool discards it.
-      client.release(broken);
-    }
-  }
-}

@@ -6,7 +6,7 @@
 // replica, and an unchanged history is not read again. (The count covers what the newest id alone would miss: two
 // replicas inserting for one user at once, the lower id committing last.)
 import type pg from 'pg';
-import { withTransaction } from './pool.js';
+import { withTransaction } from './transaction.js';
 
 export interface UserRow {
   id: number;
