@@ -5,6 +5,7 @@
 import type { Recommender, RecommenderFactory } from './contract.js';
 import { EASE } from './ease.js';
 import { GFCF } from './gfcf.js';
+import { GraphFilter } from './graph-filter.js';
 import { IALS } from './ials.js';
 import { NeighborFilter } from './neighbor-filter.js';
 import { DefaultPipeline } from './pipeline.js';
@@ -19,6 +20,8 @@ export const MODEL_FACTORIES: Record<string, RecommenderFactory> = {
   ease: (p) => new EASE(p),
   gfcf: (p) => new GFCF(p),
   userknn: (p) => new UserKNN(p),
+  /** GF-CF + a BSPM-style second-order term on the top-k eigenspace; served as vectors → neighbour-list rerank. */
+  graphfilter: (p) => new GraphFilter(p),
   /** Id-only from a spec; side/text features are passed to the constructor by code that has a catalogue. */
   'two-tower': (p) => new TwoTower(p),
   /** GF-CF's item-item filter pruned to top-N rows (a measured, rejected serving reranker; neighbor-filter.ts). */
