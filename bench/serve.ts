@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { freePort } from '../src/net/free-port.js';
 import { createPool } from '../src/db/pool.js';
-import { createLogger } from '../src/runtime/logger.js';
+import { createLogger } from '../src/logger.js';
 import { VectorStore } from '../src/vector/client.js';
 import { startEmbeddedQdrant } from '../src/vector/embedded-qdrant.js';
 import { generateDemoDataset } from '../training/demo/generate.js';

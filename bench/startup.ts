@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EXAMPLE_QUERY } from '../training/cli/commands/start.js';
+import { EXAMPLE_QUERY } from '../src/runtime/start.js';
 import { freePort } from '../src/net/free-port.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

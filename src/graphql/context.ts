@@ -3,7 +3,7 @@
 import type { CachedItemReader } from '../db/item-cache.js';
 import type { ItemSearchRepository } from '../db/items.js';
 import type { UserRepository } from '../db/users.js';
-import type { Recommender } from '../recommend/recommender.js';
+import type { RecommendationService } from '../recommend/service.js';
 import type { ServingModelSource } from '../recommend/serving-model.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -12,7 +12,7 @@ export interface Services {
   items: CachedItemReader;
   itemSearch: ItemSearchRepository;
   users: UserRepository;
-  recommender: Recommender;
+  recommender: RecommendationService;
   models: ServingModelSource;
 }
 

@@ -1,6 +1,6 @@
 // Validation of client input at the boundary: every limit a hostile or careless query could push, with a
 // BAD_USER_INPUT error that names the argument and the allowed range.
-import { decodeCursor } from '../recommend/rank.js';
+import { decodeCursor } from './cursor.js';
 import type { ItemFilter, PageRequest } from '../recommend/types.js';
 import type { ItemFilter as ItemFilterArg } from './__generated__/resolvers.js';
 import type { RequestContext } from './context.js';

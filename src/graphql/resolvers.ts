@@ -1,7 +1,7 @@
 // Resolvers for schema.graphql; their types come from it (npm run codegen). They validate input, call the
 // pipelines in src/recommend, and join results with metadata through the request's DataLoaders.
 import type { ItemRow, ItemWrite } from '../db/items.js';
-import { encodeCursor } from '../recommend/rank.js';
+import { encodeCursor } from './cursor.js';
 import type { RecommendationResult } from '../recommend/types.js';
 import type { InteractionInput, ItemInput, Resolvers } from './__generated__/resolvers.js';
 import type { RequestContext } from './context.js';

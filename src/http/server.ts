@@ -15,7 +15,7 @@ import { createQueryPrecheck } from '../graphql/plugins/query-precheck.js';
 import { REQUEST_ID_HEADER, requestIdFromHeader, requestLogPlugin } from '../graphql/plugins/request-log.js';
 import { resolvers } from '../graphql/resolvers.js';
 import { loadTypeDefs } from '../graphql/schema.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../logger.js';
 import { corsHeaders, handlePreflight, type CorsConfig } from './cors.js';
 import { metricsHandler, metricsPlugin, type ServerMetrics } from './metrics.js';
 

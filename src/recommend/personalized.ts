@@ -2,7 +2,7 @@
 // dropped from an over-fetched answer or filtered in Qdrant, see exclusions.ts) →
 // diversify → the requested page. The default model's vectors already carry its whole blend (iALS ⊕ GF-CF
 // low-pass, training/models/pipeline.ts), so the search order is the model's final order: there is no
-// separate rerank step to keep in sync. The GraphQL path (Recommender.forUser) and the served-path evaluation
+// separate rerank step to keep in sync. The GraphQL path (RecommendationService.forUser, for-user.ts) and the served-path evaluation
 // (training/eval/served.ts) both call this, so the quoted number is what users get.
 import type { ScoredHit, VectorStore } from '../vector/client.js';
 import { searchExcluding } from './exclusions.js';

@@ -1,4 +1,4 @@
-// Pure list operations the pipelines share: rank fusion, diversification, pagination cursors.
+// Pure list operations the use cases share: rank fusion and diversification.
 export interface Ranked {
   id: number;
   score: number;
@@ -56,18 +56,4 @@ export function diversify<T extends Ranked>(candidates: readonly T[], vectors: R
     picked.push(remaining.splice(bestIndex, 1)[0]);
   }
   return picked;
-}
-
-const CURSOR_PREFIX = 'o:';
-
-export function encodeCursor(offset: number): string {
-  return Buffer.from(`${CURSOR_PREFIX}${offset}`).toString('base64url');
-}
-
-/** The offset a cursor points past, or undefined when it is not one of ours. */
-export function decodeCursor(cursor: string): number | undefined {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith(CURSOR_PREFIX)) return undefined;
-  const offset = Number(text.slice(CURSOR_PREFIX.length));
-  return Number.isSafeInteger(offset) && offset >= 0 ? offset : undefined;
 }

@@ -1,4 +1,4 @@
-// The vocabulary of the serving pipelines: what a list is made of and why it looks the way it does.
+// The vocabulary of the serving use cases: what a list is made of and why it looks the way it does.
 import type { ItemFilterInput } from '../vector/filters.js';
 
 export type Source = 'COLLABORATIVE' | 'SEMANTIC' | 'KEYWORD' | 'POPULAR' | 'SAME_CREATOR' | 'SESSION';
@@ -23,7 +23,7 @@ export interface RecommendationResult {
   degraded?: string;
 }
 
-/** Filters as the pipelines see them: internal ids, already validated. */
+/** Filters as the use cases see them: internal ids, already validated. */
 export type ItemFilter = ItemFilterInput;
 
 export interface PageRequest {

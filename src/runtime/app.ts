@@ -1,4 +1,4 @@
-// Assembles the serving application from resolved infrastructure: repositories, vector store, pipelines, HTTP.
+// Assembles the serving application from resolved infrastructure: repositories, vector store, recommendation service, HTTP.
 import type { RecgraphConfig } from '../config.js';
 import { CachedItemReader } from '../db/item-cache.js';
 import { ItemRepository, ItemSearchRepository } from '../db/items.js';
@@ -9,12 +9,12 @@ import { LIMITS } from '../graphql/inputs.js';
 import { OnnxSentenceEncoder } from '../embedding/onnx-sentence-encoder.js';
 import { createMetrics, type ServerMetrics } from '../http/metrics.js';
 import { startHttpServer, type RunningServer } from '../http/server.js';
-import { Recommender } from '../recommend/recommender.js';
+import { RecommendationService } from '../recommend/service.js';
 import { ServingModelSource } from '../recommend/serving-model.js';
 import { VectorStore } from '../vector/client.js';
 import { aliasName } from '../vector/collections.js';
 import type { Infrastructure } from './infrastructure.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type Logger } from '../logger.js';
 
 export interface App {
   server: RunningServer;
@@ -43,7 +43,7 @@ export function createServices(
   const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
   externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
   const models = new ServingModelSource(infra.pool, { externalEncoder });
-  const recommender = new Recommender({
+  const recommender = new RecommendationService({
     store,
     aliases: {
       itemsCollaborative: aliasName('items_collaborative', prefix),

@@ -7,7 +7,7 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { applyMigrations, redactUrl } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { startEmbeddedQdrant } from '../vector/embedded-qdrant.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 export interface Infrastructure {
   databaseUrl: string;

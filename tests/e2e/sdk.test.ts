@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createPool } from '../../src/db/pool.js';
 import { startApp, type App } from '../../src/runtime/app.js';
-import { createLogger } from '../../src/runtime/logger.js';
+import { createLogger } from '../../src/logger.js';
 import { createRecgraphClient, RecgraphError, type RecgraphClient } from '../../src/sdk/index.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
 import { generateDemoDataset } from '../../training/demo/generate.js';

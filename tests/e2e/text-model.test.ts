@@ -10,7 +10,7 @@ import { createPool } from '../../src/db/pool.js';
 import { itemText } from '../../src/embedding/item-text.js';
 import { startApp, type App } from '../../src/runtime/app.js';
 import type { Infrastructure } from '../../src/runtime/infrastructure.js';
-import { createLogger } from '../../src/runtime/logger.js';
+import { createLogger } from '../../src/logger.js';
 import { generateDemoDataset } from '../../training/demo/generate.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
 import { wordSplitter } from '../../training/models/text-encoder/tokenizer-json.js';

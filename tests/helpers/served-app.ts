@@ -8,7 +8,7 @@ import { loadConfig, type RecgraphConfig } from '../../src/config.js';
 import { createPool } from '../../src/db/pool.js';
 import { startApp, type App } from '../../src/runtime/app.js';
 import type { Infrastructure } from '../../src/runtime/infrastructure.js';
-import { createLogger } from '../../src/runtime/logger.js';
+import { createLogger } from '../../src/logger.js';
 import { generateDemoDataset, type DemoDataset } from '../../training/demo/generate.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
 import { trainAndPublish } from '../../training/pipeline/bootstrap.js';

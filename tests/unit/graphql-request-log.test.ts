@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { markDegraded } from '../../src/graphql/plugins/degraded.js';
 import { requestIdFromHeader, requestIdOf, requestLogPlugin } from '../../src/graphql/plugins/request-log.js';
-import type { Logger } from '../../src/runtime/logger.js';
+import type { Logger } from '../../src/logger.js';
 
 describe('requestIdFromHeader', () => {
   it('keeps a sane caller id and replaces anything else with a UUID', () => {

@@ -13,7 +13,7 @@ import { createQueryPrecheck } from '../../src/graphql/plugins/query-precheck.js
 import { REQUEST_ID_HEADER, requestIdFromHeader, requestLogPlugin } from '../../src/graphql/plugins/request-log.js';
 import { corsHeaders, handlePreflight } from '../../src/http/cors.js';
 import { createMetrics, metricsHandler, metricsPlugin } from '../../src/http/metrics.js';
-import type { Logger } from '../../src/runtime/logger.js';
+import type { Logger } from '../../src/logger.js';
 
 const typeDefs = `
   type Query { recommendations(userId: ID!, first: Int = 20): [String!]! broken: String }

@@ -1,6 +1,6 @@
 // What every command needs: configuration, a logger, and the backing services opened (and closed) around it.
 import { loadConfig, type RecgraphConfig } from '../../src/config.js';
-import { createLogger, type Logger } from '../../src/runtime/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { openInfrastructure, type Infrastructure } from '../../src/runtime/infrastructure.js';
 
 export interface CommandContext {

@@ -1,7 +1,7 @@
 // What `recgraph start` does before serving: seed the demo catalog into an empty database, and train + publish a
 // model when none is active (or when asked to retrain). A second start reuses everything stored.
 import type pg from 'pg';
-import type { Logger } from '../../src/runtime/logger.js';
+import type { Logger } from '../../src/logger.js';
 import type { VectorStore } from '../../src/vector/client.js';
 import { aliasName } from '../../src/vector/collections.js';
 import { isDatabaseEmpty, seedDemo } from '../demo/seed.js';

@@ -9,7 +9,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../logger.js';
 
 export interface ApiKeyOptions {
   /** Accepted keys; several allow rotation without downtime. Empty: see the table above. */

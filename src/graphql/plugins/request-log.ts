@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from '../../logger.js';
 import { degradedReasons } from './degraded.js';
 import { serverErrorKind } from './error-format.js';
 

@@ -1,68 +1,34 @@
+// `recgraph start`: serving start-up lives in src/runtime/start.ts; the CLI passes in what runs before serving
+// (seed the demo catalog into an empty database, train and publish when no model is live).
 import type { Command } from 'commander';
-import { loadConfig } from '../../../src/config.js';
-import { createVectorStore, startApp } from '../../../src/runtime/app.js';
-import { openInfrastructure } from '../../../src/runtime/infrastructure.js';
-import { createLogger } from '../../../src/runtime/logger.js';
+import { readyMessage, startService } from '../../../src/runtime/start.js';
 import { bootstrap } from '../../pipeline/bootstrap.js';
 import { createCliProgress } from '../../progress.js';
-
-export const EXAMPLE_QUERY = `query Example {
-  recommendations(userId: "reader-00001", first: 5) {
-    strategy
-    modelVersion
-    items { score source item { id title creators genres year } }
-  }
-  similarItems(itemId: "book-00001", first: 3) {
-    items { score item { id title genres } }
-  }
-}`;
 
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description('start the GraphQL server (embedded Postgres and Qdrant when DATABASE_URL / QDRANT_URL are unset; seeds and trains on first run)')
+    .description(
+      'start the GraphQL server (embedded Postgres and Qdrant when DATABASE_URL / QDRANT_URL are unset; ' +
+        'seeds and trains on first run)',
+    )
     .option('--retrain', 'train and publish a new model before serving, even when one is live')
     .option('--no-seed', 'do not seed the demo catalog into an empty database')
     .option('-p, --port <port>', 'port to listen on (default: $PORT or 4000)')
     .action(async (opts: { retrain?: boolean; seed: boolean; port?: string }) => {
-      const started = Date.now();
-      const config = loadConfig(opts.port ? { ...process.env, PORT: opts.port } : process.env);
-      const log = createLogger(config.logLevel);
-      const infra = await openInfrastructure(config, log);
-      let app: Awaited<ReturnType<typeof startApp>> | undefined;
-      let stopping = false;
-      const shutdown = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info(`${signal}: shutting down`);
-        await app?.stop().catch((error: Error) => log.warn(`server stop: ${error.message}`));
-        await infra.stop();
-        process.exit(0);
-      };
-      process.on('SIGINT', () => void shutdown('SIGINT'));
-      process.on('SIGTERM', () => void shutdown('SIGTERM'));
-      try {
-        const store = createVectorStore(infra);
-        await bootstrap(infra.pool, store, log, {
-          dataDir: config.dataDir,
-          prefix: config.collectionPrefix,
-          keepVersions: config.keepVersions,
-          retrain: opts.retrain,
-          seedDemo: opts.seed,
-          progress: createCliProgress(),
-          textModelPath: config.textModelPath,
-        });
-        store.close();
-        app = await startApp(config, infra, log);
-      } catch (error) {
-        await infra.stop();
-        throw error;
-      }
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      console.log(`\nrecgraph is ready in ${seconds} s: ${app.server.url}`);
-      if (!config.production) console.log('Open it in a browser for Apollo Sandbox, or try:\n');
-      console.log(`curl -s ${app.server.url} -H 'content-type: application/json' \\\n  -d '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'\n`);
-      if (!config.production) console.log(`Example query for Sandbox:\n\n${EXAMPLE_QUERY}\n`);
-      console.log('Ctrl-C stops the server and everything it started.');
+      const service = await startService({
+        port: opts.port,
+        bootstrap: ({ config, infra, store, log }) =>
+          bootstrap(infra.pool, store, log, {
+            dataDir: config.dataDir,
+            prefix: config.collectionPrefix,
+            keepVersions: config.keepVersions,
+            retrain: opts.retrain,
+            seedDemo: opts.seed,
+            progress: createCliProgress(),
+            textModelPath: config.textModelPath,
+          }),
+      });
+      console.log(readyMessage(service));
     });
 }
