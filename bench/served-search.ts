@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import type { SearchTuning } from '../src/recommend/personalized.js';
 import { syntheticInteractions } from '../training/data/synthetic.js';
 import { evaluateModel, testUsers } from '../training/eval/evaluate.js';
-import { evaluateServed } from '../training/eval/served.js';
+import { evaluateServed, requireServedExport } from '../training/eval/served.js';
 import { randomHoldout } from '../training/eval/splits.js';
 import { Rng } from '../training/models/linalg/random.js';
 import { DefaultPipeline } from '../training/models/pipeline.js';
@@ -32,7 +32,7 @@ process.stderr.write(`default fitted in ${((performance.now() - t0) / 1000).toFi
 const ks = [20];
 const offline = await evaluateModel(pipeline, train, test, { ks, users, diversity: null });
 const searches: SearchTuning[] = [...args.ef!.split(',').map((e) => (Number(e) > 0 ? { hnswEf: Number(e) } : {})), { exact: true }];
-const served = await evaluateServed(pipeline, train, test, { ks, users, diversity: null, searches });
+const served = await evaluateServed(requireServedExport(pipeline), train, test, { ks, users, diversity: null, searches });
 const rows = [
   { setting: 'offline (exact, in memory)', recall: offline.metrics['recall@20'], ndcg: offline.metrics['ndcg@20'], seconds: offline.seconds },
   ...served.variants.map((v) => ({

@@ -9,13 +9,12 @@ import { loadSplitFiles } from '../data/split-file.js';
 import type { Recommender } from '../models/contract.js';
 import { EASE_DEFAULTS } from '../models/ease.js';
 import { Rng } from '../models/linalg/random.js';
-import { DefaultPipeline } from '../models/pipeline.js';
 import { createModel } from '../models/registry.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { diversityEmbedding, evaluateModel, testUsers } from './evaluate.js';
 import { DEFAULT_KS } from './metrics.js';
 import type { EvaluationReport, ModelResult } from './report.js';
-import { evaluateServed } from './served.js';
+import { evaluateServed, servedExport } from './served.js';
 
 export interface RunEvaluationOptions {
   train: string;
@@ -91,10 +90,6 @@ export interface MatrixRunOptions {
   qdrantUrl?: string;
 }
 
-/** The served configuration of the default pipeline (what `recgraph train` publishes). */
-function isServable(model: Recommender): model is DefaultPipeline {
-  return model instanceof DefaultPipeline;
-}
 
 function describePipeline(model: Recommender): string {
   const p = model.params;
@@ -123,9 +118,10 @@ export async function runEvaluationOnMatrices(options: MatrixRunOptions): Promis
     const result = await fitAndEvaluate(model, train, test, { ks, progress, diversity, users });
     results.push(result);
     options.onResult?.(result);
-    if (options.served !== false && isServable(model)) {
+    const exported = options.served !== false ? servedExport(model) : undefined;
+    if (exported) {
       // The same fitted model, exported and ranked through the serving code: the number users get.
-      const served = await evaluateServed(model, train, test, { ks, progress, diversity, users, qdrantUrl: options.qdrantUrl });
+      const served = await evaluateServed(exported, train, test, { ks, progress, diversity, users, qdrantUrl: options.qdrantUrl });
       const servedResult: ModelResult = {
         model: `${model.name} (served)`,
         params: { ...model.params },
@@ -135,7 +131,9 @@ export async function runEvaluationOnMatrices(options: MatrixRunOptions): Promis
         indexSeconds: served.indexSeconds,
         evalSeconds: served.seconds,
         users: served.users,
-        pipeline: 'exported to Qdrant (bundled server); lists from src/recommend/personalized.ts, training items excluded in the search filter',
+        pipeline: exported.rerank
+          ? `Qdrant top-${exported.rerank.candidates} (bundled server) → item-item rerank (src/recommend/graph-rerank.ts), training items excluded in the search filter`
+          : 'exported to Qdrant (bundled server); lists from src/recommend/personalized.ts, training items excluded in the search filter',
       };
       results.push(servedResult);
       options.onResult?.(servedResult);

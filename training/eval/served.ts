@@ -16,7 +16,10 @@ import { aliasName, aliasSwitchActions, versionedCollectionName } from '../../sr
 import { startEmbeddedQdrant } from '../../src/vector/embedded-qdrant.js';
 import { rowItems, type InteractionMatrix } from '../data/interactions.js';
 import { withDegrees, writeCollection } from '../export/write-collection.js';
-import type { DefaultPipeline } from '../models/pipeline.js';
+import { GraphReranker, type RerankState } from '../../src/recommend/graph-rerank.js';
+import type { DenseVectors } from '../models/contract.js';
+import { DefaultPipeline } from '../models/pipeline.js';
+import { GraphFilter } from '../models/graph-filter.js';
 import { noopProgress } from '../progress.js';
 import { evaluateRanker, type EvaluateOptions, type EvaluationResult, type TopKRanker } from './evaluate.js';
 
@@ -43,9 +46,35 @@ export interface ServedEvaluationResult extends EvaluationResult {
 
 const VERSION = 'eval';
 
+/** What a served model exports: its vectors, each item's training degree (fold-in) and an optional rerank stage. */
+export interface ServedExport {
+  items: DenseVectors;
+  users: DenseVectors;
+  degrees: ArrayLike<number>;
+  rerank?: RerankState;
+}
+
+/** servedExport, failing with a clear message for offline-only models. */
+export function requireServedExport(model: { name: string }): ServedExport {
+  const exported = servedExport(model);
+  if (!exported) throw new Error(`${model.name} cannot be served (no exported vectors for Qdrant)`);
+  return exported;
+}
+
+/** The export of a model that can be served, or undefined (offline-only models). */
+export function servedExport(model: unknown): ServedExport | undefined {
+  if (model instanceof DefaultPipeline) {
+    return { items: model.itemVectors(), users: model.userVectors(), degrees: model.servingParts().degrees };
+  }
+  if (model instanceof GraphFilter) {
+    return { items: model.itemVectors(), users: model.userVectors(), degrees: model.degrees(), rerank: model.rerankState() };
+  }
+  return undefined;
+}
+
 /** Exports a fitted pipeline, evaluates the served lists, and removes everything it created. */
 export async function evaluateServed(
-  pipeline: DefaultPipeline,
+  model: ServedExport,
   train: InteractionMatrix,
   test: InteractionMatrix,
   options: ServedEvaluationOptions = {},
@@ -68,12 +97,12 @@ export async function evaluateServed(
   const usersAlias = aliasName('users_collaborative', prefix);
   try {
     const t0 = performance.now();
-    const items = pipeline.itemVectors();
-    const users = pipeline.userVectors();
+    const { items, users } = model;
+    const reranker = model.rerank ? new GraphReranker(model.rerank) : undefined;
     // Point ids are the dense indices of the split files (serving uses Postgres ids; the layout is the same).
     const itemIds = Int32Array.from({ length: items.count }, (_, i) => i);
     const userIds = Int32Array.from({ length: users.count }, (_, u) => u);
-    const { degrees } = pipeline.servingParts();
+    const { degrees } = model;
     const payloads = withDegrees(Array.from(degrees, (d) => ({ popularity: d })), degrees);
     const progress = options.progress ?? noopProgress;
     progress.start(items.count + users.count, 'export to Qdrant');
@@ -122,6 +151,7 @@ export async function evaluateServed(
             diversity: 0,
             withVectors: false,
             search,
+            ...(reranker ? { rerank: { reranker, history } } : {}),
           });
           page.items.forEach((hit, r) => (out[b * k + r] = hit.id));
         }

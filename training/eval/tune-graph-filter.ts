@@ -16,9 +16,9 @@ import { randomHoldout } from './splits.js';
 import { topKRow } from './topk.js';
 
 export const GRAPH_FILTER_GRID = {
-  alpha: [0, 0.1, 0.3, 0.6, 1],
+  alpha: [0, 0.1, 0.3, 0.6],
   sharpen: [0, -0.5, -1, -2],
-  linearTop: [0],
+  linearTop: [0, 1],
 };
 
 export interface GraphFilterTrial {

@@ -13,14 +13,17 @@
  * sparse pass per user. a·σ² re-weights the linear filter inside that eigenspace.
  *
  * Served as two stages (the dot-product part cannot carry the full-rank P̃):
- *   - vectors: item_i = [√α d_i^{1/2} V_i ; (aσ² + cσ⁴) ⊙ V_i], user_u = [√α Σ_{j∈u} d_j^{-1/2} V_j ; Σ_{j∈u} V_j]
- *     reproduce the spectral terms exactly (fold-in is a sum of per-item rows: any history, no solve);
+ *   - vectors: item_i = [√α d_i^{1/2} V_i ; sgn(w) √|w| ⊙ V_i], user_u = [√α Σ_{j∈u} d_j^{-1/2} V_j ; √|w| ⊙ Σ_{j∈u} V_j]
+ *     with w = aσ² + cσ⁴, reproduce the spectral terms exactly; a user row is a sum of per-item rows, each the
+ *     item's own vector with the first block divided by its degree and the second times sgn(w) — so any history
+ *     folds in from the exported item vectors, no solve (spectralFoldInSigns());
  *   - rerank: r_u P̃ from each item's `neighbors` strongest normalised co-occurrences (row j of P̃ pruned), summed
  *     over the history — the sparse lists are built at fit time and published with the model version.
  * `linear: 'exact'` computes r_u P̃ exactly by sparse products ((r_u R̃ᵀ) R̃, no items² matrix) to measure what
  * the pruning costs; the default 'pruned' is what serving computes, so offline and served rows score alike.
  */
 import { binarize, itemDegrees, transpose, userDegrees, type InteractionMatrix } from '../data/interactions.js';
+import type { RerankState } from '../../src/recommend/graph-rerank.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { assertFitted, mergeParams, type DenseVectors, type Recommender } from './contract.js';
 import { ItemNeighbors, normalizedCooccurrenceNeighbors } from './linalg/item-neighbors.js';
@@ -33,8 +36,12 @@ export const GRAPH_FILTER_DEFAULTS = {
   svdDims: 256,
   /** α: GF-CF's ideal low-pass weight. */
   alpha: 0.3,
-  /** a: extra weight of P̃ on its top-k eigenspace (a·σ²). */
-  linearTop: 0,
+  /**
+   * a: extra weight of P̃ on its top-k eigenspace (a·σ²). It also puts the bulk of the linear term into the
+   * retrieval vectors, so Qdrant's candidates are those the full score ranks high (0: the vectors hold only the
+   * low-pass and sharpening terms and retrieval misses what the item-item term would promote).
+   */
+  linearTop: 1,
   /** c: second-order weight on the top-k eigenspace (c·σ⁴); negative sharpens (BSPM). */
   sharpen: 0,
   /** Weight of the linear filter r P̃ (the rerank stage). */
@@ -43,16 +50,13 @@ export const GRAPH_FILTER_DEFAULTS = {
   linear: 'pruned',
   /** Entries kept per row of P̃ (each costs 8 bytes in the published neighbour lists). */
   neighbors: 200,
+  /** Served: candidates Qdrant retrieves per request for the rerank stage. */
+  candidates: 300,
   powerIterations: 4,
   seed: 1,
 };
 export type GraphFilterParams = typeof GRAPH_FILTER_DEFAULTS;
 
-/** The fitted state a served model needs besides the vectors: what the rerank stage reads. */
-export interface GraphFilterRerank {
-  neighbors: ItemNeighbors;
-  linearWeight: number;
-}
 
 interface Fitted {
   train: InteractionMatrix;
@@ -197,10 +201,31 @@ export class GraphFilter implements Recommender {
     return sumRows(m.basis, m.dim, items);
   }
 
-  /** What the rerank stage needs (published with the version); undefined for the exact (offline-only) variant. */
-  rerankState(): GraphFilterRerank | undefined {
+  /**
+   * What the rerank stage needs (published with the version), rows = dense item indices (the exporter maps them
+   * to item ids); undefined for the exact variant, whose linear term is offline-only.
+   */
+  rerankState(itemIds?: Int32Array): RerankState | undefined {
     const m = this.model;
-    return m.neighbors ? { neighbors: m.neighbors, linearWeight: this.params.linearWeight } : undefined;
+    if (!m.neighbors) return undefined;
+    const n = m.train.numItems;
+    return {
+      lists: {
+        itemIds: itemIds ?? Int32Array.from({ length: n }, (_, i) => i),
+        indptr: m.neighbors.indptr,
+        neighbors: m.neighbors.indices,
+        weights: m.neighbors.weights,
+      },
+      linearWeight: this.params.linearWeight,
+      candidates: this.params.candidates,
+    };
+  }
+
+  /** sgn(w) per spectral dimension: what the server multiplies the second block of item vectors by to fold in. */
+  spectralFoldInSigns(): Int8Array {
+    const m = this.model;
+    const p = this.params;
+    return Int8Array.from(m.svd.s, (s) => (p.linearTop * s * s + p.sharpen * s ** 4 < 0 ? -1 : 1));
   }
 
   /** Binarised training degree of each item (payload of the exported items; 0 = not in the model). */
@@ -213,7 +238,7 @@ export class GraphFilter implements Recommender {
   }
 }
 
-/** Item vectors [√α d^{1/2} V ; (aσ² + cσ⁴) V] and fold-in rows [√α d^{-1/2} V ; V] for the given weights. */
+/** Item vectors and fold-in rows (see the header) for the given weights. */
 function spectralVectors(
   svd: { k: number; s: Float64Array; v: Float32Array },
   degrees: Float64Array,
@@ -234,8 +259,10 @@ function spectralVectors(
       const v = svd.v[i * k + j];
       items[o + j] = sa * up * v;
       basis[o + j] = (sa / up) * v;
-      items[o + k + j] = spectral[j] * v;
-      basis[o + k + j] = v;
+      // Split √|w| between item and user so the user row is the item row up to a sign (fold-in from item vectors).
+      const root = Math.sqrt(Math.abs(spectral[j]));
+      items[o + k + j] = Math.sign(spectral[j]) * root * v;
+      basis[o + k + j] = root * v;
     }
   }
   return { items, basis };
