@@ -87,6 +87,8 @@ export async function recommendForUser(
       page,
       diversity: options.diversity,
       withVectors: options.diversity > 0 || options.explain,
+      // Two-stage versions rerank Qdrant's candidates by the item-item term of the user's history.
+      ...(model.reranker ? { rerank: { reranker: model.reranker, history: seen } } : {}),
     });
     const items: ScoredItemId[] = pageHits.map((hit) => ({
       itemId: hit.id,

@@ -1,11 +1,13 @@
 // The active model as the serving path needs it: decoded once per version (Gram matrix, fold-in parameters, text
 // model, text→collaborative map) and re-read on a short TTL so an activation reaches every replica.
 import type pg from 'pg';
-import { openTextEncoder, type StoredTextEncoder } from '../embedding/encoder-artifact.js';
+import { openTextEncoder } from '../embedding/encoder-artifact.js';
 import type { IalsFoldInParams } from '../embedding/ials-foldin.js';
 import type { LinearMap } from '../embedding/linear-map.js';
 import type { VectorLayout } from '../embedding/blended-foldin.js';
 import type { SentenceEncoder } from '../embedding/sentence-encoder.js';
+import { GraphReranker } from './graph-rerank.js';
+import { decodeArtifacts } from './model-artifacts.js';
 
 export interface ServingModel {
   version: string;
@@ -27,6 +29,8 @@ export interface ServingModel {
    * whose vectors are plain iALS factors.
    */
   layout: VectorLayout | undefined;
+  /** The version's rerank stage (two-stage models); undefined when the vectors carry the whole score. */
+  reranker: GraphReranker | undefined;
 }
 
 export interface ServingModelOptions {
@@ -43,7 +47,7 @@ interface Row {
   createdAt: Date;
   activatedAt: Date | null;
   metrics: Record<string, unknown>;
-  artifacts: { gram?: number[]; foldIn?: IalsFoldInParams; text?: StoredTextEncoder; textToCf?: LinearMap; layout?: VectorLayout };
+  artifacts: unknown;
 }
 
 export class ServingModelSource {
@@ -114,11 +118,12 @@ export class ServingModelSource {
       [version],
     );
     const row = rows[0];
-    if (!row?.artifacts.gram || !row.artifacts.foldIn || !row.artifacts.text) return undefined;
+    const artifacts = row ? decodeArtifacts(row.artifacts) : undefined;
+    if (!row || !artifacts) return undefined;
     let text: SentenceEncoder | undefined;
     let textUnavailable: string | undefined;
     try {
-      text = await openTextEncoder(row.artifacts.text, await this.externalEncoder.catch(() => undefined));
+      text = await openTextEncoder(artifacts.text, await this.externalEncoder.catch(() => undefined));
     } catch (error) {
       textUnavailable = `text encoder unavailable: ${(error as Error).message}`;
     }
@@ -130,12 +135,13 @@ export class ServingModelSource {
       createdAt: row.createdAt,
       activatedAt: row.activatedAt,
       metrics: row.metrics,
-      gram: Float64Array.from(row.artifacts.gram),
-      foldIn: row.artifacts.foldIn,
+      gram: artifacts.gram,
+      foldIn: artifacts.foldIn,
       text,
       ...(textUnavailable ? { textUnavailable } : {}),
-      textToCf: row.artifacts.textToCf,
-      layout: row.artifacts.layout,
+      textToCf: artifacts.textToCf,
+      layout: artifacts.layout,
+      reranker: artifacts.rerank ? new GraphReranker(artifacts.rerank) : undefined,
     };
     // Keep only the live version's decoded matrices and encoder session (the configured external one stays open).
     const external = await this.externalEncoder.catch(() => undefined);

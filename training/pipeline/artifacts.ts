@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fromStoredEncoder, toStoredEncoder, type StoredTextEncoder, type TextEncoderArtifact } from '../../src/embedding/encoder-artifact.js';
 import type { LinearMap } from '../../src/embedding/linear-map.js';
 import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
+import type { RerankState } from '../../src/recommend/graph-rerank.js';
 
 export interface ModelArtifacts {
   version: string;
@@ -34,6 +35,8 @@ export interface ModelArtifacts {
    */
   layout?: VectorLayout;
   degrees?: Float32Array;
+  /** The rerank stage of a two-stage model (neighbour lists by item id; src/recommend/graph-rerank.ts). */
+  rerank?: RerankState;
 }
 
 const MATRICES = ['itemIds', 'userIds', 'itemVectors', 'userVectors', 'gram', 'itemCounts'] as const;
