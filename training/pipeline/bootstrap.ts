@@ -8,9 +8,11 @@ import { isDatabaseEmpty, seedDemo } from '../demo/seed.js';
 import { publishModel } from '../export/publish.js';
 import type { ProgressSink } from '../progress.js';
 import { artifactsDir, saveArtifacts } from './artifacts.js';
-import { trainModel } from './train.js';
+import { trainModel, type TrainOptions } from './train.js';
 
 export interface BootstrapOptions {
+  /** Model choice and tuning for the fit (train.ts). */
+  train?: Pick<TrainOptions, 'model' | 'tuneBudgetSeconds' | 'graphFilter'>;
   dataDir: string;
   prefix: string;
   retrain?: boolean;
@@ -26,7 +28,12 @@ export interface BootstrapOptions {
 
 export async function trainAndPublish(pool: pg.Pool, store: VectorStore, log: Logger, options: BootstrapOptions): Promise<string> {
   const started = Date.now();
-  const model = await trainModel(pool, { progress: options.progress, params: options.params, textModelPath: options.textModelPath });
+  const model = await trainModel(pool, {
+    progress: options.progress,
+    params: options.params,
+    textModelPath: options.textModelPath,
+    ...(options.train ?? {}),
+  });
   const trained = Date.now();
   await saveArtifacts(artifactsDir(options.dataDir, model.version), model);
   await publishModel(store, pool, model, { prefix: options.prefix, progress: options.progress, keepVersions: options.keepVersions });

@@ -3,7 +3,7 @@ import { keepVersionsFrom } from '../../../src/config.js';
 import { createVectorStore } from '../../../src/runtime/app.js';
 import { trainAndPublish } from '../../pipeline/bootstrap.js';
 import { artifactsDir, saveArtifacts } from '../../pipeline/artifacts.js';
-import { trainModel } from '../../pipeline/train.js';
+import { DEFAULT_TUNE_BUDGET_SECONDS, trainModel, type TrainedModelKind } from '../../pipeline/train.js';
 import { createCliProgress } from '../../progress.js';
 import { withInfrastructure } from '../context.js';
 
@@ -13,11 +13,18 @@ export function registerTrain(program: Command): void {
     .description('train a model on the interactions in Postgres and publish it to Qdrant (atomic alias switch)')
     .option('--no-export', 'only train and save the artifacts under <data dir>/models; publish later with `recgraph export`')
     .option('--keep <n>', 'model versions whose collections are kept for rollback (default: RECGRAPH_KEEP_VERSIONS or 3)')
-    .action((opts: { export: boolean; keep?: string }) =>
+    .option('--model <kind>', 'default (iALS ⊕ low-pass vectors) or graphfilter (two-stage: vectors → item-item rerank)', 'default')
+    .option('--tune-budget <seconds>', `graphfilter: seconds for choosing its weights on a validation split carved from the data (default ${DEFAULT_TUNE_BUDGET_SECONDS})`)
+    .option('--no-tune', 'graphfilter: skip the validation search, use the defaults')
+    .action((opts: { export: boolean; keep?: string; model: string; tuneBudget?: string; tune: boolean }) =>
       withInfrastructure(async ({ config, infra, log }) => {
         const progress = createCliProgress();
+        if (opts.model !== 'default' && opts.model !== 'graphfilter') throw new Error(`--model must be default or graphfilter, got "${opts.model}"`);
+        const budget = opts.tuneBudget === undefined ? undefined : Number(opts.tuneBudget);
+        if (budget !== undefined && !(budget >= 0)) throw new Error(`--tune-budget must be a number of seconds ≥ 0, got "${opts.tuneBudget}"`);
+        const train = { model: opts.model as TrainedModelKind, tuneBudgetSeconds: opts.tune ? budget : (false as const) };
         if (!opts.export) {
-          const model = await trainModel(infra.pool, { progress, textModelPath: config.textModelPath });
+          const model = await trainModel(infra.pool, { progress, textModelPath: config.textModelPath, ...train });
           const dir = artifactsDir(config.dataDir, model.version);
           await saveArtifacts(dir, model);
           console.log(`trained ${model.version}; artifacts in ${dir}; publish with: recgraph export ${model.version}`);
@@ -26,7 +33,7 @@ export function registerTrain(program: Command): void {
         const store = createVectorStore(infra);
         try {
           const keepVersions = opts.keep === undefined ? config.keepVersions : keepVersionsFrom(opts.keep, '--keep');
-          const version = await trainAndPublish(infra.pool, store, log, { dataDir: config.dataDir, prefix: config.collectionPrefix, progress, keepVersions, textModelPath: config.textModelPath });
+          const version = await trainAndPublish(infra.pool, store, log, { dataDir: config.dataDir, prefix: config.collectionPrefix, progress, keepVersions, textModelPath: config.textModelPath, train });
           console.log(`model ${version} is live`);
         } finally {
           store.close();
