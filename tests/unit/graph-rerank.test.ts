@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { foldInBlended } from '../../src/embedding/blended-foldin.js';
 import { GraphReranker } from '../../src/recommend/graph-rerank.js';
 import { syntheticInteractions } from '../../training/data/synthetic.js';
 import { GraphFilter } from '../../training/models/graph-filter.js';
@@ -52,5 +53,23 @@ describe('GraphReranker', () => {
     });
     const expected = model.scoreUsers(Int32Array.from([u]));
     for (const hit of reranker.rerank(hits, history)) expect(hit.score).toBeCloseTo(expected[hit.id], 3);
+  });
+
+  it('serving-side fold-in from the published item vectors equals the model\'s own user vector', async () => {
+    const data = syntheticInteractions({ numUsers: 120, numItems: 70, interactions: 2000, clusters: 4, seed: 4 });
+    const model = new GraphFilter({ svdDims: 10, neighbors: 20, alpha: 0.5, sharpen: -1, linearTop: 0.5 });
+    await model.fit(data);
+    const published = model.published();
+    expect(published.layout!.spectralSigns!.some((s) => s < 0)).toBe(true);
+    const { items, users } = published;
+    for (const u of [0, 17, 60]) {
+      const history = Array.from(data.indices.subarray(data.indptr[u], data.indptr[u + 1])).map((i) => ({
+        vector: items.data.subarray(i * items.dim, (i + 1) * items.dim),
+        degree: published.degrees[i],
+      }));
+      const folded = foldInBlended(new Float64Array(0), published.layout!, { regularization: 0, alpha: 0, regExponent: 0, numItems: 70 }, history);
+      const own = users.data.subarray(u * users.dim, (u + 1) * users.dim);
+      for (let c = 0; c < users.dim; c++) expect(folded[c]).toBeCloseTo(own[c], 4);
+    }
   });
 });

@@ -16,10 +16,8 @@ import { aliasName, aliasSwitchActions, versionedCollectionName } from '../../sr
 import { startEmbeddedQdrant } from '../../src/vector/embedded-qdrant.js';
 import { rowItems, type InteractionMatrix } from '../data/interactions.js';
 import { withDegrees, writeCollection } from '../export/write-collection.js';
-import { GraphReranker, type RerankState } from '../../src/recommend/graph-rerank.js';
-import type { DenseVectors } from '../models/contract.js';
-import { DefaultPipeline } from '../models/pipeline.js';
-import { GraphFilter } from '../models/graph-filter.js';
+import { GraphReranker } from '../../src/recommend/graph-rerank.js';
+import type { PublishedModel, Recommender } from '../models/contract.js';
 import { noopProgress } from '../progress.js';
 import { evaluateRanker, type EvaluateOptions, type EvaluationResult, type TopKRanker } from './evaluate.js';
 
@@ -46,13 +44,8 @@ export interface ServedEvaluationResult extends EvaluationResult {
 
 const VERSION = 'eval';
 
-/** What a served model exports: its vectors, each item's training degree (fold-in) and an optional rerank stage. */
-export interface ServedExport {
-  items: DenseVectors;
-  users: DenseVectors;
-  degrees: ArrayLike<number>;
-  rerank?: RerankState;
-}
+/** What the served-path evaluation exports: the model contract's PublishedModel. */
+export type ServedExport = PublishedModel;
 
 /** servedExport, failing with a clear message for offline-only models. */
 export function requireServedExport(model: { name: string }): ServedExport {
@@ -62,14 +55,8 @@ export function requireServedExport(model: { name: string }): ServedExport {
 }
 
 /** The export of a model that can be served, or undefined (offline-only models). */
-export function servedExport(model: unknown): ServedExport | undefined {
-  if (model instanceof DefaultPipeline) {
-    return { items: model.itemVectors(), users: model.userVectors(), degrees: model.servingParts().degrees };
-  }
-  if (model instanceof GraphFilter) {
-    return { items: model.itemVectors(), users: model.userVectors(), degrees: model.degrees(), rerank: model.rerankState() };
-  }
-  return undefined;
+export function servedExport(model: Recommender | { name: string }): ServedExport | undefined {
+  return 'published' in model && typeof model.published === 'function' ? model.published() : undefined;
 }
 
 /** Exports a fitted pipeline, evaluates the served lists, and removes everything it created. */

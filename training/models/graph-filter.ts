@@ -25,7 +25,7 @@
 import { binarize, itemDegrees, transpose, userDegrees, type InteractionMatrix } from '../data/interactions.js';
 import type { RerankState } from '../../src/recommend/graph-rerank.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
-import { assertFitted, mergeParams, type DenseVectors, type Recommender } from './contract.js';
+import { assertFitted, mergeParams, type DenseVectors, type PublishedModel, type Recommender } from './contract.js';
 import { ItemNeighbors, normalizedCooccurrenceNeighbors } from './linalg/item-neighbors.js';
 import { randomizedSvd } from './linalg/randomized-svd.js';
 import { ItemVectorIndex } from './linalg/scoring.js';
@@ -231,6 +231,18 @@ export class GraphFilter implements Recommender {
   /** Binarised training degree of each item (payload of the exported items; 0 = not in the model). */
   degrees(): Float64Array {
     return itemDegrees(this.model.train);
+  }
+
+  published(itemIds?: Int32Array): PublishedModel {
+    const signs = Array.from(this.spectralFoldInSigns());
+    return {
+      items: this.itemVectors(),
+      users: this.userVectors(),
+      degrees: this.degrees(),
+      // No iALS block: the whole user vector is a sum over the history (src/embedding/blended-foldin.ts).
+      layout: { ialsDim: 0, ialsScale: 1, lowpassScale: 1, lowpassDims: signs.length, spectralSigns: signs },
+      rerank: this.rerankState(itemIds),
+    };
   }
 
   dispose(): void {

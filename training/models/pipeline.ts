@@ -24,7 +24,7 @@
 import { binarize, itemDegrees, type InteractionMatrix } from '../data/interactions.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { Blend } from './blend.js';
-import { assertFitted, mergeParams, type DenseVectors, type Recommender } from './contract.js';
+import { assertFitted, mergeParams, type DenseVectors, type PublishedModel, type Recommender } from './contract.js';
 import { GFCF, GFCF_DEFAULTS } from './gfcf.js';
 import { IALS_DEFAULTS, ialsFromPrefixed, type IALS } from './ials.js';
 import { ItemVectorIndex, gatherRows } from './linalg/scoring.js';
@@ -146,6 +146,11 @@ export class DefaultPipeline implements Recommender {
     for (let k = 0; k < x.length; k++) out[k] = m.layout.ialsScale * x[k];
     for (let k = 0; k < g.length; k++) out[x.length + k] = m.layout.lowpassScale * g[k];
     return out;
+  }
+
+  published(): PublishedModel {
+    const m = this.model;
+    return { items: this.itemVectors(), users: this.userVectors(), degrees: m.degrees, layout: m.layout };
   }
 
   /** What the exporter needs besides the vectors: the iALS model (Gram matrix, fold-in), layout, degrees. */

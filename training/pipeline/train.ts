@@ -159,19 +159,17 @@ async function fitGraphFilter(
   }
   const model = new GraphFilter({ ...tuning?.best, ...options.graphFilter });
   await model.fit(matrix, progress);
-  const items = model.itemVectors();
-  const signs = Array.from(model.spectralFoldInSigns());
+  const published = model.published(itemIds);
   return {
     kind: model.name,
     params: { ...model.params },
-    items,
-    users: model.userVectors(),
-    // No iALS block: the whole user vector is a sum over the history (blended-foldin.ts).
-    layout: { ialsDim: 0, ialsScale: 1, lowpassScale: 1, lowpassDims: signs.length, spectralSigns: signs },
-    degrees: model.degrees(),
+    items: published.items,
+    users: published.users,
+    layout: published.layout!,
+    degrees: published.degrees,
     gram: new Float32Array(0),
     foldIn: { regularization: 0, alpha: 0, regExponent: 0, numItems: matrix.numItems },
-    rerank: model.rerankState(itemIds),
+    rerank: published.rerank,
     ...(tuning ? { tuning } : {}),
   };
 }
