@@ -16,7 +16,7 @@ import { evaluateModel, testUsers } from '../training/eval/evaluate.js';
 import { evaluateServed, requireServedExport } from '../training/eval/served.js';
 import { randomHoldout } from '../training/eval/splits.js';
 import { Rng } from '../training/models/linalg/random.js';
-import { DefaultPipeline } from '../training/models/pipeline.js';
+import { IalsLowpassBlend } from '../training/models/ials-lowpass-blend.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { 'eval-users': { type: 'string', default: '3000' }, ef: { type: 'string', default: '0,128,256,512' } } });
@@ -26,7 +26,7 @@ const all = syntheticInteractions({ numUsers: 30000, numItems: 40000, interactio
 const { train, test } = randomHoldout(all, 0.2, 7);
 const users = new Rng(1).shuffle(Int32Array.from(testUsers(test))).subarray(0, Number(args['eval-users'])).sort();
 const t0 = performance.now();
-const pipeline = new DefaultPipeline();
+const pipeline = new IalsLowpassBlend();
 await pipeline.fit(train);
 process.stderr.write(`default fitted in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 const ks = [20];

@@ -1,4 +1,4 @@
-// Fold-in for the default model's blended vectors (training/models/pipeline.ts): each item vector is
+// Fold-in for the default model's blended vectors (training/models/ials-lowpass-blend.ts): each item vector is
 // [ √c_ials · y_i ; √c_lp · g_i ] — an iALS block and a GF-CF low-pass block. A user unseen at training time
 // (or with fresh events) gets the vector training would have given them:
 //   iALS block: exact iALS fold-in (ials-foldin.ts) on the history's unscaled iALS blocks, times √c_ials;

@@ -8,18 +8,18 @@ import { syntheticInteractions } from '../../training/data/synthetic.js';
 import { evaluateModel } from '../../training/eval/evaluate.js';
 import { evaluateServed, requireServedExport } from '../../training/eval/served.js';
 import { randomHoldout } from '../../training/eval/splits.js';
-import { DefaultPipeline } from '../../training/models/pipeline.js';
+import { IalsLowpassBlend } from '../../training/models/ials-lowpass-blend.js';
 import { GraphFilter } from '../../training/models/graph-filter.js';
 import { getTestQdrant } from '../helpers/qdrant.js';
 
 let train: InteractionMatrix;
 let test: InteractionMatrix;
-let pipeline: DefaultPipeline;
+let pipeline: IalsLowpassBlend;
 
 beforeAll(async () => {
   const all = syntheticInteractions({ numUsers: 240, numItems: 160, interactions: 6000, clusters: 6, noise: 0.15, seed: 5 });
   ({ train, test } = randomHoldout(all, 0.2, 3));
-  pipeline = new DefaultPipeline({ ialsFactors: 16, ialsIterations: 6, lowpassDims: 24 });
+  pipeline = new IalsLowpassBlend({ ialsFactors: 16, ialsIterations: 6, lowpassDims: 24 });
   await pipeline.fit(train);
 });
 

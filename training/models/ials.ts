@@ -275,7 +275,7 @@ function effectiveLambda(lambda: number, regExponent: number, n: number): number
   return regExponent === 0 ? lambda : lambda * Math.pow(n, regExponent);
 }
 
-/** The iALS settings a composite model carries under `ials*` keys (pipeline.ts, two-stage-pipeline.ts). */
+/** The iALS settings a composite model carries under `ials*` keys (ials-lowpass-blend.ts, ials-gfcf-rerank.ts). */
 export interface PrefixedIalsParams {
   ialsFactors: number;
   ialsIterations: number;

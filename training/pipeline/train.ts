@@ -1,4 +1,4 @@
-// Trains the serving model from what Postgres holds: the default pipeline (training/models/pipeline.ts — one
+// Trains the serving model from what Postgres holds: the default pipeline (training/models/ials-lowpass-blend.ts — one
 // blended iALS ⊕ GF-CF low-pass vector per user and item, plus what fold-in needs), the text embedding for the
 // semantic collection, and the popularity counts. Returns artifacts; exporting them to
 // Qdrant is a separate step (training/export) so a version can be re-published without retraining.
@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { itemText } from '../../src/embedding/item-text.js';
 import { buildInteractionMatrix, type InteractionMatrix } from '../data/interactions.js';
-import { DefaultPipeline, type PipelineParams } from '../models/pipeline.js';
+import { IalsLowpassBlend, type IalsLowpassParams } from '../models/ials-lowpass-blend.js';
 import { GraphFilter, type GraphFilterParams } from '../models/graph-filter.js';
 import { tuneGraphFilter, type GraphFilterTuning } from '../eval/tune-graph-filter.js';
 import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
@@ -33,7 +33,7 @@ export interface TrainOptions {
   /** Overrides of the iALS defaults (factors, iterations, regularization, alpha, regExponent). */
   params?: Record<string, number>;
   /** Overrides of the pipeline's other defaults (lowpassWeight, lowpassDims, …). */
-  pipeline?: Partial<PipelineParams>;
+  pipeline?: Partial<IalsLowpassParams>;
   textDimension?: number;
   /** A sentence-transformers ONNX model directory (RECGRAPH_TEXT_MODEL) to embed text with instead of training the catalog encoder. */
   textModelPath?: string;
@@ -120,7 +120,7 @@ interface FittedForServing {
 }
 
 async function fitDefault(matrix: InteractionMatrix, options: TrainOptions, progress: ProgressSink): Promise<FittedForServing> {
-  const pipeline = new DefaultPipeline({ ...ialsOverrides(options.params), ...options.pipeline });
+  const pipeline = new IalsLowpassBlend({ ...ialsOverrides(options.params), ...options.pipeline });
   await pipeline.fit(matrix, progress);
   const { ials: model, layout, degrees } = pipeline.servingParts();
   // The blended vectors (iALS ⊕ low-pass): what Qdrant ranks by; the Gram matrix is of the plain iALS block.
@@ -188,8 +188,8 @@ function tuningSummary(t: GraphFilterTuning): Record<string, unknown> {
 }
 
 /** `params` keeps its historical meaning (iALS overrides, e.g. { factors: 32 }); mapped to pipeline keys. */
-function ialsOverrides(params: Record<string, number> = {}): Partial<PipelineParams> {
-  const keys: Record<string, keyof PipelineParams> = {
+function ialsOverrides(params: Record<string, number> = {}): Partial<IalsLowpassParams> {
+  const keys: Record<string, keyof IalsLowpassParams> = {
     factors: 'ialsFactors',
     iterations: 'ialsIterations',
     regularization: 'ialsRegularization',
@@ -202,5 +202,5 @@ function ialsOverrides(params: Record<string, number> = {}): Partial<PipelinePar
     if (!mapped) throw new Error(`train: unknown iALS parameter "${key}" (known: ${Object.keys(keys).join(', ')})`);
     out[mapped] = value;
   }
-  return out as Partial<PipelineParams>;
+  return out as Partial<IalsLowpassParams>;
 }

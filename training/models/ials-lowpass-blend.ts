@@ -32,7 +32,7 @@ import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
 
 export type { VectorLayout };
 
-export const PIPELINE_DEFAULTS = {
+export const IALS_LOWPASS_DEFAULTS = {
   /**
    * Blend weights on globally scaled scores, chosen on ml-1m VALID (bench/results/lowpass-variants-ml-1m-valid.txt):
    * recall@20 0.2659 iALS alone; + low-pass k=256 at w = 0.1 / 0.15 / 0.2 / 0.25 / 0.5 / 1: 0.2677 / 0.2681 /
@@ -48,7 +48,7 @@ export const PIPELINE_DEFAULTS = {
   ialsAlpha: IALS_DEFAULTS.alpha,
   ialsRegExponent: IALS_DEFAULTS.regExponent,
 };
-export type PipelineParams = typeof PIPELINE_DEFAULTS;
+export type IalsLowpassParams = typeof IALS_LOWPASS_DEFAULTS;
 
 interface Fitted {
   ials: IALS;
@@ -64,14 +64,14 @@ interface Fitted {
   index?: ItemVectorIndex;
 }
 
-export class DefaultPipeline implements Recommender {
+export class IalsLowpassBlend implements Recommender {
   readonly name = 'default';
-  readonly params: PipelineParams;
+  readonly params: IalsLowpassParams;
   readonly vectorsScoreExactly = true;
   private fitted?: Fitted;
 
-  constructor(params: Partial<PipelineParams> = {}) {
-    this.params = mergeParams('default', PIPELINE_DEFAULTS, params);
+  constructor(params: Partial<IalsLowpassParams> = {}) {
+    this.params = mergeParams('default', IALS_LOWPASS_DEFAULTS, params);
     if (this.params.ialsWeight <= 0 || this.params.lowpassWeight < 0) {
       throw new Error('default: ialsWeight must be > 0 and lowpassWeight ≥ 0');
     }
