@@ -42,8 +42,10 @@ export interface TuneGraphFilterOptions {
   /** Share of each user's items held out for validation. */
   fraction?: number;
   seed?: number;
-  /** Validation users scored (a seeded sample; default 3000). */
+  /** Validation users scored (a seeded sample; default: as many as half of budgetSeconds allows, ≤ 3000). */
   sampleUsers?: number;
+  /** Time budget (s): sizes the user sample (≈ 5 ns per user × item × setting on one core); default 60. */
+  budgetSeconds?: number;
   k?: number;
   grid?: Partial<typeof GRAPH_FILTER_GRID>;
   progress?: ProgressSink;
@@ -56,12 +58,14 @@ export async function tuneGraphFilter(data: InteractionMatrix, options: TuneGrap
   const progress = options.progress ?? noopProgress;
   const k = options.k ?? 20;
   const { train, test: valid } = randomHoldout(data, options.fraction ?? 0.2, options.seed ?? 11);
-  const model = new GraphFilter({ ...options.params, linearWeight: 1 });
+  const model = new GraphFilter({ ...options.params, linearWeight: 1, tuneBudget: 0 });
   await model.fit(train, progress);
   let users = testUsers(valid);
-  const sample = options.sampleUsers ?? 3000;
-  if (users.length > sample) users = new Rng(options.seed ?? 11).shuffle(Int32Array.from(users)).subarray(0, sample).sort();
   const grid = { ...GRAPH_FILTER_GRID, ...options.grid };
+  const settingCount = grid.alpha.length * grid.sharpen.length * grid.linearTop.length;
+  const perUser = train.numItems * settingCount * 5e-9;
+  const sample = options.sampleUsers ?? Math.max(200, Math.min(3000, Math.floor((0.5 * (options.budgetSeconds ?? 60)) / perUser)));
+  if (users.length > sample) users = new Rng(options.seed ?? 11).shuffle(Int32Array.from(users)).subarray(0, sample).sort();
   const settings: GraphFilterWeights[] = [];
   for (const alpha of grid.alpha) {
     for (const sharpen of grid.sharpen) for (const linearTop of grid.linearTop) settings.push({ alpha, sharpen, linearTop, linearWeight: 1 });

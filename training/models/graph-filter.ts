@@ -24,6 +24,7 @@
  */
 import { binarize, itemDegrees, transpose, userDegrees, type InteractionMatrix } from '../data/interactions.js';
 import type { RerankState } from '../../src/recommend/graph-rerank.js';
+import type { GraphFilterTuning } from '../eval/tune-graph-filter.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { assertFitted, mergeParams, type DenseVectors, type PublishedModel, type Recommender } from './contract.js';
 import { ItemNeighbors, normalizedCooccurrenceNeighbors } from './linalg/item-neighbors.js';
@@ -54,6 +55,12 @@ export const GRAPH_FILTER_DEFAULTS = {
   candidates: 300,
   powerIterations: 4,
   seed: 1,
+  /**
+   * Seconds for choosing the term weights (alpha, sharpen, linearTop) on a validation split carved from the
+   * fit data before the final fit (training/eval/tune-graph-filter.ts); 0 = use the given weights. Weights passed
+   * explicitly are never overridden.
+   */
+  tuneBudget: 60,
 };
 export type GraphFilterParams = typeof GRAPH_FILTER_DEFAULTS;
 
@@ -89,9 +96,13 @@ export class GraphFilter implements Recommender {
   readonly vectorsScoreExactly = false;
   private fitted?: Fitted;
   private scratch?: Float32Array;
+  private readonly explicit: ReadonlySet<string>;
+  /** The validation search of the last fit (when it ran): its choice and cost, for reports and modelInfo. */
+  tuning?: GraphFilterTuning;
 
   constructor(params: Partial<GraphFilterParams> = {}) {
     this.params = mergeParams('graphfilter', GRAPH_FILTER_DEFAULTS, params);
+    this.explicit = new Set(Object.keys(params).filter((key) => params[key as keyof GraphFilterParams] !== undefined));
     const p = this.params;
     if (p.linear !== 'pruned' && p.linear !== 'exact') {
       throw new Error(`graphfilter: linear must be "pruned" or "exact", got "${p.linear}"`);
@@ -102,9 +113,18 @@ export class GraphFilter implements Recommender {
   }
 
   async fit(data: InteractionMatrix, progress: ProgressSink = noopProgress): Promise<void> {
-    const p = this.params;
     this.fitted?.index?.dispose();
     this.fitted = undefined;
+    const tunable = (['alpha', 'sharpen', 'linearTop'] as const).filter((key) => !this.explicit.has(key));
+    if (this.params.tuneBudget > 0 && tunable.length > 0) {
+      // Imported lazily: the tuner itself builds GraphFilters (with tuneBudget 0).
+      const { tuneGraphFilter } = await import('../eval/tune-graph-filter.js');
+      const fixed = Object.fromEntries([...this.explicit].map((key) => [key, this.params[key as keyof GraphFilterParams]]));
+      this.tuning = await tuneGraphFilter(data, { params: { ...fixed, tuneBudget: 0 }, budgetSeconds: this.params.tuneBudget, progress });
+      const params = this.params as Record<string, number | string | boolean>;
+      for (const key of tunable) params[key] = this.tuning.best[key];
+    }
+    const p = this.params;
     const x = binarize(data);
     const di = itemDegrees(x);
     const invSqrt = (d: Float64Array) => d.map((v) => (v > 0 ? 1 / Math.sqrt(v) : 0));

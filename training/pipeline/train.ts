@@ -8,7 +8,7 @@ import { itemText } from '../../src/embedding/item-text.js';
 import { buildInteractionMatrix, type InteractionMatrix } from '../data/interactions.js';
 import { IalsLowpassBlend, type IalsLowpassParams } from '../models/ials-lowpass-blend.js';
 import { GraphFilter, type GraphFilterParams } from '../models/graph-filter.js';
-import { tuneGraphFilter, type GraphFilterTuning } from '../eval/tune-graph-filter.js';
+import type { GraphFilterTuning } from '../eval/tune-graph-filter.js';
 import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
 import type { RerankState } from '../../src/recommend/graph-rerank.js';
 import type { DenseVectors } from '../models/contract.js';
@@ -146,19 +146,9 @@ async function fitGraphFilter(
   progress: ProgressSink,
 ): Promise<FittedForServing> {
   const budget = options.tuneBudgetSeconds ?? DEFAULT_TUNE_BUDGET_SECONDS;
-  let tuning: GraphFilterTuning | undefined;
-  if (budget !== false && budget > 0) {
-    // Half the budget for scoring: ≈ 5 ns per (user, item, setting) on one core; the other half for the fit.
-    const perUser = matrix.numItems * 32 * 5e-9;
-    const fixed = { svdDims: options.graphFilter?.svdDims, neighbors: options.graphFilter?.neighbors };
-    tuning = await tuneGraphFilter(matrix, {
-      params: Object.fromEntries(Object.entries(fixed).filter(([, v]) => v !== undefined)),
-      sampleUsers: Math.max(200, Math.min(3000, Math.floor((budget * 0.5) / perUser))),
-      progress,
-    });
-  }
-  const model = new GraphFilter({ ...tuning?.best, ...options.graphFilter });
+  const model = new GraphFilter({ ...options.graphFilter, tuneBudget: budget === false ? 0 : budget });
   await model.fit(matrix, progress);
+  const tuning = model.tuning;
   const published = model.published(itemIds);
   return {
     kind: model.name,
