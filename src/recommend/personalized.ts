@@ -44,6 +44,8 @@ export interface PersonalizedPage {
   /** Vectors of the candidates (when asked for), by item id. */
   vectors: Map<number, number[]>;
   hasMore: boolean;
+  /** Two-stage only: the retrieved candidate ids in Qdrant's order, before the rerank (to measure each stage). */
+  retrieved?: number[];
 }
 
 /**
@@ -65,5 +67,10 @@ export async function personalizedPage(store: VectorStore, itemsAlias: string, q
   const vectors = new Map(hits.filter((h) => h.vector).map((h) => [h.id, h.vector as number[]]));
   const end = page.offset + page.first;
   const ordered = diversify(hits, vectors, query.diversity, end);
-  return { items: ordered.slice(page.offset, end), vectors, hasMore: hits.length > end };
+  return {
+    items: ordered.slice(page.offset, end),
+    vectors,
+    hasMore: hits.length > end,
+    ...(rerank ? { retrieved: retrieved.map((hit) => hit.id) } : {}),
+  };
 }

@@ -68,6 +68,7 @@ export async function fitAndEvaluate(
     evalSeconds: r.seconds,
     users: r.users,
     pipeline: opts.pipeline ?? describePipeline(model),
+    ...(tuningOf(model) ? { tuning: tuningOf(model) } : {}),
   };
 }
 
@@ -91,12 +92,21 @@ export interface MatrixRunOptions {
 }
 
 
+/** A self-tuning model's validation search, summarised (choice, validation score, cost, every trial). */
+function tuningOf(model: Recommender): Record<string, unknown> | undefined {
+  const t = (model as { tuning?: { best: unknown; trials: { weights: unknown; recall: number; ndcg: number }[]; users: number; seconds: number } }).tuning;
+  if (!t) return undefined;
+  return { chosen: t.best, validationUsers: t.users, seconds: t.seconds, trials: t.trials };
+}
+
 function describePipeline(model: Recommender): string {
   const p = model.params;
   if (model.name === 'default') return 'iALS ⊕ GF-CF low-pass blended vectors, exact dot product over the catalogue (offline)';
   if (model.name === 'twostage') return `exact top-${p.candidates} by ${p.retriever} vectors → blended rerank (offline only)`;
   if (model.name === 'twostage/retrieval') return `${p.retriever} vectors, dot product only`;
   if (model.name === 'twostage/rerank') return 'blended reranker over the full catalogue (offline only)';
+  if (model.name === 'graphfilter') return 'spectral terms + pruned item-item term over the full catalogue (offline)';
+  if (model.name === 'graphfilter/exact') return 'spectral terms + exact item-item term (sparse products), offline only';
   return 'full catalogue';
 }
 
@@ -131,6 +141,7 @@ export async function runEvaluationOnMatrices(options: MatrixRunOptions): Promis
         indexSeconds: served.indexSeconds,
         evalSeconds: served.seconds,
         users: served.users,
+        ...(served.stages ? { stages: served.stages } : {}),
         pipeline: exported.rerank
           ? `Qdrant top-${exported.rerank.candidates} (bundled server) → item-item rerank (src/recommend/graph-rerank.ts), training items excluded in the search filter`
           : 'exported to Qdrant (bundled server); lists from src/recommend/personalized.ts, training items excluded in the search filter',

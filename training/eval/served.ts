@@ -40,6 +40,11 @@ export interface ServedEvaluationResult extends EvaluationResult {
   indexSeconds: number;
   /** One entry per `searches` setting, the first being this result. */
   variants: Array<EvaluationResult & { search: SearchTuning }>;
+  /**
+   * Two-stage models, what each stage gives (first search setting): recall of the retrieved candidates
+   * (recall@candidates) and recall@20 of Qdrant's order alone (no rerank).
+   */
+  stages?: { candidates: number; retrievalRecall: number; retrievalOnlyRecall20: number };
 }
 
 const VERSION = 'eval';
@@ -120,6 +125,8 @@ export async function evaluateServed(
     const indexSeconds = (performance.now() - t1) / 1000;
 
     const concurrency = Math.max(1, options.concurrency ?? 8);
+    const stageSums = { users: 0, retrieval: 0, retrievalOnly20: 0 };
+    let measureStages = true;
     const rankerFor = (search: SearchTuning): TopKRanker => async (batch, k) => {
       const out = new Int32Array(batch.length * k).fill(-1);
       let next = 0;
@@ -141,6 +148,15 @@ export async function evaluateServed(
             ...(reranker ? { rerank: { reranker, history } } : {}),
           });
           page.items.forEach((hit, r) => (out[b * k + r] = hit.id));
+          if (measureStages && page.retrieved) {
+            const relevant = new Set(rowItems(test, u));
+            if (relevant.size > 0) {
+              const hits = (ids: number[]) => ids.filter((id) => relevant.has(id)).length / relevant.size;
+              stageSums.users++;
+              stageSums.retrieval += hits(page.retrieved);
+              stageSums.retrievalOnly20 += hits(page.retrieved.slice(0, 20));
+            }
+          }
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker));
@@ -150,8 +166,17 @@ export async function evaluateServed(
     for (const search of options.searches ?? [SEARCH_TUNING]) {
       const result = await evaluateRanker(rankerFor(search), train, test, { label: 'eval default (served)', batchSize: 256, ...options });
       variants.push({ ...result, search });
+      measureStages = false;
     }
-    return { ...variants[0], exportSeconds, indexSeconds, variants };
+    const stages =
+      reranker && stageSums.users > 0
+        ? {
+            candidates: reranker.state.candidates,
+            retrievalRecall: stageSums.retrieval / stageSums.users,
+            retrievalOnlyRecall20: stageSums.retrievalOnly20 / stageSums.users,
+          }
+        : undefined;
+    return { ...variants[0], exportSeconds, indexSeconds, variants, ...(stages ? { stages } : {}) };
   } finally {
     const aliases = (await store.listAliases().catch(() => [])).filter((a) => a.aliasName.startsWith(prefix));
     await store.switchAliases(aliases.map((a) => ({ delete_alias: { alias_name: a.aliasName } }))).catch(() => {});

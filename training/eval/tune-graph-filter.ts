@@ -2,7 +2,9 @@
  * Chooses the graph filter's term weights (graph-filter.ts) on a validation split carved from the data it will
  * be trained on — never on a test split. One fit on the carved train part (the SVD and the neighbour lists are
  * the expensive parts), each term scored once per sampled validation user, then every weight combination of the
- * grid ranked from those terms: a grid of dozens of settings costs about one evaluation.
+ * grid ranked from those terms: a grid of dozens of settings costs about one evaluation. Each setting is ranked
+ * the way it is served — the top-`candidates` items by the vector terms (what Qdrant retrieves), reordered by the
+ * full score — so the choice accounts for what the retrieval cut loses.
  *
  * The grid is small on purpose (few parameters, coarse steps) so that what it picks transfers from the carved
  * split to the full data and across datasets; `recgraph train` runs it within a time budget it reports.
@@ -77,17 +79,24 @@ export async function tuneGraphFilter(data: InteractionMatrix, options: TuneGrap
   const top = new Int32Array(k);
   const hs = new Float64Array(k);
   const hi = new Int32Array(k);
+  // Ranked as served: Qdrant's top-`candidates` by the vector terms, reordered by the full score.
+  const candidates = Math.min(model.params.candidates, n);
+  const cand = new Int32Array(candidates);
+  const chs = new Float64Array(candidates);
+  const chi = new Int32Array(candidates);
   progress.start(users.length, 'tune graph filter');
   for (let b0 = 0; b0 < users.length; b0 += batch) {
     const ids = users.subarray(b0, Math.min(users.length, b0 + batch));
     const terms = TERMS.map((t) => model.termScores(ids, t));
     const row = new Float32Array(n);
     settings.forEach((w, s) => {
-      const f = [w.linearWeight, w.alpha, w.linearTop, w.sharpen];
       for (let r = 0; r < ids.length; r++) {
         const o = r * n;
-        for (let i = 0; i < n; i++) row[i] = f[0] * terms[0][o + i] + f[1] * terms[1][o + i] + f[2] * terms[2][o + i] + f[3] * terms[3][o + i];
-        topKRow(row, 0, n, k, rowItems(train, ids[r]), top, 0, hs, hi);
+        const seen = rowItems(train, ids[r]);
+        for (let i = 0; i < n; i++) row[i] = w.alpha * terms[1][o + i] + w.linearTop * terms[2][o + i] + w.sharpen * terms[3][o + i];
+        topKRow(row, 0, n, candidates, seen, cand, 0, chs, chi);
+        for (const i of cand) if (i >= 0) row[i] += w.linearWeight * terms[0][o + i];
+        topKRow(row, 0, n, k, seen, top, 0, hs, hi, cand.filter((i) => i >= 0));
         const relevant = new Set(rowItems(valid, ids[r]));
         let hits = 0;
         let dcg = 0;

@@ -15,7 +15,7 @@ import { runEvaluation } from '../../eval/runner.js';
 import { splitModelList } from '../../models/registry.js';
 import { createCliProgress } from '../../progress.js';
 
-export const DEFAULT_EVALUATE_MODELS = 'popularity,ease,ials,gfcf,two-tower,default';
+export const DEFAULT_EVALUATE_MODELS = 'popularity,ease,ials,gfcf,two-tower,default,graphfilter';
 
 export function registerEvaluate(program: Command): Command {
   return program
