@@ -37,6 +37,8 @@ export interface ServingModelOptions {
   ttlMs?: number;
   /** The sentence-transformers model configured for this process (RECGRAPH_TEXT_MODEL), loaded once at startup. */
   externalEncoder?: Promise<SentenceEncoder | undefined>;
+  /** Use a two-stage version's rerank stage (RECGRAPH_RERANK; default true). */
+  rerank?: boolean;
 }
 
 interface Row {
@@ -57,6 +59,7 @@ export class ServingModelSource {
 
   private readonly ttlMs: number;
   private readonly externalEncoder: Promise<SentenceEncoder | undefined>;
+  private readonly rerank: boolean;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -64,6 +67,7 @@ export class ServingModelSource {
   ) {
     this.ttlMs = options.ttlMs ?? 5_000;
     this.externalEncoder = options.externalEncoder ?? Promise.resolve(undefined);
+    this.rerank = options.rerank ?? true;
   }
 
   async get(): Promise<ServingModel | undefined> {
@@ -141,7 +145,7 @@ export class ServingModelSource {
       ...(textUnavailable ? { textUnavailable } : {}),
       textToCf: artifacts.textToCf,
       layout: artifacts.layout,
-      reranker: artifacts.rerank ? new GraphReranker(artifacts.rerank) : undefined,
+      reranker: artifacts.rerank && this.rerank ? new GraphReranker(artifacts.rerank) : undefined,
     };
     // Keep only the live version's decoded matrices and encoder session (the configured external one stays open).
     const external = await this.externalEncoder.catch(() => undefined);
