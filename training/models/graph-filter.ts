@@ -152,11 +152,20 @@ export class GraphFilter implements Recommender {
       return out;
     }
     const unit: GraphFilterWeights = { alpha: 0, linearTop: 0, sharpen: 0, linearWeight: 0, [term === 'ideal' ? 'alpha' : term]: 1 };
-    const { items, basis } = spectralVectors(m.svd, m.degrees, unit);
-    const index = new ItemVectorIndex(items, n, m.dim);
+    const full = spectralVectors(m.svd, m.degrees, unit);
+    // Only the term's own block (k of the 2k dimensions) is non-zero: score with that block alone.
+    const k = m.svd.k;
+    const offset = term === 'ideal' ? 0 : k;
+    const block = (rows: Float32Array) => {
+      const out = new Float32Array(n * k);
+      for (let i = 0; i < n; i++) out.set(rows.subarray(i * m.dim + offset, i * m.dim + offset + k), i * k);
+      return out;
+    };
+    const basis = block(full.basis);
+    const index = new ItemVectorIndex(block(full.items), n, k);
     try {
-      const userVecs = new Float32Array(users.length * m.dim);
-      for (let r = 0; r < users.length; r++) userVecs.set(sumRows(basis, m.dim, history(r)), r * m.dim);
+      const userVecs = new Float32Array(users.length * k);
+      for (let r = 0; r < users.length; r++) userVecs.set(sumRows(basis, k, history(r)), r * k);
       return index.score(userVecs, users.length);
     } finally {
       index.dispose();
