@@ -4,7 +4,7 @@
 // lists built at train time: row j holds item j's strongest normalised co-occurrences. A user's (or session's)
 // history is all it needs, so known users, users with fresh events and anonymous sessions rerank alike.
 // Cost: Σ over the history of its rows (≤ HISTORY_FOR_RERANK × neighbours additions into a typed array) plus
-// one lookup per candidate — tens of microseconds for 300 history items × 200 neighbours.
+// one lookup per candidate — measured by bench/rerank-cost.ts.
 import type { ScoredHit } from '../vector/client.js';
 
 /** Sparse item-item rows by internal item id (CSR over `rows`, the model's items in training order). */
@@ -26,8 +26,11 @@ export interface RerankState {
   candidates: number;
 }
 
-/** At most this many history items (the most recent first) feed the item-item term. */
-export const HISTORY_FOR_RERANK = 300;
+/**
+ * At most this many history items (the most recent first) feed the item-item term: the cost is linear in it
+ * (bench/rerank-cost.ts), and the most recent items carry most of the signal.
+ */
+export const HISTORY_FOR_RERANK = 100;
 
 /** A RerankState with its id → row index, built once per decoded model version. */
 export class GraphReranker {
@@ -56,26 +59,27 @@ export class GraphReranker {
   rerank(hits: readonly ScoredHit[], history: readonly number[]): ScoredHit[] {
     const { indptr, neighbors, weights } = this.state.lists;
     const acc = this.acc;
-    const touched: number[] = [];
+    const rows: number[] = [];
     const seen = new Set<number>();
     for (const id of history) {
-      if (seen.size >= HISTORY_FOR_RERANK) break;
-      if (seen.has(id)) continue;
-      seen.add(id);
+      if (rows.length >= HISTORY_FOR_RERANK) break;
       const row = this.rowOf.get(id);
-      if (row === undefined) continue;
-      for (let p = indptr[row]; p < indptr[row + 1]; p++) {
-        const slot = neighbors[p];
-        if (acc[slot] === 0) touched.push(slot);
-        acc[slot] += weights[p];
-      }
+      if (row === undefined || seen.has(row)) continue;
+      seen.add(row);
+      rows.push(row);
+    }
+    for (const row of rows) {
+      for (let p = indptr[row], end = indptr[row + 1]; p < end; p++) acc[neighbors[p]] += weights[p];
     }
     const w = this.state.linearWeight;
     const out = hits.map((hit) => {
       const slot = this.rowOf.get(hit.id);
       return { ...hit, score: hit.score + (slot === undefined ? 0 : w * acc[slot]) };
     });
-    for (const slot of touched) acc[slot] = 0;
+    // Zero what was written (the same entries, now in cache) for the next request.
+    for (const row of rows) {
+      for (let p = indptr[row], end = indptr[row + 1]; p < end; p++) acc[neighbors[p]] = 0;
+    }
     return out.sort((a, b) => b.score - a.score || a.id - b.id);
   }
 }
