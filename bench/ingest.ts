@@ -17,6 +17,7 @@ import pg from 'pg';
 import { applyMigrations } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
 import { runIngest, type IngestSummary } from '../training/ingest/ingest.js';
+import { uniform } from '../src/random.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const datasets = path.resolve(root, '..', 'shared', 'datasets');
@@ -46,21 +47,9 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-/** Deterministic PRNG (mulberry32) so the generated file is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** MovieLens-20M-style files: movies.csv (20k movies) and ratings.csv with `rows` ratings, skewed popularity. */
 async function generate(dir: string, rows: number): Promise<void> {
-  const random = rng(42);
+  const random = uniform(42);
   const movies = 20_000;
   const users = Math.max(1000, Math.round(rows / 100));
   const genres = ['Action', 'Comedy', 'Drama', 'Horror', 'Romance', 'Sci-Fi', 'Thriller', 'Animation'];

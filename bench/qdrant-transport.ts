@@ -15,6 +15,7 @@ import { VectorStore } from '../src/vector/client.js';
 import { startEmbeddedQdrant, type EmbeddedQdrant } from '../src/vector/embedded-qdrant.js';
 import { QdrantTransport } from '../src/vector/http-transport.js';
 import { buildItemFilter, ITEM_PAYLOAD_INDEXES } from '../src/vector/filters.js';
+import { uniform } from '../src/random.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,15 +36,7 @@ const COLLECTION = `bench_transport_${process.pid}`;
 const GENRES = ['Action', 'Adventure', 'Animation', 'Children', 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy', 'Film-Noir',
   'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western', 'IMAX', 'Biography'];
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(7);
+const random = uniform(7);
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GraphReranker } from '../src/recommend/graph-rerank.js';
-import { Rng } from '../training/models/linalg/random.js';
+import { Rng } from '../src/random.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({

@@ -19,7 +19,7 @@ import { VectorStore } from '../src/vector/client.js';
 import { startEmbeddedQdrant } from '../src/vector/embedded-qdrant.js';
 import { generateDemoDataset } from '../training/demo/generate.js';
 import { isDatabaseEmpty, loadDemoDataset } from '../training/demo/seed.js';
-import { trainAndPublish } from '../training/pipeline/bootstrap.js';
+import { trainAndPublish } from '../training/train-job/bootstrap.js';
 import { prepareBenchDatabase } from './lib/bench-database.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

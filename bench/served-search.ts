@@ -15,7 +15,7 @@ import { syntheticInteractions } from '../training/data/synthetic.js';
 import { evaluateModel, testUsers } from '../training/eval/evaluate.js';
 import { evaluateServed, requireServedExport } from '../training/eval/served.js';
 import { randomHoldout } from '../training/eval/splits.js';
-import { Rng } from '../training/models/linalg/random.js';
+import { Rng } from '../src/random.js';
 import { IalsLowpassBlend } from '../training/models/ials-lowpass-blend.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -32,9 +32,9 @@ import { createReaderContext } from '../training/datasets/context.js';
 import { openMovieLens } from '../training/datasets/movielens.js';
 import { generateDemoDataset } from '../training/demo/generate.js';
 import { IALS } from '../training/models/ials.js';
-import { Rng } from '../training/models/linalg/random.js';
-import { fitTextToCf } from '../training/pipeline/text-to-cf.js';
-import { trainTextEncoder } from '../training/pipeline/text-encoder.js';
+import { Rng } from '../src/random.js';
+import { fitTextToCf } from '../training/models/text-encoder/text-to-cf.js';
+import { trainTextEncoder } from '../training/train-job/text-encoder.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const datasetsDir = process.env.RECGRAPH_DATASETS ?? path.resolve(root, '../shared/datasets');

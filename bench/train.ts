@@ -19,7 +19,7 @@ import { startEmbeddedQdrant } from '../src/vector/embedded-qdrant.js';
 import { generateDemoDataset } from '../training/demo/generate.js';
 import { isDatabaseEmpty, loadDemoDataset } from '../training/demo/seed.js';
 import { publishModel } from '../training/export/publish.js';
-import { trainModel } from '../training/pipeline/train.js';
+import { trainModel } from '../training/train-job/train.js';
 import { createCliProgress } from '../training/progress.js';
 import { prepareBenchDatabase } from './lib/bench-database.js';
 

@@ -39,6 +39,19 @@ export interface RecgraphConfig {
    * serves their vectors' order alone: for measuring what the stage costs, or shedding it under load).
    */
   rerank: boolean;
+  /** The serving path's Postgres pool: size and timeouts (see src/db/pool.ts, servingPoolOptions). */
+  postgres: ServingPoolSettings;
+}
+
+export interface ServingPoolSettings {
+  /** Most connections the API opens. */
+  poolMax: number;
+  /** Longest wait for a connection (a free one from the pool, or a new one opened), then SERVICE_UNAVAILABLE. */
+  connectTimeoutMs: number;
+  /** Longest statement: Postgres cancels it (statement_timeout), and the client gives up on a silent server. */
+  queryTimeoutMs: number;
+  /** Postgres ends a session left idle inside a transaction this long, releasing its locks. */
+  idleInTransactionTimeoutMs: number;
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -55,11 +68,28 @@ function onOff(value: string | undefined, fallback: boolean, name: string): bool
   throw new Error(`${name} must be on or off, got "${value}"`);
 }
 
+/** 0 would switch a timeout off or leave a pool empty: refused. */
+function positiveIntFrom(value: string | undefined, fallback: number, name: string): number {
+  const parsed = intFrom(value, fallback, name);
+  if (parsed < 1) throw new Error(`${name} must be at least 1, got "${value}"`);
+  return parsed;
+}
+
 /** At least 1: the live version is never pruned. */
 export function keepVersionsFrom(value: string | undefined, name = 'RECGRAPH_KEEP_VERSIONS'): number {
   const keep = intFrom(value, 3, name);
   if (keep < 1) throw new Error(`${name} must be at least 1 (the live version is always kept), got "${value}"`);
   return keep;
+}
+
+/** A port number given outside the environment (e.g. `recgraph start --port`). */
+export function portFrom(value: string, name: string): number {
+  return intFrom(value, 4000, name);
+}
+
+/** DEBUG set: the CLI prints a failure's stack, not only its message. */
+export function debugRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.DEBUG);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig {
@@ -83,5 +113,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     segmentAttribute: env.RECGRAPH_SEGMENT_ATTRIBUTE || 'segment',
     segmentMinEvents: intFrom(env.RECGRAPH_SEGMENT_MIN_EVENTS, 100, 'RECGRAPH_SEGMENT_MIN_EVENTS'),
     rerank: onOff(env.RECGRAPH_RERANK, true, 'RECGRAPH_RERANK'),
+    postgres: {
+      poolMax: positiveIntFrom(env.RECGRAPH_PG_POOL_MAX, 10, 'RECGRAPH_PG_POOL_MAX'),
+      // Together under 2 s: a blackholed Postgres (connections open, no bytes) fails a request within that.
+      connectTimeoutMs: positiveIntFrom(env.RECGRAPH_PG_CONNECT_TIMEOUT_MS, 1_000, 'RECGRAPH_PG_CONNECT_TIMEOUT_MS'),
+      queryTimeoutMs: positiveIntFrom(env.RECGRAPH_PG_QUERY_TIMEOUT_MS, 1_500, 'RECGRAPH_PG_QUERY_TIMEOUT_MS'),
+      idleInTransactionTimeoutMs: positiveIntFrom(
+        env.RECGRAPH_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+        5_000,
+        'RECGRAPH_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+      ),
+    },
   };
 }

@@ -1,6 +1,6 @@
 // Item metadata kept in process: every list joins 20–100 items with their metadata, and the catalog changes far
 // less often than it is read. Writes through this API (upsertItems, deleteItems) invalidate their rows at once; a
-// short TTL bounds how long another replica's writes take to show here (ARCHITECTURE.md: caches with TTLs only).
+// short TTL bounds how long another replica's writes take to show here (README § Scale-out: caches with TTLs only).
 // Deleted items never reach a list through this cache: their vectors leave Qdrant in the same mutation.
 import type { ItemRow } from './items.js';
 

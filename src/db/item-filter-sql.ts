@@ -1,6 +1,7 @@
-// The API's item filter as SQL over `items` (alias given), for the lists Postgres answers (popular, same creator,
-// keyword search). Same meaning as src/vector/filters.ts for Qdrant: any-of for lists, inclusive year range.
-import type { ItemFilterInput } from '../vector/filters.js';
+// The API's item filter (src/catalogue.ts) as SQL over `items` (alias given), for the lists Postgres answers
+// (popular, same creator, keyword search). Same meaning as src/vector/filters.ts for Qdrant: any-of for lists,
+// inclusive year range.
+import type { ItemFilterInput } from '../catalogue.js';
 
 /** Appends parameters to `params` and returns the AND-ed conditions (always at least "not deleted"). */
 export function itemFilterSql(filter: ItemFilterInput | undefined, params: unknown[], alias = 'it'): string {

@@ -1,10 +1,10 @@
 // Item metadata reads on the serving path: one round trip per batch of ids (DataLoader calls these).
 import type pg from 'pg';
-import type { ItemFilterInput } from '../vector/filters.js';
+import type { ItemFilterInput } from '../catalogue.js';
+import { itemColumns } from './item-columns.js';
 import { itemFilterSql } from './item-filter-sql.js';
 
-export interface ItemRow {
-  id: number;
+export interface ItemWrite {
   externalId: string;
   title: string;
   creators: string[];
@@ -15,13 +15,14 @@ export interface ItemRow {
   description: string | null;
   imageUrl: string | null;
   language: string | null;
+}
+
+export interface ItemRow extends ItemWrite {
+  id: number;
   deletedAt: Date | null;
 }
 
-// Array columns may be NULL in rows loaded by other tools; the API promises lists.
-const COLUMNS = `id, external_id AS "externalId", title, COALESCE(creators, '{}') AS creators, COALESCE(genres, '{}') AS genres,
-                 COALESCE(tags, '{}') AS tags, year, publisher, description,
-                 image_url AS "imageUrl", language, deleted_at AS "deletedAt"`;
+const COLUMNS = itemColumns();
 
 export class ItemRepository {
   constructor(private readonly pool: pg.Pool) {}
@@ -40,19 +41,6 @@ export class ItemRepository {
     const byExternal = new Map(rows.map((row) => [row.externalId, row]));
     return externalIds.map((id) => byExternal.get(id));
   }
-}
-
-export interface ItemWrite {
-  externalId: string;
-  title: string;
-  creators: string[];
-  genres: string[];
-  tags: string[];
-  year: number | null;
-  publisher: string | null;
-  description: string | null;
-  imageUrl: string | null;
-  language: string | null;
 }
 
 export interface RankedId {

@@ -1,7 +1,7 @@
 // Most interacted-with live items per time window and filter. Computed in Postgres and cached for a short TTL:
 // exact enough for a fallback list, and replicas converge within the TTL.
 import type pg from 'pg';
-import type { ItemFilterInput } from '../vector/filters.js';
+import type { ItemFilterInput } from '../catalogue.js';
 import { itemFilterSql } from './item-filter-sql.js';
 
 export type PopularWindow = 'ALL_TIME' | 'LAST_30_DAYS' | 'LAST_7_DAYS';

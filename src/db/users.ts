@@ -5,6 +5,7 @@
 // same watermark. So an event recorded through any replica shows in the very next answer of every replica, and an
 // unchanged history costs no second query.
 import type pg from 'pg';
+import { withTransaction } from './pool.js';
 
 export interface UserRow {
   id: number;
@@ -41,6 +42,39 @@ export interface NewInteraction {
   occurredAt: Date;
 }
 
+/** An event to record, for a user named by their external id (created on the fly). */
+export interface EventWrite {
+  userExternalId: string;
+  itemId: number;
+  kind: string;
+  value: number;
+  occurredAt: Date;
+}
+
+/** What became of each event of a recordEvents call, by position in its list. */
+export interface RecordOutcome {
+  recorded: number[];
+  /** Identical (user, item, kind, occurredAt to the millisecond) to an event stored before or earlier in the list. */
+  duplicates: number[];
+}
+
+/** An Idempotency-Key and the hash of the request it came with. */
+export interface IdempotentCall {
+  key: string;
+  requestHash: string;
+}
+
+/** Thrown when a key comes back with other events than the first time. */
+export class IdempotencyKeyReused extends Error {
+  constructor(readonly key: string) {
+    super('this Idempotency-Key was already used for a different request');
+  }
+}
+
+/** Keys are kept at least this long; older ones are deleted now and then by the writes themselves. */
+const IDEMPOTENCY_RETENTION = '24 hours';
+const PRUNE_EVERY_CALLS = 500;
+
 /** A watermark seen by a user lookup is trusted this long: the lookup and the history read belong to one request. */
 const WATERMARK_TRUST_MS = 5_000;
 const MAX_CACHED_HISTORIES = 50_000;
@@ -56,6 +90,7 @@ interface CachedHistory {
 export class UserRepository {
   private readonly histories = new Map<number, CachedHistory>();
   private readonly watermarks = new Map<number, { value: number | null; at: number }>();
+  private keyedCalls = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -156,34 +191,77 @@ export class UserRepository {
     return rows;
   }
 
-  /** Ids for these external ids, creating the users that do not exist yet (one statement each way). */
-  async ensure(externalIds: readonly string[]): Promise<Map<string, number>> {
-    const unique = [...new Set(externalIds)];
-    await this.pool.query(
-      `INSERT INTO users (external_id) SELECT unnest($1::text[]) ON CONFLICT (external_id) DO NOTHING`,
-      [unique],
-    );
-    const rows = await this.byExternalIds(unique);
-    return new Map(rows.filter((row): row is UserRow => row !== undefined).map((row) => [row.externalId, row.id]));
+  /**
+   * Records events in one transaction: creates the users that do not exist yet, inserts the events (an event
+   * identical to one already stored — same user, item, kind and occurredAt — is stored once and reported as a
+   * duplicate), and with an idempotency key stores the answer in the same transaction. Nothing is written unless all
+   * of it commits, and once it has, a retry with the same key returns the stored answer without writing again.
+   * `answer` turns the outcome into what the caller returns (and what is stored with the key).
+   */
+  async recordEvents<R>(events: readonly EventWrite[], answer: (outcome: RecordOutcome) => R, idempotency?: IdempotentCall): Promise<R> {
+    if (idempotency && ++this.keyedCalls % PRUNE_EVERY_CALLS === 0) {
+      await this.pool.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '${IDEMPOTENCY_RETENTION}'`);
+    }
+    return withTransaction(this.pool, async (client) => {
+      if (idempotency) {
+        // A concurrent call with the same key waits here until the first one commits (or rolls back).
+        const claimed = await client.query(
+          `INSERT INTO idempotency_keys (key, request_hash, response) VALUES ($1, $2, 'null') ON CONFLICT (key) DO NOTHING`,
+          [idempotency.key, idempotency.requestHash],
+        );
+        if (claimed.rowCount === 0) {
+          const { rows } = await client.query<{ requestHash: string; response: R }>(
+            `SELECT request_hash AS "requestHash", response FROM idempotency_keys WHERE key = $1`,
+            [idempotency.key],
+          );
+          if (rows[0].requestHash !== idempotency.requestHash) throw new IdempotencyKeyReused(idempotency.key);
+          return rows[0].response;
+        }
+      }
+      const result = answer(await this.insertEvents(client, events));
+      if (idempotency) {
+        await client.query(`UPDATE idempotency_keys SET response = $2 WHERE key = $1`, [idempotency.key, JSON.stringify(result)]);
+      }
+      return result;
+    });
   }
 
-  /** Inserts events in one statement; exact duplicates (same user, item, kind and time) are ignored. */
-  async recordInteractions(events: readonly NewInteraction[]): Promise<number> {
-    if (!events.length) return 0;
+  private async insertEvents(client: pg.PoolClient, events: readonly EventWrite[]): Promise<RecordOutcome> {
+    if (!events.length) return { recorded: [], duplicates: [] };
+    // Sorted, so concurrent calls take the unique-index locks of shared users in the same order (no deadlock).
+    const externalIds = [...new Set(events.map((e) => e.userExternalId))].sort();
+    await client.query(`INSERT INTO users (external_id) SELECT unnest($1::text[]) ON CONFLICT (external_id) DO NOTHING`, [externalIds]);
+    const { rows: users } = await client.query<{ id: number; externalId: string }>(
+      `SELECT id, external_id AS "externalId" FROM users WHERE external_id = ANY($1::text[])`,
+      [externalIds],
+    );
+    const userIds = new Map(users.map((u) => [u.externalId, u.id]));
+    const rows = events.map((e) => ({ ...e, userId: userIds.get(e.userExternalId)! }));
     // The watermark check would catch the change; dropping the entries frees them at once.
-    for (const event of events) this.histories.delete(event.userId);
-    const result = await this.pool.query(
+    for (const row of rows) this.histories.delete(row.userId);
+    const inserted = await client.query<{ userId: number; itemId: number; kind: string; occurredAt: Date }>(
       `INSERT INTO interactions (user_id, item_id, kind, value, occurred_at)
        SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::float8[], $5::timestamptz[])
-       ON CONFLICT (user_id, item_id, kind, occurred_at) DO NOTHING`,
+        ORDER BY 1, 2, 3, 5
+       ON CONFLICT (user_id, item_id, kind, occurred_at) DO NOTHING
+       RETURNING user_id AS "userId", item_id AS "itemId", kind, occurred_at AS "occurredAt"`,
       [
-        events.map((e) => e.userId),
-        events.map((e) => e.itemId),
-        events.map((e) => e.kind),
-        events.map((e) => e.value),
-        events.map((e) => e.occurredAt.toISOString()),
+        rows.map((e) => e.userId),
+        rows.map((e) => e.itemId),
+        rows.map((e) => e.kind),
+        rows.map((e) => e.value),
+        rows.map((e) => e.occurredAt.toISOString()),
       ],
     );
-    return result.rowCount ?? 0;
+    const keyOf = (e: { userId: number; itemId: number; kind: string; occurredAt: Date }) =>
+      `${e.userId}|${e.itemId}|${e.kind}|${e.occurredAt.getTime()}`;
+    const fresh = new Set(inserted.rows.map(keyOf));
+    const outcome: RecordOutcome = { recorded: [], duplicates: [] };
+    rows.forEach((row, index) => {
+      // The first event of the list with a newly inserted key is the one stored; any other is its duplicate.
+      if (fresh.delete(keyOf(row))) outcome.recorded.push(index);
+      else outcome.duplicates.push(index);
+    });
+    return outcome;
   }
 }

@@ -2,6 +2,8 @@
 // and projected to `dimension` by a seeded random Gaussian projection (Johnson–Lindenstrauss), L2-normalised.
 // Needs no download and embeds a query in microseconds; the same function embeds catalog text at training time
 // and search queries at serving time, so both land in one space. Word splitting uses Intl.Segmenter (ICU).
+import { uniform } from '../random.js';
+
 export interface HashedTextModel {
   kind: 'hashed-tfidf';
   dimension: number;
@@ -50,14 +52,7 @@ function features(text: string, buckets: number): Map<number, number> {
 
 /** The projection row of a bucket, regenerated from the seed on demand (nothing large is stored). */
 function projectionRow(bucket: number, dimension: number, seed: number, out: Float32Array): Float32Array {
-  let state = (seed ^ Math.imul(bucket + 1, 0x9e3779b1)) >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = uniform(seed ^ Math.imul(bucket + 1, 0x9e3779b1));
   for (let d = 0; d < dimension; d++) out[d] = next() < 0.5 ? -1 : 1;
   return out;
 }

@@ -1,5 +1,6 @@
 // A learned linear map between vector spaces (row-major inputDim × outputDim): here, text vectors → collaborative
-// vectors, so an item with no interactions yet lands near the items its audience likes (training/pipeline/text-to-cf.ts).
+// vectors, so an item with no interactions yet lands near the items its audience likes (fitted by
+// training/models/text-encoder/text-to-cf.ts).
 export interface LinearMap {
   inputDim: number;
   outputDim: number;

@@ -19,8 +19,10 @@ export interface Services {
 export interface RequestContext {
   services: Services;
   loaders: Loaders;
+  /** The request's Idempotency-Key header, as sent (checked by the mutation that uses it). */
+  idempotencyKey?: string;
 }
 
-export function createRequestContext(services: Services): RequestContext {
-  return { services, loaders: createLoaders(services.items, services.users) };
+export function createRequestContext(services: Services, request: { idempotencyKey?: string } = {}): RequestContext {
+  return { services, loaders: createLoaders(services.items, services.users), idempotencyKey: request.idempotencyKey };
 }

@@ -1,17 +1,39 @@
 // Resolvers for schema.graphql; their types come from it (npm run codegen). They validate input, call the
 // pipelines in src/recommend, and join results with metadata through the request's DataLoaders.
-import type { ItemRow, ItemWrite } from '../db/items.js';
+import { createHash } from 'node:crypto';
+import type { ItemRow } from '../db/items.js';
+import { IdempotencyKeyReused, type EventWrite, type RecordOutcome } from '../db/users.js';
 import { encodeCursor } from './cursor.js';
 import type { RecommendationResult } from '../recommend/types.js';
-import type { InteractionInput, ItemInput, Resolvers } from './__generated__/resolvers.js';
-import type { RequestContext } from './context.js';
-import { badUserInput, notFound } from './errors.js';
-import { markDegraded, VECTOR_STORE_UNAVAILABLE } from './plugins/degraded.js';
 import { isQdrantUnavailable } from '../vector/errors.js';
+import type { InteractionInput, Resolvers } from './__generated__/resolvers.js';
+import type { RequestContext } from './context.js';
+import { apiError, badUserInput, notFound } from './errors.js';
+import {
+  checkFirst,
+  checkId,
+  checkIdempotencyKey,
+  checkIdList,
+  checkInteraction,
+  checkListLength,
+  checkPage,
+  checkRange,
+  checkText,
+  idsOrReport,
+  LIMITS,
+  loadedOrThrow,
+  resolveFilter,
+  splitIds,
+  toItemWrite,
+  type ElementRejection,
+} from './inputs.js';
+import { markDegraded, VECTOR_STORE_UNAVAILABLE } from './plugins/degraded.js';
 
-const ITEMS_NOT_INDEXED = 'ITEMS_NOT_INDEXED';
-const VECTORS_NOT_REMOVED = 'VECTORS_NOT_REMOVED';
-import { checkFirst, checkId, checkIdList, checkPage, checkRange, checkText, LIMITS, resolveFilter } from './inputs.js';
+interface RecordInteractionsAnswer {
+  recorded: number;
+  rejected: ElementRejection[];
+  duplicates: number[];
+}
 
 /** Joins scored ids with their metadata in one batched load, dropping items deleted since the model was trained. */
 async function toList(result: RecommendationResult, context: RequestContext, offset = 0) {
@@ -19,10 +41,10 @@ async function toList(result: RecommendationResult, context: RequestContext, off
   if (result.degraded) markDegraded(context, VECTOR_STORE_UNAVAILABLE);
   const because = [...new Set(result.items.flatMap((entry) => entry.because ?? []))];
   const [rows, becauseRows] = await Promise.all([
-    context.loaders.itemById.loadMany(result.items.map((entry) => entry.itemId)),
-    context.loaders.itemById.loadMany(because),
+    context.loaders.itemById.loadMany(result.items.map((entry) => entry.itemId)).then(loadedOrThrow),
+    context.loaders.itemById.loadMany(because).then(loadedOrThrow),
   ]);
-  const live = (row: ItemRow | Error | undefined): row is ItemRow => !!row && !(row instanceof Error) && !row.deletedAt;
+  const live = (row: ItemRow | undefined): row is ItemRow => !!row && !row.deletedAt;
   const becauseById = new Map(because.map((id, i) => [id, becauseRows[i]]));
   const items = result.items.flatMap((entry, index) => {
     const row = rows[index];
@@ -57,45 +79,18 @@ async function itemOr404(context: RequestContext, id: string, argumentName: stri
   return item;
 }
 
-function checkInteraction(input: InteractionInput, now: number): string | undefined {
-  if (!input.userId || input.userId.length > LIMITS.idLength) return `userId must be 1 to ${LIMITS.idLength} characters`;
-  if (!input.itemId || input.itemId.length > LIMITS.idLength) return `itemId must be 1 to ${LIMITS.idLength} characters`;
-  if (input.kind != null && !/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(input.kind)) return 'kind must be a word of at most 64 letters, digits, - or _';
-  if (input.value != null && (!Number.isFinite(input.value) || Math.abs(input.value) > 1e6)) return 'value must be a finite number within ±1e6';
-  if (input.occurredAt != null) {
-    const time = Date.parse(input.occurredAt);
-    if (Number.isNaN(time)) return `occurredAt "${input.occurredAt}" is not an ISO-8601 time`;
-    if (time > now + 24 * 3600 * 1000) return 'occurredAt is more than a day in the future';
-    if (time < Date.UTC(1970, 0, 1)) return 'occurredAt is before 1970';
-  }
-  return undefined;
+/** The same events (in the same order) hash the same, however the client ordered the fields of each. */
+function hashOfEvents(input: readonly InteractionInput[]): string {
+  const canonical = input.map((e) => [e.userId, e.itemId, e.kind ?? null, e.value ?? null, e.occurredAt ?? null]);
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
-function toItemWrite(input: ItemInput, index: number): ItemWrite {
-  const where = `input[${index}]`;
-  const list = (values: readonly string[] | null | undefined, name: string) => {
-    const out = values ?? [];
-    if (out.length > LIMITS.filterValues || out.some((v) => v.length > LIMITS.filterValueLength)) {
-      throw badUserInput(`${where}.${name}: at most ${LIMITS.filterValues} values of ${LIMITS.filterValueLength} characters`, `${where}.${name}`);
-    }
-    return [...out];
-  };
-  const text = (value: string | null | undefined, name: string) => {
-    if (value != null && value.length > LIMITS.textLength) throw badUserInput(`${where}.${name} must be at most ${LIMITS.textLength} characters`, `${where}.${name}`);
-    return value ?? null;
-  };
-  if (input.year != null && (!Number.isInteger(input.year) || Math.abs(input.year) > 10_000)) throw badUserInput(`${where}.year must be a year`, `${where}.year`);
+/** The payload from the write's outcome, its positions mapped back to the call's input list. */
+function answerOf(outcome: RecordOutcome, positions: readonly number[], rejected: ElementRejection[]): RecordInteractionsAnswer {
   return {
-    externalId: checkId(input.id, `${where}.id`),
-    title: checkText(input.title, 1000, `${where}.title`),
-    creators: list(input.creators, 'creators'),
-    genres: list(input.genres, 'genres'),
-    tags: list(input.tags, 'tags'),
-    year: input.year ?? null,
-    publisher: text(input.publisher, 'publisher'),
-    description: text(input.description, 'description'),
-    imageUrl: text(input.imageUrl, 'imageUrl'),
-    language: text(input.language, 'language'),
+    recorded: outcome.recorded.length,
+    rejected: [...rejected].sort((a, b) => a.index - b.index),
+    duplicates: outcome.duplicates.map((k) => positions[k]).sort((a, b) => a - b),
   };
 }
 
@@ -121,10 +116,13 @@ export const resolvers: Resolvers = {
     },
     async recommendForSession(_parent, args, context) {
       const first = checkFirst(args.first);
-      const ids = checkIdList(args.itemIds, LIMITS.sessionItems, 'itemIds');
-      if (!ids.length) throw badUserInput('itemIds must hold at least one item', 'itemIds');
-      const [rows, filter] = await Promise.all([context.loaders.itemByExternalId.loadMany(ids), resolveFilter(args.filter, context)]);
-      const known = rows.flatMap((row) => (row && !(row instanceof Error) && !row.deletedAt ? [row.id] : []));
+      if (!args.itemIds.length) throw badUserInput('itemIds must hold at least one item', 'itemIds');
+      const ids = idsOrReport(context, args.itemIds, LIMITS.sessionItems, 'itemIds');
+      const [rows, filter] = await Promise.all([
+        context.loaders.itemByExternalId.loadMany(ids).then(loadedOrThrow),
+        resolveFilter(args.filter, context),
+      ]);
+      const known = rows.flatMap((row) => (row && !row.deletedAt ? [row.id] : []));
       if (!known.length) {
         const popular = await context.services.recommender.popular({ first, offset: 0 }, 'ALL_TIME', filter, 'none of the session\'s items exist: popular items');
         return toList(popular, context);
@@ -141,8 +139,13 @@ export const resolvers: Resolvers = {
       return row && !row.deletedAt ? row : null;
     },
     async items(_parent, args, context) {
-      const rows = await context.loaders.itemByExternalId.loadMany(checkIdList(args.ids, LIMITS.itemsById, 'ids'));
-      return rows.map((row) => (row && !(row instanceof Error) && !row.deletedAt ? row : null));
+      const { valid, rejected } = splitIds(args.ids, LIMITS.itemsById, 'ids');
+      const rows = loadedOrThrow(await context.loaders.itemByExternalId.loadMany(valid.map(({ id }) => id)));
+      // A malformed id's slot holds its error: GraphQL answers null there with the error at ["items", index].
+      const slots: Array<ItemRow | Error | null> = args.ids.map(() => null);
+      valid.forEach(({ index }, k) => (slots[index] = rows[k] && !rows[k].deletedAt ? rows[k] : null));
+      for (const { index, reason } of rejected) slots[index] = apiError('BAD_USER_INPUT', reason, { argumentName: 'ids', index });
+      return slots as never;
     },
     async user(_parent, args, context) {
       return (await context.loaders.userByExternalId.load(checkId(args.id, 'id'))) ?? null;
@@ -163,35 +166,38 @@ export const resolvers: Resolvers = {
   },
   Mutation: {
     async recordInteractions(_parent, args, context) {
-      if (args.input.length > LIMITS.interactionsPerCall) {
-        throw badUserInput(`input takes at most ${LIMITS.interactionsPerCall} events per call, got ${args.input.length}`, 'input');
-      }
+      checkListLength(args.input.length, LIMITS.interactionsPerCall, 'input', 'events per call');
+      const idempotencyKey = checkIdempotencyKey(context.idempotencyKey);
       const now = Date.now();
-      const rejected: Array<{ index: number; reason: string }> = [];
-      const valid = args.input.flatMap((input, index) => {
-        const problem = checkInteraction(input, now);
-        if (problem) rejected.push({ index, reason: problem });
-        return problem ? [] : [{ input, index }];
+      const rejected: ElementRejection[] = [];
+      const checked = args.input.flatMap((input, index) => {
+        const event = checkInteraction(input, now);
+        if (typeof event === 'string') {
+          rejected.push({ index, reason: event });
+          return [];
+        }
+        return [{ event, index }];
       });
-      const itemRows = await context.loaders.itemByExternalId.loadMany(valid.map(({ input }) => input.itemId));
-      const known = valid.flatMap(({ input, index }, k) => {
+      const itemRows = loadedOrThrow(await context.loaders.itemByExternalId.loadMany(checked.map(({ event }) => event.itemExternalId)));
+      const writes: EventWrite[] = [];
+      const positions: number[] = [];
+      checked.forEach(({ event, index }, k) => {
         const row = itemRows[k];
-        if (row && !(row instanceof Error) && !row.deletedAt) return [{ input, item: row }];
-        rejected.push({ index, reason: `unknown item "${input.itemId}"` });
-        return [];
+        if (!row || row.deletedAt) return void rejected.push({ index, reason: `unknown item ${JSON.stringify(event.itemExternalId)}` });
+        const { userExternalId, kind, value, occurredAt } = event;
+        writes.push({ userExternalId, itemId: row.id, kind, value, occurredAt: occurredAt ?? new Date(now) });
+        positions.push(index);
       });
-      const userIds = known.length ? await context.services.users.ensure(known.map(({ input }) => input.userId)) : new Map<string, number>();
-      const recorded = await context.services.users.recordInteractions(
-        known.map(({ input, item }) => ({
-          userId: userIds.get(input.userId)!,
-          itemId: item.id,
-          kind: input.kind ?? 'interaction',
-          value: input.value ?? 1,
-          occurredAt: input.occurredAt ? new Date(input.occurredAt) : new Date(now),
-        })),
-      );
-      rejected.sort((a, b) => a.index - b.index);
-      return { recorded, rejected };
+      try {
+        return await context.services.users.recordEvents(
+          writes,
+          (outcome) => answerOf(outcome, positions, rejected),
+          idempotencyKey ? { key: idempotencyKey, requestHash: hashOfEvents(args.input) } : undefined,
+        );
+      } catch (error) {
+        if (error instanceof IdempotencyKeyReused) throw apiError('IDEMPOTENCY_KEY_REUSED', error.message);
+        throw error;
+      }
     },
     async upsertItems(_parent, args, context) {
       if (args.input.length > LIMITS.itemsPerUpsert) throw badUserInput(`input takes at most ${LIMITS.itemsPerUpsert} items per call`, 'input');
@@ -205,7 +211,7 @@ export const resolvers: Resolvers = {
       } catch (error) {
         // The rows are durable; their vectors come with the next training. Say so instead of failing the write.
         if (!isQdrantUnavailable(error)) throw error;
-        markDegraded(context, ITEMS_NOT_INDEXED);
+        markDegraded(context, 'ITEMS_NOT_INDEXED');
       }
       return {
         created: saved.filter((s) => s.created).length,
@@ -222,7 +228,7 @@ export const resolvers: Resolvers = {
       } catch (error) {
         // Deleted rows are already filtered out of every list by the metadata join; the points go with the next training.
         if (!isQdrantUnavailable(error)) throw error;
-        markDegraded(context, VECTORS_NOT_REMOVED);
+        markDegraded(context, 'VECTORS_NOT_REMOVED');
       }
       const gone = new Set(deleted.map((d) => d.externalId));
       return { deleted: deleted.length, notFound: ids.filter((id) => !gone.has(id)) };
@@ -236,10 +242,10 @@ export const resolvers: Resolvers = {
     async history(row, args, context) {
       const page = checkPage(args.first, args.after);
       const events = await context.services.users.events(row.id, page.first + 1, page.offset);
-      const items = await context.loaders.itemById.loadMany(events.slice(0, page.first).map((e) => e.itemId));
+      const items = loadedOrThrow(await context.loaders.itemById.loadMany(events.slice(0, page.first).map((e) => e.itemId)));
       const shown = events.slice(0, page.first).flatMap((event, i) => {
         const item = items[i];
-        return item && !(item instanceof Error) ? [{ item, kind: event.kind, value: event.value, occurredAt: event.occurredAt.toISOString() }] : [];
+        return item ? [{ item, kind: event.kind, value: event.value, occurredAt: event.occurredAt.toISOString() }] : [];
       });
       return {
         events: shown,

@@ -1,8 +1,7 @@
 // Prometheus metrics: one Registry per server (not prom-client's global one, so tests and several servers in one
-// process never share counters), the Apollo plugin that feeds it, and the GET /metrics handler.
+// process never share counters) and the GET /metrics handler. The Apollo plugin that feeds the GraphQL series is
+// src/graphql/plugins/metrics.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 export interface ServerMetrics {
@@ -11,7 +10,7 @@ export interface ServerMetrics {
   requestDuration: Histogram<'operation' | 'type'>;
   /** recgraph_graphql_errors_total{code}: errors sent to clients, by their final extensions.code. */
   errors: Counter<'code'>;
-  /** recgraph_degraded_answers_total{reason}: answers served from a fallback (see plugins/degraded.ts). */
+  /** recgraph_degraded_answers_total{reason}: answers served from a fallback (see graphql/plugins/degraded.ts). */
   degradedAnswers: Counter<'reason'>;
   /** recgraph_cache_lookups_total{cache, result}: result is hit or miss. */
   cacheLookups: Counter<'cache' | 'result'>;
@@ -54,50 +53,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Serve
     }),
     cacheLookups,
     recordCacheLookup: (cache, hit) => cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' }),
-  };
-}
-
-/**
- * Keeps a label's distinct values bounded: operation names come from clients, and every new value is a new time
- * series held in memory for the life of the process. Past `limit` values, new ones are reported as "(other)".
- */
-function boundedLabel(limit: number): (value: string) => string {
-  const seen = new Set<string>();
-  return (value) => {
-    if (seen.has(value)) return value;
-    if (seen.size >= limit) return '(other)';
-    seen.add(value);
-    return value;
-  };
-}
-
-function errorsOf(body: { kind: 'single'; singleResult: { errors?: readonly GraphQLFormattedError[] } } | { kind: 'incremental'; initialResult: { errors?: readonly GraphQLFormattedError[] } }): readonly GraphQLFormattedError[] {
-  return (body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors) ?? [];
-}
-
-/**
- * Records each request's duration under its operation name ("(anonymous)"; "(unresolved)" when parsing or validation
- * failed) and type (query, mutation, or "unknown"), and every error sent, by code as formatted for the client. At most
- * maxOperationNames distinct names are kept as labels (first come); later ones are counted under "(other)".
- */
-export function metricsPlugin(metrics: ServerMetrics, options: { maxOperationNames?: number } = {}): ApolloServerPlugin<BaseContext> {
-  const operationLabel = boundedLabel(options.maxOperationNames ?? 200);
-  const codeLabel = boundedLabel(100);
-  return {
-    async requestDidStart() {
-      const startedAt = performance.now();
-      return {
-        async willSendResponse({ operation, response }) {
-          const seconds = (performance.now() - startedAt) / 1000;
-          const name = operation ? (operation.name ? operationLabel(operation.name.value) : '(anonymous)') : '(unresolved)';
-          metrics.requestDuration.observe({ operation: name, type: operation?.operation ?? 'unknown' }, seconds);
-          for (const error of errorsOf(response.body)) {
-            const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
-            metrics.errors.inc({ code: codeLabel(code) });
-          }
-        },
-      };
-    },
   };
 }
 

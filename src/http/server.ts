@@ -2,22 +2,16 @@
 // probes, on plain node:http — no framework in the hot path.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
-import { createRequestContext, type RequestContext, type Services } from '../graphql/context.js';
-import { apiKeyPlugin } from '../graphql/plugins/api-key.js';
-import { degradedPlugin } from '../graphql/plugins/degraded.js';
-import { createFormatError } from '../graphql/plugins/error-format.js';
-import { queryLimitsPlugin, queryParseOptions, type QueryLimits } from '../graphql/plugins/limits.js';
-import { createQueryPrecheck } from '../graphql/plugins/query-precheck.js';
-import { REQUEST_ID_HEADER, requestIdFromHeader, requestLogPlugin } from '../graphql/plugins/request-log.js';
-import { resolvers } from '../graphql/resolvers.js';
-import { loadTypeDefs } from '../graphql/schema.js';
+import { HeaderMap, type BaseContext } from '@apollo/server';
+import { createGraphQLServer } from '../graphql/apollo.js';
+import { createRequestContext, type Services } from '../graphql/context.js';
+import { ERROR_CODES, type ErrorCode } from '../graphql/error-codes.js';
+import type { QueryLimits } from '../graphql/plugins/limits.js';
+import { REQUEST_ID_HEADER, requestIdFromHeader } from '../graphql/plugins/request-log.js';
 import type { Logger } from '../logger.js';
 import { corsHeaders, handlePreflight, type CorsConfig } from './cors.js';
-import { metricsHandler, metricsPlugin, type ServerMetrics } from './metrics.js';
+import { metricsHandler, type ServerMetrics } from './metrics.js';
+import { parseRequestTarget } from './request-target.js';
 
 export interface HealthCheck {
   name: string;
@@ -36,6 +30,8 @@ export interface HttpServerOptions {
   queryLimits?: Partial<QueryLimits>;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
+  /** A readiness check that has not answered by then counts as down (a blackholed dependency never answers). */
+  readinessTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -49,16 +45,39 @@ const GRAPHQL_PATH = '/graphql';
 /** A request refused at the HTTP layer, answered as a GraphQL-shaped error with this status and code. */
 class HttpRefusal extends Error {
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
+    readonly status: number = ERROR_CODES[code].status,
   ) {
     super(message);
   }
 }
 
+/** A GraphQL-shaped error body, so every answer of the server has `errors[].extensions.code`. */
+function errorBody(code: ErrorCode, message: string): { errors: Array<{ message: string; extensions: { code: ErrorCode } }> } {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+/** `application/json` with any parameters (charset …), compared case-insensitively; not `application/jsonx`. */
+export function isJsonContentType(value: string | undefined): boolean {
+  return (value ?? '').split(';', 1)[0].trim().toLowerCase() === 'application/json';
+}
+
+/** Runs a readiness check, failing it when it has not settled within `timeoutMs`. */
+async function checkWithin(check: () => Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function payloadTooLarge(limit: number): HttpRefusal {
-  return new HttpRefusal(413, 'PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes (RECGRAPH_MAX_BODY_BYTES)`);
+  return new HttpRefusal('PAYLOAD_TOO_LARGE', `request body larger than ${limit} bytes (RECGRAPH_MAX_BODY_BYTES)`);
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
@@ -91,39 +110,24 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 export async function startHttpServer(options: HttpServerOptions, listen: { host: string; port: number }): Promise<RunningServer> {
   const httpServer = http.createServer();
   httpServer.keepAliveTimeout = 65_000;
-  const apollo = new ApolloServer<RequestContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers: resolvers as never,
-    introspection: !options.production,
-    includeStacktraceInErrorResponses: !options.production,
-    csrfPrevention: true,
-    hideSchemaDetailsFromClientErrors: options.production,
-    formatError: createFormatError({ production: options.production }),
-    parseOptions: queryParseOptions(options.queryLimits),
-    // Each plugin does one thing (src/graphql/plugins/*); order matters only in that auth refuses before limits are computed.
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      // We set no cache hints; Apollo's default cache-control plugin would still wrap every field resolution.
-      ApolloServerPluginCacheControlDisabled(),
-      options.production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
-      requestLogPlugin({ logger: options.logger }),
-      metricsPlugin(options.metrics),
-      degradedPlugin({ counter: options.metrics.degradedAnswers }),
-      apiKeyPlugin({ apiKeys: options.apiKeys, production: options.production, logger: options.logger }),
-      queryLimitsPlugin(options.queryLimits),
-    ],
+  const { apollo, precheckQuery } = createGraphQLServer({
+    httpServer,
+    production: options.production,
+    logger: options.logger,
+    metrics: options.metrics,
+    apiKeys: options.apiKeys,
+    queryLimits: options.queryLimits,
   });
-  const precheckQuery = createQueryPrecheck({ maxTokens: options.queryLimits?.maxTokens });
   const serveMetrics = metricsHandler(options.metrics);
   await apollo.start();
   const maxBody = options.maxBodyBytes ?? 256 * 1024;
+  const readinessTimeoutMs = options.readinessTimeoutMs ?? 1_500;
   let stopping = false;
 
-  httpServer.on('request', async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const requestId = requestIdFromHeader(req.headers[REQUEST_ID_HEADER] as string | undefined);
-    res.setHeader(REQUEST_ID_HEADER, requestId);
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> => {
+    const url = parseRequestTarget(req.url);
     try {
+      if (!url) throw new HttpRefusal('BAD_REQUEST', 'the request target is not a valid path or absolute URL');
       if (handlePreflight(options.cors, req, res)) return;
       for (const [name, value] of Object.entries(corsHeaders(options.cors, req))) res.setHeader(name, value);
       if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'ok' });
@@ -134,7 +138,7 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
         const results = await Promise.all(
           options.readiness.map(async (probe) => {
             try {
-              await probe.check();
+              await checkWithin(() => probe.check(), readinessTimeoutMs);
               return [probe.name, 'ok'] as const;
             } catch (error) {
               return [probe.name, `down: ${(error as Error).message}`] as const;
@@ -144,7 +148,9 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
         const ready = results.every(([, status]) => status === 'ok');
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
       }
-      if (url.pathname !== GRAPHQL_PATH && url.pathname !== '/') return sendJson(res, 404, { error: `no route ${url.pathname}` });
+      if (url.pathname !== GRAPHQL_PATH && url.pathname !== '/') {
+        return sendJson(res, ERROR_CODES.NOT_FOUND.status, errorBody('NOT_FOUND', `no route ${url.pathname.slice(0, 100)}`));
+      }
 
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
@@ -153,22 +159,22 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
       headers.set(REQUEST_ID_HEADER, requestId); // the request-log plugin logs and echoes this same id
       const rawBody = req.method === 'POST' ? await readBody(req, maxBody) : '';
       let body: unknown = rawBody;
-      if (rawBody && (headers.get('content-type') ?? '').includes('application/json')) {
+      if (rawBody && isJsonContentType(headers.get('content-type'))) {
         try {
           body = JSON.parse(rawBody);
         } catch {
-          return sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+          return sendJson(res, 400, errorBody('BAD_REQUEST', 'request body is not valid JSON'));
         }
       }
-      // Hostile shapes (thousands of repeated fields) are refused before Apollo's validation spends CPU on them.
-      const refused = precheckQuery(req.method === 'GET' ? url.searchParams.get('query') : (body as { query?: unknown } | null)?.query);
+      const query = req.method === 'GET' ? new URLSearchParams(url.search).get('query') : (body as { query?: unknown } | null)?.query;
+      const refused = precheckQuery(query);
       if (refused) {
         options.logger.warn({ requestId, ...refused.extensions }, 'query refused before validation');
         return sendJson(res, 400, { errors: [refused] });
       }
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: async () => createRequestContext(options.services),
+        context: async () => createRequestContext(options.services, { idempotencyKey: headers.get('idempotency-key') }),
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
@@ -182,12 +188,21 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
       if (error instanceof HttpRefusal) {
         // The unread rest of the body would be parsed as the next request: close the connection after answering.
         res.setHeader('connection', 'close');
-        return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+        return sendJson(res, error.status, errorBody(error.code, error.message));
       }
-      options.logger.error({ requestId, err: error }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.end();
+      throw error;
     }
+  };
+
+  httpServer.on('request', (req, res) => {
+    const requestId = requestIdFromHeader(req.headers[REQUEST_ID_HEADER] as string | undefined);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    // Nothing a request does may reject unhandled: Node would end the process, and every other request with it.
+    handle(req, res, requestId).catch((error: unknown) => {
+      options.logger.error({ requestId, err: error }, 'request failed');
+      if (res.headersSent) return void res.destroy();
+      sendJson(res, ERROR_CODES.INTERNAL_SERVER_ERROR.status, errorBody('INTERNAL_SERVER_ERROR', 'internal server error'));
+    });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 // Writes that must show in the next answer: items created or changed through the API get their vectors at once,
 // deleted items leave Qdrant, and the vector cache forgets them either way.
+import { itemPayload } from '../catalogue.js';
 import type { ItemRow } from '../db/items.js';
 import { itemText } from '../embedding/item-text.js';
 import { applyLinearMap } from '../embedding/linear-map.js';
@@ -18,12 +19,7 @@ export async function indexItems(ctx: UseCaseContext, rows: readonly ItemRow[]):
   ctx.forgetVectors(ids);
   // One batched onnxruntime call for all the items of the mutation.
   const semantic = await model.text.encode(rows.map((row) => itemText(row)));
-  const payloads = rows.map((row) => ({
-    genres: row.genres,
-    tags: row.tags,
-    creators: row.creators,
-    ...(row.year != null ? { year: row.year } : {}),
-  }));
+  const payloads = rows.map((row) => itemPayload(row));
   // Text made only of words the encoder has never seen embeds to zeros: no semantic vector rather than a
   // meaningless one.
   const embedded = rows.map((_, index) => index).filter((index) => semantic[index].some((x) => x !== 0));
@@ -31,7 +27,7 @@ export async function indexItems(ctx: UseCaseContext, rows: readonly ItemRow[]):
     await store.upsert(aliases.itemsSemantic, {
       ids: embedded.map((index) => ids[index]),
       vectors: embedded.map((index) => semantic[index]),
-      payloads: embedded.map((index) => ({ ...payloads[index], popularity: 0 })),
+      payloads: embedded.map((index) => itemPayload({ ...rows[index], popularity: 0 })),
     });
   }
   const trained = new Set((await store.retrieve(aliases.itemsCollaborative, ids)).map((point) => point.id));
@@ -45,7 +41,7 @@ export async function indexItems(ctx: UseCaseContext, rows: readonly ItemRow[]):
     await store.upsert(aliases.itemsCollaborative, {
       ids: fresh.map(({ row }) => row.id),
       vectors: fresh.map(({ index }) => applyLinearMap(model.textToCf!, semantic[index])),
-      payloads: fresh.map(({ index }) => ({ ...payloads[index], popularity: 0, cold: true })),
+      payloads: fresh.map(({ row }) => ({ ...itemPayload({ ...row, popularity: 0 }), cold: true })),
     });
   }
   // Again: a request running during the writes may have cached what it read before they landed.

@@ -7,13 +7,18 @@ import type { RecommendationDeps } from './use-case.js';
 
 type PopularDeps = Pick<RecommendationDeps, 'popular' | 'segments'>;
 
-export async function popularItems(
-  deps: PopularDeps,
+/** What a popular list is asked for: the page, the window, the filter, the reason the list will give. */
+export type PopularRequest = [
   page: PageRequest,
   window: PopularWindow,
   filter: ItemFilter,
   reason: string | null,
-  options: { diverse?: boolean } = {},
+  options?: { diverse?: boolean },
+];
+
+export async function popularItems(
+  deps: PopularDeps,
+  ...[page, window, filter, reason, options = {}]: PopularRequest
 ): Promise<RecommendationResult> {
   let { items, hasMore } = await deps.popular.top(page.first, {
     window,

@@ -5,14 +5,13 @@
 // tables (policy.ts); when Qdrant is unreachable every use case answers from Postgres instead and says so
 // (`degraded`).
 import type { ItemRow } from '../db/items.js';
-import type { PopularWindow } from '../db/popularity.js';
 import { DEGREE_PAYLOAD } from '../embedding/blended-foldin.js';
 import { isQdrantUnavailable } from '../vector/errors.js';
 import type { HistoryPoint } from './fold-in.js';
 import { recommendForSession } from './for-session.js';
 import { recommendForUser, type UserOptions, type UserRef } from './for-user.js';
 import { indexItems, unindexItems } from './index-writes.js';
-import { popularItems } from './popular.js';
+import { popularItems, type PopularRequest } from './popular.js';
 import { searchItems, type SearchMode } from './search.js';
 import { similarItems, type SimilarityMode } from './similar-items.js';
 import type { ItemFilter, PageRequest, RecommendationResult } from './types.js';
@@ -50,14 +49,8 @@ export class RecommendationService implements UseCaseContext {
     return searchItems(this, query, mode, first, filter);
   }
 
-  popular(
-    page: PageRequest,
-    window: PopularWindow,
-    filter: ItemFilter,
-    reason: string | null,
-    options: { diverse?: boolean } = {},
-  ): Promise<RecommendationResult> {
-    return popularItems(this.deps, page, window, filter, reason, options);
+  popular(...request: PopularRequest): Promise<RecommendationResult> {
+    return popularItems(this.deps, ...request);
   }
 
   indexItems(rows: readonly ItemRow[]): Promise<boolean> {

@@ -1,6 +1,7 @@
 // The active model as the serving path needs it: decoded once per version (Gram matrix, fold-in parameters, text
 // model, text→collaborative map) and re-read on a short TTL so an activation reaches every replica.
 import type pg from 'pg';
+import { activeVersion } from '../db/model-versions.js';
 import { openTextEncoder } from '../embedding/encoder-artifact.js';
 import type { IalsFoldInParams } from '../embedding/ials-foldin.js';
 import type { LinearMap } from '../embedding/linear-map.js';
@@ -73,10 +74,7 @@ export class ServingModelSource {
   async get(): Promise<ServingModel | undefined> {
     if (this.cache && Date.now() - this.cache.at < this.ttlMs) return this.cache.model;
     // Only the version is read on every refresh; the (large) artifacts once per version.
-    const { rows } = await this.pool.query<{ version: string }>(
-      `SELECT version FROM model_versions WHERE status = 'active' ORDER BY activated_at DESC NULLS LAST LIMIT 1`,
-    );
-    const version = rows[0]?.version;
+    const version = await activeVersion(this.pool);
     const model = version === undefined ? undefined : (this.decoded.get(version) ?? (await this.decodeOnce(version)));
     this.cache = { at: Date.now(), model };
     return model;

@@ -1,10 +1,11 @@
 // What every use case of the serving facade (service.ts) is given: the dependencies and the shared plumbing —
 // cached vector lookups, history points for fold-in, and the popular fallbacks every list can end in.
 import type { ItemSearchRepository } from '../db/items.js';
-import type { PopularItems, PopularWindow } from '../db/popularity.js';
+import type { PopularItems } from '../db/popularity.js';
 import type { UserRepository } from '../db/users.js';
 import type { VectorStore } from '../vector/client.js';
 import type { HistoryPoint } from './fold-in.js';
+import type { PopularRequest } from './popular.js';
 import type { ServingModelSource } from './serving-model.js';
 import type { ItemFilter, PageRequest, RecommendationResult } from './types.js';
 
@@ -33,13 +34,7 @@ export interface UseCaseContext {
   historyPoints(ids: readonly number[]): Promise<Map<number, HistoryPoint>>;
   /** Drops the cached vectors of these items (they are being written). */
   forgetVectors(ids: readonly number[]): void;
-  popular(
-    page: PageRequest,
-    window: PopularWindow,
-    filter: ItemFilter,
-    reason: string | null,
-    options?: { diverse?: boolean },
-  ): Promise<RecommendationResult>;
+  popular(...request: PopularRequest): Promise<RecommendationResult>;
   /** Runs a Qdrant-backed use case; if Qdrant cannot answer, popular items from Postgres do, flagged degraded. */
   degradeToPopular(
     page: PageRequest,

@@ -30,19 +30,20 @@ export function createVectorStore(infra: Pick<Infrastructure, 'qdrantUrl' | 'qdr
 
 export function createServices(
   config: Pick<RecgraphConfig, 'collectionPrefix'> & Partial<Pick<RecgraphConfig, 'textModelPath' | 'segmentAttribute' | 'segmentMinEvents' | 'rerank'>>,
-  infra: Pick<Infrastructure, 'pool'>,
+  infra: Pick<Infrastructure, 'pool' | 'servingPool'>,
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
 ): Services {
   const prefix = config.collectionPrefix;
-  const items = new CachedItemReader(new ItemRepository(infra.pool), { onLookup: onCacheLookup });
-  const itemSearch = new ItemSearchRepository(infra.pool, { onLookup: onCacheLookup });
+  const pool = infra.servingPool ?? infra.pool;
+  const items = new CachedItemReader(new ItemRepository(pool), { onLookup: onCacheLookup });
+  const itemSearch = new ItemSearchRepository(pool, { onLookup: onCacheLookup });
   const segmentAttribute = config.segmentAttribute ?? 'segment';
-  const users = new UserRepository(infra.pool, { onLookup: onCacheLookup, segmentAttribute });
+  const users = new UserRepository(pool, { onLookup: onCacheLookup, segmentAttribute });
   // One onnxruntime session for the configured sentence-transformers model, shared by every request.
   const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
   externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
-  const models = new ServingModelSource(infra.pool, { externalEncoder, rerank: config.rerank });
+  const models = new ServingModelSource(pool, { externalEncoder, rerank: config.rerank });
   const recommender = new RecommendationService({
     store,
     aliases: {
@@ -52,7 +53,7 @@ export function createServices(
     },
     users,
     itemSearch,
-    popular: new PopularItems(infra.pool, { onLookup: onCacheLookup }),
+    popular: new PopularItems(pool, { onLookup: onCacheLookup }),
     models,
     segments: { attribute: segmentAttribute, minEvents: config.segmentMinEvents ?? 100 },
   });
@@ -80,7 +81,7 @@ export async function startApp(config: RecgraphConfig, infra: Infrastructure, lo
       queryLimits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost, maxFirst: LIMITS.first },
       maxBodyBytes: config.maxBodyBytes,
       readiness: [
-        { name: 'postgres', check: async () => void (await infra.pool.query('SELECT 1')) },
+        { name: 'postgres', check: async () => void (await (infra.servingPool ?? infra.pool).query('SELECT 1')) },
         {
           name: 'qdrant',
           check: async () => {

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import type { RecgraphConfig } from '../config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { applyMigrations, redactUrl } from '../db/migrate.js';
-import { createPool } from '../db/pool.js';
+import { createPool, servingPoolOptions } from '../db/pool.js';
 import { startEmbeddedQdrant } from '../vector/embedded-qdrant.js';
 import type { Logger } from '../logger.js';
 
@@ -17,6 +17,11 @@ export interface Infrastructure {
   /** True when Postgres is the embedded PGlite (no COPY protocol, serialised transactions). */
   embeddedPostgres: boolean;
   pool: pg.Pool;
+  /**
+   * The pool the API serves from: the same database with bounded waits (servingPoolOptions). Absent → `pool`
+   * (tests that hand in a pool of their own).
+   */
+  servingPool?: pg.Pool;
   /** Closes the pool and stops whatever was started here, in reverse order. */
   stop(): Promise<void>;
 }
@@ -40,6 +45,9 @@ export async function openInfrastructure(config: RecgraphConfig, log: Logger, op
     }
     const pool = createPool(databaseUrl);
     stops.push(() => pool.end());
+    // A pg.Pool opens no connection until used: offline commands never touch this one.
+    const servingPool = createPool(databaseUrl, servingPoolOptions(config.postgres));
+    stops.push(() => servingPool.end());
 
     let qdrantUrl = config.qdrantUrl ?? '';
     if (!qdrantUrl && options.qdrant !== false) {
@@ -55,6 +63,7 @@ export async function openInfrastructure(config: RecgraphConfig, log: Logger, op
       qdrantApiKey: config.qdrantApiKey,
       embeddedPostgres: !config.databaseUrl,
       pool,
+      servingPool,
       stop: stopAll,
     };
   } catch (error) {

@@ -1,12 +1,13 @@
 // Serving start-up (`recgraph start`, `npm start`): configuration, the backing services (embedded when
 // DATABASE_URL / QDRANT_URL are unset), the bootstrap hook the caller passes in (the CLI's seeds the demo catalog,
-// trains and publishes a model when none is live), then the HTTP server. SIGINT / SIGTERM stop everything it
-// started. Serving code never imports training/: what happens before serving is the caller's hook.
-import { loadConfig, type RecgraphConfig } from '../config.js';
+// trains and publishes a model when none is live), then the HTTP server. SIGTERM / SIGINT / SIGHUP stop everything
+// it started. Serving code never imports training/: what happens before serving is the caller's hook.
+import { loadConfig, portFrom, type RecgraphConfig } from '../config.js';
 import type { VectorStore } from '../vector/client.js';
 import { createVectorStore, startApp, type App } from './app.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
 import { createLogger, type Logger } from '../logger.js';
+import { installShutdown } from './shutdown.js';
 
 export const EXAMPLE_QUERY = `query Example {
   recommendations(userId: "reader-00001", first: 5) {
@@ -40,23 +41,21 @@ export interface StartedService {
   seconds: number;
 }
 
-export async function startService(options: StartOptions = {}): Promise<StartedService> {
+/**
+ * Opens the backing services, runs the bootstrap hook and starts serving. SIGTERM, SIGINT and SIGHUP stop whatever
+ * has been started so far (src/runtime/shutdown.ts): the handlers go in before anything starts, so a signal during
+ * migrations, seeding or training stops those too. Resolves undefined when a signal stopped it before it was ready.
+ */
+export async function startService(options: StartOptions = {}): Promise<StartedService | undefined> {
   const started = Date.now();
-  const config = loadConfig(options.port ? { ...process.env, PORT: options.port } : process.env);
+  const config = { ...loadConfig(), ...(options.port ? { port: portFrom(options.port, '--port') } : {}) };
   const log = createLogger(config.logLevel);
-  const infra = await openInfrastructure(config, log);
-  let app: App | undefined;
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal}: shutting down`);
-    await app?.stop().catch((error: Error) => log.warn(`server stop: ${error.message}`));
-    await infra.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  const shutdown = installShutdown({ log });
+  const opening = openInfrastructure(config, log);
+  shutdown.add(async () => (await opening.catch(() => undefined))?.stop());
+  const infra = await opening;
+  if (shutdown.requested) return shutdown.finished.then(() => undefined);
+  let app: App;
   try {
     if (options.bootstrap) {
       const store = createVectorStore(infra);
@@ -66,8 +65,12 @@ export async function startService(options: StartOptions = {}): Promise<StartedS
         store.close();
       }
     }
+    if (shutdown.requested) return shutdown.finished.then(() => undefined);
     app = await startApp(config, infra, log);
+    shutdown.add(() => app.stop());
   } catch (error) {
+    // Stopping pulls the pool and Qdrant from under the bootstrap: its error is the shutdown's, not a failure.
+    if (shutdown.requested) return shutdown.finished.then(() => undefined);
     await infra.stop();
     throw error;
   }
@@ -83,6 +86,6 @@ export function readyMessage({ app, config, seconds }: StartedService): string {
     ...(config.production ? [] : ['Open it in a browser for Apollo Sandbox, or try:\n']),
     `curl -s ${url} -H 'content-type: application/json' \\\n  -d '${curl}'\n`,
     ...(config.production ? [] : [`Example query for Sandbox:\n\n${EXAMPLE_QUERY}\n`]),
-    'Ctrl-C stops the server and everything it started.',
+    'Ctrl-C (or SIGTERM) stops the server and everything it started.',
   ].join('\n');
 }

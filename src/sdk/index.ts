@@ -7,9 +7,12 @@
 //   list.items.forEach(({ item, score }) => console.log(item.title, score));
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import { isErrorCode, type ErrorCode } from '../graphql/error-codes.js';
 import * as ops from './__generated__/operations.js';
 
 export type * from './__generated__/operations.js';
+// Every code the server answers with, its HTTP status and meaning (README § Errors lists the same table).
+export { ERROR_CODES, isErrorCode, type ErrorCode } from '../graphql/error-codes.js';
 
 export interface RecgraphClientOptions {
   /** The GraphQL endpoint, e.g. http://localhost:4000/graphql */
@@ -24,7 +27,7 @@ export interface RecgraphClientOptions {
 
 export interface GraphQLErrorPayload {
   message: string;
-  extensions?: { code?: string; [key: string]: unknown };
+  extensions?: { code?: ErrorCode | string; [key: string]: unknown };
 }
 
 /** The server answered with errors (each keeps its extensions.code) or with a non-GraphQL HTTP failure. */
@@ -38,9 +41,13 @@ export class RecgraphError extends Error {
     this.name = 'RecgraphError';
   }
 
-  /** extensions.code of the first error (BAD_USER_INPUT, NOT_FOUND, UNAUTHENTICATED, …). */
-  get code(): string | undefined {
-    return this.errors[0]?.extensions?.code;
+  /**
+   * extensions.code of the first error (BAD_USER_INPUT, NOT_FOUND, UNAUTHENTICATED, …; see ERROR_CODES), or
+   * undefined when the server sent none of the documented codes (e.g. a proxy's HTML error page).
+   */
+  get code(): ErrorCode | undefined {
+    const code = this.errors[0]?.extensions?.code;
+    return isErrorCode(code) ? code : undefined;
   }
 }
 

@@ -2,18 +2,10 @@
 // Semantics: every given constraint must hold (AND); inside a list the item needs at least one of the values
 // (genres ["Comedy","Drama"] = a comedy OR a drama). An empty list or a missing field means "no constraint".
 import type { Schemas } from '@qdrant/js-client-rest';
+import { ITEM_PAYLOAD, type ItemFilterInput } from '../catalogue.js';
 
 export type QdrantFilter = Schemas['Filter'];
 export type QdrantCondition = Schemas['Condition'];
-
-/** Payload keys of item points; the point id itself is the internal item id. */
-export const ITEM_PAYLOAD = {
-  genres: 'genres',
-  tags: 'tags',
-  year: 'year',
-  creators: 'creators',
-  popularity: 'popularity',
-} as const;
 
 export type PayloadIndexType = 'keyword' | 'integer' | 'float' | 'bool';
 
@@ -25,18 +17,6 @@ export const ITEM_PAYLOAD_INDEXES: Readonly<Record<string, PayloadIndexType>> = 
   [ITEM_PAYLOAD.year]: 'integer',
   [ITEM_PAYLOAD.popularity]: 'float',
 };
-
-export interface ItemFilterInput {
-  genres?: readonly string[];
-  tags?: readonly string[];
-  /** Inclusive lower bound on the release/publication year. */
-  yearFrom?: number;
-  /** Inclusive upper bound. */
-  yearTo?: number;
-  creators?: readonly string[];
-  /** Points never to return (already seen, the query item itself …). */
-  excludeIds?: readonly number[];
-}
 
 export function matchAny(key: string, values: readonly (string | number)[]): QdrantCondition {
   // Qdrant's AnyVariants is string[] | number[]; callers pass one kind per key.

@@ -8,7 +8,7 @@ import type { Infrastructure } from '../../src/runtime/infrastructure.js';
 import { createLogger } from '../../src/logger.js';
 import { generateDemoDataset, type DemoInteraction } from '../../training/demo/generate.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
-import { trainAndPublish } from '../../training/pipeline/bootstrap.js';
+import { trainAndPublish } from '../../training/train-job/bootstrap.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

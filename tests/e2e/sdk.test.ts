@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger.js';
 import { createRecgraphClient, RecgraphError, type RecgraphClient } from '../../src/sdk/index.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
 import { generateDemoDataset } from '../../training/demo/generate.js';
-import { trainAndPublish } from '../../training/pipeline/bootstrap.js';
+import { trainAndPublish } from '../../training/train-job/bootstrap.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 describe('client SDK', () => {

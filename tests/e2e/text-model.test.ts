@@ -14,7 +14,7 @@ import { createLogger } from '../../src/logger.js';
 import { generateDemoDataset } from '../../training/demo/generate.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
 import { wordSplitter } from '../../training/models/text-encoder/tokenizer-json.js';
-import { trainAndPublish } from '../../training/pipeline/bootstrap.js';
+import { trainAndPublish } from '../../training/train-job/bootstrap.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { tinyModel, TINY_SPECIALS, writeTinyModel } from '../helpers/tiny-sentence-transformer.js';
 import { testConfig } from '../helpers/served-app.js';

@@ -11,7 +11,7 @@ import { openInfrastructure, type Infrastructure } from '../../src/runtime/infra
 import { createLogger } from '../../src/logger.js';
 import { generateDemoDataset } from '../../training/demo/generate.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
-import { trainAndPublish } from '../../training/pipeline/bootstrap.js';
+import { trainAndPublish } from '../../training/train-job/bootstrap.js';
 import { postGraphQL, testConfig } from '../helpers/served-app.js';
 
 describe('zero-config serving on the embedded PGlite', () => {

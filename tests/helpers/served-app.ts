@@ -5,13 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { loadConfig, type RecgraphConfig } from '../../src/config.js';
-import { createPool } from '../../src/db/pool.js';
+import { createPool, servingPoolOptions } from '../../src/db/pool.js';
 import { startApp, type App } from '../../src/runtime/app.js';
 import type { Infrastructure } from '../../src/runtime/infrastructure.js';
 import { createLogger } from '../../src/logger.js';
 import { generateDemoDataset, type DemoDataset } from '../../training/demo/generate.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
-import { trainAndPublish } from '../../training/pipeline/bootstrap.js';
+import { trainAndPublish } from '../../training/train-job/bootstrap.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { uniquePrefix } from './qdrant.js';
 
@@ -96,7 +96,20 @@ export async function startServedApp(options: ServedAppOptions = {}): Promise<Se
   const qdrantUrl = options.qdrantUrl ?? inject('qdrantUrl');
   const prefix = uniquePrefix('e2e');
   const config = testConfig({ databaseUrl, dataDir, prefix, qdrantUrl, env: options.env });
-  const infra: Infrastructure = { databaseUrl, qdrantUrl, qdrantApiKey: undefined, embeddedPostgres: false, pool, stop: () => pool.end() };
+  // Served like `recgraph start` serves: from a pool with the configured timeouts (the test's own pool seeds and trains).
+  const servingPool = createPool(databaseUrl, servingPoolOptions(config.postgres));
+  const infra: Infrastructure = {
+    databaseUrl,
+    qdrantUrl,
+    qdrantApiKey: undefined,
+    embeddedPostgres: false,
+    pool,
+    servingPool,
+    stop: async () => {
+      await servingPool.end();
+      await pool.end();
+    },
+  };
   const app = await startApp(config, infra, createLogger(config.logLevel));
   if (options.train !== false) {
     await trainAndPublish(pool, app.vectorStore, createLogger('silent'), { dataDir, prefix, params: { factors: 16, iterations: 6 } });
@@ -115,6 +128,7 @@ export async function startServedApp(options: ServedAppOptions = {}): Promise<Se
         stopped = true;
         await app.stop().catch(() => undefined);
       }
+      await servingPool.end().catch(() => undefined);
       await pool.end().catch(() => undefined);
       await db.drop();
       await rm(dataDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 // sentence embedding independently in TypeScript.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Rng } from '../../training/models/linalg/random.js';
+import { Rng } from '../../src/random.js';
 import { DataType, GraphBuilder } from '../../training/models/text-encoder/onnx-graph.js';
 
 export const TINY_SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]'];

@@ -11,7 +11,7 @@ import { startApp, type App } from '../../src/runtime/app.js';
 import { createLogger } from '../../src/logger.js';
 import { generateDemoDataset } from '../../training/demo/generate.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
-import { trainAndPublish } from '../../training/pipeline/bootstrap.js';
+import { trainAndPublish } from '../../training/train-job/bootstrap.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 describe('SQL statements per request', () => {

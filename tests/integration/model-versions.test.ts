@@ -8,7 +8,7 @@ import { VectorStore } from '../../src/vector/client.js';
 import { aliasName, versionedCollectionName } from '../../src/vector/collections.js';
 import { registerActivate, registerRollback } from '../../training/cli/commands/versions.js';
 import { activateVersion, activeVersion, previousVersion, publishModel, rollbackVersion } from '../../training/export/publish.js';
-import type { ModelArtifacts } from '../../training/pipeline/artifacts.js';
+import type { ModelArtifacts } from '../../training/train-job/artifacts.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { dropPrefixed, uniquePrefix } from '../helpers/qdrant.js';
 

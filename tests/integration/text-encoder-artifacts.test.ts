@@ -9,9 +9,9 @@ import type { CatalogEncoderArtifact } from '../../src/embedding/encoder-artifac
 import { itemText } from '../../src/embedding/item-text.js';
 import { OnnxSentenceEncoder } from '../../src/embedding/onnx-sentence-encoder.js';
 import { generateDemoDataset } from '../../training/demo/generate.js';
-import { Rng } from '../../training/models/linalg/random.js';
-import { loadArtifacts, saveArtifacts, type ModelArtifacts } from '../../training/pipeline/artifacts.js';
-import { trainTextEncoder } from '../../training/pipeline/text-encoder.js';
+import { Rng } from '../../src/random.js';
+import { loadArtifacts, saveArtifacts, type ModelArtifacts } from '../../training/train-job/artifacts.js';
+import { trainTextEncoder } from '../../training/train-job/text-encoder.js';
 
 describe('text encoder artifacts on disk', () => {
   const dirs: string[] = [];

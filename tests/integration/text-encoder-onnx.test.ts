@@ -11,7 +11,7 @@ import { generateDemoDataset } from '../../training/demo/generate.js';
 import { itemText } from '../../src/embedding/item-text.js';
 import { catalogTokenizer, exportCatalogEncoder, fitCatalogEncoder, referenceEmbedding } from '../../training/models/text-encoder/catalog-encoder.js';
 import { DataType, GraphBuilder } from '../../training/models/text-encoder/onnx-graph.js';
-import { Rng } from '../../training/models/linalg/random.js';
+import { Rng } from '../../src/random.js';
 import { tinyModel, tinyReferenceEmbedding, tinyTokenizerJson, TINY_VOCAB, writeTinyModel } from '../helpers/tiny-sentence-transformer.js';
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {

@@ -8,8 +8,8 @@ import { buildInteractionMatrix } from '../../training/data/interactions.js';
 import { generateDemoDataset } from '../../training/demo/generate.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
 import { TwoTower } from '../../training/models/two-tower.js';
-import { readItemFeatures } from '../../training/pipeline/item-features.js';
-import { readTrainingData } from '../../training/pipeline/training-data.js';
+import { readItemFeatures } from '../../training/train-job/item-features.js';
+import { readTrainingData } from '../../training/train-job/training-data.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 describe('two-tower with catalogue features from Postgres', () => {

@@ -4,22 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VectorStore } from '../../src/vector/client.js';
 import { freePort } from '../../src/net/free-port.js';
 import { isQdrantUnavailable, QdrantError, QdrantUnavailableError } from '../../src/vector/errors.js';
-import { buildItemFilter, ITEM_PAYLOAD_INDEXES, type ItemFilterInput } from '../../src/vector/filters.js';
+import type { ItemFilterInput } from '../../src/catalogue.js';
+import { buildItemFilter, ITEM_PAYLOAD_INDEXES } from '../../src/vector/filters.js';
 import { dropPrefixed, getTestQdrant, uniquePrefix, type TestQdrant } from '../helpers/qdrant.js';
+import { uniform } from '../../src/random.js';
 
 const DIM = 8;
 const COUNT = 300;
 const GENRES = ['Action', 'Comedy', 'Drama', 'Horror', 'Sci-Fi'];
-
-/** Deterministic PRNG (mulberry32) so every run writes the same points. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface ItemPayload extends Record<string, unknown> {
   genres: string[];
@@ -28,7 +20,7 @@ interface ItemPayload extends Record<string, unknown> {
   popularity: number;
 }
 
-const random = rng(42);
+const random = uniform(42);
 const ids = Array.from({ length: COUNT }, (_, i) => 1000 + i * 3); // sparse ids, like Postgres ids after deletes
 const vectors = Float32Array.from({ length: COUNT * DIM }, () => random() * 2 - 1);
 const payloads: ItemPayload[] = ids.map((_, i) => ({

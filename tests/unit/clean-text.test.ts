@@ -41,6 +41,7 @@ describe('repairMojibake', () => {
 describe('decodeHtmlEntities', () => {
   it('decodes named and numeric entities found in catalog dumps', () => {
     expect(decodeHtmlEntities('Peterman &amp; Co &quot;J&quot; &#233;t&#xE9; &lt;b&gt;')).toBe('Peterman & Co "J" été <b>');
+    expect(decodeHtmlEntities('Feliz Cumplea&ntilde;os, B&rsquo;gosh&hellip;')).toBe('Feliz Cumpleaños, B’gosh…');
   });
   it('keeps unknown or invalid entities as written', () => {
     expect(decodeHtmlEntities('&bogus; &#0; AT&T')).toBe('&bogus; &#0; AT&T');

@@ -3,7 +3,7 @@ import { buildInteractionMatrix } from '../../training/data/interactions.js';
 import { evaluateRanker, fullCatalogRanker } from '../../training/eval/evaluate.js';
 import { MetricAccumulator } from '../../training/eval/metrics.js';
 import { topKRow } from '../../training/eval/topk.js';
-import { Rng } from '../../training/models/linalg/random.js';
+import { Rng } from '../../src/random.js';
 import type { Recommender } from '../../training/models/contract.js';
 
 const ctx = (numItems: number) => ({ ks: [1, 3], numItems, itemPopularity: new Float64Array(numItems), numTrainUsers: 1 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticInteractions } from '../../training/data/synthetic.js';
 import { randomHoldout } from '../../training/eval/splits.js';
 import { sampleParams, tune, type SearchSpace } from '../../training/eval/tune.js';
-import { Rng } from '../../training/models/linalg/random.js';
+import { Rng } from '../../src/random.js';
 
 const { train, test: valid } = randomHoldout(
   syntheticInteractions({ numUsers: 120, numItems: 60, interactions: 1800, clusters: 4, seed: 6 }),

@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createFormatError, isDatabaseUnavailable, serverErrorKind } from '../../src/graphql/plugins/error-format.js';
+import { createFormatError, isDatabaseUnavailable, serverErrorKind } from '../../src/graphql/error-format.js';
 import { QdrantError, QdrantUnavailableError } from '../../src/vector/errors.js';
 
 const qdrantDown = () => new QdrantUnavailableError('connection', 'http://qdrant.internal:6333', 'connect ECONNREFUSED', 'ECONNREFUSED');

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMetrics, metricsHandler, metricsPlugin, type ServerMetrics } from '../../src/http/metrics.js';
+import { metricsPlugin } from '../../src/graphql/plugins/metrics.js';
+import { createMetrics, metricsHandler, type ServerMetrics } from '../../src/http/metrics.js';
 
 const typeDefs = 'type Query { ok: String! missing: String }';
 const resolvers = {

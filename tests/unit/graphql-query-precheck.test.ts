@@ -1,6 +1,6 @@
 import { getIntrospectionQuery, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createQueryPrecheck, fieldComparisons } from '../../src/graphql/plugins/query-precheck.js';
+import { createQueryPrecheck, fieldComparisons } from '../../src/graphql/query-precheck.js';
 
 const ITEM_FIELDS = 'id title creators genres tags year publisher description imageUrl language';
 

@@ -7,12 +7,13 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyPlugin } from '../../src/graphql/plugins/api-key.js';
 import { degradedPlugin, markDegraded, VECTOR_STORE_UNAVAILABLE } from '../../src/graphql/plugins/degraded.js';
-import { createFormatError } from '../../src/graphql/plugins/error-format.js';
+import { createFormatError } from '../../src/graphql/error-format.js';
 import { queryLimitsPlugin, queryParseOptions } from '../../src/graphql/plugins/limits.js';
-import { createQueryPrecheck } from '../../src/graphql/plugins/query-precheck.js';
+import { createQueryPrecheck } from '../../src/graphql/query-precheck.js';
 import { REQUEST_ID_HEADER, requestIdFromHeader, requestLogPlugin } from '../../src/graphql/plugins/request-log.js';
 import { corsHeaders, handlePreflight } from '../../src/http/cors.js';
-import { createMetrics, metricsHandler, metricsPlugin } from '../../src/http/metrics.js';
+import { metricsPlugin } from '../../src/graphql/plugins/metrics.js';
+import { createMetrics, metricsHandler } from '../../src/http/metrics.js';
 import type { Logger } from '../../src/logger.js';
 
 const typeDefs = `

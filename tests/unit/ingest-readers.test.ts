@@ -284,7 +284,7 @@ describe('amazon reviews 2023', () => {
       ['U1', 'B001', 5, '2020-05-05T14:08:48.923Z'],
     ]);
     expect(rejected(r).map((x) => [path.basename(x.file), x.line, x.reason.replace(/:.*/, '')])).toEqual([
-      ['meta_Books.jsonl', 2, 'missing parent_asin'],
+      ['meta_Books.jsonl', 2, 'missing parent_asin (2023) or asin (2014/2018)'],
       ['meta_Books.jsonl', 3, 'invalid JSON'],
       ['Books.jsonl.gz', 2, 'rating out of range 1–5'],
       ['Books.jsonl.gz', 3, 'invalid timestamp "yesterday"'],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticInteractions } from '../../training/data/synthetic.js';
 import { IALS } from '../../training/models/ials.js';
 import { matmul, tfWasm } from '../../training/models/linalg/gemm.js';
-import { Rng } from '../../training/models/linalg/random.js';
+import { Rng } from '../../src/random.js';
 import { ItemVectorIndex, SCORE_BLOCK_FLOATS, scoreAllItems } from '../../training/models/linalg/scoring.js';
 
 /** Live tensors and wasm heap bytes: what a leaked tfjs result shows up in. */

@@ -1,5 +1,5 @@
 /**
- * The contract suite: every registered model must pass it (ARCHITECTURE.md §3). Small planted-structure data
+ * The contract suite: every registered model must pass it (README § Models). Small planted-structure data
  * keeps each model's fit under a second.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -7,7 +7,7 @@ import { symmetricEigen } from '../../training/models/linalg/dense.js';
 import { randomizedSvd } from '../../training/models/linalg/randomized-svd.js';
 import { scaleMatrix, sparseGram } from '../../training/models/linalg/sparse.js';
 import { spdInverse } from '../../training/models/linalg/spd-inverse.js';
-import { Rng } from '../../training/models/linalg/random.js';
+import { Rng } from '../../src/random.js';
 
 const data = binarize(syntheticInteractions({ numUsers: 120, numItems: 70, interactions: 1800, clusters: 4, seed: 8 }));
 

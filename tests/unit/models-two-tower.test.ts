@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildInteractionMatrix } from '../../training/data/interactions.js';
-import { Rng } from '../../training/models/linalg/random.js';
+import { Rng } from '../../src/random.js';
 import { tfWasm } from '../../training/models/linalg/gemm.js';
 import { TwoTower } from '../../training/models/two-tower.js';
 import { catalogItemFeatures, compileFeatures, type CatalogItem } from '../../training/models/two-tower-features.js';

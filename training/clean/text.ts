@@ -4,6 +4,7 @@
 // twice ("ÃƒÂ©"). The repair maps each suspicious run back to its bytes and decodes them as UTF-8; a run is only
 // replaced when those bytes are valid UTF-8, so genuine Latin-1 text ("Müller", "São") is left alone. Runs are
 // repaired independently, so a string mixing correct accents and mojibake is repaired too.
+import { decodeHTMLStrict } from 'entities';
 import iconv from 'iconv-lite';
 
 /** Byte value (0x80–0xBF) of each character that a UTF-8 continuation byte turns into under cp1252 or latin-1. */
@@ -49,14 +50,15 @@ export function repairMojibake(text: string): string {
   return current;
 }
 
-const NAMED_ENTITIES: Record<string, string> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', nbsp: '\u00a0' };
-const ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(amp|quot|apos|lt|gt|nbsp));/gi;
+// Numeric references are decoded here (so "&#0;" stays as written); named ones by the HTML5 table of `entities`
+// ("&ntilde;", "&rsquo;" in Amazon titles), and an unknown name ("&bogus;") stays as written.
+const ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z][a-z0-9]{1,31}));/gi;
 
-/** Decodes the few HTML entities that leak into catalog dumps (Book-Crossing's "&amp;", numeric references). */
+/** Decodes the HTML entities that leak into catalog dumps (Book-Crossing's "&amp;", Amazon's "&ntilde;", numeric ones). */
 export function decodeHtmlEntities(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(ENTITY, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
-    if (name) return NAMED_ENTITIES[name.toLowerCase()];
+    if (name) return decodeHTMLStrict(whole);
     const code = dec ? Number(dec) : parseInt(hex!, 16);
     return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : whole;
   });

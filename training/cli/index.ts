@@ -1,5 +1,6 @@
 // `recgraph <command>`: one commander program; each command lives in its own module under commands/.
 import { Command, CommanderError } from 'commander';
+import { debugRequested } from '../../src/config.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExport } from './commands/export.js';
 import { registerIngest } from './commands/ingest.js';
@@ -24,6 +25,6 @@ try {
   if (error instanceof CommanderError) process.exit(error.exitCode);
   // One clear line for the person at the terminal; the stack only when asked for.
   console.error(`recgraph: ${(error as Error).message}`);
-  if (process.env.DEBUG) console.error(error);
+  if (debugRequested()) console.error(error);
   process.exit(1);
 }

@@ -6,7 +6,7 @@
  * rest from the whole catalogue, both with Zipf-like popularity, so popularity is a real but beatable baseline
  * and collaborative models have structure to find. Activity per user is log-normal (a long tail, like real data).
  */
-import { Rng } from '../models/linalg/random.js';
+import { Rng } from '../../src/random.js';
 import { buildInteractionMatrix, type InteractionMatrix } from './interactions.js';
 
 export interface SyntheticOptions {

@@ -17,7 +17,9 @@ export async function* jsonObjectLines(
     try {
       value = JSON.parse(text);
     } catch (error) {
-      guard.reject(line, `invalid JSON: ${(error as Error).message}`, text);
+      // The first release of Amazon's 2014 metadata is Python dict literals, one per line: say so.
+      const hint = /^\s*\{\s*'/.test(text) ? ' (single-quoted keys: a Python dict literal, not JSON)' : '';
+      guard.reject(line, `invalid JSON${hint}: ${(error as Error).message}`, text);
       continue;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -2,7 +2,7 @@
 // users, and interactions with planted taste structure. Every user loves one or two genres (and a few creators in
 // them); most of their events fall there, the rest follow global popularity. A model that learns the structure
 // beats popularity clearly, which is what the demo and the end-to-end test show.
-import { createRng, type Rng } from './random.js';
+import { Rng } from '../../src/random.js';
 
 export interface DemoItem {
   externalId: string;
@@ -103,7 +103,7 @@ function sampler(weights: ArrayLike<number>, rng: Rng): () => number {
 
 export function generateDemoDataset(options: DemoOptions = {}): DemoDataset {
   const opts = { ...DEMO_DEFAULTS, ...options };
-  const rng = createRng(opts.seed);
+  const rng = new Rng(opts.seed);
   const creatorsByGenre = new Map<string, string[]>(
     GENRES.map((genre) => [genre, Array.from({ length: 12 }, () => `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_NAMES)}`)]),
   );

@@ -2,6 +2,7 @@
 // (unnest) inserts: a few statements for the whole dataset, and they work on the embedded PGlite too, whose
 // wire protocol has no COPY.
 import type pg from 'pg';
+import { withTransaction } from '../../src/db/transaction.js';
 import { generateDemoDataset, type DemoDataset, type DemoOptions } from './generate.js';
 
 export interface SeedSummary {
@@ -29,9 +30,7 @@ export function seedDemo(pool: pg.Pool, options: DemoOptions = {}): Promise<Seed
 
 /** Loads a generated dataset (or part of one: tests hold events out) in one transaction. */
 export async function loadDemoDataset(pool: pg.Pool, data: DemoDataset): Promise<SeedSummary> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(pool, async (client) => {
     for (const part of chunks(data.items)) {
       await client.query(
         `INSERT INTO items (external_id, title, creators, genres, tags, year, description)
@@ -72,12 +71,6 @@ export async function loadDemoDataset(pool: pg.Pool, data: DemoDataset): Promise
         ],
       );
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   return { items: data.items.length, users: data.users.length, interactions: data.interactions.length };
 }

@@ -1,5 +1,5 @@
 /**
- * Full-catalogue evaluation (ARCHITECTURE.md §4): for every user with at least one test item, rank all items,
+ * Full-catalogue evaluation (README § Evaluation protocol): for every user with at least one test item, rank all items,
  * drop the user's training items, keep the top max(K), and score the list against the test items.
  *
  * Anything that produces top-K lists is a `TopKRanker`, so the same runner measures a model scored over the
@@ -8,7 +8,7 @@
  */
 import { type InteractionMatrix, itemDegrees, rowItems } from '../data/interactions.js';
 import type { DenseVectors, Recommender } from '../models/contract.js';
-import { Rng } from '../models/linalg/random.js';
+import { Rng } from '../../src/random.js';
 import { scoreAllItems } from '../models/linalg/scoring.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { DEFAULT_KS, MetricAccumulator, type MetricRecord } from './metrics.js';

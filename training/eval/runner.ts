@@ -8,7 +8,7 @@ import { mergeMatrices, nnz, type InteractionMatrix } from '../data/interactions
 import { loadSplitFiles } from '../data/split-file.js';
 import type { Recommender } from '../models/contract.js';
 import { EASE_DEFAULTS } from '../models/ease.js';
-import { Rng } from '../models/linalg/random.js';
+import { Rng } from '../../src/random.js';
 import { createModel } from '../models/registry.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { diversityEmbedding, evaluateModel, testUsers } from './evaluate.js';
@@ -19,7 +19,7 @@ import { evaluateServed, servedExport } from './served.js';
 export interface RunEvaluationOptions {
   train: string;
   test: string;
-  /** When given, valid interactions are added to the training data (the final-fit protocol of §4). */
+  /** When given, valid interactions are added to the training data (the final fit of README § Evaluation protocol). */
   valid?: string;
   /** Model specs ("ials:factors=64"); baselines are added when missing. */
   models: string[];

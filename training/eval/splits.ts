@@ -1,8 +1,8 @@
 /**
- * Splits of an interaction matrix for evaluation and tuning (ARCHITECTURE.md §4). Given split files are read
+ * Splits of an interaction matrix for evaluation and tuning (README § Evaluation protocol). Given split files are read
  * by training/data/split-file.ts; this module makes splits from a single matrix.
  */
-import { Rng } from '../models/linalg/random.js';
+import { Rng } from '../../src/random.js';
 import { buildInteractionMatrix, type InteractionMatrix } from '../data/interactions.js';
 
 export interface HoldoutSplit {

@@ -11,7 +11,7 @@
  */
 import { rowItems, type InteractionMatrix } from '../data/interactions.js';
 import { GraphFilter, type GraphFilterParams, type GraphFilterTerm, type GraphFilterWeights } from '../models/graph-filter.js';
-import { Rng } from '../models/linalg/random.js';
+import { Rng } from '../../src/random.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { testUsers } from './evaluate.js';
 import { randomHoldout } from './splits.js';

@@ -1,10 +1,10 @@
 /**
- * Seeded hyperparameter search on a validation split (ARCHITECTURE.md §3/§4): fit on train, score on valid,
- * never touch test. Random search over a declared space (log-uniform for scale parameters); every trial is
- * reported through `onTrial` so the CLI can log it (JSONL) as it happens.
+ * Seeded hyperparameter search on a validation split (README § Models, § Evaluation protocol): fit on train,
+ * score on valid, never touch test. Random search over a declared space (log-uniform for scale parameters);
+ * every trial is reported through `onTrial` so the CLI can log it (JSONL) as it happens.
  */
 import type { InteractionMatrix } from '../data/interactions.js';
-import { Rng } from '../models/linalg/random.js';
+import { Rng } from '../../src/random.js';
 import { MODEL_FACTORIES, type ParamValue } from '../models/registry.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { evaluateModel } from './evaluate.js';

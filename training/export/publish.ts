@@ -8,7 +8,7 @@ import { encodeArtifacts } from '../../src/recommend/model-artifacts.js';
 import type { VectorStore } from '../../src/vector/client.js';
 import { aliasSwitchActions, COLLECTION_ROLES, versionedCollectionName, versionsIn, type CollectionRole } from '../../src/vector/collections.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
-import type { ModelArtifacts } from '../pipeline/artifacts.js';
+import type { ModelArtifacts } from '../train-job/artifacts.js';
 import { writeCollection, withDegrees, type CollectionWrite } from './write-collection.js';
 
 export interface PublishOptions {

@@ -28,6 +28,7 @@
 // - After the merge, editions are grouped into works (items.work_id, see training/clean/editions.ts) over the
 //   whole catalog, inside the same transaction; `groupEditions: false` skips it.
 import type pg from 'pg';
+import { inTransaction } from '../../src/db/transaction.js';
 import { arrayLiteral, copyText } from './copy-text.js';
 import { cursorRows } from './pg-cursor.js';
 import { createStagingTable, detectStagingMode, stageRecords, type StageColumn, type StagingMode } from './staging.js';
@@ -233,122 +234,124 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
     // staged rows are not pushed through the OS one 8 kB page at a time. Takes effect only before the session's
     // first temp table (later calls are ignored by Postgres, not errors), and is only an upper bound.
     await client.query(`SET temp_buffers = '256MB'`);
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK_KEY]);
-    // Sorting millions of staged events for dedup is the merge's main cost; give it memory for this transaction only.
-    await client.query(`SET LOCAL work_mem = '128MB'`);
+    await inTransaction(
+      client,
+      async () => {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK_KEY]);
+        // Sorting millions of staged events for dedup is the merge's main cost; give it memory for this transaction only.
+        await client.query(`SET LOCAL work_mem = '128MB'`);
 
-    const interactionColumns = stageInteractionColumns(files);
-    await createStagingTable(client, 'stage_items', ITEM_COLUMNS);
-    await createStagingTable(client, 'stage_users', USER_COLUMNS);
-    await createStagingTable(client, 'stage_interactions', interactionColumns);
+        const interactionColumns = stageInteractionColumns(files);
+        await createStagingTable(client, 'stage_items', ITEM_COLUMNS);
+        await createStagingTable(client, 'stage_users', USER_COLUMNS);
+        await createStagingTable(client, 'stage_interactions', interactionColumns);
 
-    // 1. Stage everything (sources are read one after the other, each exactly once).
-    if (source.items) await timed('stage.items', () => stage('items', ITEM_COLUMNS, source.items!, itemProblem, mode));
-    if (source.users) await timed('stage.users', () => stage('users', USER_COLUMNS, source.users!, userProblem, mode));
-    if (source.interactions) {
-      const input = source.interactions;
-      await timed('stage.interactions', () => stage('interactions', interactionColumns, input, interactionProblem, mode, interactionCopyRow(files)));
-    }
+        // 1. Stage everything (sources are read one after the other, each exactly once).
+        if (source.items) await timed('stage.items', () => stage('items', ITEM_COLUMNS, source.items!, itemProblem, mode));
+        if (source.users) await timed('stage.users', () => stage('users', USER_COLUMNS, source.users!, userProblem, mode));
+        if (source.interactions) {
+          const input = source.interactions;
+          await timed('stage.interactions', () => stage('interactions', interactionColumns, input, interactionProblem, mode, interactionCopyRow(files)));
+        }
 
-    // 2. Users.
-    if (source.users) {
-      onProgress({ table: 'users', phase: 'merge', rows: summary.users.read });
-      const merged = await timed('merge.users', () => mergeByExternalId(client, 'users', 'stage_users', USER_UPDATE));
-      Object.assign(summary.users, merged);
-    }
+        // 2. Users.
+        if (source.users) {
+          onProgress({ table: 'users', phase: 'merge', rows: summary.users.read });
+          const merged = await timed('merge.users', () => mergeByExternalId(client, 'users', 'stage_users', USER_UPDATE));
+          Object.assign(summary.users, merged);
+        }
 
-    // 3. Items.
-    if (source.items) {
-      onProgress({ table: 'items', phase: 'merge', rows: summary.items.read });
-      const merged = await timed('merge.items', () => mergeByExternalId(client, 'items', 'stage_items', ITEM_UPDATE));
-      Object.assign(summary.items, merged);
-    }
+        // 3. Items.
+        if (source.items) {
+          onProgress({ table: 'items', phase: 'merge', rows: summary.items.read });
+          const merged = await timed('merge.items', () => mergeByExternalId(client, 'items', 'stage_items', ITEM_UPDATE));
+          Object.assign(summary.items, merged);
+        }
 
-    // 4. Interactions: implicit users, unknown items, dedup, optional k-core, merge.
-    if (source.interactions) {
-      onProgress({ table: 'interactions', phase: 'merge', rows: summary.interactions.read });
-      await timed('merge.analyze', () => client.query('ANALYZE stage_interactions'));
-      const implicitUsers = await timed('merge.implicitUsers', () => client.query(`
-        INSERT INTO users (external_id)
-        SELECT DISTINCT s.user_ext FROM stage_interactions s
-        WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.external_id = s.user_ext)
-        ON CONFLICT (external_id) DO NOTHING`));
-      summary.users.implicit = implicitUsers.rowCount ?? 0;
+        // 4. Interactions: implicit users, unknown items, dedup, optional k-core, merge.
+        if (source.interactions) {
+          onProgress({ table: 'interactions', phase: 'merge', rows: summary.interactions.read });
+          await timed('merge.analyze', () => client.query('ANALYZE stage_interactions'));
+          const implicitUsers = await timed('merge.implicitUsers', () => client.query(`
+            INSERT INTO users (external_id)
+            SELECT DISTINCT s.user_ext FROM stage_interactions s
+            WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.external_id = s.user_ext)
+            ON CONFLICT (external_id) DO NOTHING`));
+          summary.users.implicit = implicitUsers.rowCount ?? 0;
 
-      if (options.createMissingItems) {
-        const implicitItems = await timed('merge.implicitItems', () => client.query(`
-          INSERT INTO items (external_id, title, attributes)
-          SELECT DISTINCT s.item_ext, s.item_ext, '{"placeholder": true}'::jsonb FROM stage_interactions s
-          WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.external_id = s.item_ext)
-          ON CONFLICT (external_id) DO NOTHING`));
-        summary.items.implicit = implicitItems.rowCount ?? 0;
-      } else {
-        await timed('merge.unknownItems', async () => {
-          for await (const row of cursorRows<{ src: number | null; line: number | null; seq: string; user_ext: string; item_ext: string; kind: string; value: number; occurred_ms: string }>(
-            client,
-            `SELECT s.src, s.line, s.seq, s.user_ext, s.item_ext, s.kind, s.value, s.occurred_ms FROM stage_interactions s
-             WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.external_id = s.item_ext) ORDER BY s.seq`,
-          )) {
-            const origin = row.src === null ? undefined : { file: files.names[row.src], line: row.line ?? Number(row.seq) };
-            const record = { userExternalId: row.user_ext, itemExternalId: row.item_ext, kind: row.kind, value: row.value, occurredAt: new Date(Number(row.occurred_ms)).toISOString() };
-            reject('interactions', `unknown item "${row.item_ext}"`, record, origin, Number(row.seq));
+          if (options.createMissingItems) {
+            const implicitItems = await timed('merge.implicitItems', () => client.query(`
+              INSERT INTO items (external_id, title, attributes)
+              SELECT DISTINCT s.item_ext, s.item_ext, '{"placeholder": true}'::jsonb FROM stage_interactions s
+              WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.external_id = s.item_ext)
+              ON CONFLICT (external_id) DO NOTHING`));
+            summary.items.implicit = implicitItems.rowCount ?? 0;
+          } else {
+            await timed('merge.unknownItems', async () => {
+              for await (const row of cursorRows<{ src: number | null; line: number | null; seq: string; user_ext: string; item_ext: string; kind: string; value: number; occurred_ms: string }>(
+                client,
+                `SELECT s.src, s.line, s.seq, s.user_ext, s.item_ext, s.kind, s.value, s.occurred_ms FROM stage_interactions s
+                 WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.external_id = s.item_ext) ORDER BY s.seq`,
+              )) {
+                const origin = row.src === null ? undefined : { file: files.names[row.src], line: row.line ?? Number(row.seq) };
+                const record = { userExternalId: row.user_ext, itemExternalId: row.item_ext, kind: row.kind, value: row.value, occurredAt: new Date(Number(row.occurred_ms)).toISOString() };
+                reject('interactions', `unknown item "${row.item_ext}"`, record, origin, Number(row.seq));
+              }
+            });
           }
-        });
-      }
 
-      // Resolve ids and collapse duplicate events (last one in input order wins). This sort is the biggest one of
-      // the load; it runs with the transaction's work_mem: giving it room for 5M events in memory (1 GB, one big
-      // quicksort) was measured slower than the spilled sort (dedup + insert 24 s vs 15 s for 5M events).
-      const dedupSelect = `
-        SELECT DISTINCT ON (u.id, i.id, s.kind, s.occurred_ms)
-               u.id AS user_id, i.id AS item_id, s.kind, s.value, to_timestamp(s.occurred_ms / 1000.0)::timestamptz(3) AS occurred_at
-        FROM stage_interactions s
-        JOIN users u ON u.external_id = s.user_ext
-        JOIN items i ON i.external_id = s.item_ext
-        ORDER BY u.id, i.id, s.kind, s.occurred_ms, s.seq DESC`;
-      const materialize = () =>
-        timed('merge.dedup', async () => (await client.query(`CREATE TEMP TABLE stage_events ON COMMIT DROP AS ${dedupSelect}`)).rowCount ?? 0);
-      // Staged rows that found their item = everything valid minus the unknown-item rejects counted above.
-      const joined = summary.interactions.read - summary.interactions.rejected;
+          // Resolve ids and collapse duplicate events (last one in input order wins). This sort is the biggest one of
+          // the load; it runs with the transaction's work_mem: giving it room for 5M events in memory (1 GB, one big
+          // quicksort) was measured slower than the spilled sort (dedup + insert 24 s vs 15 s for 5M events).
+          const dedupSelect = `
+            SELECT DISTINCT ON (u.id, i.id, s.kind, s.occurred_ms)
+                   u.id AS user_id, i.id AS item_id, s.kind, s.value, to_timestamp(s.occurred_ms / 1000.0)::timestamptz(3) AS occurred_at
+            FROM stage_interactions s
+            JOIN users u ON u.external_id = s.user_ext
+            JOIN items i ON i.external_id = s.item_ext
+            ORDER BY u.id, i.id, s.kind, s.occurred_ms, s.seq DESC`;
+          const materialize = () =>
+            timed('merge.dedup', async () => (await client.query(`CREATE TEMP TABLE stage_events ON COMMIT DROP AS ${dedupSelect}`)).rowCount ?? 0);
+          // Staged rows that found their item = everything valid minus the unknown-item rejects counted above.
+          const joined = summary.interactions.read - summary.interactions.rejected;
 
-      let events: EventSource;
-      if (options.kCore) {
-        // k-core needs the de-duplicated events as a table before anything is merged.
-        const kCore = options.kCore;
-        const deduped = await materialize();
-        summary.interactions.merged = joined - deduped;
-        const removed = await timed('merge.kCore', () => applyKCore(client, 'stage_events', kCore));
-        summary.interactions.filtered = removed;
-        events = { estimate: deduped - removed, materialize: async () => deduped - removed };
-      } else {
-        // Materialized only when the merge needs the table: a first load into an empty table inserts straight
-        // from the de-duplicating query (see interaction-merge.ts).
-        events = { estimate: joined, materialize, select: dedupSelect };
-      }
+          let events: EventSource;
+          if (options.kCore) {
+            // k-core needs the de-duplicated events as a table before anything is merged.
+            const kCore = options.kCore;
+            const deduped = await materialize();
+            summary.interactions.merged = joined - deduped;
+            const removed = await timed('merge.kCore', () => applyKCore(client, 'stage_events', kCore));
+            summary.interactions.filtered = removed;
+            events = { estimate: deduped - removed, materialize: async () => deduped - removed };
+          } else {
+            // Materialized only when the merge needs the table: a first load into an empty table inserts straight
+            // from the de-duplicating query (see interaction-merge.ts).
+            events = { estimate: joined, materialize, select: dedupSelect };
+          }
 
-      // merge.interactions is the merge without the dedup, which is timed as merge.dedup even when the merge runs it.
-      const dedupBefore = summary.timings['merge.dedup'] ?? 0;
-      const mergeStarted = Date.now();
-      const merged = await mergeInteractions(client, options.indexStrategy ?? 'auto', events, timed);
-      summary.timings['merge.interactions'] = Date.now() - mergeStarted - ((summary.timings['merge.dedup'] ?? 0) - dedupBefore);
-      if (!options.kCore) summary.interactions.merged = joined - merged.events;
-      summary.interactionStrategy = merged.strategy;
-      summary.interactions.inserted = merged.inserted;
-      summary.interactions.updated = merged.updated;
-      summary.interactions.unchanged = merged.events - summary.interactions.inserted - summary.interactions.updated;
-    }
+          // merge.interactions is the merge without the dedup, which is timed as merge.dedup even when the merge runs it.
+          const dedupBefore = summary.timings['merge.dedup'] ?? 0;
+          const mergeStarted = Date.now();
+          const merged = await mergeInteractions(client, options.indexStrategy ?? 'auto', events, timed);
+          summary.timings['merge.interactions'] = Date.now() - mergeStarted - ((summary.timings['merge.dedup'] ?? 0) - dedupBefore);
+          if (!options.kCore) summary.interactions.merged = joined - merged.events;
+          summary.interactionStrategy = merged.strategy;
+          summary.interactions.inserted = merged.inserted;
+          summary.interactions.updated = merged.updated;
+          summary.interactions.unchanged = merged.events - summary.interactions.inserted - summary.interactions.updated;
+        }
 
-    // 5. Works: group editions over the whole catalog (new items may join existing works).
-    const grouping = options.groupEditions ?? true;
-    if (grouping !== false && (source.items || summary.items.implicit > 0)) {
-      onProgress({ table: 'works', phase: 'merge', rows: 0 });
-      summary.works = await timed('works', () => assignWorkIds(client, grouping === true ? {} : grouping, mode));
-    }
-
-    await timed('commit', () => client.query('COMMIT'));
+        // 5. Works: group editions over the whole catalog (new items may join existing works).
+        const grouping = options.groupEditions ?? true;
+        if (grouping !== false && (source.items || summary.items.implicit > 0)) {
+          onProgress({ table: 'works', phase: 'merge', rows: 0 });
+          summary.works = await timed('works', () => assignWorkIds(client, grouping === true ? {} : grouping, mode));
+        }
+      },
+      { commit: (commit) => timed('commit', commit) },
+    );
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
     // A connection that failed mid-COPY is not safe to reuse.
     client.release(true);
     released = true;

@@ -10,7 +10,7 @@
 import { rowItems, type InteractionMatrix } from '../data/interactions.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { assertFitted, type Recommender } from './contract.js';
-import { Rng } from './linalg/random.js';
+import { Rng } from '../../src/random.js';
 
 export interface BlendComponent {
   model: Recommender;

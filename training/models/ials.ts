@@ -18,7 +18,7 @@ import { assertFitted, mergeParams, type DenseVectors, type Recommender } from '
 import { foldInUser, userRegularization, type IalsFoldInParams } from './ials-foldin.js';
 import { gram } from './linalg/dense.js';
 import { takeDataSync, tfWasm } from './linalg/gemm.js';
-import { Rng } from './linalg/random.js';
+import { Rng } from '../../src/random.js';
 import { gatherRows, ItemVectorIndex, scoreAllItems } from './linalg/scoring.js';
 
 /**

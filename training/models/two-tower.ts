@@ -32,7 +32,7 @@ import { noopProgress, type ProgressSink } from '../progress.js';
 import { assertFitted, mergeParams, type DenseVectors, type Recommender } from './contract.js';
 import { AdamTable } from './linalg/adam.js';
 import { tfWasm, tfWasmIfReady } from './linalg/gemm.js';
-import { Rng } from './linalg/random.js';
+import { Rng } from '../../src/random.js';
 import { gatherRows, ItemVectorIndex, scoreAllItems } from './linalg/scoring.js';
 import { TWO_TOWER_DEFAULTS, type TwoTowerParams } from './two-tower-config.js';
 import { sampledSoftmaxLoss } from './two-tower-loss.js';

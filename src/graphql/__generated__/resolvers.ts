@@ -38,13 +38,19 @@ export type Query = {
   similarItems: RecommendationList;
   /** Text search over titles, creators, genres, tags and descriptions. */
   search: RecommendationList;
-  /** Recommendations for an anonymous visitor from the few items they clicked (no account needed). */
+  /**
+   * Recommendations for an anonymous visitor from the few items they clicked (no account needed). A malformed id is
+   * left out and named in `extensions.rejectedInputs`; the other items still count.
+   */
   recommendForSession: RecommendationList;
   /** Most interacted-with items over a time window. */
   popular: RecommendationList;
   /** One item by id, or null when it does not exist (or was deleted). */
   item?: Maybe<Item>;
-  /** Items by id, in the order asked; null where an id does not exist. */
+  /**
+   * Items by id, in the order asked; null where an id does not exist. A malformed id (empty, over 256 characters,
+   * U+0000, a lone surrogate) is null too, with a BAD_USER_INPUT error at its path (`["items", index]`).
+   */
   items: Array<Maybe<Item>>;
   /** A user by id, or null when unknown. */
   user?: Maybe<User>;
@@ -142,9 +148,14 @@ export type QueryUserArgs = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * Records feedback events. Durable in Postgres before this returns, and visible in the very next response:
-   * interacted items are excluded, and the user's vector is folded in from the new events without retraining.
-   * Unknown users are created; unknown items are rejected (see `rejected`). Requires the API key.
+   * Records feedback events. Durable in Postgres before this returns (one transaction: all of the call's accepted
+   * events or, on an error, none), and visible in the very next response: interacted items are excluded, and the
+   * user's vector is folded in from the new events without retraining. Unknown users are created; unknown items and
+   * malformed events are rejected alone (see `rejected`), the rest proceed. Every event is accounted for:
+   * `recorded + rejected + duplicates` = the number of events sent.
+   * With an `Idempotency-Key` request header (1–200 visible ASCII characters, e.g. a UUID), a retry of the same call
+   * records nothing again and returns the first answer; the same key with other events is IDEMPOTENCY_KEY_REUSED.
+   * Keys are kept 24 hours. Requires the API key.
    */
   recordInteractions: RecordInteractionsPayload;
   /** Creates or updates items; a new item gets its semantic vector at once (searchable and similar-able). Requires the API key. */
@@ -210,7 +221,11 @@ export type HistoryEvent = {
   occurredAt: Scalars['String']['output'];
 };
 
-/** Restricts any list. Applied inside the vector search, so lists stay full. */
+/**
+ * Restricts any list. Applied inside the vector search, so lists stay full. A malformed element of a list here (U+0000,
+ * a lone surrogate, too long) is left out and named in the response's `extensions.rejectedInputs`
+ * (`{ argument, index, reason }`); the rest of the filter applies.
+ */
 export type ItemFilter = {
   /** Items having any of these genres. */
   genres?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -332,15 +347,25 @@ export type InteractionInput = {
   kind?: InputMaybe<Scalars['String']['input']>;
   /** Strength or rating (default 1). */
   value?: InputMaybe<Scalars['Float']['input']>;
-  /** ISO-8601 time of the event (default: now). */
+  /**
+   * Time of the event (default: when the call is recorded): an ISO-8601 / RFC 3339 date (`2024-05-01`, midnight UTC) or
+   * date-time with a zone (`2024-05-01T12:30:00Z`, `2024-05-01T14:30:00.250+02:00`), from 1970 to a day ahead.
+   */
   occurredAt?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type RecordInteractionsPayload = {
   __typename?: 'RecordInteractionsPayload';
+  /** Events stored by this call. */
   recorded: Scalars['Int']['output'];
   /** Events not recorded, each with the reason (unknown item, bad value …). */
   rejected: Array<RejectedInput>;
+  /**
+   * Positions of events identical to one already stored (same user, item, kind and `occurredAt` to the millisecond,
+   * earlier in this call or before it): stored once. Events without `occurredAt` in one call share its time, so
+   * repeating one there makes a duplicate; send distinct times for distinct events.
+   */
+  duplicates: Array<Scalars['Int']['output']>;
 };
 
 export type RejectedInput = {
@@ -593,6 +618,7 @@ export type ModelInfoResolvers<ContextType = RequestContext, ParentType extends 
 export type RecordInteractionsPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecordInteractionsPayload'] = ResolversParentTypes['RecordInteractionsPayload']> = {
   recorded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rejected?: Resolver<Array<ResolversTypes['RejectedInput']>, ParentType, ContextType>;
+  duplicates?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type RejectedInputResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RejectedInput'] = ResolversParentTypes['RejectedInput']> = {

@@ -10,6 +10,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Logger } from '../../logger.js';
+import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
 
 export interface ApiKeyOptions {
   /** Accepted keys; several allow rotation without downtime. Empty: see the table above. */
@@ -47,10 +48,10 @@ export function isAcceptedApiKey(candidate: string | undefined, apiKeys: readonl
   return accepted;
 }
 
-function refused(message: string, code: 'UNAUTHENTICATED' | 'FORBIDDEN', status: 401 | 403): GraphQLError {
+function refused(message: string, code: Extract<ErrorCode, 'UNAUTHENTICATED' | 'FORBIDDEN'>): GraphQLError {
   const headers = new HeaderMap();
-  if (status === 401) headers.set('www-authenticate', 'Bearer realm="recgraph"');
-  return new GraphQLError(message, { extensions: { code, http: { status, headers } } });
+  if (code === 'UNAUTHENTICATED') headers.set('www-authenticate', 'Bearer realm="recgraph"');
+  return new GraphQLError(message, { extensions: { code, http: { status: ERROR_CODES[code].status, headers } } });
 }
 
 export function apiKeyPlugin(options: ApiKeyOptions): ApolloServerPlugin<BaseContext> {
@@ -66,7 +67,7 @@ export function apiKeyPlugin(options: ApiKeyOptions): ApolloServerPlugin<BaseCon
         async didResolveOperation({ operation, request }) {
           if (!operation || operation.operation === 'query') return;
           if (keyless) {
-            if (production) throw refused('Mutations are disabled: the server has no API key configured', 'FORBIDDEN', 403);
+            if (production) throw refused('Mutations are disabled: the server has no API key configured', 'FORBIDDEN');
             return;
           }
           const presented = presentedApiKey(request.http?.headers);
@@ -74,7 +75,6 @@ export function apiKeyPlugin(options: ApiKeyOptions): ApolloServerPlugin<BaseCon
             throw refused(
               presented === undefined ? 'This operation requires an API key (x-api-key or Authorization: Bearer)' : 'The API key is not valid',
               'UNAUTHENTICATED',
-              401,
             );
           }
         },

@@ -5,16 +5,25 @@
 // collected with the request. (Apollo's HTTP batching would share one context between operations; it is off.)
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 
+/** Why an answer is degraded: `extensions.degraded.reasons` holds these (README § Errors lists them). */
+export const DEGRADED_REASONS = {
+  VECTOR_STORE_UNAVAILABLE: 'Qdrant (or the transport to it) could not answer; the list came from Postgres instead',
+  ITEMS_NOT_INDEXED: 'The items were saved in Postgres; their vectors come with the next training',
+  VECTORS_NOT_REMOVED: 'The items were deleted (never listed again); their vectors go with the next training',
+} as const;
+
+export type DegradedReason = keyof typeof DEGRADED_REASONS;
+
 /** Qdrant (or the transport to it) could not answer; the list came from Postgres instead. */
-export const VECTOR_STORE_UNAVAILABLE = 'VECTOR_STORE_UNAVAILABLE';
+export const VECTOR_STORE_UNAVAILABLE = 'VECTOR_STORE_UNAVAILABLE' satisfies DegradedReason;
 
 const reasonsByContext = new WeakMap<object, Set<string>>();
 
 /**
- * Records that this request answered from a fallback. `reason` is a short stable code such as
- * VECTOR_STORE_UNAVAILABLE (it becomes a metric label: never put ids, URLs or messages in it). Idempotent per reason.
+ * Records that this request answered from a fallback. `reason` is a short stable code, one of DEGRADED_REASONS in
+ * this service (it becomes a metric label: never ids, URLs or messages). Idempotent per reason.
  */
-export function markDegraded(context: object, reason: string): void {
+export function markDegraded(context: object, reason: DegradedReason | (string & {})): void {
   const reasons = reasonsByContext.get(context);
   if (reasons) reasons.add(reason);
   else reasonsByContext.set(context, new Set([reason]));

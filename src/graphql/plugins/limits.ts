@@ -7,7 +7,7 @@
 // while cost depends on variables (`first: $n`), and validation cannot see which operation `operationName` picks.
 // Every limit error has extensions.code QUERY_TOO_COMPLEX (the client must reshape the query, not fix a value —
 // hence not BAD_USER_INPUT) and HTTP status 400. The one cost that arises inside validation itself (repeated response
-// names) is guarded before Apollo, by query-precheck.ts at the HTTP layer.
+// names) is guarded before Apollo, by ../query-precheck.ts at the HTTP layer.
 import { createRequire } from 'node:module';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import depthLimit from 'graphql-depth-limit';
@@ -27,6 +27,8 @@ import {
 // graphql-query-complexity's ESM build imports 'graphql/index.mjs', a second graphql copy next to the CommonJS one
 // that `import 'graphql'` (and Apollo) load in Node, and its instanceof checks then fail on Apollo's schema. Its
 // CommonJS build, loaded with require, shares Apollo's copy under Node and under vitest alike.
+import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
+
 const queryComplexity = createRequire(import.meta.url)('graphql-query-complexity') as typeof import('graphql-query-complexity');
 
 export interface QueryLimits {
@@ -60,7 +62,7 @@ export const DEFAULT_QUERY_LIMITS: Readonly<QueryLimits> = Object.freeze({
   maxFirst: Infinity,
 });
 
-export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
+export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX' satisfies ErrorCode;
 
 export interface OperationMeasures {
   depth: number;
@@ -103,7 +105,7 @@ export function listSizeEstimator(options: { defaultFirst: number; maxFirst?: nu
 
 function limitExceeded(limit: string, maximum: number, actual: number, message: string): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code: QUERY_TOO_COMPLEX, limit, maximum, actual, http: { status: 400 } },
+    extensions: { code: QUERY_TOO_COMPLEX, limit, maximum, actual, http: { status: ERROR_CODES[QUERY_TOO_COMPLEX].status } },
   });
 }
 

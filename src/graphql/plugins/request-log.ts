@@ -6,7 +6,8 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../../logger.js';
 import { degradedReasons } from './degraded.js';
-import { serverErrorKind } from './error-format.js';
+import { serverErrorKind } from '../error-format.js';
+import type { ErrorCode } from '../error-codes.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -27,7 +28,7 @@ export function requestIdOf(context: object): string | undefined {
 /** The codes of the errors sent, as formatted for the client (after formatError's mapping). */
 function sentErrorCodes(body: { kind: 'single'; singleResult: { errors?: readonly GraphQLFormattedError[] } } | { kind: 'incremental'; initialResult: { errors?: readonly GraphQLFormattedError[] } }): string[] {
   const errors = (body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors) ?? [];
-  return [...new Set(errors.map((error) => (typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR')))];
+  return [...new Set(errors.map((error) => (typeof error.extensions?.code === 'string' ? error.extensions.code : ('INTERNAL_SERVER_ERROR' satisfies ErrorCode))))];
 }
 
 /**

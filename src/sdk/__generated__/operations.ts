@@ -5,7 +5,11 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-/** Restricts any list. Applied inside the vector search, so lists stay full. */
+/**
+ * Restricts any list. Applied inside the vector search, so lists stay full. A malformed element of a list here (U+0000,
+ * a lone surrogate, too long) is left out and named in the response's `extensions.rejectedInputs`
+ * (`{ argument, index, reason }`); the rest of the filter applies.
+ */
 export type ItemFilter = {
   /** Items having any of these genres. */
   genres?: Array<string> | null | undefined;
@@ -78,7 +82,10 @@ export type InteractionInput = {
   kind?: string | null | undefined;
   /** Strength or rating (default 1). */
   value?: number | null | undefined;
-  /** ISO-8601 time of the event (default: now). */
+  /**
+   * Time of the event (default: when the call is recorded): an ISO-8601 / RFC 3339 date (`2024-05-01`, midnight UTC) or
+   * date-time with a zone (`2024-05-01T12:30:00Z`, `2024-05-01T14:30:00.250+02:00`), from 1970 to a day ahead.
+   */
   occurredAt?: string | null | undefined;
 };
 

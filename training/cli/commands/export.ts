@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { keepVersionsFrom } from '../../../src/config.js';
 import { createVectorStore } from '../../../src/runtime/app.js';
 import { publishModel } from '../../export/publish.js';
-import { artifactsDir, loadArtifacts } from '../../pipeline/artifacts.js';
+import { artifactsDir, loadArtifacts } from '../../train-job/artifacts.js';
 import { createCliProgress } from '../../progress.js';
 import { withInfrastructure } from '../context.js';
 

@@ -2,7 +2,7 @@
 // (seed the demo catalog into an empty database, train and publish when no model is live).
 import type { Command } from 'commander';
 import { readyMessage, startService } from '../../../src/runtime/start.js';
-import { bootstrap } from '../../pipeline/bootstrap.js';
+import { bootstrap } from '../../train-job/bootstrap.js';
 import { createCliProgress } from '../../progress.js';
 
 export function registerStart(program: Command): void {
@@ -29,6 +29,6 @@ export function registerStart(program: Command): void {
             textModelPath: config.textModelPath,
           }),
       });
-      console.log(readyMessage(service));
+      if (service) console.log(readyMessage(service));
     });
 }

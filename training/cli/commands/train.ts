@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { keepVersionsFrom } from '../../../src/config.js';
 import { createVectorStore } from '../../../src/runtime/app.js';
-import { trainAndPublish } from '../../pipeline/bootstrap.js';
-import { artifactsDir, saveArtifacts } from '../../pipeline/artifacts.js';
-import { DEFAULT_TUNE_BUDGET_SECONDS, trainModel, type TrainedModelKind } from '../../pipeline/train.js';
+import { trainAndPublish } from '../../train-job/bootstrap.js';
+import { artifactsDir, saveArtifacts } from '../../train-job/artifacts.js';
+import { DEFAULT_TUNE_BUDGET_SECONDS, trainModel, type TrainedModelKind } from '../../train-job/train.js';
 import { createCliProgress } from '../../progress.js';
 import { withInfrastructure } from '../context.js';
 

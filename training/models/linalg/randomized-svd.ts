@@ -10,7 +10,7 @@ import type { InteractionMatrix } from '../../data/interactions.js';
 import { noopProgress, type ProgressSink } from '../../progress.js';
 import { choleskyInPlace, symmetricEigen } from './dense.js';
 import { tfWasm } from './gemm.js';
-import { Rng } from './random.js';
+import { Rng } from '../../../src/random.js';
 import { csrTimesDense } from './sparse.js';
 
 export interface TruncatedSvd {

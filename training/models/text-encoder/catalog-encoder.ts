@@ -10,9 +10,10 @@
 // audience a text speaks to. `a` (lexicalWeight) trades exact wording (titles, names) against audience.
 import { Tokenizer } from '@huggingface/tokenizers';
 import { fnv1a } from '../../../src/embedding/hashed-text.js';
+import { mulberry32 } from '../../../src/random.js';
 import { l2Normalize } from '../../../src/embedding/pooling.js';
 import type { LinearMap } from '../../../src/embedding/linear-map.js';
-import { fitTextToCf } from '../../pipeline/text-to-cf.js';
+import { fitTextToCf } from './text-to-cf.js';
 import { DataType, GraphBuilder, l2NormalizeRows, maskedMeanPoolNodes } from './onnx-graph.js';
 import { buildVocabulary, CONTINUATION, isWordLike, SPECIAL_TOKENS, wordPieceTokenizerJson, wordSplitter } from './tokenizer-json.js';
 
@@ -57,15 +58,9 @@ export interface CollaborativeTargets {
 
 /** Adds weight × (a seeded ±1/√dim vector for `feature`) to `out`. */
 function addProjection(out: Float32Array, feature: string, weight: number, seed: number): void {
-  let state = (seed ^ fnv1a(feature)) >>> 0;
+  const next = mulberry32(seed ^ fnv1a(feature));
   const scale = weight / Math.sqrt(out.length);
-  for (let d = 0; d < out.length; d++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[d] += ((t ^ (t >>> 14)) >>> 0) < 0x80000000 ? -scale : scale;
-  }
+  for (let d = 0; d < out.length; d++) out[d] += next() < 0x80000000 ? -scale : scale;
 }
 
 /** Character trigrams of `text` as written (callers add the < > word-boundary marks where they are known). */

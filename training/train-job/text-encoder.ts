@@ -7,7 +7,7 @@ import type { LinearMap } from '../../src/embedding/linear-map.js';
 import { OnnxSentenceEncoder } from '../../src/embedding/onnx-sentence-encoder.js';
 import { exportCatalogEncoder, fitCatalogEncoder, type CatalogEncoderParams } from '../models/text-encoder/catalog-encoder.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
-import { fitTextToCf } from './text-to-cf.js';
+import { fitTextToCf } from '../models/text-encoder/text-to-cf.js';
 
 export interface TextTrainingOptions {
   /** Directory of a sentence-transformers ONNX model (model.onnx + tokenizer.json) to use instead of training one. */

@@ -1,7 +1,7 @@
 // Content-to-collaborative mapping: ridge regression from an item's text vector to its collaborative vector,
 // fitted on items with enough interactions to have a trustworthy collaborative vector. Serving applies it to items
 // added after training (upsertItems) so they are reachable in personalized recommendations at once.
-import type { LinearMap } from '../../src/embedding/linear-map.js';
+import type { LinearMap } from '../../../src/embedding/linear-map.js';
 
 /** Solves (XᵀX + λI) W = XᵀY by Cholesky; X is n × p (text), Y is n × q (collaborative). */
 export function fitTextToCf(

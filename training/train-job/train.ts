@@ -4,6 +4,7 @@
 // Qdrant is a separate step (training/export) so a version can be re-published without retraining.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { itemColumns } from '../../src/db/item-columns.js';
 import { itemText } from '../../src/embedding/item-text.js';
 import { buildInteractionMatrix, type InteractionMatrix } from '../data/interactions.js';
 import { IalsLowpassBlend, type IalsLowpassParams } from '../models/ials-lowpass-blend.js';
@@ -62,8 +63,7 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
   for (let k = 0; k < data.items.length; k++) itemCounts[data.items[k]] += data.weights[k];
 
   const { rows } = await pool.query<{ id: number; title: string; creators: string[]; genres: string[]; tags: string[]; description: string | null }>(
-    `SELECT id, title, COALESCE(creators, '{}') AS creators, COALESCE(genres, '{}') AS genres, COALESCE(tags, '{}') AS tags, description
-       FROM items WHERE id = ANY($1::int[])`,
+    `SELECT ${itemColumns(['id', 'title', 'creators', 'genres', 'tags', 'description'])} FROM items WHERE id = ANY($1::int[])`,
     [Array.from(data.itemIds)],
   );
   const textById = new Map(rows.map((row) => [row.id, itemText(row)]));
@@ -73,7 +73,7 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
   const warmItems: number[] = [];
   itemCounts.forEach((count, index) => count >= 3 && warmItems.push(index));
   // The ONNX text encoder (trained on this catalog, or the sentence-transformers model configured) and its map
-  // into the collaborative space: see training/pipeline/text-encoder.ts.
+  // into the collaborative space: see training/train-job/text-encoder.ts.
   const text = await trainTextEncoder(documents, items.data, items.dim, warmItems, {
     textModelPath: options.textModelPath,
     encoderParams: options.textDimension ? { textDimension: options.textDimension } : undefined,

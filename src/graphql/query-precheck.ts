@@ -7,7 +7,7 @@
 // and bounds that work in linear time (fieldComparisons); legitimate queries need a few hundred comparisons at most,
 // the hostile one above over 100,000.
 import { Kind, parse, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionSetNode } from 'graphql';
-import { DEFAULT_QUERY_LIMITS, QUERY_TOO_COMPLEX, type QueryLimits } from './limits.js';
+import { DEFAULT_QUERY_LIMITS, QUERY_TOO_COMPLEX, type QueryLimits } from './plugins/limits.js';
 
 export interface PrecheckLimits extends Pick<QueryLimits, 'maxTokens'> {
   /** Most field comparisons validation may make (see fieldComparisons). */

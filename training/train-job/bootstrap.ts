@@ -1,6 +1,7 @@
 // What `recgraph start` does before serving: seed the demo catalog into an empty database, and train + publish a
 // model when none is active (or when asked to retrain). A second start reuses everything stored.
 import type pg from 'pg';
+import { activeVersion } from '../../src/db/model-versions.js';
 import type { Logger } from '../../src/logger.js';
 import type { VectorStore } from '../../src/vector/client.js';
 import { aliasName } from '../../src/vector/collections.js';
@@ -45,8 +46,7 @@ export async function trainAndPublish(pool: pg.Pool, store: VectorStore, log: Lo
 
 /** True when the active version's collections are reachable through the aliases (Qdrant may have lost them). */
 async function liveModelServes(pool: pg.Pool, store: VectorStore, prefix: string): Promise<boolean> {
-  const { rows } = await pool.query(`SELECT 1 FROM model_versions WHERE status = 'active' LIMIT 1`);
-  if (!rows.length) return false;
+  if ((await activeVersion(pool)) === undefined) return false;
   const collection = await store.resolveAlias(aliasName('items_collaborative', prefix));
   return collection !== undefined && (await store.collectionExists(collection));
 }
