@@ -1,8 +1,6 @@
 // Every setting recgraph reads from the environment, in one place, with its default.
 // README.md § Configuration documents each variable; keep the two in step.
 import path from 'node:path';
-import { parseApiKeys } from './graphql/plugins/api-key.js';
-import { parseCorsOrigins } from './http/cors.js';
 
 export interface RecgraphConfig {
   /** Postgres connection string; unset → an embedded Postgres (PGlite) under dataDir. */
@@ -73,6 +71,37 @@ function positiveIntFrom(value: string | undefined, fallback: number, name: stri
   const parsed = intFrom(value, fallback, name);
   if (parsed < 1) throw new Error(`${name} must be at least 1, got "${value}"`);
   return parsed;
+}
+
+/** RECGRAPH_API_KEY: one key, or several separated by commas (rotation). Blank entries are ignored. */
+export function parseApiKeys(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((key) => key.trim()).filter((key) => key.length > 0);
+}
+
+/**
+ * Parses CORS_ORIGINS; throws on an entry that is not an origin (scheme://host[:port]), so a typo fails at
+ * startup.
+ */
+export function parseCorsOrigins(value: string | undefined, production: boolean): string[] | '*' {
+  const trimmed = value?.trim();
+  if (!trimmed) return production ? [] : '*';
+  if (trimmed === '*') return '*';
+  return trimmed
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+    .map((entry) => {
+      let url: URL;
+      try {
+        url = new URL(entry);
+      } catch {
+        throw new Error(`CORS_ORIGINS: "${entry}" is not an origin like https://app.example.com`);
+      }
+      if (url.origin === 'null' || url.pathname !== '/' || url.search || url.hash || entry.endsWith('/')) {
+        throw new Error(`CORS_ORIGINS: "${entry}" is not an origin like https://app.example.com (no path or trailing slash)`);
+      }
+      return url.origin;
+    });
 }
 
 /** At least 1: the live version is never pruned. */

@@ -21,7 +21,9 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
     await server.start();
   } catch (error) {
     await db.close();
-    throw new Error(`embedded Postgres could not listen on 127.0.0.1:${port}: ${(error as Error).message}`);
+    throw new Error(`embedded Postgres could not listen on 127.0.0.1:${port}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   let stopped = false;
   return {

@@ -1,6 +1,6 @@
 /**
  * iALS fold-in: the user vector for a history the model never saw, computed from item vectors alone.
- * Self-contained (no imports): the server folds users in at request time, training and evaluation reuse it.
+ * The server folds users in at request time; training and evaluation reuse it (one solver: src/linalg/cholesky.ts).
  *
  * iALS minimises, per user u (items Y fixed, confidence c_ui = 1 + alpha·v_ui for observed items, 1 otherwise,
  * preference p_ui = 1 for observed items, 0 otherwise):
@@ -11,6 +11,7 @@
  * λ_u = λ · ((numItems + alpha·Σ_{i∈u} v_ui) / numItems)^ν  (frequency-scaled regularisation, Rendle et al.
  * 2021; ν = 0 gives the classic constant λ).
  */
+import { choleskyInPlace, choleskySolveInPlace } from '../linalg/cholesky.js';
 
 export interface IalsFoldInParams {
   /** λ */
@@ -66,27 +67,8 @@ export function foldInUser(
     for (let s = 0; s < r; s++) a[r * d + s] = a[s * d + r];
     a[r * d + r] += lambda;
   }
-  // Cholesky solve (A is SPD because λ > 0).
-  for (let j = 0; j < d; j++) {
-    let diag = a[j * d + j];
-    for (let k = 0; k < j; k++) diag -= a[j * d + k] * a[j * d + k];
-    const ljj = Math.sqrt(Math.max(diag, 1e-300));
-    a[j * d + j] = ljj;
-    for (let i = j + 1; i < d; i++) {
-      let s = a[i * d + j];
-      for (let k = 0; k < j; k++) s -= a[i * d + k] * a[j * d + k];
-      a[i * d + j] = s / ljj;
-    }
-  }
-  for (let i = 0; i < d; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= a[i * d + k] * b[k];
-    b[i] = s / a[i * d + i];
-  }
-  for (let i = d - 1; i >= 0; i--) {
-    let s = b[i];
-    for (let k = i + 1; k < d; k++) s -= a[k * d + i] * b[k];
-    b[i] = s / a[i * d + i];
-  }
+  // Cholesky solve (A is SPD because λ > 0; the pivot floor only absorbs rounding).
+  choleskyInPlace(a, d, { minPivot: 1e-300 });
+  choleskySolveInPlace(a, d, b);
   return Float32Array.from(b);
 }

@@ -27,29 +27,6 @@ const ALLOWED_HEADERS = [
 ].join(', ');
 const EXPOSED_HEADERS = 'x-request-id';
 
-/** Parses CORS_ORIGINS; throws on an entry that is not an origin (scheme://host[:port]), so a typo fails at startup. */
-export function parseCorsOrigins(value: string | undefined, production: boolean): string[] | '*' {
-  const trimmed = value?.trim();
-  if (!trimmed) return production ? [] : '*';
-  if (trimmed === '*') return '*';
-  return trimmed
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry.length > 0)
-    .map((entry) => {
-      let url: URL;
-      try {
-        url = new URL(entry);
-      } catch {
-        throw new Error(`CORS_ORIGINS: "${entry}" is not an origin like https://app.example.com`);
-      }
-      if (url.origin === 'null' || url.pathname !== '/' || url.search || url.hash || entry.endsWith('/')) {
-        throw new Error(`CORS_ORIGINS: "${entry}" is not an origin like https://app.example.com (no path or trailing slash)`);
-      }
-      return url.origin;
-    });
-}
-
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;

@@ -1,20 +1,10 @@
 // Popular items from Postgres: the answer for cold starts, the window-ranked `popular` query, and the fallback
 // every other use case ends in when Qdrant cannot answer.
-import type { PopularWindow } from '../db/popularity.js';
 import { segmentTooSmallReason, type UserSituation } from './policy.js';
 import type { ItemFilter, PageRequest, RecommendationResult } from './types.js';
-import type { RecommendationDeps } from './use-case.js';
+import type { PopularRequest, RecommendationDeps } from './use-case.js';
 
 type PopularDeps = Pick<RecommendationDeps, 'popular' | 'segments'>;
-
-/** What a popular list is asked for: the page, the window, the filter, the reason the list will give. */
-export type PopularRequest = [
-  page: PageRequest,
-  window: PopularWindow,
-  filter: ItemFilter,
-  reason: string | null,
-  options?: { diverse?: boolean },
-];
 
 export async function popularItems(
   deps: PopularDeps,

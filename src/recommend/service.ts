@@ -11,11 +11,11 @@ import type { HistoryPoint } from './fold-in.js';
 import { recommendForSession } from './for-session.js';
 import { recommendForUser, type UserOptions, type UserRef } from './for-user.js';
 import { indexItems, unindexItems } from './index-writes.js';
-import { popularItems, type PopularRequest } from './popular.js';
+import { popularItems } from './popular.js';
 import { searchItems, type SearchMode } from './search.js';
 import { similarItems, type SimilarityMode } from './similar-items.js';
 import type { ItemFilter, PageRequest, RecommendationResult } from './types.js';
-import type { RecommendationDeps, UseCaseContext } from './use-case.js';
+import type { PopularRequest, RecommendationDeps, UseCaseContext } from './use-case.js';
 import { MISS, VectorCache } from './vector-cache.js';
 
 export type { UserOptions, UserRef } from './for-user.js';

@@ -1,11 +1,10 @@
 // What every use case of the serving facade (service.ts) is given: the dependencies and the shared plumbing —
 // cached vector lookups, history points for fold-in, and the popular fallbacks every list can end in.
 import type { ItemSearchRepository } from '../db/items.js';
-import type { PopularItems } from '../db/popularity.js';
+import type { PopularItems, PopularWindow } from '../db/popularity.js';
 import type { UserRepository } from '../db/users.js';
 import type { VectorStore } from '../vector/client.js';
 import type { HistoryPoint } from './fold-in.js';
-import type { PopularRequest } from './popular.js';
 import type { ServingModelSource } from './serving-model.js';
 import type { ItemFilter, PageRequest, RecommendationResult } from './types.js';
 
@@ -25,6 +24,15 @@ export interface RecommendationDeps {
   /** Which users.attributes key is the segment, and how many events a segment needs to rank by its own taste. */
   segments?: { attribute: string; minEvents: number };
 }
+
+/** What a popular list is asked for: the page, the window, the filter, the reason the list will give. */
+export type PopularRequest = [
+  page: PageRequest,
+  window: PopularWindow,
+  filter: ItemFilter,
+  reason: string | null,
+  options?: { diverse?: boolean },
+];
 
 export interface UseCaseContext {
   readonly deps: RecommendationDeps;

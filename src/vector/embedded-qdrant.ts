@@ -291,7 +291,10 @@ export async function startEmbeddedQdrant(options: EmbeddedQdrantOptions): Promi
     } catch (error) {
       if (!(error instanceof PortTakenError)) throw error;
       if (!autoPorts || attempt >= AUTO_PORT_ATTEMPTS) {
-        throw new Error(`embedded Qdrant could not bind its ports (HTTP ${httpPort}, gRPC ${grpcPort}); last output:\n${error.message}`);
+        throw new Error(
+          `embedded Qdrant could not bind its ports (HTTP ${httpPort}, gRPC ${grpcPort}); last output:\n${error.message}`,
+          { cause: error },
+        );
       }
     }
   }

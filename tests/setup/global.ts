@@ -24,7 +24,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     await adminQuery(adminUrl, `CREATE DATABASE "${template}"`);
   } catch (error) {
-    throw new Error(`tests need a Postgres server at ${adminUrl} (set DATABASE_URL): ${(error as Error).message}`);
+    throw new Error(`tests need a Postgres server at ${adminUrl} (set DATABASE_URL): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   await applyMigrations(databaseUrlFor(adminUrl, template));
 

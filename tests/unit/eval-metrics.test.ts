@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildInteractionMatrix } from '../../training/data/interactions.js';
 import { evaluateRanker, fullCatalogRanker } from '../../training/eval/evaluate.js';
 import { MetricAccumulator } from '../../training/eval/metrics.js';
-import { topKRow } from '../../training/eval/topk.js';
+import { topKRow } from '../../training/models/linalg/topk.js';
 import { Rng } from '../../src/random.js';
 import type { Recommender } from '../../training/models/contract.js';
 

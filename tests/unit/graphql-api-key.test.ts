@@ -1,6 +1,7 @@
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { describe, expect, it } from 'vitest';
-import { apiKeyPlugin, isAcceptedApiKey, parseApiKeys, presentedApiKey, type ApiKeyOptions } from '../../src/graphql/plugins/api-key.js';
+import { parseApiKeys } from '../../src/config.js';
+import { apiKeyPlugin, isAcceptedApiKey, presentedApiKey, type ApiKeyOptions } from '../../src/graphql/plugins/api-key.js';
 
 const typeDefs = 'type Query { items: [String!]! } type Mutation { deleteItems(ids: [ID!]!): Int! }';
 const resolvers = { Query: { items: () => ['a'] }, Mutation: { deleteItems: (_p: unknown, args: { ids: string[] }) => args.ids.length } };

@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corsHeaders, handlePreflight, parseCorsOrigins, type CorsConfig } from '../../src/http/cors.js';
+import { parseCorsOrigins } from '../../src/config.js';
+import { corsHeaders, handlePreflight, type CorsConfig } from '../../src/http/cors.js';
 
 describe('parseCorsOrigins', () => {
   it('defaults to no origin in production and any origin in development', () => {

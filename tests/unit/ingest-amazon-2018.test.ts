@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { htmlToText, looksLikeCode } from '../../training/clean/html.js';
 import { createReaderContext } from '../../training/datasets/context.js';
 import { openDataset } from '../../training/datasets/index.js';
-import type { InteractionRecord, ItemRecord } from '../../training/ingest/records.js';
+import type { InteractionRecord, ItemRecord } from '../../training/records.js';
 import type { ReportEntry } from '../../training/ingest/reject-report.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/amazon-2018-hostile');

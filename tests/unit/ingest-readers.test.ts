@@ -8,7 +8,7 @@ import { createReaderContext, FatalIngestError, type ReaderContext } from '../..
 import type { Dataset } from '../../training/datasets/dataset.js';
 import { openDataset } from '../../training/datasets/index.js';
 import type { GenericOptions } from '../../training/datasets/generic.js';
-import type { InteractionRecord, ItemRecord, UserRecord } from '../../training/ingest/records.js';
+import type { InteractionRecord, ItemRecord, UserRecord } from '../../training/records.js';
 import type { ReportEntry } from '../../training/ingest/reject-report.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'recgraph-readers-'));

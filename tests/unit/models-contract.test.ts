@@ -10,7 +10,7 @@ import { randomHoldout } from '../../training/eval/splits.js';
 import { foldInBlended } from '../../src/embedding/blended-foldin.js';
 import type { Recommender } from '../../training/models/contract.js';
 import { MODEL_FACTORIES } from '../../training/models/registry.js';
-import { topKRow } from '../../training/eval/topk.js';
+import { topKRow } from '../../training/models/linalg/topk.js';
 
 /** Small-but-sufficient params per model so the suite stays fast; every registered model must be listed. */
 const CASES: Record<string, Record<string, number | string | boolean>> = {

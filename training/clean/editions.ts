@@ -109,7 +109,7 @@ export function linkBlock(members: BlockMember[], union: WorkUnion, options: Edi
   return pairs;
 }
 
-/** In-memory grouping of a small catalog: id → work id. The database pass (work-ids.ts) streams instead. */
+/** In-memory grouping of a small catalog: id → work id. The database pass (ingest/work-ids.ts) streams. */
 export function groupEditions(items: Iterable<EditionCandidate>, options: EditionOptions = {}): Map<number, number> {
   const blocks = new Map<string, BlockMember[]>();
   const ids: number[] = [];

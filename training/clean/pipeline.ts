@@ -4,7 +4,7 @@
 //                 normalised to one canonical form, genres/tags de-duplicated. Titles keep their edition noise
 //                 for display; the noise is only ignored when grouping editions (titles.ts, editions.ts).
 //   interactions: implicit policy (off by default). Duplicate events are merged by the loader, k-core runs there.
-import type { InteractionRecord, ItemRecord } from '../ingest/records.js';
+import type { InteractionRecord, ItemRecord } from '../records.js';
 import { splitCreators } from './creators.js';
 import { applyImplicitPolicy, emptyImplicitStats, type ImplicitPolicy, type ImplicitStats } from './implicit.js';
 import { cleanText, emptyTextStats, type TextCleaningOptions, type TextCleaningStats } from './text.js';

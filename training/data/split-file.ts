@@ -84,7 +84,7 @@ export async function readSplitFile(path: string): Promise<SplitEvents> {
     try {
       r = parseLine(line, lineNo, users, items);
     } catch (err) {
-      throw new Error(`${path}: ${(err as Error).message}`);
+      throw new Error(`${path}: ${(err as Error).message}`, { cause: err });
     }
     if (r) {
       maxUser = Math.max(maxUser, r.user);

@@ -7,7 +7,7 @@
 // script): markup becomes text, script and style sheets are dropped and reported. also_buy / also_view are kept as
 // lists of item ids (with the ingest's id prefix) in attributes.alsoBuy / attributes.alsoView: the schema has no
 // item-to-item table, and the ids name items of the same catalog.
-import type { ItemRecord } from '../ingest/records.js';
+import type { ItemRecord } from '../records.js';
 import { htmlToText, looksLikeCode, looksLikeHtml } from '../clean/html.js';
 import { plausibleYear } from './fields.js';
 import type { JsonObject } from './json-lines.js';

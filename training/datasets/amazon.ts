@@ -11,12 +11,12 @@
 // Products are keyed by parent_asin (the dataset's own join key between reviews and metadata; a review's asin
 // is a variant of it). A review becomes a 'rating' event; the review's own text has no column in interactions
 // and is not stored (see the report's notes on a possible interactions.attributes column).
-import type { InteractionRecord, ItemRecord } from '../ingest/records.js';
+import type { InteractionRecord, ItemRecord } from '../records.js';
 import { FatalIngestError, RowGuard, type ReaderContext } from './context.js';
 import type { Dataset } from './dataset.js';
 import { isMeta2018, itemFromMeta2018 } from './amazon-2018.js';
 import { parseUnixTime, plausibleYear } from './fields.js';
-import { listInputs, type InputFile } from './files.js';
+import { listInputs } from './files.js';
 import { jsonObjectLines, type JsonObject } from './json-lines.js';
 
 const JSONL = /\.(jsonl|json|ndjson)$/;

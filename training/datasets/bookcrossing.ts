@@ -8,7 +8,7 @@
 // 1–10 are explicit → kind 'rating' with the rating as value. No timestamps in the source: events get the
 // Unix epoch (bulk-load.ts), so re-ingest stays idempotent.
 // ISBNs are the external ids, normalised the same way in books and ratings (upper-case, no spaces or hyphens).
-import type { InteractionRecord, ItemRecord, UserRecord } from '../ingest/records.js';
+import type { InteractionRecord, ItemRecord, UserRecord } from '../records.js';
 import { FatalIngestError, RowGuard, type ReaderContext } from './context.js';
 import type { Dataset } from './dataset.js';
 import { readDelimited, type DelimitedRecord } from './delimited.js';

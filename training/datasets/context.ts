@@ -1,5 +1,5 @@
 // What every reader shares: where rejects go, how far through the input we are, and the fatal-error type.
-import type { RejectRecord, TableName } from '../ingest/records.js';
+import type { RejectRecord, TableName } from '../records.js';
 
 /**
  * A problem that makes the whole ingest meaningless (missing file, wrong format, unreachable database): one clear

@@ -1,6 +1,6 @@
 // What a format reader hands to the ingest: lazy record streams (each read once, in the order items → users →
 // interactions) and the files they come from.
-import type { InteractionRecord, ItemRecord, UserRecord } from '../ingest/records.js';
+import type { InteractionRecord, ItemRecord, UserRecord } from '../records.js';
 import type { InputFile } from './files.js';
 
 export interface Dataset {

@@ -13,7 +13,7 @@
 // CSV: header row expected (columns by name) unless header=false (columns by 0-based index); the delimiter is
 // detected from the first line unless given. JSONL: columns are property names, dotted for nested objects ("a.b").
 import { readFile } from 'node:fs/promises';
-import type { InteractionRecord, ItemRecord, TableName, UserRecord } from '../ingest/records.js';
+import type { InteractionRecord, ItemRecord, TableName, UserRecord } from '../records.js';
 import { emptyReaderStats, FatalIngestError, RowGuard, type ReaderContext } from './context.js';
 import type { Dataset } from './dataset.js';
 import { readDelimited } from './delimited.js';

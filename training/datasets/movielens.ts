@@ -7,7 +7,7 @@
 // Ratings become kind 'rating' events with the rating as value; titles are kept as published ("Toy Story (1995)")
 // with the year also parsed out; tags (user-assigned keywords) become the item's tags, most frequent first.
 // MovieLens 1M and 10M are Latin-1: lines that are not valid UTF-8 are decoded as Windows-1252 (see lines.ts).
-import type { InteractionRecord, ItemRecord, UserRecord } from '../ingest/records.js';
+import type { InteractionRecord, ItemRecord, UserRecord } from '../records.js';
 import { FatalIngestError, RowGuard, type ReaderContext } from './context.js';
 import type { Dataset } from './dataset.js';
 import { readDelimitedBatches, type DelimitedOptions, type DelimitedRecord } from './delimited.js';

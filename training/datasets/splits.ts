@@ -6,7 +6,7 @@
 // order). Re-ingest is idempotent, a user–item pair present in two splits stays two rows, and the split an event
 // came from can be read back from its time.
 // No catalog: items are created as placeholders (see bulk-load.ts).
-import type { InteractionRecord } from '../ingest/records.js';
+import type { InteractionRecord } from '../records.js';
 import { FatalIngestError, RowGuard, type ReaderContext } from './context.js';
 import type { Dataset } from './dataset.js';
 import { listInputs } from './files.js';

@@ -12,7 +12,7 @@ import { Rng } from '../../src/random.js';
 import { scoreAllItems } from '../models/linalg/scoring.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { DEFAULT_KS, MetricAccumulator, type MetricRecord } from './metrics.js';
-import { topKRow } from './topk.js';
+import { topKRow } from '../models/linalg/topk.js';
 
 /**
  * Returns users.length × k item ids (row-major, best first, −1 padded). Implementations must exclude each

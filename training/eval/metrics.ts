@@ -16,7 +16,7 @@
  *                 shared by all models of a run (see diversityEmbedding in evaluate.ts), so the figure is
  *                 comparable across models.
  */
-import { isExcluded as sortedHas } from './topk.js';
+import { isExcluded as sortedHas } from '../models/linalg/topk.js';
 
 export const DEFAULT_KS = [10, 20, 50] as const;
 

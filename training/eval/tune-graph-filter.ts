@@ -15,7 +15,7 @@ import { Rng } from '../../src/random.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { testUsers } from './evaluate.js';
 import { randomHoldout } from './splits.js';
-import { topKRow } from './topk.js';
+import { topKRow } from '../models/linalg/topk.js';
 
 export const GRAPH_FILTER_GRID = {
   alpha: [0, 0.1, 0.3, 0.6],

@@ -32,12 +32,12 @@ import { inTransaction } from '../../src/db/transaction.js';
 import { arrayLiteral, copyText } from './copy-text.js';
 import { cursorRows } from './pg-cursor.js';
 import { createStagingTable, detectStagingMode, stageRecords, type StageColumn, type StagingMode } from './staging.js';
-import type { InteractionRecord, ItemRecord, RejectHandler, RejectRecord, TableName, UserRecord } from './records.js';
-import { assignWorkIds, type WorkGroupingOptions, type WorkGroupingSummary } from '../clean/work-ids.js';
+import type { InteractionRecord, ItemRecord, RejectHandler, RejectRecord, TableName, UserRecord } from '../records.js';
+import { assignWorkIds, type WorkGroupingOptions, type WorkGroupingSummary } from './work-ids.js';
 import { applyKCore, type KCoreOptions } from '../clean/k-core.js';
 import { mergeInteractions, type EventSource, type IndexStrategy } from './interaction-merge.js';
 
-export type { InteractionRecord, ItemRecord, RejectRecord, UserRecord, SourceOrigin, TableName, RejectHandler } from './records.js';
+export type { InteractionRecord, ItemRecord, RejectRecord, UserRecord, SourceOrigin, TableName, RejectHandler } from '../records.js';
 
 type Source<T> = AsyncIterable<T> | Iterable<T>;
 

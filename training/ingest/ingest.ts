@@ -4,11 +4,11 @@ import type pg from 'pg';
 import { emptyCleaningReport, cleanInteractions, cleanItems, type CleaningOptions, type CleaningReport } from '../clean/pipeline.js';
 import { validatePolicy } from '../clean/implicit.js';
 import type { KCoreOptions } from '../clean/k-core.js';
-import type { WorkGroupingOptions, WorkGroupingSummary } from '../clean/work-ids.js';
+import type { WorkGroupingOptions, WorkGroupingSummary } from './work-ids.js';
 import { createReaderContext, FatalIngestError, type TextEncoding } from '../datasets/context.js';
 import { openDataset, type OpenDatasetOptions } from '../datasets/index.js';
 import { bulkLoad, type LoadProgress, type TableSummary } from './bulk-load.js';
-import type { TableName } from './records.js';
+import type { TableName } from '../records.js';
 import { RejectReport, type ReportEntry } from './reject-report.js';
 import type { StagingMode } from './staging.js';
 import type { IndexStrategy } from './interaction-merge.js';
@@ -41,7 +41,7 @@ export interface IngestProgress {
   totalBytes: number;
 }
 
-export interface IngestTableReport extends TableSummary {}
+export type IngestTableReport = TableSummary;
 
 export interface IngestSummary {
   format: string;

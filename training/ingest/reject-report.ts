@@ -3,7 +3,7 @@
 // JSON Lines rather than CSV: raw rows carry quotes, delimiters and newlines of every kind.
 import { closeSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { RejectRecord } from './records.js';
+import type { RejectRecord } from '../records.js';
 
 export type ReportEntry = RejectRecord & { severity: 'rejected' | 'value dropped' };
 

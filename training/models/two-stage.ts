@@ -7,7 +7,7 @@
  * callback; this class is the database-free version with the same semantics.
  */
 import { rowItems, type InteractionMatrix } from '../data/interactions.js';
-import { topKRow } from '../eval/topk.js';
+import { topKRow } from './linalg/topk.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { assertFitted, type DenseVectors, type Recommender } from './contract.js';
 import { gatherRows, ItemVectorIndex } from './linalg/scoring.js';

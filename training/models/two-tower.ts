@@ -43,10 +43,8 @@ export { TWO_TOWER_DEFAULTS, type TwoTowerParams } from './two-tower-config.js';
 type TF = typeof tfTypes;
 type Tensor = tfTypes.Tensor;
 
-/** The dense (non-embedding) weights, in a fixed order shared by training and export. */
-const USER_WEIGHTS = ['w1', 'b1', 'w2', 'b2'] as const;
-const CONTENT_WEIGHTS = ['wt', 'bc', 'wge', 'wgc', 'bg'] as const;
-type WeightName = (typeof USER_WEIGHTS)[number] | (typeof CONTENT_WEIGHTS)[number];
+/** The dense (non-embedding) weights: the user tower's, then the content tower's. */
+type WeightName = 'w1' | 'b1' | 'w2' | 'b2' | 'wt' | 'bc' | 'wge' | 'wgc' | 'bg';
 type WeightTensors = Partial<Record<WeightName, Tensor>>;
 
 export interface TrainingCurvePoint {

@@ -5,7 +5,7 @@
  * the history through the item → users lists (scoreHistory), so it also works for users unseen at training.
  */
 import { binarize, transpose, userDegrees, type InteractionMatrix } from '../data/interactions.js';
-import { topKRow } from '../eval/topk.js';
+import { topKRow } from './linalg/topk.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { assertFitted, mergeParams, type Recommender } from './contract.js';
 import { normalizedCooccurrenceNeighbors, type ItemNeighbors } from './linalg/item-neighbors.js';

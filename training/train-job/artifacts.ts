@@ -2,7 +2,7 @@
 // under <dataDir>/models/. `recgraph export` re-publishes a version from here without retraining.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fromStoredEncoder, toStoredEncoder, type StoredTextEncoder, type TextEncoderArtifact } from '../../src/embedding/encoder-artifact.js';
+import { fromStoredEncoder, type StoredTextEncoder, type TextEncoderArtifact } from '../../src/embedding/encoder-artifact.js';
 import type { LinearMap } from '../../src/embedding/linear-map.js';
 import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
 import type { RerankState } from '../../src/recommend/graph-rerank.js';

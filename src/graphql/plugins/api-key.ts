@@ -19,11 +19,6 @@ export interface ApiKeyOptions {
   logger?: Pick<Logger, 'warn'>;
 }
 
-/** RECGRAPH_API_KEY: one key, or several separated by commas (rotation). Blank entries are ignored. */
-export function parseApiKeys(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((key) => key.trim()).filter((key) => key.length > 0);
-}
-
 /** The key a request presents: `x-api-key`, else the token of `Authorization: Bearer <token>`. */
 export function presentedApiKey(headers: { get(name: string): string | undefined } | undefined): string | undefined {
   const direct = headers?.get('x-api-key')?.trim();

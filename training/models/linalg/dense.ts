@@ -2,6 +2,7 @@
  * Small dense linear-algebra kernels on row-major typed arrays. Plain loops, written so V8 keeps them
  * monomorphic (typed arrays in, numbers out). Larger products go through ./gemm.ts (tfjs wasm).
  */
+import { choleskyInPlace, choleskySolveInPlace } from '../../../src/linalg/cholesky.js';
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -39,43 +40,6 @@ export function gram(data: FloatArray, rows: number, dim: number): Float64Array 
   }
   for (let a = 0; a < dim; a++) for (let b = 0; b < a; b++) g[a * dim + b] = g[b * dim + a];
   return g;
-}
-
-/**
- * In-place Cholesky factorisation A = L Lᵀ of a symmetric positive definite n × n matrix (row-major);
- * the lower triangle receives L, the strict upper triangle is zeroed. Throws if A is not SPD.
- */
-export function choleskyInPlace(a: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) {
-    const rj = j * n;
-    let d = a[rj + j];
-    for (let k = 0; k < j; k++) d -= a[rj + k] * a[rj + k];
-    if (!(d > 0)) throw new Error(`cholesky: matrix not positive definite at column ${j} (pivot ${d})`);
-    const ljj = Math.sqrt(d);
-    a[rj + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      const ri = i * n;
-      let s = a[ri + j];
-      for (let k = 0; k < j; k++) s -= a[ri + k] * a[rj + k];
-      a[ri + j] = s / ljj;
-    }
-    for (let k = j + 1; k < n; k++) a[rj + k] = 0;
-  }
-}
-
-/** Solves L Lᵀ x = b given the factor from choleskyInPlace; b is overwritten with x. */
-export function choleskySolveInPlace(l: Float64Array, n: number, b: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    let s = b[i];
-    const ri = i * n;
-    for (let k = 0; k < i; k++) s -= l[ri + k] * b[k];
-    b[i] = s / l[ri + i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = b[i];
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * b[k];
-    b[i] = s / l[i * n + i];
-  }
 }
 
 /** Solves the SPD system A x = b (A is copied, not modified). */

@@ -4,7 +4,7 @@
  */
 import type { InteractionMatrix } from '../../data/interactions.js';
 import { noopProgress, type ProgressSink } from '../../progress.js';
-import { topKRow } from '../../eval/topk.js';
+import { topKRow } from './topk.js';
 
 export class ItemNeighbors {
   constructor(

@@ -8,7 +8,8 @@
  */
 import type { InteractionMatrix } from '../../data/interactions.js';
 import { noopProgress, type ProgressSink } from '../../progress.js';
-import { choleskyInPlace, symmetricEigen } from './dense.js';
+import { choleskyInPlace } from '../../../src/linalg/cholesky.js';
+import { symmetricEigen } from './dense.js';
 import { tfWasm } from './gemm.js';
 import { Rng } from '../../../src/random.js';
 import { csrTimesDense } from './sparse.js';

@@ -8,7 +8,7 @@
  * JS Float32Array: tfjs slicing/concatenation of n × n tensors cost more than the product.
  */
 import { noopProgress, type ProgressSink } from '../../progress.js';
-import { choleskyInPlace, choleskySolveInPlace } from './dense.js';
+import { choleskyInPlace, choleskySolveInPlace } from '../../../src/linalg/cholesky.js';
 import { tfWasm } from './gemm.js';
 
 export async function spdInverse(

@@ -2,6 +2,7 @@
 // fitted on items with enough interactions to have a trustworthy collaborative vector. Serving applies it to items
 // added after training (upsertItems) so they are reachable in personalized recommendations at once.
 import type { LinearMap } from '../../../src/embedding/linear-map.js';
+import { choleskyInPlace, choleskySolveInPlace } from '../../../src/linalg/cholesky.js';
 
 /** Solves (XᵀX + λI) W = XᵀY by Cholesky; X is n × p (text), Y is n × q (collaborative). */
 export function fitTextToCf(
@@ -30,31 +31,13 @@ export function fitTextToCf(
     for (let j = 0; j < i; j++) a[i * p + j] = a[j * p + i];
     a[i * p + i] += lambda;
   }
-  // Cholesky A = LLᵀ in place (lower triangle), then solve for every column of B.
-  for (let j = 0; j < p; j++) {
-    let diag = a[j * p + j];
-    for (let k = 0; k < j; k++) diag -= a[j * p + k] * a[j * p + k];
-    const l = Math.sqrt(Math.max(diag, 1e-12));
-    a[j * p + j] = l;
-    for (let i = j + 1; i < p; i++) {
-      let s = a[i * p + j];
-      for (let k = 0; k < j; k++) s -= a[i * p + k] * a[j * p + k];
-      a[i * p + j] = s / l;
-    }
-  }
+  // Cholesky A = LLᵀ in place, then solve for every column of B.
+  choleskyInPlace(a, p, { minPivot: 1e-12 });
   const weights = new Float32Array(p * q);
   const col = new Float64Array(p);
   for (let c = 0; c < q; c++) {
-    for (let i = 0; i < p; i++) {
-      let s = b[i * q + c];
-      for (let k = 0; k < i; k++) s -= a[i * p + k] * col[k];
-      col[i] = s / a[i * p + i];
-    }
-    for (let i = p - 1; i >= 0; i--) {
-      let s = col[i];
-      for (let k = i + 1; k < p; k++) s -= a[k * p + i] * col[k];
-      col[i] = s / a[i * p + i];
-    }
+    for (let i = 0; i < p; i++) col[i] = b[i * q + c];
+    choleskySolveInPlace(a, p, col);
     for (let i = 0; i < p; i++) weights[i * q + c] = col[i];
   }
   return { inputDim: p, outputDim: q, weights };

@@ -1,5 +1,5 @@
 // The typed records every reader produces and the bulk loader consumes, plus the shape of a rejected row.
-// Re-exported by bulk-load.ts, which is the public entry point.
+// Re-exported by ingest/bulk-load.ts, which is the public entry point.
 
 /** Where a record came from, so a rejected record can be traced back to its file and line. */
 export interface SourceOrigin {

@@ -1,12 +1,12 @@
-// Assigns items.work_id over the whole stored catalog (see editions.ts for the rule), in bounded memory:
+// Assigns items.work_id over the whole stored catalog (see clean/editions.ts for the rule), in bounded memory:
 // keys are computed in JS while streaming the catalog through a cursor, written back to a temp table with COPY,
 // read again sorted by block so one block at a time is in memory, and the result is applied with one UPDATE.
 // Only the union-find array (4 bytes per item id) is proportional to the catalog.
 // Runs inside the caller's transaction (the loader's), so works are never half-assigned.
 import type pg from 'pg';
-import { stageRows, type StageColumn, type StagingMode } from '../ingest/staging.js';
-import { cursorBatches, cursorRows } from '../ingest/pg-cursor.js';
-import { editionKeys, linkBlock, WorkUnion, type BlockMember, type EditionOptions } from './editions.js';
+import { stageRows, type StageColumn, type StagingMode } from './staging.js';
+import { cursorBatches, cursorRows } from './pg-cursor.js';
+import { editionKeys, linkBlock, WorkUnion, type BlockMember, type EditionOptions } from '../clean/editions.js';
 
 export type WorkGroupingOptions = EditionOptions;
 

@@ -52,21 +52,7 @@ export function topKRow(
       heapScores[pos] = s;
       heapItems[pos] = i;
     } else if (better(s, i, heapScores[0], heapItems[0])) {
-      // replace the worst (root) and sift down
-      let pos = 0;
-      for (;;) {
-        const l = 2 * pos + 1;
-        if (l >= k) break;
-        const r = l + 1;
-        let worst = l;
-        if (r < k && better(heapScores[l], heapItems[l], heapScores[r], heapItems[r])) worst = r;
-        if (!better(s, i, heapScores[worst], heapItems[worst])) break;
-        heapScores[pos] = heapScores[worst];
-        heapItems[pos] = heapItems[worst];
-        pos = worst;
-      }
-      heapScores[pos] = s;
-      heapItems[pos] = i;
+      siftDown(heapScores, heapItems, k, s, i); // replaces the worst (the root)
     }
   }
   // Pop worst-first into the tail of the output.
@@ -76,21 +62,26 @@ export function topKRow(
     const lastScore = heapScores[size - 1];
     const lastItem = heapItems[size - 1];
     size--;
-    let pos = 0;
-    for (;;) {
-      const l = 2 * pos + 1;
-      if (l >= size) break;
-      const r = l + 1;
-      let worst = l;
-      if (r < size && better(heapScores[l], heapItems[l], heapScores[r], heapItems[r])) worst = r;
-      if (!better(lastScore, lastItem, heapScores[worst], heapItems[worst])) break;
-      heapScores[pos] = heapScores[worst];
-      heapItems[pos] = heapItems[worst];
-      pos = worst;
-    }
-    heapScores[pos] = lastScore;
-    heapItems[pos] = lastItem;
+    siftDown(heapScores, heapItems, size, lastScore, lastItem);
   }
+}
+
+/** Puts (s, i) at the root of the heap's first `size` entries (worst at the root) and sifts it down. */
+function siftDown(heapScores: Float64Array, heapItems: Int32Array, size: number, s: number, i: number): void {
+  let pos = 0;
+  for (;;) {
+    const l = 2 * pos + 1;
+    if (l >= size) break;
+    const r = l + 1;
+    let worst = l;
+    if (r < size && better(heapScores[l], heapItems[l], heapScores[r], heapItems[r])) worst = r;
+    if (!better(s, i, heapScores[worst], heapItems[worst])) break;
+    heapScores[pos] = heapScores[worst];
+    heapItems[pos] = heapItems[worst];
+    pos = worst;
+  }
+  heapScores[pos] = s;
+  heapItems[pos] = i;
 }
 
 /** Binary search in a sorted Int32Array. */
