@@ -1,6 +1,8 @@
 /**
- * Quality benchmark: `npm run bench:quality [-- --dataset ml-1m|gowalla-synth] [--models a,b] [--eval-users N]`
+ * Quality benchmark: `npm run bench:quality [-- --dataset ml-1m|yelp2018|gowalla-synth] [--models a,b] [--eval-users N]`
  *
+ * yelp2018: ../shared/datasets/yelp2018-split (LightGCN split, 31.7k users × 38k items, density 0.1 %), fit on
+ *   train.txt only (self-tuning models carve their validation split from it), every test user ranked.
  * ml-1m (default): ../shared/datasets/ml-1m-split, fit on train.txt only, evaluate on test.txt, full catalogue,
  *   every model measured in this run (reference on this split: popularity recall@20 0.1181, EASE λ=500 0.2538).
  * gowalla-synth: a generated dataset at Gowalla scale (30k users, 40k items, ≈1M interactions, seeded), 20 %
@@ -14,6 +16,7 @@
  * bench/results/quality-<dataset>.json (latest).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -44,8 +47,10 @@ const { values: args } = parseArgs({
  * "twostage" is the former default (iALS top-300 → rerank by iALS + full GF-CF), kept as the offline-only
  * reference for what the unservable item-item term would add.
  */
-const DEFAULT_MODELS = 'popularity,ease,ials,gfcf,gfcf:linearFilter=false,two-tower,twostage,default';
+const DEFAULT_MODELS = 'popularity,ease,ials,gfcf,gfcf:linearFilter=false,two-tower,twostage,default,graphfilter';
 const GOWALLA_MODELS = 'popularity,ials,gfcf:linearFilter=false,default';
+/** Sparse real data: the baselines, GF-CF, the graph filter (exact and served two-stage). */
+const YELP_MODELS = 'popularity,ials,gfcf,graphfilter';
 
 async function main(): Promise<void> {
   const progress = createCliProgress({ enabled: !args.quiet });
@@ -64,6 +69,18 @@ async function main(): Promise<void> {
       sampleUsers: args['eval-users'] ? Number(args['eval-users']) : undefined,
       dataset: { train: 'ml-1m-split/train.txt', test: 'ml-1m-split/test.txt' },
     });
+  } else if (args.dataset === 'yelp2018') {
+    const dir = path.join(datasetsDir, 'yelp2018-split');
+    const split = await loadSplitFiles({ train: path.join(dir, 'train.txt'), test: path.join(dir, 'test.txt') });
+    report = await runEvaluationOnMatrices({
+      train: split.train,
+      test: split.test!,
+      models: splitModelList(args.models ?? YELP_MODELS),
+      progress,
+      onResult,
+      sampleUsers: args['eval-users'] ? Number(args['eval-users']) : undefined,
+      dataset: { train: 'yelp2018-split/train.txt', test: 'yelp2018-split/test.txt' },
+    });
   } else if (args.dataset === 'gowalla-synth') {
     const t0 = performance.now();
     const all = syntheticInteractions({ numUsers: 30000, numItems: 40000, interactions: 1_050_000, clusters: 60, noise: 0.25, seed: 7 });
@@ -79,7 +96,7 @@ async function main(): Promise<void> {
       dataset: { train: 'synthetic gowalla-scale (seed 7), 80 % per user', test: '20 % per-user holdout' },
     });
   } else {
-    throw new Error(`unknown --dataset ${args.dataset} (ml-1m | gowalla-synth)`);
+    throw new Error(`unknown --dataset ${args.dataset} (ml-1m | yelp2018 | gowalla-synth)`);
   }
 
   process.stdout.write(
@@ -89,7 +106,9 @@ async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const stamp = report.createdAt.replace(/[:.]/g, '-');
   const base = path.join(outDir, `quality-${args.dataset}-${stamp}`);
-  const json = JSON.stringify(report, null, 2) + '\n';
+  // Peak RSS of this process (every model was fitted here) and the machine's load while it ran.
+  const machine = { peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), loadavg: os.loadavg() };
+  const json = JSON.stringify({ ...report, machine }, null, 2) + '\n';
   await writeFile(`${base}.json`, json);
   await writeFile(`${base}.html`, renderHtmlReport(report));
   await writeFile(path.join(outDir, `quality-${args.dataset}.json`), json);

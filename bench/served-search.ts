@@ -18,10 +18,10 @@ import type { InteractionMatrix } from '../training/data/interactions.js';
 import { loadSplitFiles } from '../training/data/split-file.js';
 import { syntheticInteractions } from '../training/data/synthetic.js';
 import { evaluateModel, testUsers } from '../training/eval/evaluate.js';
-import { evaluateServed } from '../training/eval/served.js';
+import { evaluateServed, requireServedExport } from '../training/eval/served.js';
 import { randomHoldout } from '../training/eval/splits.js';
 import { Rng } from '../src/random.js';
-import { DefaultPipeline } from '../training/models/pipeline.js';
+import { IalsLowpassBlend } from '../training/models/ials-lowpass-blend.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const datasetsDir = process.env.RECGRAPH_DATASETS ?? path.resolve(root, '../shared/datasets');
@@ -53,14 +53,14 @@ async function load(dataset: string): Promise<{ train: InteractionMatrix; test: 
 const dataset = args.dataset!;
 const { train, test, users } = await load(dataset);
 const t0 = performance.now();
-const pipeline = new DefaultPipeline();
+const pipeline = new IalsLowpassBlend();
 await pipeline.fit(train);
 process.stderr.write(`${dataset}: default fitted in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 const ks = [20];
 const efs = args.ef ? args.ef.split(',').map(Number) : [];
 // Exact first (the reference), then the serving default, then any other beams asked for.
 const searches: SearchTuning[] = [{ exact: true }, SEARCH_TUNING, ...efs.map((e) => (e > 0 ? { hnswEf: e } : {}))];
-const served = await evaluateServed(pipeline, train, test, { ks, users, diversity: null, searches });
+const served = await evaluateServed(requireServedExport(pipeline), train, test, { ks, users, diversity: null, searches });
 const exact = served.variants[0].metrics['recall@20'];
 const label = (s: SearchTuning) => (s.exact ? 'exact search' : `hnsw_ef ${s.hnswEf ?? 'default'}${s === SEARCH_TUNING ? ' (serving default)' : ''}`);
 const rows = served.variants.map((v) => ({

@@ -3,7 +3,7 @@
  * → publish to Qdrant with the alias switch) on a generated Gowalla-size catalog (≈30k users, 40k items, 1M
  * interactions; the same generator and seed as bench:serve). Goal: train + export ≤ 3 min on 2 cores.
  *
- *   npm run bench:train [-- --users 30000 --items 40000 --fresh]
+ *   npm run bench:train [-- --users 30000 --items 40000 --fresh --model default|graphfilter]
  * Postgres: DATABASE_URL's server, else 127.0.0.1:5432, database `recgraph_bench_train` (kept for later runs;
  * --fresh rebuilds it). Qdrant: QDRANT_URL, else the bundled binary in a temp directory. Prints a table and writes
  * bench/results/train.json.
@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '30000' },
     items: { type: 'string', default: '40000' },
     quiet: { type: 'boolean', default: false },
+    model: { type: 'string', default: 'default' },
   },
 });
 const DATABASE = 'recgraph_bench_train';
@@ -63,7 +64,8 @@ async function main(): Promise<void> {
       `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM interactions)::int AS interactions`,
     );
     const t0 = performance.now();
-    const model = await trainModel(pool, { progress });
+    if (args.model !== 'default' && args.model !== 'graphfilter') throw new Error(`--model must be default or graphfilter`);
+    const model = await trainModel(pool, { progress, model: args.model });
     const trainSeconds = seconds(t0);
     const t1 = performance.now();
     await publishModel(store, pool, model, { prefix: 'bench_train_', progress, keepVersions: 1 });
@@ -73,7 +75,9 @@ async function main(): Promise<void> {
       dataset: { generator: 'demo (seed 1, eventsPerUser 33)', ...rows[0] },
       model: { version: model.version, kind: model.kind, dimension: model.dimension, params: model.params },
       seconds: { loadData: loadSeconds ?? null, train: trainSeconds, export: exportSeconds, trainAndExport: trainSeconds + exportSeconds },
-      environment: { node: process.version, cpus: os.cpus().length },
+      tuning: model.metrics.tuning ?? null,
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      environment: { node: process.version, cpus: os.cpus().length, loadavg: os.loadavg() },
     };
     process.stdout.write(
       [
@@ -86,7 +90,7 @@ async function main(): Promise<void> {
     );
     const outDir = path.join(root, 'bench', 'results');
     await mkdir(outDir, { recursive: true });
-    await writeFile(path.join(outDir, 'train.json'), JSON.stringify(result, null, 2) + '\n');
+    await writeFile(path.join(outDir, args.model === 'default' ? 'train.json' : `train-${args.model}.json`), JSON.stringify(result, null, 2) + '\n');
   } finally {
     const collections = (await store.listCollections().catch(() => [] as string[])).filter((c) => c.startsWith('bench_train_'));
     const aliases = (await store.listAliases().catch(() => [])).filter((a) => a.aliasName.startsWith('bench_train_'));

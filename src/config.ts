@@ -32,6 +32,11 @@ export interface RecgraphConfig {
   segmentAttribute: string;
   /** A segment with fewer events than this (under the asked window and filter) gets the global popular list instead. */
   segmentMinEvents: number;
+  /**
+   * Whether two-stage model versions rerank Qdrant's candidates by their item-item term (RECGRAPH_RERANK=off
+   * serves their vectors' order alone: for measuring what the stage costs, or shedding it under load).
+   */
+  rerank: boolean;
   /** The serving path's Postgres pool: size and timeouts (see src/db/pool.ts, servingPoolOptions). */
   postgres: ServingPoolSettings;
 }
@@ -52,6 +57,13 @@ function intFrom(value: string | undefined, fallback: number, name: string): num
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return parsed;
+}
+
+function onOff(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (['on', 'true', '1'].includes(value.toLowerCase())) return true;
+  if (['off', 'false', '0'].includes(value.toLowerCase())) return false;
+  throw new Error(`${name} must be on or off, got "${value}"`);
 }
 
 /** 0 would switch a timeout off or leave a pool empty: refused. */
@@ -129,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     textModelPath: env.RECGRAPH_TEXT_MODEL ? path.resolve(env.RECGRAPH_TEXT_MODEL) : undefined,
     segmentAttribute: env.RECGRAPH_SEGMENT_ATTRIBUTE || 'segment',
     segmentMinEvents: intFrom(env.RECGRAPH_SEGMENT_MIN_EVENTS, 100, 'RECGRAPH_SEGMENT_MIN_EVENTS'),
+    rerank: onOff(env.RECGRAPH_RERANK, true, 'RECGRAPH_RERANK'),
     postgres: {
       poolMax: positiveIntFrom(env.RECGRAPH_PG_POOL_MAX, 10, 'RECGRAPH_PG_POOL_MAX'),
       // Together under 2 s: a blackholed Postgres (connections open, no bytes) fails a request within that. The

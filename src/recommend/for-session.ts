@@ -1,5 +1,6 @@
 // Recommendations for an anonymous session: the items viewed so far are folded into a user vector (fold-in.ts)
-// and searched like a user's; popular items when none of them is in the model.
+// and searched like a user's (reranked by the item-item term for two-stage versions); popular items when none of
+// them is in the model.
 import { foldIn } from './fold-in.js';
 import { searchExcluding } from './exclusions.js';
 import type { ItemFilter, RecommendationResult } from './types.js';
@@ -26,9 +27,12 @@ export async function recommendForSession(
     if (!vector) {
       return ctx.popular(page, 'ALL_TIME', excluding, 'none of the session\'s items are in the model: popular items');
     }
-    const hits = (await searchExcluding(excluding, first + 1, (limit, filter) =>
+    const reranker = model.reranker;
+    const retrieved = (await searchExcluding(excluding, reranker ? reranker.candidateCount(first + 1) : first + 1, (limit, filter) =>
       store.search(aliases.itemsCollaborative, { vector, limit, filter }),
     ))!;
+    // Two-stage versions: the session's items are the history the item-item term reads.
+    const hits = reranker ? reranker.rerank(retrieved, itemIds) : retrieved;
     return {
       items: hits.slice(0, first).map((hit) => ({ itemId: hit.id, score: hit.score, source: 'SESSION' })),
       strategy: 'SESSION',

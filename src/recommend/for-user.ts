@@ -93,6 +93,8 @@ export async function recommendForUser(
       diversity: options.diversity,
       withVectors: options.diversity > 0 || options.explain,
       vectorsOf: (ids) => ctx.vectorsOf(aliases.itemsCollaborative, ids),
+      // Two-stage versions rerank Qdrant's candidates by the item-item term of the user's history.
+      ...(model.reranker ? { rerank: { reranker: model.reranker, history: seen } } : {}),
     });
     const items: ScoredItemId[] = pageHits.map((hit) => ({
       itemId: hit.id,

@@ -1,11 +1,11 @@
 // One user's personalized list from a user vector: one Qdrant search (payload filters inside it; seen items
-// dropped from an over-fetched answer or filtered in Qdrant, see exclusions.ts) →
-// diversify → the requested page. The default model's vectors already carry its whole blend (iALS ⊕ GF-CF
-// low-pass, training/models/pipeline.ts), so the search order is the model's final order: there is no
-// separate rerank step to keep in sync. The GraphQL path (RecommendationService.forUser, for-user.ts) and the served-path evaluation
+// dropped from an over-fetched answer or filtered in Qdrant, see exclusions.ts) → for a two-stage model, the
+// rerank of a few hundred candidates by the item-item term (graph-rerank.ts) → diversify → the requested page.
+// Models whose vectors carry their whole score (the iALS ⊕ GF-CF low-pass blend) skip the rerank. The GraphQL path (RecommendationService.forUser, for-user.ts) and the served-path evaluation
 // (training/eval/served.ts) both call this, so the quoted number is what users get.
 import type { ScoredHit, VectorStore } from '../vector/client.js';
 import { searchExcluding } from './exclusions.js';
+import type { GraphReranker } from './graph-rerank.js';
 import { diversify } from './rank.js';
 import type { ItemFilter, PageRequest } from './types.js';
 
@@ -25,6 +25,8 @@ export interface PersonalizedQuery {
   vectorsOf?: (ids: readonly number[]) => Promise<ReadonlyMap<number, number[]>>;
   /** HNSW beam width / exact search for this query; default SEARCH_TUNING. */
   search?: SearchTuning;
+  /** The model version's rerank stage and the history it reads (item ids, most recent first). */
+  rerank?: { reranker: GraphReranker; history: readonly number[] };
 }
 
 export interface SearchTuning {
@@ -49,6 +51,8 @@ export interface PersonalizedPage {
   /** Vectors of the candidates (when asked for), by item id. */
   vectors: Map<number, number[]>;
   hasMore: boolean;
+  /** Two-stage only: the retrieved candidate ids in Qdrant's order, before the rerank (to measure each stage). */
+  retrieved?: number[];
 }
 
 /**
@@ -61,11 +65,13 @@ export function candidateCount(page: PageRequest, diversity: number): number {
 }
 
 export async function personalizedPage(store: VectorStore, itemsAlias: string, query: PersonalizedQuery): Promise<PersonalizedPage> {
-  const { page } = query;
+  const { page, rerank } = query;
+  const wanted = candidateCount(page, query.diversity);
   const fromSearch = query.withVectors && !query.vectorsOf;
-  const hits = (await searchExcluding(query.filter, candidateCount(page, query.diversity), (limit, filter) =>
+  const retrieved = (await searchExcluding(query.filter, rerank ? rerank.reranker.candidateCount(wanted) : wanted, (limit, filter) =>
     store.search(itemsAlias, { vector: query.vector, limit, filter, withVector: fromSearch, ...(query.search ?? SEARCH_TUNING) }),
   ))!;
+  const hits = rerank ? rerank.reranker.rerank(retrieved, rerank.history) : retrieved;
   const vectors = fromSearch
     ? new Map(hits.filter((h) => h.vector).map((h) => [h.id, h.vector as number[]]))
     : query.withVectors
@@ -73,5 +79,10 @@ export async function personalizedPage(store: VectorStore, itemsAlias: string, q
       : new Map<number, number[]>();
   const end = page.offset + page.first;
   const ordered = diversify(hits, vectors, query.diversity, end);
-  return { items: ordered.slice(page.offset, end), vectors, hasMore: hits.length > end };
+  return {
+    items: ordered.slice(page.offset, end),
+    vectors,
+    hasMore: hits.length > end,
+    ...(rerank ? { retrieved: retrieved.map((hit) => hit.id) } : {}),
+  };
 }

@@ -2,11 +2,13 @@
 // model, text→collaborative map) and re-read on a short TTL so an activation reaches every replica.
 import type pg from 'pg';
 import { activeVersion } from '../db/model-versions.js';
-import { openTextEncoder, type StoredTextEncoder } from '../embedding/encoder-artifact.js';
+import { openTextEncoder } from '../embedding/encoder-artifact.js';
 import type { IalsFoldInParams } from '../embedding/ials-foldin.js';
 import type { LinearMap } from '../embedding/linear-map.js';
 import type { VectorLayout } from '../embedding/blended-foldin.js';
 import type { SentenceEncoder } from '../embedding/sentence-encoder.js';
+import { GraphReranker } from './graph-rerank.js';
+import { decodeArtifacts } from './model-artifacts.js';
 
 export interface ServingModel {
   version: string;
@@ -28,12 +30,16 @@ export interface ServingModel {
    * whose vectors are plain iALS factors.
    */
   layout: VectorLayout | undefined;
+  /** The version's rerank stage (two-stage models); undefined when the vectors carry the whole score. */
+  reranker: GraphReranker | undefined;
 }
 
 export interface ServingModelOptions {
   ttlMs?: number;
   /** The sentence-transformers model configured for this process (RECGRAPH_TEXT_MODEL), loaded once at startup. */
   externalEncoder?: Promise<SentenceEncoder | undefined>;
+  /** Use a two-stage version's rerank stage (RECGRAPH_RERANK; default true). */
+  rerank?: boolean;
 }
 
 interface Row {
@@ -44,7 +50,7 @@ interface Row {
   createdAt: Date;
   activatedAt: Date | null;
   metrics: Record<string, unknown>;
-  artifacts: { gram?: number[]; foldIn?: IalsFoldInParams; text?: StoredTextEncoder; textToCf?: LinearMap; layout?: VectorLayout };
+  artifacts: unknown;
 }
 
 export class ServingModelSource {
@@ -54,6 +60,7 @@ export class ServingModelSource {
 
   private readonly ttlMs: number;
   private readonly externalEncoder: Promise<SentenceEncoder | undefined>;
+  private readonly rerank: boolean;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -61,6 +68,7 @@ export class ServingModelSource {
   ) {
     this.ttlMs = options.ttlMs ?? 5_000;
     this.externalEncoder = options.externalEncoder ?? Promise.resolve(undefined);
+    this.rerank = options.rerank ?? true;
   }
 
   async get(): Promise<ServingModel | undefined> {
@@ -112,11 +120,12 @@ export class ServingModelSource {
       [version],
     );
     const row = rows[0];
-    if (!row?.artifacts.gram || !row.artifacts.foldIn || !row.artifacts.text) return undefined;
+    const artifacts = row ? decodeArtifacts(row.artifacts) : undefined;
+    if (!row || !artifacts) return undefined;
     let text: SentenceEncoder | undefined;
     let textUnavailable: string | undefined;
     try {
-      text = await openTextEncoder(row.artifacts.text, await this.externalEncoder.catch(() => undefined));
+      text = await openTextEncoder(artifacts.text, await this.externalEncoder.catch(() => undefined));
     } catch (error) {
       textUnavailable = `text encoder unavailable: ${(error as Error).message}`;
     }
@@ -128,12 +137,13 @@ export class ServingModelSource {
       createdAt: row.createdAt,
       activatedAt: row.activatedAt,
       metrics: row.metrics,
-      gram: Float64Array.from(row.artifacts.gram),
-      foldIn: row.artifacts.foldIn,
+      gram: artifacts.gram,
+      foldIn: artifacts.foldIn,
       text,
       ...(textUnavailable ? { textUnavailable } : {}),
-      textToCf: row.artifacts.textToCf,
-      layout: row.artifacts.layout,
+      textToCf: artifacts.textToCf,
+      layout: artifacts.layout,
+      reranker: artifacts.rerank && this.rerank ? new GraphReranker(artifacts.rerank) : undefined,
     };
     // Keep only the live version's decoded matrices and encoder session (the configured external one stays open).
     const external = await this.externalEncoder.catch(() => undefined);

@@ -29,7 +29,7 @@ export function createVectorStore(infra: Pick<Infrastructure, 'qdrantUrl' | 'qdr
 }
 
 export function createServices(
-  config: Pick<RecgraphConfig, 'collectionPrefix'> & Partial<Pick<RecgraphConfig, 'textModelPath' | 'segmentAttribute' | 'segmentMinEvents'>>,
+  config: Pick<RecgraphConfig, 'collectionPrefix'> & Partial<Pick<RecgraphConfig, 'textModelPath' | 'segmentAttribute' | 'segmentMinEvents' | 'rerank'>>,
   infra: Pick<Infrastructure, 'pool' | 'servingPool'>,
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
@@ -43,7 +43,7 @@ export function createServices(
   // One onnxruntime session for the configured sentence-transformers model, shared by every request.
   const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
   externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
-  const models = new ServingModelSource(pool, { externalEncoder });
+  const models = new ServingModelSource(pool, { externalEncoder, rerank: config.rerank });
   const recommender = new RecommendationService({
     store,
     aliases: {

@@ -6,19 +6,20 @@ import { foldInBlended } from '../../src/embedding/blended-foldin.js';
 import { rowItems, type InteractionMatrix } from '../../training/data/interactions.js';
 import { syntheticInteractions } from '../../training/data/synthetic.js';
 import { evaluateModel } from '../../training/eval/evaluate.js';
-import { evaluateServed } from '../../training/eval/served.js';
+import { evaluateServed, requireServedExport } from '../../training/eval/served.js';
 import { randomHoldout } from '../../training/eval/splits.js';
-import { DefaultPipeline } from '../../training/models/pipeline.js';
+import { IalsLowpassBlend } from '../../training/models/ials-lowpass-blend.js';
+import { GraphFilter } from '../../training/models/graph-filter.js';
 import { getTestQdrant } from '../helpers/qdrant.js';
 
 let train: InteractionMatrix;
 let test: InteractionMatrix;
-let pipeline: DefaultPipeline;
+let pipeline: IalsLowpassBlend;
 
 beforeAll(async () => {
   const all = syntheticInteractions({ numUsers: 240, numItems: 160, interactions: 6000, clusters: 6, noise: 0.15, seed: 5 });
   ({ train, test } = randomHoldout(all, 0.2, 3));
-  pipeline = new DefaultPipeline({ ialsFactors: 16, ialsIterations: 6, lowpassDims: 24 });
+  pipeline = new IalsLowpassBlend({ ialsFactors: 16, ialsIterations: 6, lowpassDims: 24 });
   await pipeline.fit(train);
 });
 
@@ -27,7 +28,7 @@ describe('served-path evaluation', () => {
     const qdrant = await getTestQdrant();
     try {
       const offline = await evaluateModel(pipeline, train, test, { ks: [10, 20] });
-      const served = await evaluateServed(pipeline, train, test, { ks: [10, 20], qdrantUrl: qdrant.url, concurrency: 4 });
+      const served = await evaluateServed(requireServedExport(pipeline), train, test, { ks: [10, 20], qdrantUrl: qdrant.url, concurrency: 4 });
       expect(served.users).toBe(offline.users);
       expect(served.exportSeconds).toBeGreaterThan(0);
       // float32 storage in Qdrant vs float32 GEMM here: at most a rare tie flips between neighbours.
@@ -37,6 +38,25 @@ describe('served-path evaluation', () => {
       const response = await fetch(`${qdrant.url}/collections`);
       const { result } = (await response.json()) as { result: { collections: { name: string }[] } };
       expect(result.collections.filter((c) => c.name.startsWith('eval_'))).toEqual([]);
+    } finally {
+      await qdrant.stop();
+    }
+  });
+});
+
+describe('served two-stage graph filter', () => {
+  it('Qdrant retrieval → item-item rerank in src/recommend ranks like the offline model', async () => {
+    const qdrant = await getTestQdrant();
+    try {
+      // 120 candidates of 160 items: the cut is real, yet wide enough that the offline full-catalogue ranking and
+      // the served two-stage one agree on the top 20 for nearly every user.
+      const model = new GraphFilter({ svdDims: 24, neighbors: 40, alpha: 0.3, sharpen: -0.5, candidates: 100 });
+      await model.fit(train);
+      const offline = await evaluateModel(model, train, test, { ks: [20] });
+      const served = await evaluateServed(requireServedExport(model), train, test, { ks: [20], qdrantUrl: qdrant.url, concurrency: 4 });
+      expect(served.users).toBe(offline.users);
+      expect(offline.metrics['recall@20']).toBeGreaterThan(0.2);
+      expect(Math.abs(served.metrics['recall@20'] - offline.metrics['recall@20'])).toBeLessThan(0.01);
     } finally {
       await qdrant.stop();
     }

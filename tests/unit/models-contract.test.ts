@@ -7,6 +7,7 @@ import { rowItems, rowValues, type InteractionMatrix } from '../../training/data
 import { syntheticInteractions } from '../../training/data/synthetic.js';
 import { evaluateModel } from '../../training/eval/evaluate.js';
 import { randomHoldout } from '../../training/eval/splits.js';
+import { foldInBlended } from '../../src/embedding/blended-foldin.js';
 import type { Recommender } from '../../training/models/contract.js';
 import { MODEL_FACTORIES } from '../../training/models/registry.js';
 import { topKRow } from '../../training/models/linalg/topk.js';
@@ -19,6 +20,7 @@ const CASES: Record<string, Record<string, number | string | boolean>> = {
   gfcf: { svdDims: 16 },
   userknn: { neighbors: 30 },
   neighbors: { neighbors: 20 },
+  graphfilter: { svdDims: 16, neighbors: 30, sharpen: -0.5 },
   default: { lowpassDims: 16, ialsFactors: 16, ialsIterations: 4 },
   twostage: { candidates: 40, gfcfSvdDims: 16, ialsFactors: 16, ialsIterations: 4, easeLambda: 50 },
   'two-tower': { dim: 16, userHidden: 16, epochs: 6, batchUsers: 64, sampledNegatives: 64, learningRate: 0.01 },
@@ -115,6 +117,22 @@ describe.each(Object.keys(CASES).filter((n) => n in MODEL_FACTORIES))('contract:
       total += overlap(a, b);
     }
     expect(total / users.length).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('publishes vectors whose serving-side fold-in (src/embedding/blended-foldin.ts) is the model\'s own', () => {
+    if (!model.published) return;
+    const published = model.published();
+    expect(published.items.count).toBe(train.numItems);
+    expect(published.degrees.length).toBe(train.numItems);
+    const layout = published.layout;
+    // The iALS block folds in by a CG solve (compared in the pipeline tests); sum-only layouts must be exact.
+    if (!layout || layout.ialsDim > 0) return;
+    const { items, users } = published;
+    for (const u of [3, 40]) {
+      const history = Array.from(rowItems(train, u)).map((i) => ({ vector: items.data.subarray(i * items.dim, (i + 1) * items.dim), degree: published.degrees[i] }));
+      const folded = foldInBlended(new Float64Array(0), layout, { regularization: 0, alpha: 0, regExponent: 0, numItems: train.numItems }, history);
+      for (let c = 0; c < users.dim; c++) expect(folded[c]).toBeCloseTo(users.data[u * users.dim + c], 4);
+    }
   });
 
   it('folds in a user vector in the item-vector space', () => {

@@ -6,7 +6,7 @@ import { EASE } from '../../training/models/ease.js';
 import { IALS } from '../../training/models/ials.js';
 import { TwoStage } from '../../training/models/two-stage.js';
 import { GFCF } from '../../training/models/gfcf.js';
-import { DefaultPipeline } from '../../training/models/pipeline.js';
+import { IalsLowpassBlend } from '../../training/models/ials-lowpass-blend.js';
 import { scoreAllItems } from '../../training/models/linalg/scoring.js';
 
 let data: InteractionMatrix;
@@ -70,9 +70,9 @@ describe('TwoStage', () => {
   });
 });
 
-describe('DefaultPipeline (blended vectors)', () => {
+describe('IalsLowpassBlend (blended vectors)', () => {
   it('exports one vector per item/user whose dot product is the blend w_ials·s_ials/σ + w_lp·s_lp/σ', async () => {
-    const pipeline = new DefaultPipeline({ ialsFactors: 8, ialsIterations: 4, lowpassDims: 10, lowpassWeight: 0.4 });
+    const pipeline = new IalsLowpassBlend({ ialsFactors: 8, ialsIterations: 4, lowpassDims: 10, lowpassWeight: 0.4 });
     await pipeline.fit(data);
     const { ials: fittedIals, layout } = pipeline.servingParts();
     // The same components fitted alone give the same scores (both are seeded).

@@ -18,6 +18,10 @@ export interface ModelResult {
   users: number;
   /** e.g. "full catalogue" or "exact top-200 by dot product → rerank by ease". */
   pipeline?: string;
+  /** Parameters chosen on a validation split carved from the fit data (models that tune themselves). */
+  tuning?: Record<string, unknown>;
+  /** Served two-stage rows: recall of Qdrant's candidates and of Qdrant's order alone (before the rerank). */
+  stages?: { candidates: number; retrievalRecall: number; retrievalOnlyRecall20: number };
 }
 
 export interface EvaluationReport {

@@ -9,13 +9,12 @@ import { loadSplitFiles } from '../data/split-file.js';
 import type { Recommender } from '../models/contract.js';
 import { EASE_DEFAULTS } from '../models/ease.js';
 import { Rng } from '../../src/random.js';
-import { DefaultPipeline } from '../models/pipeline.js';
 import { createModel } from '../models/registry.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { diversityEmbedding, evaluateModel, testUsers } from './evaluate.js';
 import { DEFAULT_KS } from './metrics.js';
 import type { EvaluationReport, ModelResult } from './report.js';
-import { evaluateServed } from './served.js';
+import { evaluateServed, servedExport } from './served.js';
 
 export interface RunEvaluationOptions {
   train: string;
@@ -69,6 +68,7 @@ export async function fitAndEvaluate(
     evalSeconds: r.seconds,
     users: r.users,
     pipeline: opts.pipeline ?? describePipeline(model),
+    ...(tuningOf(model) ? { tuning: tuningOf(model) } : {}),
   };
 }
 
@@ -91,9 +91,12 @@ export interface MatrixRunOptions {
   qdrantUrl?: string;
 }
 
-/** The served configuration of the default pipeline (what `recgraph train` publishes). */
-function isServable(model: Recommender): model is DefaultPipeline {
-  return model instanceof DefaultPipeline;
+
+/** A self-tuning model's validation search, summarised (choice, validation score, cost, every trial). */
+function tuningOf(model: Recommender): Record<string, unknown> | undefined {
+  const t = (model as { tuning?: { best: unknown; trials: { weights: unknown; recall: number; ndcg: number }[]; users: number; seconds: number } }).tuning;
+  if (!t) return undefined;
+  return { chosen: t.best, validationUsers: t.users, seconds: t.seconds, trials: t.trials };
 }
 
 function describePipeline(model: Recommender): string {
@@ -102,6 +105,8 @@ function describePipeline(model: Recommender): string {
   if (model.name === 'twostage') return `exact top-${p.candidates} by ${p.retriever} vectors → blended rerank (offline only)`;
   if (model.name === 'twostage/retrieval') return `${p.retriever} vectors, dot product only`;
   if (model.name === 'twostage/rerank') return 'blended reranker over the full catalogue (offline only)';
+  if (model.name === 'graphfilter') return 'spectral terms + pruned item-item term over the full catalogue (offline)';
+  if (model.name === 'graphfilter/exact') return 'spectral terms + exact item-item term (sparse products), offline only';
   return 'full catalogue';
 }
 
@@ -123,9 +128,10 @@ export async function runEvaluationOnMatrices(options: MatrixRunOptions): Promis
     const result = await fitAndEvaluate(model, train, test, { ks, progress, diversity, users });
     results.push(result);
     options.onResult?.(result);
-    if (options.served !== false && isServable(model)) {
+    const exported = options.served !== false ? servedExport(model) : undefined;
+    if (exported) {
       // The same fitted model, exported and ranked through the serving code: the number users get.
-      const served = await evaluateServed(model, train, test, { ks, progress, diversity, users, qdrantUrl: options.qdrantUrl });
+      const served = await evaluateServed(exported, train, test, { ks, progress, diversity, users, qdrantUrl: options.qdrantUrl });
       const servedResult: ModelResult = {
         model: `${model.name} (served)`,
         params: { ...model.params },
@@ -135,7 +141,10 @@ export async function runEvaluationOnMatrices(options: MatrixRunOptions): Promis
         indexSeconds: served.indexSeconds,
         evalSeconds: served.seconds,
         users: served.users,
-        pipeline: 'exported to Qdrant (bundled server); lists from src/recommend/personalized.ts, training items excluded in the search filter',
+        ...(served.stages ? { stages: served.stages } : {}),
+        pipeline: exported.rerank
+          ? `Qdrant top-${exported.rerank.candidates} (bundled server) → item-item rerank (src/recommend/graph-rerank.ts), training items excluded in the search filter`
+          : 'exported to Qdrant (bundled server); lists from src/recommend/personalized.ts, training items excluded in the search filter',
       };
       results.push(servedResult);
       options.onResult?.(servedResult);

@@ -16,7 +16,8 @@ import { aliasName, aliasSwitchActions, versionedCollectionName } from '../../sr
 import { startEmbeddedQdrant } from '../../src/vector/embedded-qdrant.js';
 import { rowItems, type InteractionMatrix } from '../data/interactions.js';
 import { withDegrees, writeCollection } from '../export/write-collection.js';
-import type { DefaultPipeline } from '../models/pipeline.js';
+import { GraphReranker } from '../../src/recommend/graph-rerank.js';
+import type { PublishedModel, Recommender } from '../models/contract.js';
 import { noopProgress } from '../progress.js';
 import { evaluateRanker, type EvaluateOptions, type EvaluationResult, type TopKRanker } from './evaluate.js';
 
@@ -39,13 +40,33 @@ export interface ServedEvaluationResult extends EvaluationResult {
   indexSeconds: number;
   /** One entry per `searches` setting, the first being this result. */
   variants: Array<EvaluationResult & { search: SearchTuning }>;
+  /**
+   * Two-stage models, what each stage gives (first search setting): recall of the retrieved candidates
+   * (recall@candidates) and recall@20 of Qdrant's order alone (no rerank).
+   */
+  stages?: { candidates: number; retrievalRecall: number; retrievalOnlyRecall20: number };
 }
 
 const VERSION = 'eval';
 
+/** What the served-path evaluation exports: the model contract's PublishedModel. */
+export type ServedExport = PublishedModel;
+
+/** servedExport, failing with a clear message for offline-only models. */
+export function requireServedExport(model: { name: string }): ServedExport {
+  const exported = servedExport(model);
+  if (!exported) throw new Error(`${model.name} cannot be served (no exported vectors for Qdrant)`);
+  return exported;
+}
+
+/** The export of a model that can be served, or undefined (offline-only models). */
+export function servedExport(model: Recommender | { name: string }): ServedExport | undefined {
+  return 'published' in model && typeof model.published === 'function' ? model.published() : undefined;
+}
+
 /** Exports a fitted pipeline, evaluates the served lists, and removes everything it created. */
 export async function evaluateServed(
-  pipeline: DefaultPipeline,
+  model: ServedExport,
   train: InteractionMatrix,
   test: InteractionMatrix,
   options: ServedEvaluationOptions = {},
@@ -68,12 +89,12 @@ export async function evaluateServed(
   const usersAlias = aliasName('users_collaborative', prefix);
   try {
     const t0 = performance.now();
-    const items = pipeline.itemVectors();
-    const users = pipeline.userVectors();
+    const { items, users } = model;
+    const reranker = model.rerank ? new GraphReranker(model.rerank) : undefined;
     // Point ids are the dense indices of the split files (serving uses Postgres ids; the layout is the same).
     const itemIds = Int32Array.from({ length: items.count }, (_, i) => i);
     const userIds = Int32Array.from({ length: users.count }, (_, u) => u);
-    const { degrees } = pipeline.servingParts();
+    const { degrees } = model;
     const payloads = withDegrees(Array.from(degrees, (d) => ({ popularity: d })), degrees);
     const progress = options.progress ?? noopProgress;
     progress.start(items.count + users.count, 'export to Qdrant');
@@ -104,6 +125,8 @@ export async function evaluateServed(
     const indexSeconds = (performance.now() - t1) / 1000;
 
     const concurrency = Math.max(1, options.concurrency ?? 8);
+    const stageSums = { users: 0, retrieval: 0, retrievalOnly20: 0 };
+    let measureStages = true;
     const rankerFor = (search: SearchTuning): TopKRanker => async (batch, k) => {
       const out = new Int32Array(batch.length * k).fill(-1);
       let next = 0;
@@ -122,8 +145,18 @@ export async function evaluateServed(
             diversity: 0,
             withVectors: false,
             search,
+            ...(reranker ? { rerank: { reranker, history } } : {}),
           });
           page.items.forEach((hit, r) => (out[b * k + r] = hit.id));
+          if (measureStages && page.retrieved) {
+            const relevant = new Set(rowItems(test, u));
+            if (relevant.size > 0) {
+              const hits = (ids: number[]) => ids.filter((id) => relevant.has(id)).length / relevant.size;
+              stageSums.users++;
+              stageSums.retrieval += hits(page.retrieved);
+              stageSums.retrievalOnly20 += hits(page.retrieved.slice(0, 20));
+            }
+          }
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker));
@@ -133,8 +166,17 @@ export async function evaluateServed(
     for (const search of options.searches ?? [SEARCH_TUNING]) {
       const result = await evaluateRanker(rankerFor(search), train, test, { label: 'eval default (served)', batchSize: 256, ...options });
       variants.push({ ...result, search });
+      measureStages = false;
     }
-    return { ...variants[0], exportSeconds, indexSeconds, variants };
+    const stages =
+      reranker && stageSums.users > 0
+        ? {
+            candidates: reranker.state.candidates,
+            retrievalRecall: stageSums.retrieval / stageSums.users,
+            retrievalOnlyRecall20: stageSums.retrievalOnly20 / stageSums.users,
+          }
+        : undefined;
+    return { ...variants[0], exportSeconds, indexSeconds, variants, ...(stages ? { stages } : {}) };
   } finally {
     const aliases = (await store.listAliases().catch(() => [])).filter((a) => a.aliasName.startsWith(prefix));
     await store.switchAliases(aliases.map((a) => ({ delete_alias: { alias_name: a.aliasName } }))).catch(() => {});

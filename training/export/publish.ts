@@ -3,6 +3,8 @@
 // sees a half-written collection; on any failure the new collections are dropped and the live version stays.
 import type pg from 'pg';
 import { toStoredEncoder } from '../../src/embedding/encoder-artifact.js';
+import type { IalsFoldInParams } from '../../src/embedding/ials-foldin.js';
+import { encodeArtifacts } from '../../src/recommend/model-artifacts.js';
 import type { VectorStore } from '../../src/vector/client.js';
 import { aliasSwitchActions, COLLECTION_ROLES, versionedCollectionName, versionsIn, type CollectionRole } from '../../src/vector/collections.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
@@ -58,14 +60,15 @@ export async function publishModel(store: VectorStore, pool: pg.Pool, model: Mod
       model.params,
       model.metrics,
       names,
-      // What serving needs besides the vectors: the Gram matrix for fold-in and the text model for queries.
-      {
-        gram: Array.from(model.gram),
-        foldIn: model.params.foldIn ?? null,
+      // What serving needs besides the vectors (format: src/recommend/model-artifacts.ts).
+      encodeArtifacts({
+        gram: Float64Array.from(model.gram),
+        foldIn: model.params.foldIn as IalsFoldInParams,
         text: toStoredEncoder(model.text.model),
-        textToCf: { inputDim: model.textToCf.inputDim, outputDim: model.textToCf.outputDim, weights: Array.from(model.textToCf.weights) },
+        textToCf: model.textToCf,
         ...(model.layout ? { layout: model.layout } : {}),
-      },
+        ...(model.rerank ? { rerank: model.rerank } : {}),
+      }),
       model.dimension,
       model.cutoff,
     ],

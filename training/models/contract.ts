@@ -9,6 +9,8 @@
  * - Vectors are exported row-major: row r of `data` is `data.subarray(r * dim, (r + 1) * dim)`.
  *   For models with `itemVectors` and `userVectors`, score(u, i) = dot(user_u, item_i) (what Qdrant retrieves).
  */
+import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
+import type { RerankState } from '../../src/recommend/graph-rerank.js';
 import type { InteractionMatrix } from '../data/interactions.js';
 import type { ProgressSink } from '../progress.js';
 
@@ -18,6 +20,20 @@ export interface DenseVectors {
   dim: number;
   /** count × dim, row-major. */
   data: Float32Array;
+}
+
+/**
+ * What a model publishes for serving (exported to Qdrant and model_versions.artifacts, read by src/recommend):
+ * its vectors, each item's training degree (fold-in), the block layout when fold-in is not plain iALS, and the
+ * rerank stage of a two-stage model. Served score = dot(user, item) (+ the rerank term for the candidates).
+ */
+export interface PublishedModel {
+  items: DenseVectors;
+  users: DenseVectors;
+  degrees: ArrayLike<number>;
+  layout?: VectorLayout;
+  /** Rows = dense item indices; the exporter passes the real ids. */
+  rerank?: RerankState;
 }
 
 export interface Recommender {
@@ -53,6 +69,9 @@ export interface Recommender {
   userVectors?(): DenseVectors;
   /** User vector built from a history, in the itemVectors space (for users unseen at training time). */
   foldIn?(items: Int32Array, values?: Float32Array): Float32Array;
+
+  /** Servable models: what training publishes (`itemIds` maps dense rows to published ids; default identity). */
+  published?(itemIds?: Int32Array): PublishedModel;
 }
 
 /** A model factory: how the registry / tuner builds a model from (partial) params. */

@@ -34,7 +34,7 @@ export const GFCF_DEFAULTS = {
   neighbors: 200,
   /**
    * Whether the linear (item-item) filter takes part. Off: only the ideal low-pass term, i.e. exactly what the
-   * exported vectors score (the default pipeline serves it that way, see pipeline.ts), and no items² work.
+   * exported vectors score (the default pipeline serves it that way, see ials-lowpass-blend.ts), and no items² work.
    */
   linearFilter: true,
   seed: 1,

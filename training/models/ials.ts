@@ -17,7 +17,7 @@ import { noopProgress, type ProgressSink } from '../progress.js';
 import { assertFitted, mergeParams, type DenseVectors, type Recommender } from './contract.js';
 import { foldInUser, userRegularization, type IalsFoldInParams } from './ials-foldin.js';
 import { gram } from './linalg/dense.js';
-import { tfWasm } from './linalg/gemm.js';
+import { takeDataSync, tfWasm } from './linalg/gemm.js';
 import { Rng } from '../../src/random.js';
 import { gatherRows, ItemVectorIndex, scoreAllItems } from './linalg/scoring.js';
 
@@ -96,7 +96,7 @@ export class IALS implements Recommender {
     const tf = await tfWasm();
     const yty = tf.tensor2d(Float32Array.from(gram(cols, numCols, d)), [d, d]);
     const denseTimes = (v: Float32Array): Float32Array =>
-      tf.tidy(() => tf.matMul(tf.tensor2d(v, [n, d]), yty)).dataSync() as Float32Array;
+      takeDataSync(tf.tidy(() => tf.matMul(tf.tensor2d(v, [n, d]), yty)));
     const regParams: IalsFoldInParams = { regularization: effectiveLambda(regularization, regExponent, numCols), alpha, regExponent, numItems: numCols };
     const lambda = new Float64Array(n);
     for (let u = 0; u < n; u++) {
@@ -275,7 +275,7 @@ function effectiveLambda(lambda: number, regExponent: number, n: number): number
   return regExponent === 0 ? lambda : lambda * Math.pow(n, regExponent);
 }
 
-/** The iALS settings a composite model carries under `ials*` keys (pipeline.ts, two-stage-pipeline.ts). */
+/** The iALS settings a composite model carries under `ials*` keys (ials-lowpass-blend.ts, ials-gfcf-rerank.ts). */
 export interface PrefixedIalsParams {
   ialsFactors: number;
   ialsIterations: number;

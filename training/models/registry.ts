@@ -5,11 +5,12 @@
 import type { Recommender, RecommenderFactory } from './contract.js';
 import { EASE } from './ease.js';
 import { GFCF } from './gfcf.js';
+import { GraphFilter } from './graph-filter.js';
 import { IALS } from './ials.js';
 import { NeighborFilter } from './neighbor-filter.js';
-import { DefaultPipeline } from './pipeline.js';
+import { IalsLowpassBlend } from './ials-lowpass-blend.js';
 import { Popularity } from './popularity.js';
-import { TwoStagePipeline } from './two-stage-pipeline.js';
+import { IalsGfcfRerank } from './ials-gfcf-rerank.js';
 import { TwoTower } from './two-tower.js';
 import { UserKNN } from './userknn.js';
 
@@ -19,14 +20,16 @@ export const MODEL_FACTORIES: Record<string, RecommenderFactory> = {
   ease: (p) => new EASE(p),
   gfcf: (p) => new GFCF(p),
   userknn: (p) => new UserKNN(p),
+  /** GF-CF + a BSPM-style second-order term on the top-k eigenspace; served as vectors → neighbour-list rerank. */
+  graphfilter: (p) => new GraphFilter(p),
   /** Id-only from a spec; side/text features are passed to the constructor by code that has a catalogue. */
   'two-tower': (p) => new TwoTower(p),
   /** GF-CF's item-item filter pruned to top-N rows (a measured, rejected serving reranker; neighbor-filter.ts). */
   neighbors: (p) => new NeighborFilter(p),
-  /** The default pipeline: iALS ⊕ GF-CF low-pass blended into one vector per item/user (pipeline.ts). */
-  default: (p) => new DefaultPipeline(p),
-  /** Offline reference: iALS top-N → rerank by iALS + full GF-CF (not servable; two-stage-pipeline.ts). */
-  twostage: (p) => new TwoStagePipeline(p),
+  /** The default pipeline: iALS ⊕ GF-CF low-pass blended into one vector per item/user (ials-lowpass-blend.ts). */
+  default: (p) => new IalsLowpassBlend(p),
+  /** Offline reference: iALS top-N → rerank by iALS + full GF-CF (not servable; ials-gfcf-rerank.ts). */
+  twostage: (p) => new IalsGfcfRerank(p),
 };
 
 export type ParamValue = number | string | boolean;

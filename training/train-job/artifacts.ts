@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fromStoredEncoder, type StoredTextEncoder, type TextEncoderArtifact } from '../../src/embedding/encoder-artifact.js';
 import type { LinearMap } from '../../src/embedding/linear-map.js';
 import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
+import type { RerankState } from '../../src/recommend/graph-rerank.js';
 
 export interface ModelArtifacts {
   version: string;
@@ -34,9 +35,12 @@ export interface ModelArtifacts {
    */
   layout?: VectorLayout;
   degrees?: Float32Array;
+  /** The rerank stage of a two-stage model (neighbour lists by item id; src/recommend/graph-rerank.ts). */
+  rerank?: RerankState;
 }
 
 const MATRICES = ['itemIds', 'userIds', 'itemVectors', 'userVectors', 'gram', 'itemCounts'] as const;
+const RERANK_ARRAYS = ['itemIds', 'indptr', 'neighbors', 'weights'] as const;
 
 export function artifactsDir(dataDir: string, version: string): string {
   return path.join(dataDir, 'models', version);
@@ -47,6 +51,12 @@ export async function saveArtifacts(dir: string, model: ModelArtifacts): Promise
   for (const key of MATRICES) await writeFile(path.join(dir, `${key}.bin`), Buffer.from(model[key].buffer, model[key].byteOffset, model[key].byteLength));
   await writeFile(path.join(dir, 'textVectors.bin'), Buffer.from(model.text.vectors.buffer, model.text.vectors.byteOffset, model.text.vectors.byteLength));
   if (model.degrees) await writeFile(path.join(dir, 'degrees.bin'), Buffer.from(model.degrees.buffer, model.degrees.byteOffset, model.degrees.byteLength));
+  if (model.rerank) {
+    for (const key of RERANK_ARRAYS) {
+      const a = model.rerank.lists[key];
+      await writeFile(path.join(dir, `rerank-${key}.bin`), Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    }
+  }
   const manifest = {
     version: model.version,
     kind: model.kind,
@@ -57,6 +67,7 @@ export async function saveArtifacts(dir: string, model: ModelArtifacts): Promise
     text: { model: manifestEncoder(model.text.model), dimension: model.text.dimension },
     textToCf: { inputDim: model.textToCf.inputDim, outputDim: model.textToCf.outputDim, weights: Array.from(model.textToCf.weights) },
     ...(model.layout ? { layout: model.layout } : {}),
+    ...(model.rerank ? { rerank: { linearWeight: model.rerank.linearWeight, candidates: model.rerank.candidates } } : {}),
   };
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   const encoder = model.text.model;
@@ -114,5 +125,18 @@ export async function loadArtifacts(dir: string): Promise<ModelArtifacts> {
     textToCf: manifest.textToCf,
     // Plain iALS versions (trained before the blended default) have neither.
     ...(manifest.layout ? { layout: manifest.layout, degrees: await readTyped(path.join(dir, 'degrees.bin'), Float32Array) } : {}),
+    ...(manifest.rerank
+      ? {
+          rerank: {
+            ...manifest.rerank,
+            lists: {
+              itemIds: await readTyped(path.join(dir, 'rerank-itemIds.bin'), Int32Array),
+              indptr: await readTyped(path.join(dir, 'rerank-indptr.bin'), Int32Array),
+              neighbors: await readTyped(path.join(dir, 'rerank-neighbors.bin'), Int32Array),
+              weights: await readTyped(path.join(dir, 'rerank-weights.bin'), Float32Array),
+            },
+          },
+        }
+      : {}),
   };
 }

@@ -9,8 +9,11 @@ import { isDatabaseEmpty, seedDemo } from '../demo/seed.js';
 import { publishModel } from '../export/publish.js';
 import type { ProgressSink } from '../progress.js';
 import { artifactsDir, saveArtifacts } from './artifacts.js';
+import type { TrainOptions } from './train.js';
 
 export interface BootstrapOptions {
+  /** Model choice and tuning for the fit (train.ts). */
+  train?: Pick<TrainOptions, 'model' | 'tuneBudgetSeconds' | 'graphFilter'>;
   dataDir: string;
   prefix: string;
   retrain?: boolean;
@@ -29,7 +32,10 @@ export async function trainAndPublish(pool: pg.Pool, store: VectorStore, log: Lo
   // Loaded only when a model is trained: training pulls in tfjs (≈ 85 MB resident with its wasm backend), which a
   // server that finds its model live never needs.
   const { trainModel } = await import('./train.js');
-  const model = await trainModel(pool, { progress: options.progress, params: options.params, textModelPath: options.textModelPath });
+  const model = await trainModel(pool, { progress: options.progress, params: options.params,
+    textModelPath: options.textModelPath,
+    ...(options.train ?? {}),
+  });
   const trained = Date.now();
   await saveArtifacts(artifactsDir(options.dataDir, model.version), model);
   await publishModel(store, pool, model, { prefix: options.prefix, progress: options.progress, keepVersions: options.keepVersions });

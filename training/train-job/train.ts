@@ -1,4 +1,4 @@
-// Trains the serving model from what Postgres holds: the default pipeline (training/models/pipeline.ts — one
+// Trains the serving model from what Postgres holds: the default pipeline (training/models/ials-lowpass-blend.ts — one
 // blended iALS ⊕ GF-CF low-pass vector per user and item, plus what fold-in needs), the text embedding for the
 // semantic collection, and the popularity counts. Returns artifacts; exporting them to
 // Qdrant is a separate step (training/export) so a version can be re-published without retraining.
@@ -6,18 +6,35 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { itemColumns } from '../../src/db/item-columns.js';
 import { itemText } from '../../src/embedding/item-text.js';
-import { buildInteractionMatrix } from '../data/interactions.js';
-import { DefaultPipeline, type PipelineParams } from '../models/pipeline.js';
+import { buildInteractionMatrix, type InteractionMatrix } from '../data/interactions.js';
+import { IalsLowpassBlend, type IalsLowpassParams } from '../models/ials-lowpass-blend.js';
+import { GraphFilter, type GraphFilterParams } from '../models/graph-filter.js';
+import type { GraphFilterTuning } from '../eval/tune-graph-filter.js';
+import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
+import type { RerankState } from '../../src/recommend/graph-rerank.js';
+import type { DenseVectors } from '../models/contract.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import type { ModelArtifacts } from './artifacts.js';
 import { trainTextEncoder } from './text-encoder.js';
 import { readTrainingData } from './training-data.js';
 
+/** Which model `train` publishes: the iALS ⊕ low-pass blend, or the two-stage graph filter. */
+export type TrainedModelKind = 'default' | 'graphfilter';
+
 export interface TrainOptions {
+  /** Default 'default'. */
+  model?: TrainedModelKind;
+  /**
+   * Graph filter only: choose its term weights on a validation split carved from the training data (seeded, per
+   * user) before the final fit — seconds allowed (sampled validation users shrink to fit), or false to skip.
+   */
+  tuneBudgetSeconds?: number | false;
+  /** Graph filter parameter overrides (applied after tuning). */
+  graphFilter?: Partial<GraphFilterParams>;
   /** Overrides of the iALS defaults (factors, iterations, regularization, alpha, regExponent). */
   params?: Record<string, number>;
   /** Overrides of the pipeline's other defaults (lowpassWeight, lowpassDims, …). */
-  pipeline?: Partial<PipelineParams>;
+  pipeline?: Partial<IalsLowpassParams>;
   textDimension?: number;
   /** A sentence-transformers ONNX model directory (RECGRAPH_TEXT_MODEL) to embed text with instead of training the catalog encoder. */
   textModelPath?: string;
@@ -37,14 +54,11 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
   if (data.users.length === 0) throw new Error('no interactions to train on: ingest data or run `recgraph seed-demo` first');
 
   const matrix = buildInteractionMatrix(data.userIds.length, data.itemIds.length, data.users, data.items, data.weights);
-  const pipeline = new DefaultPipeline({ ...ialsOverrides(options.params), ...options.pipeline });
-  await pipeline.fit(matrix, progress);
-  const { ials: model, layout, degrees } = pipeline.servingParts();
-  // The blended vectors (iALS ⊕ low-pass): what Qdrant ranks by; the Gram matrix is of the plain iALS block.
-  const items = pipeline.itemVectors();
-  const users = pipeline.userVectors();
-
-  const gram = Float32Array.from(model.itemGram());
+  const fitted =
+    options.model === 'graphfilter'
+      ? await fitGraphFilter(matrix, data.itemIds, options, progress)
+      : await fitDefault(matrix, options, progress);
+  const { items, users, layout, degrees, gram } = fitted;
   const itemCounts = new Float32Array(data.itemIds.length);
   for (let k = 0; k < data.items.length; k++) itemCounts[data.items[k]] += data.weights[k];
 
@@ -68,9 +82,14 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
 
   return {
     version: newVersionLabel(),
-    kind: pipeline.name,
-    params: { ...pipeline.params, foldIn: { ...model.foldInParams() } },
-    metrics: { users: data.userIds.length, items: data.itemIds.length, pairs: data.users.length },
+    kind: fitted.kind,
+    params: { ...fitted.params, foldIn: fitted.foldIn },
+    metrics: {
+      users: data.userIds.length,
+      items: data.itemIds.length,
+      pairs: data.users.length,
+      ...(fitted.tuning ? { tuning: tuningSummary(fitted.tuning) } : {}),
+    },
     dimension: items.dim,
     cutoff: data.cutoff,
     itemIds: data.itemIds,
@@ -83,12 +102,84 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
     textToCf: text.textToCf,
     layout,
     degrees: Float32Array.from(degrees),
+    ...(fitted.rerank ? { rerank: fitted.rerank } : {}),
+  };
+}
+
+interface FittedForServing {
+  kind: string;
+  params: Record<string, unknown>;
+  items: DenseVectors;
+  users: DenseVectors;
+  layout: VectorLayout;
+  degrees: ArrayLike<number>;
+  gram: Float32Array;
+  foldIn: Record<string, number>;
+  rerank?: RerankState;
+  tuning?: GraphFilterTuning;
+}
+
+async function fitDefault(matrix: InteractionMatrix, options: TrainOptions, progress: ProgressSink): Promise<FittedForServing> {
+  const pipeline = new IalsLowpassBlend({ ...ialsOverrides(options.params), ...options.pipeline });
+  await pipeline.fit(matrix, progress);
+  const { ials: model, layout, degrees } = pipeline.servingParts();
+  // The blended vectors (iALS ⊕ low-pass): what Qdrant ranks by; the Gram matrix is of the plain iALS block.
+  return {
+    kind: pipeline.name,
+    params: { ...pipeline.params },
+    items: pipeline.itemVectors(),
+    users: pipeline.userVectors(),
+    layout,
+    degrees,
+    gram: Float32Array.from(model.itemGram()),
+    foldIn: { ...model.foldInParams() },
+  };
+}
+
+/** Default time budget of the validation search (seconds); the search reports what it spent. */
+export const DEFAULT_TUNE_BUDGET_SECONDS = 60;
+
+async function fitGraphFilter(
+  matrix: InteractionMatrix,
+  itemIds: Int32Array,
+  options: TrainOptions,
+  progress: ProgressSink,
+): Promise<FittedForServing> {
+  const budget = options.tuneBudgetSeconds ?? DEFAULT_TUNE_BUDGET_SECONDS;
+  const model = new GraphFilter({ ...options.graphFilter, tuneBudget: budget === false ? 0 : budget });
+  await model.fit(matrix, progress);
+  const tuning = model.tuning;
+  const published = model.published(itemIds);
+  return {
+    kind: model.name,
+    params: { ...model.params },
+    items: published.items,
+    users: published.users,
+    layout: published.layout!,
+    degrees: published.degrees,
+    gram: new Float32Array(0),
+    foldIn: { regularization: 0, alpha: 0, regExponent: 0, numItems: matrix.numItems },
+    rerank: published.rerank,
+    ...(tuning ? { tuning } : {}),
+  };
+}
+
+/** What modelInfo.metrics shows of the validation search: the choice, its score, the cost. */
+function tuningSummary(t: GraphFilterTuning): Record<string, unknown> {
+  const best = t.trials.find((trial) => trial.weights === t.best)!;
+  return {
+    chosen: t.best,
+    validationRecall: best.recall,
+    validationNdcg: best.ndcg,
+    trials: t.trials.length,
+    validationUsers: t.users,
+    seconds: Math.round(t.seconds * 10) / 10,
   };
 }
 
 /** `params` keeps its historical meaning (iALS overrides, e.g. { factors: 32 }); mapped to pipeline keys. */
-function ialsOverrides(params: Record<string, number> = {}): Partial<PipelineParams> {
-  const keys: Record<string, keyof PipelineParams> = {
+function ialsOverrides(params: Record<string, number> = {}): Partial<IalsLowpassParams> {
+  const keys: Record<string, keyof IalsLowpassParams> = {
     factors: 'ialsFactors',
     iterations: 'ialsIterations',
     regularization: 'ialsRegularization',
@@ -101,5 +192,5 @@ function ialsOverrides(params: Record<string, number> = {}): Partial<PipelinePar
     if (!mapped) throw new Error(`train: unknown iALS parameter "${key}" (known: ${Object.keys(keys).join(', ')})`);
     out[mapped] = value;
   }
-  return out as Partial<PipelineParams>;
+  return out as Partial<IalsLowpassParams>;
 }

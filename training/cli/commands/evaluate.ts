@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { createCliProgress } from '../../progress.js';
 
-export const DEFAULT_EVALUATE_MODELS = 'popularity,ease,ials,gfcf,two-tower,default';
+export const DEFAULT_EVALUATE_MODELS = 'popularity,ease,ials,gfcf,two-tower,default,graphfilter';
 
 export function registerEvaluate(program: Command): Command {
   return program

@@ -41,11 +41,35 @@ export async function matmul(
   transposeB = false,
 ): Promise<Float32Array> {
   const t = await tfWasm();
-  return t.tidy(() => {
+  const product = t.tidy(() => {
     let ta = t.tensor2d(a, aShape);
     let tb = t.tensor2d(b, bShape);
     if (transposeA) ta = ta.transpose();
     if (transposeB) tb = tb.transpose();
     return t.matMul(ta, tb);
-  }).data() as Promise<Float32Array>;
+  });
+  return takeData(product);
+}
+
+/**
+ * Reads a tensor back and frees it. `tf.tidy(() => …).dataSync()` keeps the tensor tidy returned alive for the
+ * process's lifetime: on the wasm backend every such call leaked its output into the wasm heap (a 420 × 38k
+ * score block is 64 MB), and once the heap neared its 2–4 GB ceiling XNNPACK failed to allocate and the next
+ * matMul trapped with "table index is out of bounds" (the yelp2018-size crash).
+ */
+export function takeDataSync(tensor: tf.Tensor): Float32Array {
+  try {
+    return tensor.dataSync() as Float32Array;
+  } finally {
+    tensor.dispose();
+  }
+}
+
+/** Async form of takeDataSync. */
+export async function takeData(tensor: tf.Tensor): Promise<Float32Array> {
+  try {
+    return (await tensor.data()) as Float32Array;
+  } finally {
+    tensor.dispose();
+  }
 }

@@ -4,7 +4,10 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { FloatArray } from './dense.js';
-import { tfWasmIfReady } from './gemm.js';
+import { takeDataSync, tfWasmIfReady } from './gemm.js';
+
+/** Scores per wasm GEMM call (16 MB of float32 output): bounds the wasm heap per block, see score(). */
+export const SCORE_BLOCK_FLOATS = 1 << 22;
 
 export function scoreAllItems(
   userVecs: FloatArray,
@@ -52,7 +55,11 @@ export class ItemVectorIndex {
     readonly dim: number,
   ) {}
 
-  /** (b × dim) user vectors → b × count scores, row-major. */
+  /**
+   * (b × dim) user vectors → b × count scores, row-major. The product runs in row blocks of at most
+   * SCORE_BLOCK_FLOATS outputs, each block's tensors freed before the next: the wasm heap holds the item
+   * matrix plus one block whatever b and the catalogue size are (the JS heap holds the b × count result).
+   */
   score(userVecs: Float32Array, b: number): Float32Array {
     const tf = tfWasmIfReady();
     if (!tf || b * this.count < 1 << 16) {
@@ -60,7 +67,14 @@ export class ItemVectorIndex {
     }
     this.tensor ??= tf.tidy(() => tf.tensor2d(this.items, [this.count, this.dim]).transpose() as tfTypes.Tensor2D);
     const t = this.tensor;
-    return tf.tidy(() => tf.matMul(tf.tensor2d(userVecs, [b, this.dim]), t)).dataSync() as Float32Array;
+    const out = new Float32Array(b * this.count);
+    const rows = Math.max(1, Math.floor(SCORE_BLOCK_FLOATS / this.count));
+    for (let r0 = 0; r0 < b; r0 += rows) {
+      const r1 = Math.min(b, r0 + rows);
+      const block = userVecs.subarray(r0 * this.dim, r1 * this.dim);
+      out.set(takeDataSync(tf.tidy(() => tf.matMul(tf.tensor2d(block, [r1 - r0, this.dim]), t))), r0 * this.count);
+    }
+    return out;
   }
 
   dispose(): void {

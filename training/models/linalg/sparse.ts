@@ -65,3 +65,32 @@ export function accumulateRows(
     for (let i = 0; i < n; i++) out[outOff + i] += v * b[ro + i];
   }
 }
+
+let coUserScratch: { weights: Float64Array; touched: Int32Array } | undefined;
+
+/**
+ * out[i] += Σ_{j ∈ history} (MᵀM)_{ji} for every item i, exactly, without forming MᵀM: the history's co-user
+ * weights c_v = Σ_j M_vj first (through Mᵀ), then Σ_v c_v M_v·. Cost Σ_{j∈H} deg(j) + Σ_{v co-user} nnz_v per
+ * row, O(users) scratch — the exact linear filter of GF-CF at catalogue sizes where items² floats do not fit.
+ */
+export function gramTimesRows(mt: InteractionMatrix, m: InteractionMatrix, history: ArrayLike<number>, out: Float32Array): void {
+  if (!coUserScratch || coUserScratch.weights.length < m.numUsers) {
+    coUserScratch = { weights: new Float64Array(m.numUsers), touched: new Int32Array(m.numUsers) };
+  }
+  const { weights, touched } = coUserScratch;
+  let count = 0;
+  for (let h = 0; h < history.length; h++) {
+    const j = history[h];
+    for (let p = mt.indptr[j]; p < mt.indptr[j + 1]; p++) {
+      const v = mt.indices[p];
+      if (weights[v] === 0) touched[count++] = v;
+      weights[v] += mt.values[p];
+    }
+  }
+  for (let c = 0; c < count; c++) {
+    const v = touched[c];
+    const w = weights[v];
+    weights[v] = 0;
+    for (let q = m.indptr[v]; q < m.indptr[v + 1]; q++) out[m.indices[q]] += w * m.values[q];
+  }
+}

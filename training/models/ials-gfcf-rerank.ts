@@ -1,7 +1,7 @@
 /**
  * The two-stage pipeline that was the default before serving existed ("twostage" in the registry): kept as an
  * offline reference, because its reranker (the full GF-CF blend) cannot be served per request — GF-CF's
- * item-item filter is items² floats. pipeline.ts (the served default) keeps the part of it that carries the
+ * item-item filter is items² floats. ials-lowpass-blend.ts (the served default) keeps the part of it that carries the
  * gain, the low-pass term, as a second block of the retrieval vectors; bench/rerank-variants.ts and
  * bench/lowpass-variants.ts hold the measurements behind that choice.
  *
@@ -59,7 +59,7 @@ export type TwoStageParams = typeof TWO_STAGE_DEFAULTS;
  * The pipeline as one Recommender. The blend is built at fit time because whether EASE takes part depends on
  * the catalogue size.
  */
-export class TwoStagePipeline implements Recommender {
+export class IalsGfcfRerank implements Recommender {
   readonly name: string;
   readonly params: TwoStageParams;
   private inner?: TwoStage;

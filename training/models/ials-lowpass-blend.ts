@@ -24,7 +24,7 @@
 import { binarize, itemDegrees, type InteractionMatrix } from '../data/interactions.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { Blend } from './blend.js';
-import { assertFitted, mergeParams, type DenseVectors, type Recommender } from './contract.js';
+import { assertFitted, mergeParams, type DenseVectors, type PublishedModel, type Recommender } from './contract.js';
 import { GFCF, GFCF_DEFAULTS } from './gfcf.js';
 import { IALS_DEFAULTS, ialsFromPrefixed, type IALS } from './ials.js';
 import { ItemVectorIndex, gatherRows } from './linalg/scoring.js';
@@ -32,7 +32,7 @@ import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
 
 export type { VectorLayout };
 
-export const PIPELINE_DEFAULTS = {
+export const IALS_LOWPASS_DEFAULTS = {
   /**
    * Blend weights on globally scaled scores, chosen on ml-1m VALID (bench/results/lowpass-variants-ml-1m-valid.txt):
    * recall@20 0.2659 iALS alone; + low-pass k=256 at w = 0.1 / 0.15 / 0.2 / 0.25 / 0.5 / 1: 0.2677 / 0.2681 /
@@ -48,7 +48,7 @@ export const PIPELINE_DEFAULTS = {
   ialsAlpha: IALS_DEFAULTS.alpha,
   ialsRegExponent: IALS_DEFAULTS.regExponent,
 };
-export type PipelineParams = typeof PIPELINE_DEFAULTS;
+export type IalsLowpassParams = typeof IALS_LOWPASS_DEFAULTS;
 
 interface Fitted {
   ials: IALS;
@@ -64,14 +64,14 @@ interface Fitted {
   index?: ItemVectorIndex;
 }
 
-export class DefaultPipeline implements Recommender {
+export class IalsLowpassBlend implements Recommender {
   readonly name = 'default';
-  readonly params: PipelineParams;
+  readonly params: IalsLowpassParams;
   readonly vectorsScoreExactly = true;
   private fitted?: Fitted;
 
-  constructor(params: Partial<PipelineParams> = {}) {
-    this.params = mergeParams('default', PIPELINE_DEFAULTS, params);
+  constructor(params: Partial<IalsLowpassParams> = {}) {
+    this.params = mergeParams('default', IALS_LOWPASS_DEFAULTS, params);
     if (this.params.ialsWeight <= 0 || this.params.lowpassWeight < 0) {
       throw new Error('default: ialsWeight must be > 0 and lowpassWeight ≥ 0');
     }
@@ -146,6 +146,11 @@ export class DefaultPipeline implements Recommender {
     for (let k = 0; k < x.length; k++) out[k] = m.layout.ialsScale * x[k];
     for (let k = 0; k < g.length; k++) out[x.length + k] = m.layout.lowpassScale * g[k];
     return out;
+  }
+
+  published(): PublishedModel {
+    const m = this.model;
+    return { items: this.itemVectors(), users: this.userVectors(), degrees: m.degrees, layout: m.layout };
   }
 
   /** What the exporter needs besides the vectors: the iALS model (Gram matrix, fold-in), layout, degrees. */

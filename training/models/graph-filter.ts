@@ -1,0 +1,319 @@
+/**
+ * A normalised item-item graph filter with a higher-order spectral term — GF-CF (Shen et al., CIKM 2021, "How
+ * Powerful is Graph Convolution for Recommendation?") extended in the spirit of BSPM (Choi et al., SIGIR 2023,
+ * "Blurring-Sharpening Process Models for Collaborative Filtering"), training-free:
+ *
+ *     s_u = r_u P̃  +  α · r_u D_I^{-1/2} V Vᵀ D_I^{1/2}  +  r_u V diag(a·σ² + c·σ⁴) Vᵀ
+ *
+ * with r_u the binarised history, R̃ = D_U^{-1/2} R D_I^{-1/2}, P̃ = R̃ᵀR̃ the linear low-pass filter, V / σ the top-k
+ * right singular vectors / values of R̃ (so P̃ V = V Σ²). The first two terms are GF-CF. The third is a polynomial
+ * of P̃ on its top-k eigenspace: c·σ⁴ is the second-order term r P̃² that BSPM's sharpening step (s ← s − T·s P̃ on
+ * the blurred s = r P̃) subtracts (c < 0), and P̃² ≈ V Σ⁴ Vᵀ because the eigenvalues outside the top-k are small
+ * (their squares smaller still) — so the higher-order filter costs k-dim dot products, not a second items-wide
+ * sparse pass per user. a·σ² re-weights the linear filter inside that eigenspace.
+ *
+ * Served as two stages (the dot-product part cannot carry the full-rank P̃):
+ *   - vectors: item_i = [√α d_i^{1/2} V_i ; sgn(w) √|w| ⊙ V_i], user_u = [√α Σ_{j∈u} d_j^{-1/2} V_j ; √|w| ⊙ Σ_{j∈u} V_j]
+ *     with w = aσ² + cσ⁴, reproduce the spectral terms exactly; a user row is a sum of per-item rows, each the
+ *     item's own vector with the first block divided by its degree and the second times sgn(w) — so any history
+ *     folds in from the exported item vectors, no solve (spectralFoldInSigns());
+ *   - rerank: r_u P̃ from each item's `neighbors` strongest normalised co-occurrences (row j of P̃ pruned), summed
+ *     over the history — the sparse lists are built at fit time and published with the model version.
+ * `linear: 'exact'` computes r_u P̃ exactly by sparse products ((r_u R̃ᵀ) R̃, no items² matrix) to measure what
+ * the pruning costs; the default 'pruned' is what serving computes, so offline and served rows score alike.
+ */
+import { binarize, itemDegrees, transpose, userDegrees, type InteractionMatrix } from '../data/interactions.js';
+import type { RerankState } from '../../src/recommend/graph-rerank.js';
+import type { GraphFilterTuning } from '../eval/tune-graph-filter.js';
+import { noopProgress, type ProgressSink } from '../progress.js';
+import { assertFitted, mergeParams, type DenseVectors, type PublishedModel, type Recommender } from './contract.js';
+import { ItemNeighbors, normalizedCooccurrenceNeighbors } from './linalg/item-neighbors.js';
+import { randomizedSvd } from './linalg/randomized-svd.js';
+import { ItemVectorIndex } from './linalg/scoring.js';
+import { gramTimesRows, scaleMatrix } from './linalg/sparse.js';
+
+export const GRAPH_FILTER_DEFAULTS = {
+  /** k: eigenvectors of P̃ in the spectral terms. */
+  svdDims: 256,
+  /** α: GF-CF's ideal low-pass weight. */
+  alpha: 0.3,
+  /**
+   * a: extra weight of P̃ on its top-k eigenspace (a·σ²). It also puts the bulk of the linear term into the
+   * retrieval vectors, so Qdrant's candidates are those the full score ranks high (0: the vectors hold only the
+   * low-pass and sharpening terms and retrieval misses what the item-item term would promote).
+   */
+  linearTop: 1,
+  /** c: second-order weight on the top-k eigenspace (c·σ⁴); negative sharpens (BSPM). */
+  sharpen: 0,
+  /** Weight of the linear filter r P̃ (the rerank stage). */
+  linearWeight: 1,
+  /** "pruned": each item's row of P̃ cut to `neighbors` entries (what serving uses); "exact": sparse products. */
+  linear: 'pruned',
+  /** Entries kept per row of P̃ (each costs 8 bytes in the published neighbour lists). */
+  neighbors: 200,
+  /** Served: candidates Qdrant retrieves per request for the rerank stage. */
+  candidates: 300,
+  powerIterations: 4,
+  seed: 1,
+  /**
+   * Seconds for choosing the term weights (alpha, sharpen, linearTop) on a validation split carved from the
+   * fit data before the final fit (training/eval/tune-graph-filter.ts); 0 = use the given weights. Weights passed
+   * explicitly are never overridden.
+   */
+  tuneBudget: 60,
+};
+export type GraphFilterParams = typeof GRAPH_FILTER_DEFAULTS;
+
+
+interface Fitted {
+  train: InteractionMatrix;
+  /** R̃ and R̃ᵀ (for the exact linear term). */
+  rn: InteractionMatrix;
+  rnT: InteractionMatrix;
+  neighbors?: ItemNeighbors;
+  /** items × 2k: [√α d^{1/2} V ; (aσ² + cσ⁴) V] */
+  items: Float32Array;
+  /** items × 2k: what one history item adds to a user vector, [√α d^{-1/2} V ; V] */
+  basis: Float32Array;
+  dim: number;
+  /** The eigen-decomposition behind the spectral terms (re-weighted by the tuner without refitting). */
+  svd: { k: number; s: Float64Array; v: Float32Array };
+  degrees: Float64Array;
+  index?: ItemVectorIndex;
+  userCache?: Float32Array;
+}
+
+/** The filter's terms, each scored on its own with unit weight (the tuner recombines them). */
+export type GraphFilterTerm = 'linear' | 'ideal' | 'linearTop' | 'sharpen';
+
+/** Weights of the terms; s_u = Σ weight · term. */
+export type GraphFilterWeights = Pick<GraphFilterParams, 'alpha' | 'linearTop' | 'sharpen' | 'linearWeight'>;
+
+export class GraphFilter implements Recommender {
+  readonly name: string;
+  readonly params: GraphFilterParams;
+  /** The vectors carry the spectral terms only; the linear filter is the rerank stage. */
+  readonly vectorsScoreExactly = false;
+  private fitted?: Fitted;
+  private scratch?: Float32Array;
+  private readonly explicit: ReadonlySet<string>;
+  /** The validation search of the last fit (when it ran): its choice and cost, for reports and modelInfo. */
+  tuning?: GraphFilterTuning;
+
+  constructor(params: Partial<GraphFilterParams> = {}) {
+    this.params = mergeParams('graphfilter', GRAPH_FILTER_DEFAULTS, params);
+    this.explicit = new Set(Object.keys(params).filter((key) => params[key as keyof GraphFilterParams] !== undefined));
+    const p = this.params;
+    if (p.linear !== 'pruned' && p.linear !== 'exact') {
+      throw new Error(`graphfilter: linear must be "pruned" or "exact", got "${p.linear}"`);
+    }
+    if (!Number.isInteger(p.neighbors) || p.neighbors < 1) throw new Error('graphfilter: neighbors must be a positive integer');
+    if (p.alpha < 0 || p.linearWeight < 0) throw new Error('graphfilter: alpha and linearWeight must be ≥ 0');
+    this.name = p.linear === 'exact' ? 'graphfilter/exact' : 'graphfilter';
+  }
+
+  async fit(data: InteractionMatrix, progress: ProgressSink = noopProgress): Promise<void> {
+    this.fitted?.index?.dispose();
+    this.fitted = undefined;
+    const tunable = (['alpha', 'sharpen', 'linearTop'] as const).filter((key) => !this.explicit.has(key));
+    if (this.params.tuneBudget > 0 && tunable.length > 0) {
+      // Imported lazily: the tuner itself builds GraphFilters (with tuneBudget 0).
+      const { tuneGraphFilter } = await import('../eval/tune-graph-filter.js');
+      const fixed = Object.fromEntries([...this.explicit].map((key) => [key, this.params[key as keyof GraphFilterParams]]));
+      this.tuning = await tuneGraphFilter(data, { params: { ...fixed, tuneBudget: 0 }, budgetSeconds: this.params.tuneBudget, progress });
+      const params = this.params as Record<string, number | string | boolean>;
+      for (const key of tunable) params[key] = this.tuning.best[key];
+    }
+    const p = this.params;
+    const x = binarize(data);
+    const di = itemDegrees(x);
+    const invSqrt = (d: Float64Array) => d.map((v) => (v > 0 ? 1 / Math.sqrt(v) : 0));
+    const rn = scaleMatrix(x, invSqrt(userDegrees(x)), invSqrt(di));
+    const rnT = transpose(rn);
+    const neighbors = p.linear === 'pruned' ? normalizedCooccurrenceNeighbors(rnT, rn, p.neighbors, progress) : undefined;
+    const k = Math.max(1, Math.min(p.svdDims, x.numItems - 1, x.numUsers - 1));
+    const svd = await randomizedSvd(rn, rnT, k, { powerIterations: p.powerIterations, seed: p.seed, progress });
+    const { items, basis } = spectralVectors({ k, s: svd.s, v: svd.v }, di, p);
+    this.fitted = { train: x, rn, rnT, neighbors, items, basis, dim: 2 * k, svd: { k, s: svd.s, v: svd.v }, degrees: di };
+  }
+
+  /**
+   * users.length × numItems scores of one term with unit weight (the tuner's building block: one fit, any
+   * weights). 'linear' follows the fitted `linear` mode (pruned or exact).
+   */
+  termScores(users: Int32Array, term: GraphFilterTerm): Float32Array {
+    const m = this.model;
+    const x = m.train;
+    const history = (r: number) => x.indices.subarray(x.indptr[users[r]], x.indptr[users[r] + 1]);
+    const n = x.numItems;
+    if (term === 'linear') {
+      const out = new Float32Array(users.length * n);
+      for (let r = 0; r < users.length; r++) this.addLinear(history(r), out, r * n, 1);
+      return out;
+    }
+    const unit: GraphFilterWeights = { alpha: 0, linearTop: 0, sharpen: 0, linearWeight: 0, [term === 'ideal' ? 'alpha' : term]: 1 };
+    const full = spectralVectors(m.svd, m.degrees, unit);
+    // Only the term's own block (k of the 2k dimensions) is non-zero: score with that block alone.
+    const k = m.svd.k;
+    const offset = term === 'ideal' ? 0 : k;
+    const block = (rows: Float32Array) => {
+      const out = new Float32Array(n * k);
+      for (let i = 0; i < n; i++) out.set(rows.subarray(i * m.dim + offset, i * m.dim + offset + k), i * k);
+      return out;
+    };
+    const basis = block(full.basis);
+    const index = new ItemVectorIndex(block(full.items), n, k);
+    try {
+      const userVecs = new Float32Array(users.length * k);
+      for (let r = 0; r < users.length; r++) userVecs.set(sumRows(basis, k, history(r)), r * k);
+      return index.score(userVecs, users.length);
+    } finally {
+      index.dispose();
+    }
+  }
+
+  private addLinear(history: Int32Array, out: Float32Array, off: number, weight: number): void {
+    const m = this.model;
+    const n = m.train.numItems;
+    if (m.neighbors && weight === 1) return m.neighbors.accumulate(history, out, off);
+    const linear = (this.scratch = this.scratch?.length === n ? this.scratch.fill(0) : new Float32Array(n));
+    if (m.neighbors) m.neighbors.accumulate(history, linear, 0);
+    else gramTimesRows(m.rnT, m.rn, history, linear);
+    for (let i = 0; i < n; i++) out[off + i] += weight * linear[i];
+  }
+
+  private get model(): Fitted {
+    return assertFitted(this.fitted, this.name);
+  }
+
+  scoreUsers(users: Int32Array): Float32Array {
+    const x = this.model.train;
+    return this.scoreHistories(users.length, (r) => x.indices.subarray(x.indptr[users[r]], x.indptr[users[r] + 1]));
+  }
+
+  scoreHistory(items: Int32Array): Float32Array {
+    const unique = Int32Array.from(new Set(items)).sort();
+    return this.scoreHistories(1, () => unique);
+  }
+
+  private scoreHistories(count: number, history: (r: number) => Int32Array): Float32Array {
+    const m = this.model;
+    const n = m.train.numItems;
+    const userVecs = new Float32Array(count * m.dim);
+    for (let r = 0; r < count; r++) userVecs.set(this.foldIn(history(r)), r * m.dim);
+    m.index ??= new ItemVectorIndex(m.items, n, m.dim);
+    const out = m.index.score(userVecs, count);
+    const w = this.params.linearWeight;
+    if (w > 0) for (let r = 0; r < count; r++) this.addLinear(history(r), out, r * n, w);
+    return out;
+  }
+
+  itemVectors(): DenseVectors {
+    const m = this.model;
+    return { count: m.train.numItems, dim: m.dim, data: m.items };
+  }
+
+  userVectors(): DenseVectors {
+    const m = this.model;
+    const x = m.train;
+    if (!m.userCache) {
+      const data = new Float32Array(x.numUsers * m.dim);
+      for (let u = 0; u < x.numUsers; u++) data.set(this.foldIn(x.indices.subarray(x.indptr[u], x.indptr[u + 1])), u * m.dim);
+      m.userCache = data;
+    }
+    return { count: x.numUsers, dim: m.dim, data: m.userCache };
+  }
+
+  /** user vector = Σ_{j ∈ history} basis_j — exact for any history (the history is binary: repeats count once). */
+  foldIn(items: Int32Array): Float32Array {
+    const m = this.model;
+    return sumRows(m.basis, m.dim, items);
+  }
+
+  /**
+   * What the rerank stage needs (published with the version), rows = dense item indices (the exporter maps them
+   * to item ids); undefined for the exact variant, whose linear term is offline-only.
+   */
+  rerankState(itemIds?: Int32Array): RerankState | undefined {
+    const m = this.model;
+    if (!m.neighbors) return undefined;
+    const n = m.train.numItems;
+    return {
+      lists: {
+        itemIds: itemIds ?? Int32Array.from({ length: n }, (_, i) => i),
+        indptr: m.neighbors.indptr,
+        neighbors: m.neighbors.indices,
+        weights: m.neighbors.weights,
+      },
+      linearWeight: this.params.linearWeight,
+      candidates: this.params.candidates,
+    };
+  }
+
+  /** sgn(w) per spectral dimension: what the server multiplies the second block of item vectors by to fold in. */
+  spectralFoldInSigns(): Int8Array {
+    const m = this.model;
+    const p = this.params;
+    return Int8Array.from(m.svd.s, (s) => (p.linearTop * s * s + p.sharpen * s ** 4 < 0 ? -1 : 1));
+  }
+
+  /** Binarised training degree of each item (payload of the exported items; 0 = not in the model). */
+  degrees(): Float64Array {
+    return itemDegrees(this.model.train);
+  }
+
+  published(itemIds?: Int32Array): PublishedModel {
+    const signs = Array.from(this.spectralFoldInSigns());
+    return {
+      items: this.itemVectors(),
+      users: this.userVectors(),
+      degrees: this.degrees(),
+      // No iALS block: the whole user vector is a sum over the history (src/embedding/blended-foldin.ts).
+      layout: { ialsDim: 0, ialsScale: 1, lowpassScale: 1, lowpassDims: signs.length, spectralSigns: signs },
+      rerank: this.rerankState(itemIds),
+    };
+  }
+
+  dispose(): void {
+    this.fitted?.index?.dispose();
+  }
+}
+
+/** Item vectors and fold-in rows (see the header) for the given weights. */
+function spectralVectors(
+  svd: { k: number; s: Float64Array; v: Float32Array },
+  degrees: Float64Array,
+  w: Pick<GraphFilterWeights, 'alpha' | 'linearTop' | 'sharpen'>,
+): { items: Float32Array; basis: Float32Array } {
+  const { k } = svd;
+  const dim = 2 * k;
+  const n = degrees.length;
+  const items = new Float32Array(n * dim);
+  const basis = new Float32Array(n * dim);
+  const sa = Math.sqrt(w.alpha);
+  const spectral = Float64Array.from(svd.s, (s) => w.linearTop * s * s + w.sharpen * s ** 4);
+  for (let i = 0; i < n; i++) {
+    if (!(degrees[i] > 0)) continue; // an item nobody interacted with has no spectral coordinates
+    const up = Math.sqrt(degrees[i]);
+    const o = i * dim;
+    for (let j = 0; j < k; j++) {
+      const v = svd.v[i * k + j];
+      items[o + j] = sa * up * v;
+      basis[o + j] = (sa / up) * v;
+      // Split √|w| between item and user so the user row is the item row up to a sign (fold-in from item vectors).
+      const root = Math.sqrt(Math.abs(spectral[j]));
+      items[o + k + j] = Math.sign(spectral[j]) * root * v;
+      basis[o + k + j] = root * v;
+    }
+  }
+  return { items, basis };
+}
+
+function sumRows(rows: Float32Array, dim: number, items: ArrayLike<number>): Float32Array {
+  const v = new Float32Array(dim);
+  for (let h = 0; h < items.length; h++) {
+    const o = items[h] * dim;
+    for (let c = 0; c < dim; c++) v[c] += rows[o + c];
+  }
+  return v;
+}
