@@ -7,7 +7,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'coverage/', '.recgraph/', '.recgraph-bench/', '**/__generated__/', 'src/db/generated/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'coverage/',
+      '.recgraph/',
+      '.recgraph-bench/',
+      '**/__generated__/',
+      'src/db/generated/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -32,7 +32,9 @@ const list = (s: string | undefined) => (s ? s.split(',').map(Number) : undefine
 
 const split = await loadSplitFiles({ train: path.join(datasetsDir, args.dataset!, 'train.txt') });
 const grid = Object.fromEntries(
-  Object.entries({ alpha: list(args.alpha), sharpen: list(args.sharpen), linearTop: list(args['linear-top']) }).filter(([, v]) => v),
+  Object.entries({ alpha: list(args.alpha), sharpen: list(args.sharpen), linearTop: list(args['linear-top']) }).filter(
+    ([, v]) => v,
+  ),
 );
 const result = await tuneGraphFilter(split.train, {
   params: { svdDims: Number(args.k), neighbors: Number(args.neighbors), linear: args.linear },
@@ -41,12 +43,19 @@ const result = await tuneGraphFilter(split.train, {
   progress: createCliProgress({ enabled: true }),
 });
 const rows = [...result.trials].sort((a, b) => b.recall - a.recall);
-console.log(`${args.dataset} validation (carved from train.txt), ${result.users} users, k=${args.k}, ${result.seconds.toFixed(0)} s`);
+console.log(
+  `${args.dataset} validation (carved from train.txt), ${result.users} users, k=${args.k}, ${result.seconds.toFixed(0)} s`,
+);
 console.log('alpha  sharpen  linearTop  recall@20  ndcg@20');
 for (const t of rows) {
   const w = t.weights;
-  console.log(`${String(w.alpha).padEnd(6)} ${String(w.sharpen).padEnd(8)} ${String(w.linearTop).padEnd(10)} ${t.recall.toFixed(4)}     ${t.ndcg.toFixed(4)}`);
+  console.log(
+    `${String(w.alpha).padEnd(6)} ${String(w.sharpen).padEnd(8)} ${String(w.linearTop).padEnd(10)} ${t.recall.toFixed(4)}     ${t.ndcg.toFixed(4)}`,
+  );
 }
 const out = path.join(root, 'bench/results', `graph-filter-valid-${args.dataset}-k${args.k}-${args.linear}.json`);
 await mkdir(path.dirname(out), { recursive: true });
-await writeFile(out, JSON.stringify({ createdAt: new Date().toISOString(), args, loadavg: os.loadavg(), ...result }, null, 2));
+await writeFile(
+  out,
+  JSON.stringify({ createdAt: new Date().toISOString(), args, loadavg: os.loadavg(), ...result }, null, 2),
+);

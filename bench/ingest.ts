@@ -60,7 +60,8 @@ async function generate(dir: string, rows: number): Promise<void> {
   }
   await writeFile(path.join(dir, 'movies.csv'), movieLines.join('\n') + '\n');
   const out = createWriteStream(path.join(dir, 'ratings.csv'));
-  const write = (chunk: string) => new Promise<void>((resolve) => (out.write(chunk) ? resolve() : out.once('drain', resolve)));
+  const write = (chunk: string) =>
+    new Promise<void>((resolve) => (out.write(chunk) ? resolve() : out.once('drain', resolve)));
   await write('userId,movieId,rating,timestamp\n');
   let buffer: string[] = [];
   const start = 1_000_000_000;
@@ -95,7 +96,14 @@ interface CaseResult {
   timingsMs: Record<string, number>;
 }
 
-async function measure(name: string, format: string, paths: string[], run: CaseResult['run'], url: string, idPrefix = ''): Promise<CaseResult> {
+async function measure(
+  name: string,
+  format: string,
+  paths: string[],
+  run: CaseResult['run'],
+  url: string,
+  idPrefix = '',
+): Promise<CaseResult> {
   const pool = createPool(url, { max: 2 });
   let peakRss = process.memoryUsage().rss;
   let peakHeap = process.memoryUsage().heapUsed;
@@ -116,7 +124,10 @@ async function measure(name: string, format: string, paths: string[], run: CaseR
   let bytes = 0;
   for (const f of summary.files) bytes += (await stat(f)).size;
   const t = summary.timings;
-  const sum = (prefix: string) => Object.entries(t).filter(([k]) => k.startsWith(prefix)).reduce((s, [, v]) => s + v, 0) / 1000;
+  const sum = (prefix: string) =>
+    Object.entries(t)
+      .filter(([k]) => k.startsWith(prefix))
+      .reduce((s, [, v]) => s + v, 0) / 1000;
   return {
     case: name,
     format: summary.format,
@@ -172,7 +183,9 @@ if (!args['skip-generated']) {
   try {
     const t0 = performance.now();
     await generate(dir, rows);
-    console.log(`generated ${rows.toLocaleString('en-US')} ratings in ${((performance.now() - t0) / 1000).toFixed(1)} s (${dir})`);
+    console.log(
+      `generated ${rows.toLocaleString('en-US')} ratings in ${((performance.now() - t0) / 1000).toFixed(1)} s (${dir})`,
+    );
     await withDatabase(async (url) => {
       results.push(await measure(`generated-${rows}`, 'movielens', [dir], 'first', url));
       if (args.reingest) results.push(await measure(`generated-${rows}`, 'movielens', [dir], 'again', url));
@@ -182,7 +195,19 @@ if (!args['skip-generated']) {
   }
 }
 
-const header = ['case', 'run', 'input MiB', 'events', 'seconds', 'events/s', 'stage s', 'merge s', 'strategy', 'peak RSS MiB', 'peak heap MiB'];
+const header = [
+  'case',
+  'run',
+  'input MiB',
+  'events',
+  'seconds',
+  'events/s',
+  'stage s',
+  'merge s',
+  'strategy',
+  'peak RSS MiB',
+  'peak heap MiB',
+];
 const rowsOut = results.map((r) => [
   r.case,
   r.run,
@@ -202,7 +227,13 @@ console.log([header, ...rowsOut].map((r) => r.map((c, i) => String(c).padStart(w
 const output = {
   benchmark: 'ingest',
   date: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg() },
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverage: os.loadavg(),
+  },
   postgres: serverUrl.replace(/\/\/[^@]*@/, '//'),
   goal: '≥ 200,000 interactions/s into Postgres on 2 cores',
   results,

@@ -78,7 +78,10 @@ try {
   const sampleIds: number[] = [];
   offset = undefined;
   do {
-    const page: { points: Array<{ id: number }>; nextOffset: number | undefined } = await store.scroll(usersCollection, { limit: 5000, offset });
+    const page: { points: Array<{ id: number }>; nextOffset: number | undefined } = await store.scroll(
+      usersCollection,
+      { limit: 5000, offset },
+    );
     for (const p of page.points) sampleIds.push(p.id);
     offset = page.nextOffset;
   } while (offset !== undefined);
@@ -104,7 +107,11 @@ try {
     );
     const seconds = (performance.now() - t0) / 1000;
     const cpu = qdrantPid === undefined ? NaN : cpuMs(qdrantPid)! - cpu0;
-    return { ids: out, qdrantCpuMsPerSearch: cpu / queries.length, wallMsPerSearch: (seconds * 1000 * concurrency) / queries.length };
+    return {
+      ids: out,
+      qdrantCpuMsPerSearch: cpu / queries.length,
+      wallMsPerSearch: (seconds * 1000 * concurrency) / queries.length,
+    };
   };
   const exact = await runAll(items, (q) => ({ vector: q, limit, exact: true }));
   const overlap = (got: number[][]) => {
@@ -116,7 +123,13 @@ try {
     return hits / (20 * got.length);
   };
   const results: Array<Record<string, unknown>> = [
-    { variant: 'plain (as served)', search: 'exact', recallAt20VsExact: 1, qdrantCpuMsPerSearch: exact.qdrantCpuMsPerSearch, wallMsPerSearch: exact.wallMsPerSearch },
+    {
+      variant: 'plain (as served)',
+      search: 'exact',
+      recallAt20VsExact: 1,
+      qdrantCpuMsPerSearch: exact.qdrantCpuMsPerSearch,
+      wallMsPerSearch: exact.wallMsPerSearch,
+    },
   ];
   const bound = maxRowNorm(flat, dim);
   for (const key of args.variants!.split(',')) {
@@ -138,7 +151,9 @@ try {
       await store.upsert(collection, { ids, vectors: variant.mips ? augmentRows(flat, dim, bound) : flat, payloads });
       await store.finishBulkLoad(collection);
       await store.waitForIndexing(collection, { timeoutMs: 900_000 });
-      process.stderr.write(`${variant.name}: written and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+      process.stderr.write(
+        `${variant.name}: written and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+      );
     }
     for (const ef of args.ef!.split(',').map(Number)) {
       const run = await runAll(collection, (q) => ({
@@ -147,21 +162,40 @@ try {
         hnswEf: ef,
         ...(variant.int8 ? { quantization: { rescore: true, oversampling: 2 } } : {}),
       }));
-      const row = { variant: variant.name, search: `hnsw_ef ${ef}`, recallAt20VsExact: overlap(run.ids), qdrantCpuMsPerSearch: run.qdrantCpuMsPerSearch, wallMsPerSearch: run.wallMsPerSearch };
+      const row = {
+        variant: variant.name,
+        search: `hnsw_ef ${ef}`,
+        recallAt20VsExact: overlap(run.ids),
+        qdrantCpuMsPerSearch: run.qdrantCpuMsPerSearch,
+        wallMsPerSearch: run.wallMsPerSearch,
+      };
       results.push(row);
-      process.stderr.write(`${row.variant.padEnd(28)} ${row.search.padEnd(12)} recall@20 vs exact ${row.recallAt20VsExact.toFixed(4)}  Qdrant CPU ${row.qdrantCpuMsPerSearch.toFixed(3)} ms/search\n`);
+      process.stderr.write(
+        `${row.variant.padEnd(28)} ${row.search.padEnd(12)} recall@20 vs exact ${row.recallAt20VsExact.toFixed(4)}  Qdrant CPU ${row.qdrantCpuMsPerSearch.toFixed(3)} ms/search\n`,
+      );
     }
   }
   console.log('| collection | search | top-20 overlap with exact | Qdrant CPU ms / search | wall ms / search |');
   console.log('|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.variant} | ${r.search} | ${(r.recallAt20VsExact as number).toFixed(4)} | ${(r.qdrantCpuMsPerSearch as number).toFixed(3)} | ${(r.wallMsPerSearch as number).toFixed(2)} |`);
+    console.log(
+      `| ${r.variant} | ${r.search} | ${(r.recallAt20VsExact as number).toFixed(4)} | ${(r.qdrantCpuMsPerSearch as number).toFixed(3)} | ${(r.wallMsPerSearch as number).toFixed(2)} |`,
+    );
   }
   await mkdir(path.join(root, 'bench', 'results'), { recursive: true });
   await writeFile(
     path.join(root, 'bench', 'results', 'item-search.json'),
     JSON.stringify(
-      { createdAt: new Date().toISOString(), loadAverage: os.loadavg(), items: ids.length, dimension: dim, users: queries.length, limit, concurrency, results },
+      {
+        createdAt: new Date().toISOString(),
+        loadAverage: os.loadavg(),
+        items: ids.length,
+        dimension: dim,
+        users: queries.length,
+        limit,
+        concurrency,
+        results,
+      },
       null,
       2,
     ) + '\n',

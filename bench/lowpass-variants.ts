@@ -51,7 +51,13 @@ for (const k of list(args.dims!)) {
   await lowpass.fit(train);
   await report(`low-pass k=${k} alone`, prefitted(lowpass));
   for (const w of list(args.weights!)) {
-    await report(`ials + ${w}·low-pass k=${k}`, new Blend([{ model: prefitted(lowpass), weight: w }, { model: prefitted(ials), weight: 1 }]));
+    await report(
+      `ials + ${w}·low-pass k=${k}`,
+      new Blend([
+        { model: prefitted(lowpass), weight: w },
+        { model: prefitted(ials), weight: 1 },
+      ]),
+    );
   }
 }
 process.stdout.write(`split: fit train, score ${args.split} (full catalogue)\n${rows.join('\n')}\n`);

@@ -33,8 +33,28 @@ const CONCURRENCY = Number(args.concurrency);
 const CONCURRENT_REQUESTS = Number(args['concurrent-requests']);
 const WARMUP = 50;
 const COLLECTION = `bench_transport_${process.pid}`;
-const GENRES = ['Action', 'Adventure', 'Animation', 'Children', 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy', 'Film-Noir',
-  'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western', 'IMAX', 'Biography'];
+const GENRES = [
+  'Action',
+  'Adventure',
+  'Animation',
+  'Children',
+  'Comedy',
+  'Crime',
+  'Documentary',
+  'Drama',
+  'Fantasy',
+  'Film-Noir',
+  'Horror',
+  'Musical',
+  'Mystery',
+  'Romance',
+  'Sci-Fi',
+  'Thriller',
+  'War',
+  'Western',
+  'IMAX',
+  'Biography',
+];
 
 const random = uniform(7);
 
@@ -56,7 +76,13 @@ interface Row {
 }
 
 /** Runs `requests` calls of `fn`, `concurrency` at a time; latency per call. */
-async function measure(client: string, scenario: string, requests: number, concurrency: number, fn: (i: number) => Promise<unknown>): Promise<Row> {
+async function measure(
+  client: string,
+  scenario: string,
+  requests: number,
+  concurrency: number,
+  fn: (i: number) => Promise<unknown>,
+): Promise<Row> {
   for (let i = 0; i < WARMUP; i++) await fn(i);
   const latencies: number[] = [];
   let next = 0;
@@ -122,31 +148,66 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const info = await store.waitForIndexing(COLLECTION, { timeoutMs: 600_000, pollMs: 500 });
     const indexSeconds = (performance.now() - t0) / 1000;
-    console.log(`uploaded ${POINTS} points (dim ${DIM}) in ${uploadSeconds.toFixed(1)} s (${Math.round(POINTS / uploadSeconds)} points/s); ` +
-      `payload + HNSW indexing ${indexSeconds.toFixed(1)} s (indexed vectors ${info.indexed_vectors_count})`);
+    console.log(
+      `uploaded ${POINTS} points (dim ${DIM}) in ${uploadSeconds.toFixed(1)} s (${Math.round(POINTS / uploadSeconds)} points/s); ` +
+        `payload + HNSW indexing ${indexSeconds.toFixed(1)} s (indexed vectors ${info.indexed_vectors_count})`,
+    );
 
     // ── queries: same vectors and filters for both clients ───────────────────────────────────────────────────
     const queryCount = 256;
     const queries = Array.from({ length: queryCount }, () => Array.from({ length: DIM }, () => random() * 2 - 1));
     const filters = queries.map(() => {
       const from = 1950 + Math.floor(random() * 40);
-      return buildItemFilter({ genres: [GENRES[Math.floor(random() * 6)]!, GENRES[6 + Math.floor(random() * 6)]!], yearFrom: from, yearTo: from + 30 })!;
+      return buildItemFilter({
+        genres: [GENRES[Math.floor(random() * 6)]!, GENRES[6 + Math.floor(random() * 6)]!],
+        yearFrom: from,
+        yearTo: from + 30,
+      })!;
     });
 
     // Sanity: both clients must return the same hits.
-    const mine = await store.search(COLLECTION, { vector: queries[0]!, limit: 20, filter: filters[0], withPayload: true });
-    const theirs = await official.query(COLLECTION, { query: queries[0]!, limit: 20, filter: filters[0], with_payload: true });
-    if (JSON.stringify(mine.map((h) => h.id)) !== JSON.stringify(theirs.points.map((p) => p.id))) throw new Error('clients disagree on results');
+    const mine = await store.search(COLLECTION, {
+      vector: queries[0]!,
+      limit: 20,
+      filter: filters[0],
+      withPayload: true,
+    });
+    const theirs = await official.query(COLLECTION, {
+      query: queries[0]!,
+      limit: 20,
+      filter: filters[0],
+      with_payload: true,
+    });
+    if (JSON.stringify(mine.map((h) => h.id)) !== JSON.stringify(theirs.points.map((p) => p.id)))
+      throw new Error('clients disagree on results');
     const responseBytes = JSON.stringify({ result: theirs, status: 'ok', time: 0 }).length;
 
     const viaOfficial = (i: number) =>
-      official.query(COLLECTION, { query: queries[i % queryCount]!, limit: 20, filter: filters[i % queryCount], with_payload: true });
+      official.query(COLLECTION, {
+        query: queries[i % queryCount]!,
+        limit: 20,
+        filter: filters[i % queryCount],
+        with_payload: true,
+      });
     const viaStore = (i: number) =>
-      store.search(COLLECTION, { vector: queries[i % queryCount]!, limit: 20, filter: filters[i % queryCount], withPayload: true });
+      store.search(COLLECTION, {
+        vector: queries[i % queryCount]!,
+        limit: 20,
+        filter: filters[i % queryCount],
+        withPayload: true,
+      });
     const smallOfficial = (i: number) => official.query(COLLECTION, { query: queries[i % queryCount]!, limit: 1 });
     const smallStore = (i: number) => store.search(COLLECTION, { vector: queries[i % queryCount]!, limit: 1 });
     const batchStore = (i: number) =>
-      store.searchBatch(COLLECTION, Array.from({ length: 8 }, (_, k) => ({ vector: queries[(i * 8 + k) % queryCount]!, limit: 20, filter: filters[(i * 8 + k) % queryCount], withPayload: true })));
+      store.searchBatch(
+        COLLECTION,
+        Array.from({ length: 8 }, (_, k) => ({
+          vector: queries[(i * 8 + k) % queryCount]!,
+          limit: 20,
+          filter: filters[(i * 8 + k) % queryCount],
+          withPayload: true,
+        })),
+      );
 
     // Qdrant's own `time` per search (server-side work only): what no transport can go below.
     const raw = new QdrantTransport({ url });
@@ -159,7 +220,9 @@ async function main(): Promise<void> {
     raw.close();
     serverMs.sort((a, b) => a - b);
     const serverTime = { p50Ms: +quantile(serverMs, 0.5).toFixed(2), p99Ms: +quantile(serverMs, 0.99).toFixed(2) };
-    console.log(`  Qdrant-reported server time for the main search: p50 ${serverTime.p50Ms} ms, p99 ${serverTime.p99Ms} ms`);
+    console.log(
+      `  Qdrant-reported server time for the main search: p50 ${serverTime.p50Ms} ms, p99 ${serverTime.p99Ms} ms`,
+    );
 
     const main = 'search limit 20 + payload + filter';
     const rows: Row[] = [];
@@ -167,7 +230,9 @@ async function main(): Promise<void> {
       const result = await row;
       if (bytes) result.meanResponseBytes = bytes;
       rows.push(result);
-      console.log(`  ${result.client.padEnd(22)} ${result.scenario.padEnd(40)} c=${String(result.concurrency).padEnd(3)} p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  ${result.requestsPerSecond} req/s`);
+      console.log(
+        `  ${result.client.padEnd(22)} ${result.scenario.padEnd(40)} c=${String(result.concurrency).padEnd(3)} p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  ${result.requestsPerSecond} req/s`,
+      );
     };
     await run(measure('@qdrant/js-client-rest', main, REQUESTS, 1, viaOfficial), responseBytes);
     await run(measure('recgraph VectorStore', main, REQUESTS, 1, viaStore), responseBytes);
@@ -175,11 +240,22 @@ async function main(): Promise<void> {
     await run(measure('recgraph VectorStore', main, CONCURRENT_REQUESTS, CONCURRENCY, viaStore), responseBytes);
     await run(measure('@qdrant/js-client-rest', 'search limit 1, no payload (< 1 KB)', REQUESTS, 1, smallOfficial));
     await run(measure('recgraph VectorStore', 'search limit 1, no payload (< 1 KB)', REQUESTS, 1, smallStore));
-    await run(measure('recgraph VectorStore', 'batch of 8 searches (as main) per request', Math.ceil(REQUESTS / 4), 1, batchStore));
+    await run(
+      measure(
+        'recgraph VectorStore',
+        'batch of 8 searches (as main) per request',
+        Math.ceil(REQUESTS / 4),
+        1,
+        batchStore,
+      ),
+    );
 
     console.log('\n| client | scenario | concurrency | requests | p50 ms | p95 ms | p99 ms | req/s |');
     console.log('|---|---|---|---|---|---|---|---|');
-    for (const r of rows) console.log(`| ${r.client} | ${r.scenario} | ${r.concurrency} | ${r.requests} | ${r.p50Ms} | ${r.p95Ms} | ${r.p99Ms} | ${r.requestsPerSecond} |`);
+    for (const r of rows)
+      console.log(
+        `| ${r.client} | ${r.scenario} | ${r.concurrency} | ${r.requests} | ${r.p50Ms} | ${r.p95Ms} | ${r.p99Ms} | ${r.requestsPerSecond} |`,
+      );
 
     const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
     await mkdir(resultsDir, { recursive: true });
@@ -190,8 +266,21 @@ async function main(): Promise<void> {
         {
           benchmark: 'qdrant-transport',
           date: new Date().toISOString(),
-          environment: { node: process.version, cpus: os.cpus().length, platform: `${process.platform}/${process.arch}`, qdrant: embedded ? 'embedded 1.16.3' : url },
-          dataset: { points: POINTS, dimension: DIM, distance: 'Dot', payloadIndexes: ITEM_PAYLOAD_INDEXES, uploadSeconds, indexSeconds, indexedVectors: info.indexed_vectors_count },
+          environment: {
+            node: process.version,
+            cpus: os.cpus().length,
+            platform: `${process.platform}/${process.arch}`,
+            qdrant: embedded ? 'embedded 1.16.3' : url,
+          },
+          dataset: {
+            points: POINTS,
+            dimension: DIM,
+            distance: 'Dot',
+            payloadIndexes: ITEM_PAYLOAD_INDEXES,
+            uploadSeconds,
+            indexSeconds,
+            indexedVectors: info.indexed_vectors_count,
+          },
           serverTimeMainSearch: serverTime,
           responseBytesMainSearch: responseBytes,
           rows,

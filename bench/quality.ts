@@ -55,7 +55,9 @@ const YELP_MODELS = 'popularity,ials,gfcf,graphfilter';
 async function main(): Promise<void> {
   const progress = createCliProgress({ enabled: !args.quiet });
   const onResult = (r: { model: string; trainSeconds: number; metrics: Record<string, number> }) =>
-    process.stderr.write(`${r.model}: recall@20=${r.metrics['recall@20'].toFixed(4)} train ${r.trainSeconds.toFixed(1)} s\n`);
+    process.stderr.write(
+      `${r.model}: recall@20=${r.metrics['recall@20'].toFixed(4)} train ${r.trainSeconds.toFixed(1)} s\n`,
+    );
   let report;
   if (args.dataset === 'ml-1m') {
     const dir = path.join(datasetsDir, 'ml-1m-split');
@@ -83,9 +85,18 @@ async function main(): Promise<void> {
     });
   } else if (args.dataset === 'gowalla-synth') {
     const t0 = performance.now();
-    const all = syntheticInteractions({ numUsers: 30000, numItems: 40000, interactions: 1_050_000, clusters: 60, noise: 0.25, seed: 7 });
+    const all = syntheticInteractions({
+      numUsers: 30000,
+      numItems: 40000,
+      interactions: 1_050_000,
+      clusters: 60,
+      noise: 0.25,
+      seed: 7,
+    });
     const { train, test } = randomHoldout(all, 0.2, 7);
-    process.stderr.write(`generated ${all.indptr[all.numUsers]} interactions in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `generated ${all.indptr[all.numUsers]} interactions in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
     report = await runEvaluationOnMatrices({
       train,
       test,
@@ -100,7 +111,16 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write(
-    formatTextTable(report.results, ['recall@20', 'ndcg@20', 'precision@20', 'hitrate@20', 'mrr@20', 'map@20', 'coverage@20', 'novelty@20']) + '\n',
+    formatTextTable(report.results, [
+      'recall@20',
+      'ndcg@20',
+      'precision@20',
+      'hitrate@20',
+      'mrr@20',
+      'map@20',
+      'coverage@20',
+      'novelty@20',
+    ]) + '\n',
   );
   const outDir = path.join(root, 'bench', 'results');
   await mkdir(outDir, { recursive: true });

@@ -46,8 +46,13 @@ for (const h of args.history!.split(',').map(Number)) {
   const cpu = process.cpuUsage(t0);
   const usPerRequest = (cpu.user + cpu.system) / requests;
   rows.push({ history: h, candidates, neighbors: width, usPerRequest: Math.round(usPerRequest * 10) / 10 });
-  console.log(`history ${h}, ${candidates} candidates, ${width} neighbours/item: ${usPerRequest.toFixed(1)} µs CPU per request`);
+  console.log(
+    `history ${h}, ${candidates} candidates, ${width} neighbours/item: ${usPerRequest.toFixed(1)} µs CPU per request`,
+  );
 }
 const out = path.join(root, 'bench/results/rerank-cost.json');
 await mkdir(path.dirname(out), { recursive: true });
-await writeFile(out, JSON.stringify({ createdAt: new Date().toISOString(), items: n, rows, loadavg: os.loadavg() }, null, 2) + '\n');
+await writeFile(
+  out,
+  JSON.stringify({ createdAt: new Date().toISOString(), items: n, rows, loadavg: os.loadavg() }, null, 2) + '\n',
+);

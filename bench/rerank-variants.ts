@@ -59,7 +59,13 @@ for (const [label, model, weights] of variants) {
   await model.fit(train);
   process.stderr.write(`${label} fit ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
   for (const w of weights) {
-    await report(`ials + ${w}·${label}`, new Blend([{ model: prefitted(model), weight: w }, { model: prefitted(ials), weight: 1 }]));
+    await report(
+      `ials + ${w}·${label}`,
+      new Blend([
+        { model: prefitted(model), weight: w },
+        { model: prefitted(ials), weight: 1 },
+      ]),
+    );
   }
 }
 process.stdout.write(`split: fit train, score ${args.split}\n${rows.join('\n')}\n`);

@@ -69,7 +69,9 @@ async function waitForServer(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ok = await fetch(url.replace('/graphql', '/health/ready')).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(url.replace('/graphql', '/health/ready'))
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -88,7 +90,14 @@ interface OpenLoopRow {
 
 interface ResultRow {
   operation: string;
-  closedLoop: { connections: number; requestsPerSecond: number; p50Ms: number; p95Ms: number; p99Ms: number; errors: number };
+  closedLoop: {
+    connections: number;
+    requestsPerSecond: number;
+    p50Ms: number;
+    p95Ms: number;
+    p99Ms: number;
+    errors: number;
+  };
   openLoop: OpenLoopRow[];
   cpuMsPerRequest: { server: number; qdrant: number | null; postgres: number };
 }
@@ -121,7 +130,10 @@ class CpuMeter {
     };
   }
 
-  async perRequest(before: Awaited<ReturnType<CpuMeter['snapshot']>>, requests: number): Promise<ResultRow['cpuMsPerRequest']> {
+  async perRequest(
+    before: Awaited<ReturnType<CpuMeter['snapshot']>>,
+    requests: number,
+  ): Promise<ResultRow['cpuMsPerRequest']> {
     const after = await this.snapshot();
     const per = (ms: number) => Number((ms / Math.max(1, requests)).toFixed(3));
     return {
@@ -157,10 +169,23 @@ async function settle(pids: number[], timeoutMs = 120_000): Promise<number> {
   }
 }
 
-async function measure(url: string, scenario: Scenario, catalog: { users: number; items: number }, meter: CpuMeter): Promise<ResultRow> {
+async function measure(
+  url: string,
+  scenario: Scenario,
+  catalog: { users: number; items: number },
+  meter: CpuMeter,
+): Promise<ResultRow> {
   let next = 0;
   const run = async (durationSeconds: number, mode: LoadConfig['mode']) => {
-    const result = await runLoad({ url, scenario: scenario.name, catalog, firstRequest: next, durationSeconds, maxRequests: 200_000, mode });
+    const result = await runLoad({
+      url,
+      scenario: scenario.name,
+      catalog,
+      firstRequest: next,
+      durationSeconds,
+      maxRequests: 200_000,
+      mode,
+    });
     next = result.nextRequest;
     return result;
   };
@@ -174,9 +199,17 @@ async function measure(url: string, scenario: Scenario, catalog: { users: number
   const rates = args.rates ? args.rates.split(',').map(Number) : scenario.rates;
   for (const [i, rate] of rates.entries()) {
     await new Promise((r) => setTimeout(r, 500)); // let the previous run's queue drain
-    const open = await run(Number(args['open-seconds']), { kind: 'open', ratePerSecond: rate, process: args.arrivals as 'poisson' | 'even', seed: 1 + i });
+    const open = await run(Number(args['open-seconds']), {
+      kind: 'open',
+      ratePerSecond: rate,
+      process: args.arrivals as 'poisson' | 'even',
+      seed: 1 + i,
+    });
     if (open.firstError) log.warn(`${scenario.name} @ ${rate}/s: ${open.errors} errors, first: ${open.firstError}`);
-    if (open.sendLagP99Ms > 2) log.warn(`${scenario.name} @ ${rate}/s: generator sent late (p99 ${open.sendLagP99Ms.toFixed(1)} ms; counted as latency)`);
+    if (open.sendLagP99Ms > 2)
+      log.warn(
+        `${scenario.name} @ ${rate}/s: generator sent late (p99 ${open.sendLagP99Ms.toFixed(1)} ms; counted as latency)`,
+      );
     openLoop.push({
       offeredPerSecond: rate,
       achievedPerSecond: ms(open.achievedPerSecond),
@@ -204,11 +237,16 @@ async function measure(url: string, scenario: Scenario, catalog: { users: number
 }
 
 function printTable(rows: readonly ResultRow[]): void {
-  console.log('| operation | closed loop req/s (p99 ms) | open loop offered → achieved: p50 / p99 ms | CPU ms/req server · qdrant · postgres |');
+  console.log(
+    '| operation | closed loop req/s (p99 ms) | open loop offered → achieved: p50 / p99 ms | CPU ms/req server · qdrant · postgres |',
+  );
   console.log('|---|---|---|---|');
   for (const r of rows) {
     const open = r.openLoop
-      .map((o) => `${o.offeredPerSecond} → ${o.achievedPerSecond.toFixed(0)}: ${o.p50Ms.toFixed(1)} / ${o.p99Ms.toFixed(1)}${o.errors ? ` (${o.errors} err)` : ''}`)
+      .map(
+        (o) =>
+          `${o.offeredPerSecond} → ${o.achievedPerSecond.toFixed(0)}: ${o.p50Ms.toFixed(1)} / ${o.p99Ms.toFixed(1)}${o.errors ? ` (${o.errors} err)` : ''}`,
+      )
       .join('; ');
     const cpu = r.cpuMsPerRequest;
     console.log(
@@ -224,7 +262,9 @@ async function main() {
   const pool = createPool(databaseUrl);
   const qdrantDir = path.join(root, '.recgraph-bench', 'qdrant');
   await mkdir(qdrantDir, { recursive: true });
-  const qdrant = process.env.QDRANT_URL ? { url: process.env.QDRANT_URL, stop: async () => {} } : await startEmbeddedQdrant({ storageDir: qdrantDir });
+  const qdrant = process.env.QDRANT_URL
+    ? { url: process.env.QDRANT_URL, stop: async () => {} }
+    : await startEmbeddedQdrant({ storageDir: qdrantDir });
   const store = new VectorStore({ url: qdrant.url, apiKey: process.env.QDRANT_API_KEY });
   let server: ChildProcess | undefined;
   try {
@@ -232,7 +272,9 @@ async function main() {
     if (await isDatabaseEmpty(pool)) {
       let t = Date.now();
       const dataset = generateDemoDataset({ seed: 1, users, items, eventsPerUser: 33 });
-      log.info(`generated ${dataset.interactions.length} interactions in ${((Date.now() - t) / 1000).toFixed(1)} s; loading`);
+      log.info(
+        `generated ${dataset.interactions.length} interactions in ${((Date.now() - t) / 1000).toFixed(1)} s; loading`,
+      );
       t = Date.now();
       await loadDemoDataset(pool, dataset);
       // What autovacuum would do a little later: planner statistics, and the GIN index's pending list merged (a
@@ -246,7 +288,11 @@ async function main() {
     const aliasOk = active ? (await store.resolveAlias('items_collaborative')) !== undefined : false;
     if (!aliasOk || args.retrain) {
       const t = Date.now();
-      await trainAndPublish(pool, store, log, { dataDir: path.join(root, '.recgraph-bench'), prefix: '', params: { factors: 64, iterations: 10 } });
+      await trainAndPublish(pool, store, log, {
+        dataDir: path.join(root, '.recgraph-bench'),
+        prefix: '',
+        params: { factors: 64, iterations: 10 },
+      });
       timings.trainAndExportSeconds = (Date.now() - t) / 1000;
     }
     if (args.reexport && !timings.trainAndExportSeconds) {
@@ -265,27 +311,55 @@ async function main() {
       const collection = await store.resolveAlias(role);
       if (collection) await store.waitForIndexing(collection, { timeoutMs: 900_000 });
     }
-    const counts = (await pool.query(`SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM interactions)::int AS interactions`)).rows[0];
+    const counts = (
+      await pool.query(
+        `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM interactions)::int AS interactions`,
+      )
+    ).rows[0];
 
-    const model = (await pool.query<{ version: string; dimension: number }>(`SELECT version, dimension FROM model_versions WHERE status = 'active'`)).rows[0];
+    const model = (
+      await pool.query<{ version: string; dimension: number }>(
+        `SELECT version, dimension FROM model_versions WHERE status = 'active'`,
+      )
+    ).rows[0];
 
     const port = await freePort();
     const profileDir = path.join(root, '.recgraph-bench', 'profiles');
     const nodeFlags = args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-    server = spawn(process.execPath, [...nodeFlags, path.join(root, 'scripts', 'recgraph.mjs'), 'start', '--no-seed', '--port', String(port)], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, QDRANT_URL: qdrant.url, HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    server = spawn(
+      process.execPath,
+      [...nodeFlags, path.join(root, 'scripts', 'recgraph.mjs'), 'start', '--no-seed', '--port', String(port)],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: databaseUrl,
+          QDRANT_URL: qdrant.url,
+          HOST: '127.0.0.1',
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     const url = `http://127.0.0.1:${port}/graphql`;
     await waitForServer(url, server);
     const readyRss = serverMemory(server.pid!);
 
     const qdrantPid = pidListeningOn(Number(new URL(qdrant.url).port));
-    if (qdrantPid === undefined) log.warn('Qdrant is not a process on this machine that /proc shows: its CPU is not measured');
+    if (qdrantPid === undefined)
+      log.warn('Qdrant is not a process on this machine that /proc shows: its CPU is not measured');
     const meter = new CpuMeter(server.pid!, qdrantPid, pool);
     // Prime every operation once (model decode, vector preload, encoder session), then wait for the steady state.
     for (const scenario of scenarios({ users, items })) {
-      await runLoad({ url, scenario: scenario.name, catalog: { users, items }, firstRequest: 1_000_000, durationSeconds: 1, maxRequests: 5, mode: { kind: 'closed', connections: 1 } });
+      await runLoad({
+        url,
+        scenario: scenario.name,
+        catalog: { users, items },
+        firstRequest: 1_000_000,
+        durationSeconds: 1,
+        maxRequests: 5,
+        mode: { kind: 'closed', connections: 1 },
+      });
     }
     timings.settleSeconds = await settle([server.pid!, ...(qdrantPid === undefined ? [] : [qdrantPid])]);
     const loadAverageBefore = os.loadavg();
@@ -308,7 +382,11 @@ async function main() {
       benchmark: 'serve',
       date: new Date().toISOString(),
       command: `npm run bench:serve -- ${process.argv.slice(2).join(' ')}`.trim(),
-      machine: { cpus: os.cpus().length, node: process.version, loadAverage: { before: loadAverageBefore, after: loadAverageAfter } },
+      machine: {
+        cpus: os.cpus().length,
+        node: process.version,
+        loadAverage: { before: loadAverageBefore, after: loadAverageAfter },
+      },
       dataset: { name: 'bench:serve synthetic catalog (Gowalla-size)', ...counts },
       model: { version: model?.version ?? null, dimension: model?.dimension ?? null },
       timings,

@@ -35,11 +35,19 @@ function startServer(dataDir: string, port: number): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, RECGRAPH_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   delete env.QDRANT_URL;
-  const child = spawn(process.execPath, [path.join(root, 'scripts/recgraph.mjs'), 'start'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(root, 'scripts/recgraph.mjs'), 'start'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return child;
 }
 
-async function graphql(port: number, query: string, variables?: Record<string, unknown>): Promise<{ data?: unknown; errors?: unknown[] }> {
+async function graphql(
+  port: number,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<{ data?: unknown; errors?: unknown[] }> {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -115,7 +123,9 @@ async function main(): Promise<void> {
     child = startServer(dataDir, port);
     const secondSeconds = await untilAnswered(port, child, t0);
     for (let i = 0; i < 200; i++) {
-      const body = await graphql(port, RECOMMENDATIONS, { userId: `reader-${String((next() % 2000) + 1).padStart(5, '0')}` });
+      const body = await graphql(port, RECOMMENDATIONS, {
+        userId: `reader-${String((next() % 2000) + 1).padStart(5, '0')}`,
+      });
       if (body.errors) throw new Error(`recommendations failed: ${JSON.stringify(body.errors)}`);
     }
     const secondMemory = memoryOf(child.pid);
@@ -124,7 +134,11 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'startup',
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))) },
+      machine: {
+        cpus: os.cpus().length,
+        node: process.version,
+        loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
+      },
       freshStartToFirstAnswerSeconds: Number(freshSeconds.toFixed(1)),
       secondStartToFirstAnswerSeconds: Number(secondSeconds.toFixed(1)),
       shutdownSeconds: Number(stopSeconds.toFixed(2)),
@@ -142,8 +156,14 @@ async function main(): Promise<void> {
         ['fresh npm start → first answer', `${result.freshStartToFirstAnswerSeconds} s`],
         ['second npm start → first answer', `${result.secondStartToFirstAnswerSeconds} s`],
         ['Ctrl-C → everything stopped', `${result.shutdownSeconds} s`],
-        ['server RSS: fresh start (trained in-process) / second start', `${freshMemory?.rssMb ?? '–'} / ${secondMemory?.rssMb ?? '–'} MB`],
-        [`recommendations(first: 20) p50 / p95 / p99 (${latencies.length} sequential)`, `${result.recommendationsFirst20.p50Ms} / ${result.recommendationsFirst20.p95Ms} / ${result.recommendationsFirst20.p99Ms} ms`],
+        [
+          'server RSS: fresh start (trained in-process) / second start',
+          `${freshMemory?.rssMb ?? '–'} / ${secondMemory?.rssMb ?? '–'} MB`,
+        ],
+        [
+          `recommendations(first: 20) p50 / p95 / p99 (${latencies.length} sequential)`,
+          `${result.recommendationsFirst20.p50Ms} / ${result.recommendationsFirst20.p95Ms} / ${result.recommendationsFirst20.p99Ms} ms`,
+        ],
       ]
         .map(([k, v]) => `${k.padEnd(62)} ${v}`)
         .join('\n'),

@@ -59,13 +59,24 @@ interface Catalog {
 }
 
 async function loadMl100k(): Promise<Catalog> {
-  const dataset = await openMovieLens([path.join(datasetsDir, 'ml-100k')], createReaderContext({ report: () => undefined }));
+  const dataset = await openMovieLens(
+    [path.join(datasetsDir, 'ml-100k')],
+    createReaderContext({ report: () => undefined }),
+  );
   const index = new Map<string, number>();
   const documents: string[] = [];
   const titles: string[] = [];
   for await (const item of dataset.items!) {
     index.set(item.externalId, documents.length);
-    documents.push(itemText({ title: item.title, creators: item.creators ?? [], genres: item.genres ?? [], tags: item.tags ?? [], description: item.description ?? null }));
+    documents.push(
+      itemText({
+        title: item.title,
+        creators: item.creators ?? [],
+        genres: item.genres ?? [],
+        tags: item.tags ?? [],
+        description: item.description ?? null,
+      }),
+    );
     titles.push(item.title);
   }
   const userIndex = new Map<string, number>();
@@ -156,7 +167,14 @@ async function prepare(catalog: Catalog, coldShare: number, seed: number): Promi
       trainItems.push(warmIndex[item]);
     }
   });
-  const matrix = buildInteractionMatrix(catalog.numUsers, warm.length, trainUsers, trainItems, new Float32Array(trainUsers.length).fill(1), 'max');
+  const matrix = buildInteractionMatrix(
+    catalog.numUsers,
+    warm.length,
+    trainUsers,
+    trainItems,
+    new Float32Array(trainUsers.length).fill(1),
+    'max',
+  );
   const model = new IALS({ factors: 64 });
   await model.fit(matrix);
   const items = model.itemVectors();
@@ -175,12 +193,30 @@ async function prepare(catalog: Catalog, coldShare: number, seed: number): Promi
   const coNeighbours = new Map<number, number[]>();
   for (const c of cold) {
     const overlap = new Map<number, number>();
-    for (const user of usersOf.get(c) ?? []) for (const other of new Set(itemsOf.get(user))) if (!coldSet.has(other)) overlap.set(other, (overlap.get(other) ?? 0) + 1);
+    for (const user of usersOf.get(c) ?? [])
+      for (const other of new Set(itemsOf.get(user)))
+        if (!coldSet.has(other)) overlap.set(other, (overlap.get(other) ?? 0) + 1);
     const size = usersOf.get(c)?.size ?? 0;
-    const ranked = [...overlap].map(([other, both]) => [other, both / Math.sqrt(size * usersOf.get(other)!.size)] as const).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    if (ranked.length >= K) coNeighbours.set(c, ranked.slice(0, K).map(([other]) => other));
+    const ranked = [...overlap]
+      .map(([other, both]) => [other, both / Math.sqrt(size * usersOf.get(other)!.size)] as const)
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    if (ranked.length >= K)
+      coNeighbours.set(
+        c,
+        ranked.slice(0, K).map(([other]) => other),
+      );
   }
-  return { cold, warm, warmIndex, userVectors: model.userVectors().data, itemVectors: items.data, dim: items.dim, warmRows, coldEvents, coNeighbours };
+  return {
+    cold,
+    warm,
+    warmIndex,
+    userVectors: model.userVectors().data,
+    itemVectors: items.data,
+    dim: items.dim,
+    warmRows,
+    coldEvents,
+    coNeighbours,
+  };
 }
 
 /** The title with one inner character of its longest word dropped ("Casablanca" → "Casablnca"). */
@@ -189,7 +225,8 @@ function withTypo(title: string): string {
   let longest = 0;
   words.forEach((word, i) => word.length > words[longest].length && (longest = i));
   const word = words[longest];
-  if (word.length >= 4) words[longest] = word.slice(0, Math.floor(word.length / 2)) + word.slice(Math.floor(word.length / 2) + 1);
+  if (word.length >= 4)
+    words[longest] = word.slice(0, Math.floor(word.length / 2)) + word.slice(Math.floor(word.length / 2) + 1);
   return words.join(' ');
 }
 
@@ -217,7 +254,10 @@ interface Row {
   'fit s': number;
 }
 
-function coldRanking(split: Split, score: (user: number, item: number) => number): { recall: number; ndcg: number; users: number } {
+function coldRanking(
+  split: Split,
+  score: (user: number, item: number) => number,
+): { recall: number; ndcg: number; users: number } {
   let recall = 0;
   let ndcg = 0;
   let users = 0;
@@ -244,7 +284,9 @@ function coldRanking(split: Split, score: (user: number, item: number) => number
 async function measure(catalog: Catalog, split: Split, embedded: Embedded): Promise<Row> {
   const { semantic, textToCf, encoder } = embedded;
   const mapped = new Map(split.cold.map((item) => [item, applyLinearMap(textToCf, semantic[item])]));
-  const ranking = coldRanking(split, (user, item) => dot(split.userVectors.subarray(user * split.dim, (user + 1) * split.dim), mapped.get(item)!));
+  const ranking = coldRanking(split, (user, item) =>
+    dot(split.userVectors.subarray(user * split.dim, (user + 1) * split.dim), mapped.get(item)!),
+  );
 
   let similar = 0;
   for (const [c, truth] of split.coNeighbours) {
@@ -307,7 +349,10 @@ async function measure(catalog: Catalog, split: Split, embedded: Embedded): Prom
 /** The hashed TF-IDF path recgraph used before the ONNX encoder (fit on warm text, ridge map λ = 1). */
 async function hashedBaseline(catalog: Catalog, split: Split): Promise<Embedded> {
   const started = Date.now();
-  const model = fitHashedText(split.warm.map((i) => catalog.documents[i]), { dimension: 128 });
+  const model = fitHashedText(
+    split.warm.map((i) => catalog.documents[i]),
+    { dimension: 128 },
+  );
   const encoder: SentenceEncoder = {
     kind: 'hashed-tfidf',
     dimension: model.dimension,
@@ -325,7 +370,9 @@ async function hashedBaseline(catalog: Catalog, split: Split): Promise<Embedded>
 async function onnxEncoder(catalog: Catalog, split: Split, lexicalWeight: number): Promise<Embedded> {
   const started = Date.now();
   const warmDocs = split.warm.map((i) => catalog.documents[i]);
-  const trained = await trainTextEncoder(warmDocs, split.itemVectors, split.dim, split.warmRows, { encoderParams: { lexicalWeight } });
+  const trained = await trainTextEncoder(warmDocs, split.itemVectors, split.dim, split.warmRows, {
+    encoderParams: { lexicalWeight },
+  });
   const fitSeconds = (Date.now() - started) / 1000;
   const encoder = await openTextEncoder(JSON.parse(JSON.stringify(toStoredEncoder(trained.artifact))));
   const semantic = await encoder.encode(catalog.documents);
@@ -340,11 +387,29 @@ function randomRow(split: Split): Pick<Row, 'encoder' | 'cold recall@20' | 'cold
     const top = new Set(rng.shuffle([...split.warm]).slice(0, K));
     similar += truth.filter((item) => top.has(item)).length / K;
   }
-  return { encoder: 'random ranking', 'cold recall@20': ranking.recall, 'cold ndcg@20': ranking.ndcg, 'similar@20': similar / split.coNeighbours.size };
+  return {
+    encoder: 'random ranking',
+    'cold recall@20': ranking.recall,
+    'cold ndcg@20': ranking.ndcg,
+    'similar@20': similar / split.coNeighbours.size,
+  };
 }
 
 function formatTable(rows: Array<Partial<Row>>): string {
-  const columns = ['encoder', 'dimension', 'cold recall@20', 'cold ndcg@20', 'similar@20', 'title MRR (warm)', 'title MRR (cold)', 'title MRR (typo)', 'encode p50 µs', 'encode p95 µs', 'batch texts/s', 'fit s'] as const;
+  const columns = [
+    'encoder',
+    'dimension',
+    'cold recall@20',
+    'cold ndcg@20',
+    'similar@20',
+    'title MRR (warm)',
+    'title MRR (cold)',
+    'title MRR (typo)',
+    'encode p50 µs',
+    'encode p95 µs',
+    'batch texts/s',
+    'fit s',
+  ] as const;
   const cell = (row: Partial<Row>, column: (typeof columns)[number]) => {
     const value = row[column];
     if (value === undefined) return '—';
@@ -356,7 +421,8 @@ function formatTable(rows: Array<Partial<Row>>): string {
   };
   const body = rows.map((row) => columns.map((c) => cell(row, c)));
   const widths = columns.map((c, i) => Math.max(c.length, ...body.map((r) => r[i].length)));
-  const line = (cells: readonly string[]) => cells.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+  const line = (cells: readonly string[]) =>
+    cells.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
@@ -374,14 +440,26 @@ async function main(): Promise<void> {
         `${split.coldEvents.size} users with cold events, ${split.coNeighbours.size} cold items with ≥ ${K} co-consumed warm items`,
     );
     const rows: Array<Partial<Row>> = [randomRow(split)];
-    const embeddings = [() => hashedBaseline(catalog, split), ...[1, 0.75, 0.5, 0.25, 0].map((a) => () => onnxEncoder(catalog, split, a))];
+    const embeddings = [
+      () => hashedBaseline(catalog, split),
+      ...[1, 0.75, 0.5, 0.25, 0].map((a) => () => onnxEncoder(catalog, split, a)),
+    ];
     for (const build of embeddings) {
       const embedded = await build();
       rows.push(await measure(catalog, split, embedded));
       await embedded.encoder.close?.();
     }
     console.log(formatTable(rows));
-    report.push({ dataset: catalog.name, items: catalog.documents.length, coldItems: split.cold.length, users: catalog.numUsers, events: catalog.users.length, coldShare, seed, rows });
+    report.push({
+      dataset: catalog.name,
+      items: catalog.documents.length,
+      coldItems: split.cold.length,
+      users: catalog.numUsers,
+      events: catalog.users.length,
+      coldShare,
+      seed,
+      rows,
+    });
   }
   const out = path.join(root, 'bench/results/text-encoder.json');
   await mkdir(path.dirname(out), { recursive: true });

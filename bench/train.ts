@@ -64,7 +64,8 @@ async function main(): Promise<void> {
       `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM interactions)::int AS interactions`,
     );
     const t0 = performance.now();
-    if (args.model !== 'default' && args.model !== 'graphfilter') throw new Error(`--model must be default or graphfilter`);
+    if (args.model !== 'default' && args.model !== 'graphfilter')
+      throw new Error(`--model must be default or graphfilter`);
     const model = await trainModel(pool, { progress, model: args.model });
     const trainSeconds = seconds(t0);
     const t1 = performance.now();
@@ -74,7 +75,12 @@ async function main(): Promise<void> {
       createdAt: new Date().toISOString(),
       dataset: { generator: 'demo (seed 1, eventsPerUser 33)', ...rows[0] },
       model: { version: model.version, kind: model.kind, dimension: model.dimension, params: model.params },
-      seconds: { loadData: loadSeconds ?? null, train: trainSeconds, export: exportSeconds, trainAndExport: trainSeconds + exportSeconds },
+      seconds: {
+        loadData: loadSeconds ?? null,
+        train: trainSeconds,
+        export: exportSeconds,
+        trainAndExport: trainSeconds + exportSeconds,
+      },
       tuning: model.metrics.tuning ?? null,
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       environment: { node: process.version, cpus: os.cpus().length, loadavg: os.loadavg() },
@@ -90,9 +96,14 @@ async function main(): Promise<void> {
     );
     const outDir = path.join(root, 'bench', 'results');
     await mkdir(outDir, { recursive: true });
-    await writeFile(path.join(outDir, args.model === 'default' ? 'train.json' : `train-${args.model}.json`), JSON.stringify(result, null, 2) + '\n');
+    await writeFile(
+      path.join(outDir, args.model === 'default' ? 'train.json' : `train-${args.model}.json`),
+      JSON.stringify(result, null, 2) + '\n',
+    );
   } finally {
-    const collections = (await store.listCollections().catch(() => [] as string[])).filter((c) => c.startsWith('bench_train_'));
+    const collections = (await store.listCollections().catch(() => [] as string[])).filter((c) =>
+      c.startsWith('bench_train_'),
+    );
     const aliases = (await store.listAliases().catch(() => [])).filter((a) => a.aliasName.startsWith('bench_train_'));
     await store.switchAliases(aliases.map((a) => ({ delete_alias: { alias_name: a.aliasName } }))).catch(() => {});
     for (const c of collections) await store.deleteCollection(c).catch(() => false);

@@ -47,7 +47,12 @@ export async function generateSdkTypes(sdl: string, operations: string): Promise
     // typescript-operations 6 emits the input and enum types it needs itself (no `typescript` plugin here).
     plugins: [{ 'typescript-operations': {} }, { 'typed-document-node': {} }],
     pluginMap: { 'typescript-operations': operationsPlugin, 'typed-document-node': typedDocumentNodePlugin },
-    config: { useTypeImports: true, scalars: { ID: 'string' }, enumsAsTypes: true, avoidOptionals: { field: true, inputValue: false, object: true } },
+    config: {
+      useTypeImports: true,
+      scalars: { ID: 'string' },
+      enumsAsTypes: true,
+      avoidOptionals: { field: true, inputValue: false, object: true },
+    },
   });
   return HEADER + body;
 }

@@ -55,7 +55,8 @@ export interface ServingPoolSettings {
 function intFrom(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return parsed;
 }
 
@@ -75,7 +76,10 @@ function positiveIntFrom(value: string | undefined, fallback: number, name: stri
 
 /** RECGRAPH_API_KEY: one key, or several separated by commas (rotation). Blank entries are ignored. */
 export function parseApiKeys(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((key) => key.trim()).filter((key) => key.length > 0);
+  return (value ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key.length > 0);
 }
 
 /**
@@ -98,7 +102,9 @@ export function parseCorsOrigins(value: string | undefined, production: boolean)
         throw new Error(`CORS_ORIGINS: "${entry}" is not an origin like https://app.example.com`);
       }
       if (url.origin === 'null' || url.pathname !== '/' || url.search || url.hash || entry.endsWith('/')) {
-        throw new Error(`CORS_ORIGINS: "${entry}" is not an origin like https://app.example.com (no path or trailing slash)`);
+        throw new Error(
+          `CORS_ORIGINS: "${entry}" is not an origin like https://app.example.com (no path or trailing slash)`,
+        );
       }
       return url.origin;
     });

@@ -12,7 +12,13 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arrivalOffsets, openLoopLatency, summarizeLatencies, type ArrivalProcess, type LatencySummary } from './load-schedule.js';
+import {
+  arrivalOffsets,
+  openLoopLatency,
+  summarizeLatencies,
+  type ArrivalProcess,
+  type LatencySummary,
+} from './load-schedule.js';
 import { scenarios, type CatalogSize } from './serve-scenarios.js';
 
 export interface LoadConfig {
@@ -24,7 +30,9 @@ export interface LoadConfig {
   durationSeconds: number;
   /** Hard bound on requests sent. */
   maxRequests: number;
-  mode: { kind: 'open'; ratePerSecond: number; process: ArrivalProcess; seed: number } | { kind: 'closed'; connections: number };
+  mode:
+    | { kind: 'open'; ratePerSecond: number; process: ArrivalProcess; seed: number }
+    | { kind: 'closed'; connections: number };
   /** Sockets the open-loop generator may use at once (requests beyond wait for one — and that wait is latency). */
   maxSockets?: number;
   /** How long after the schedule ends unanswered requests are still waited for. */
@@ -56,7 +64,11 @@ function post(agent: http.Agent, url: URL, body: string, timeoutMs: number): Pro
   return new Promise((resolve) => {
     const request = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -141,7 +153,8 @@ async function generate(config: LoadConfig): Promise<LoadResult> {
     const deadline = start + durationMs + graceMs;
     while (inFlight.size && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     const at = performance.now();
-    for (const intended of inFlight.values()) record({ ok: false, error: 'no answer before the run ended' }, openLoopLatency(intended, at), at);
+    for (const intended of inFlight.values())
+      record({ ok: false, error: 'no answer before the run ended' }, openLoopLatency(intended, at), at);
     inFlight.clear();
   } else {
     while (performance.now() < start) await new Promise((r) => setTimeout(r, 1));

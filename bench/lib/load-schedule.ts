@@ -34,8 +34,10 @@ export function seededUniform(seed: number): () => number {
  */
 export function arrivalOffsets(options: ScheduleOptions): Float64Array {
   const { ratePerSecond, durationSeconds } = options;
-  if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) throw new RangeError(`rate must be > 0, got ${ratePerSecond}`);
-  if (!(durationSeconds > 0) || !Number.isFinite(durationSeconds)) throw new RangeError(`duration must be > 0, got ${durationSeconds}`);
+  if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond))
+    throw new RangeError(`rate must be > 0, got ${ratePerSecond}`);
+  if (!(durationSeconds > 0) || !Number.isFinite(durationSeconds))
+    throw new RangeError(`duration must be > 0, got ${durationSeconds}`);
   const durationMs = durationSeconds * 1000;
   const expected = Math.ceil(ratePerSecond * durationSeconds);
   const cap = Math.min(options.maxRequests ?? Infinity, Math.ceil(expected * 1.5) + 100);

@@ -19,28 +19,48 @@ function gql(query: string, variables: Record<string, unknown>): string {
 
 const ITEM_FIELDS = 'id title creators genres year';
 const DEFAULT_RATES = [250, 500, 750, 1000, 1500];
-const WORDS = ['dragon', 'murder detective', 'star colony', 'kitchen recipes', 'empire war', 'ghost', 'journey island', 'truth virtue'];
+const WORDS = [
+  'dragon',
+  'murder detective',
+  'star colony',
+  'kitchen recipes',
+  'empire war',
+  'ghost',
+  'journey island',
+  'truth virtue',
+];
 
 export function scenarios({ users, items }: CatalogSize): Scenario[] {
   const userId = (i: number) => `reader-${String(1 + ((i * 7919) % users)).padStart(5, '0')}`;
   const itemId = (i: number) => `book-${String(1 + ((i * 104729) % items)).padStart(5, '0')}`;
-  const recommendations = (extra: string, fields = '') => (i: number) =>
-    gql(`query($u: ID!) { recommendations(userId: $u, first: 20${extra}) { strategy items { score source item { ${ITEM_FIELDS} }${fields} } } }`, {
-      u: userId(i),
-    });
+  const recommendations =
+    (extra: string, fields = '') =>
+    (i: number) =>
+      gql(
+        `query($u: ID!) { recommendations(userId: $u, first: 20${extra}) { strategy items { score source item { ${ITEM_FIELDS} }${fields} } } }`,
+        {
+          u: userId(i),
+        },
+      );
   return [
     { name: 'recommendations(first: 20)', body: recommendations(''), rates: DEFAULT_RATES },
     {
       name: 'similarItems(first: 20)',
       body: (i) =>
-        gql(`query($i: ID!) { similarItems(itemId: $i, mode: COLLABORATIVE, first: 20) { items { score item { ${ITEM_FIELDS} } } } }`, {
-          i: itemId(i),
-        }),
+        gql(
+          `query($i: ID!) { similarItems(itemId: $i, mode: COLLABORATIVE, first: 20) { items { score item { ${ITEM_FIELDS} } } } }`,
+          {
+            i: itemId(i),
+          },
+        ),
       rates: DEFAULT_RATES,
     },
     {
       name: 'search(HYBRID, first: 20)',
-      body: (i) => gql(`query($q: String!) { search(query: $q, first: 20) { items { score source item { ${ITEM_FIELDS} } } } }`, { q: WORDS[i % WORDS.length] }),
+      body: (i) =>
+        gql(`query($q: String!) { search(query: $q, first: 20) { items { score source item { ${ITEM_FIELDS} } } } }`, {
+          q: WORDS[i % WORDS.length],
+        }),
       rates: [250, 500, 750, 1000],
     },
     {
@@ -49,7 +69,15 @@ export function scenarios({ users, items }: CatalogSize): Scenario[] {
       rates: [500, 1000, 1500, 2000, 3000],
     },
     // Reported apart (the goals are for explain off, diversity 0): what the heavier variants cost.
-    { name: 'recommendations(first: 20, explain: true)', body: recommendations(', explain: true', ' explanation { text becauseOf { id title } }'), rates: [250, 500, 1000] },
-    { name: 'recommendations(first: 20, diversity: 0.3)', body: recommendations(', diversity: 0.3'), rates: [250, 500, 1000] },
+    {
+      name: 'recommendations(first: 20, explain: true)',
+      body: recommendations(', explain: true', ' explanation { text becauseOf { id title } }'),
+      rates: [250, 500, 1000],
+    },
+    {
+      name: 'recommendations(first: 20, diversity: 0.3)',
+      body: recommendations(', diversity: 0.3'),
+      rates: [250, 500, 1000],
+    },
   ];
 }

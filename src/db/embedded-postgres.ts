@@ -11,7 +11,6 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-
 export async function startEmbeddedPostgres(options: { dataDir: string; port?: number }): Promise<EmbeddedPostgres> {
   await mkdir(options.dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir: options.dataDir });

@@ -38,7 +38,11 @@ export class CachedItemReader implements ItemReader {
   }
 
   async byIds(ids: readonly number[]): Promise<(ItemRow | undefined)[]> {
-    return this.read(ids, (id) => this.fresh(id), (missing) => this.source.byIds(missing));
+    return this.read(
+      ids,
+      (id) => this.fresh(id),
+      (missing) => this.source.byIds(missing),
+    );
   }
 
   async byExternalIds(externalIds: readonly string[]): Promise<(ItemRow | undefined)[]> {
@@ -81,7 +85,11 @@ export class CachedItemReader implements ItemReader {
     return undefined;
   }
 
-  private async read<K>(keys: readonly K[], cached: (key: K) => ItemRow | undefined, load: (missing: K[]) => Promise<(ItemRow | undefined)[]>): Promise<(ItemRow | undefined)[]> {
+  private async read<K>(
+    keys: readonly K[],
+    cached: (key: K) => ItemRow | undefined,
+    load: (missing: K[]) => Promise<(ItemRow | undefined)[]>,
+  ): Promise<(ItemRow | undefined)[]> {
     const out: (ItemRow | undefined)[] = new Array(keys.length);
     const missing: K[] = [];
     const missingAt: number[] = [];

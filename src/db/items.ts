@@ -35,9 +35,10 @@ export class ItemRepository {
   }
 
   async byExternalIds(externalIds: readonly string[]): Promise<(ItemRow | undefined)[]> {
-    const { rows } = await this.pool.query<ItemRow>(`SELECT ${COLUMNS} FROM items WHERE external_id = ANY($1::text[])`, [
-      externalIds,
-    ]);
+    const { rows } = await this.pool.query<ItemRow>(
+      `SELECT ${COLUMNS} FROM items WHERE external_id = ANY($1::text[])`,
+      [externalIds],
+    );
     const byExternal = new Map(rows.map((row) => [row.externalId, row]));
     return externalIds.map((id) => byExternal.get(id));
   }
@@ -67,7 +68,11 @@ export class ItemSearchRepository {
   ) {}
 
   /** Items sharing a creator with `creators`, most interacted-with first. */
-  async byCreators(creators: readonly string[], limit: number, filter: ItemFilterInput | undefined): Promise<RankedId[]> {
+  async byCreators(
+    creators: readonly string[],
+    limit: number,
+    filter: ItemFilterInput | undefined,
+  ): Promise<RankedId[]> {
     if (!creators.length) return [];
     const params: unknown[] = [creators, limit];
     const { rows } = await this.pool.query<RankedId>(

@@ -14,7 +14,10 @@ const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
 export async function readMigrationsList(dir = MIGRATIONS_DIR): Promise<MigrationList> {
   const entries = existsSync(dir) ? await readdir(dir, { withFileTypes: true }) : [];
-  const directories = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const directories = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const lockPath = path.join(dir, 'migration_lock.toml');
   return {
     baseDir: dir,
@@ -56,7 +59,10 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
 export async function diffSchemas(databaseUrl: string, toSchema: string, fromSchema?: string): Promise<string> {
   const handle = await openSchemaEngine(databaseUrl, SCHEMA_PATH);
   try {
-    const target = (file: string, content: string) => ({ tag: 'schemaDatamodel' as const, files: [{ path: file, content }] });
+    const target = (file: string, content: string) => ({
+      tag: 'schemaDatamodel' as const,
+      files: [{ path: file, content }],
+    });
     const result = await handle.engine.diff({
       from: fromSchema === undefined ? { tag: 'empty' } : target('from.prisma', fromSchema),
       to: target(SCHEMA_PATH, toSchema),

@@ -33,4 +33,3 @@ export function servingPoolOptions(settings: ServingPoolSettings): Partial<pg.Po
     idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs,
   };
 }
-

@@ -89,10 +89,21 @@ export class PopularItems {
    */
   async top(
     limit: number,
-    options: { window?: PopularWindow; filter?: ItemFilterInput; offset?: number; diverse?: boolean; segment?: PopularSegment } = {},
+    options: {
+      window?: PopularWindow;
+      filter?: ItemFilterInput;
+      offset?: number;
+      diverse?: boolean;
+      segment?: PopularSegment;
+    } = {},
   ): Promise<{ items: PopularItem[]; hasMore: boolean; events: number }> {
     const { excludeIds, ...filter } = options.filter ?? {};
-    const { items: ranked, events } = await this.load(options.window ?? 'ALL_TIME', filter, options.segment, options.diverse ?? false);
+    const { items: ranked, events } = await this.load(
+      options.window ?? 'ALL_TIME',
+      filter,
+      options.segment,
+      options.diverse ?? false,
+    );
     const exclude = new Set(excludeIds ?? []);
     const kept = exclude.size ? ranked.filter((item) => !exclude.has(item.itemId)) : ranked;
     const start = options.offset ?? 0;
@@ -108,7 +119,12 @@ export class PopularItems {
    * arriving while the first load of a key runs wait for that same load: under load, an expired entry would
    * otherwise send every concurrent request into the same aggregate over all events at once.
    */
-  private async load(window: PopularWindow, filter: ItemFilterInput, segment: PopularSegment | undefined, diverse: boolean): Promise<RankedList> {
+  private async load(
+    window: PopularWindow,
+    filter: ItemFilterInput,
+    segment: PopularSegment | undefined,
+    diverse: boolean,
+  ): Promise<RankedList> {
     const key = JSON.stringify([window, filter, segment ? [segment.attribute, segment.value] : null]);
     const list = await this.loadRanked(key, () => this.query(window, filter, segment));
     if (!diverse) return list;
@@ -136,7 +152,8 @@ export class PopularItems {
     target.refreshing = refreshing;
     this.cache.set(key, target);
     refreshing.then(
-      ({ items, events }) => Object.assign(target, { at: Date.now(), items, events, diverse: undefined, refreshing: undefined }),
+      ({ items, events }) =>
+        Object.assign(target, { at: Date.now(), items, events, diverse: undefined, refreshing: undefined }),
       () => {
         target.refreshing = undefined;
         if (target.at === 0 && this.cache.get(key) === target) this.cache.delete(key);
@@ -147,7 +164,11 @@ export class PopularItems {
     return target.at > 0 ? { items: target.items, events: target.events } : refreshing;
   }
 
-  private async query(window: PopularWindow, filter: ItemFilterInput, segment: PopularSegment | undefined): Promise<RankedList> {
+  private async query(
+    window: PopularWindow,
+    filter: ItemFilterInput,
+    segment: PopularSegment | undefined,
+  ): Promise<RankedList> {
     const params: unknown[] = [this.options.depth ?? 1000];
     const days = WINDOW_DAYS[window];
     const since = days === null ? '' : `AND x.occurred_at >= now() - interval '${days} days'`;

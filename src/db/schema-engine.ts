@@ -47,7 +47,11 @@ export async function openSchemaEngine(databaseUrl: string, schemaPath: string):
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool as never)); // adapter-pg types its own copy of pg
   const logs: string[] = [];
-  const engine = await mod.SchemaEngine.new({ datamodels: [[schemaPath, content]] }, (line: string) => logs.push(line), adapter);
+  const engine = await mod.SchemaEngine.new(
+    { datamodels: [[schemaPath, content]] },
+    (line: string) => logs.push(line),
+    adapter,
+  );
   return {
     engine,
     close: async () => {

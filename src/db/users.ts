@@ -111,7 +111,11 @@ function unpack(history: PackedHistory, limit: number): HistoryItem[] {
   const n = Math.min(limit, history.itemIds.length);
   const out: HistoryItem[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    out[i] = { itemId: history.itemIds[i], value: history.values[i], lastCreatedAt: new Date(history.lastCreatedAtMs[i]) };
+    out[i] = {
+      itemId: history.itemIds[i],
+      value: history.values[i],
+      lastCreatedAt: new Date(history.lastCreatedAtMs[i]),
+    };
   }
   return out;
 }
@@ -170,7 +174,13 @@ export class UserRepository {
       cachedCounts.push(cached.events);
     }
     const { rows } = await this.pool.query<
-      UserRow & { events: number | null; fromCache: boolean; itemIds: number[] | null; values: number[] | null; lastCreatedAts: Date[] | null }
+      UserRow & {
+        events: number | null;
+        fromCache: boolean;
+        itemIds: number[] | null;
+        values: number[] | null;
+        lastCreatedAts: Date[] | null;
+      }
     >({
       text: `SELECT u.id, u.external_id AS "externalId", w.last AS "lastEventId", w.events,
                     nullif(u.attributes ->> $3, '') AS segment,
@@ -194,7 +204,14 @@ export class UserRepository {
                           GROUP BY item_id ORDER BY max(occurred_at) DESC LIMIT $2) g
                ) h ON true
               WHERE u.external_id = ANY($1::text[])`,
-      values: [externalIds, HISTORY_LIMIT, this.options.segmentAttribute ?? 'segment', cachedIds, cachedWatermarks, cachedCounts],
+      values: [
+        externalIds,
+        HISTORY_LIMIT,
+        this.options.segmentAttribute ?? 'segment',
+        cachedIds,
+        cachedWatermarks,
+        cachedCounts,
+      ],
     });
     const now = Date.now();
     const byExternal = new Map<string, UserRow>();
@@ -203,8 +220,17 @@ export class UserRepository {
       this.remember(this.watermarks, user.id, { value: watermark, events: events ?? null, at: now });
       this.remember(this.internalIds, user.externalId, user.id);
       if (!fromCache) {
-        const items = (itemIds ?? []).map((itemId, i) => ({ itemId, value: values![i], lastCreatedAt: lastCreatedAts![i] }));
-        this.remember(this.histories, user.id, { watermark, events: events ?? null, limit: HISTORY_LIMIT, items: pack(items) });
+        const items = (itemIds ?? []).map((itemId, i) => ({
+          itemId,
+          value: values![i],
+          lastCreatedAt: lastCreatedAts![i],
+        }));
+        this.remember(this.histories, user.id, {
+          watermark,
+          events: events ?? null,
+          limit: HISTORY_LIMIT,
+          items: pack(items),
+        });
       }
       byExternal.set(user.externalId, user);
     }
@@ -216,7 +242,13 @@ export class UserRepository {
     const seen = this.watermarks.get(userId);
     const cached = this.histories.get(userId);
     const trusted = seen !== undefined && Date.now() - seen.at < WATERMARK_TRUST_MS;
-    if (trusted && cached && cached.watermark === seen.value && cached.events === seen.events && cached.limit >= limit) {
+    if (
+      trusted &&
+      cached &&
+      cached.watermark === seen.value &&
+      cached.events === seen.events &&
+      cached.limit >= limit
+    ) {
       this.options.onLookup?.('history', true);
       return unpack(cached.items, limit);
     }
@@ -230,7 +262,12 @@ export class UserRepository {
       values: [userId, limit],
     });
     const items = rows.map(({ itemId, value, lastCreatedAt }) => ({ itemId, value, lastCreatedAt }));
-    this.remember(this.histories, userId, { watermark: rows[0]?.watermark ?? null, events: rows[0]?.events ?? null, limit, items: pack(items) });
+    this.remember(this.histories, userId, {
+      watermark: rows[0]?.watermark ?? null,
+      events: rows[0]?.events ?? null,
+      limit,
+      items: pack(items),
+    });
     return items;
   }
 

@@ -35,7 +35,12 @@ export interface HistoryPoint {
 }
 
 /** The user vector (full dimension) from history items' exported vectors; `gram` is YᵀY of the unscaled iALS factors. */
-export function foldInBlended(gram: ArrayLike<number>, layout: VectorLayout, params: IalsFoldInParams, history: readonly HistoryPoint[]): Float32Array {
+export function foldInBlended(
+  gram: ArrayLike<number>,
+  layout: VectorLayout,
+  params: IalsFoldInParams,
+  history: readonly HistoryPoint[],
+): Float32Array {
   const d = layout.ialsDim;
   const dim = history[0]?.vector.length ?? d;
   const lowpassEnd = layout.lowpassDims === undefined ? dim : d + layout.lowpassDims;
@@ -50,7 +55,12 @@ export function foldInBlended(gram: ArrayLike<number>, layout: VectorLayout, par
   return out;
 }
 
-function foldInIalsBlock(gram: ArrayLike<number>, layout: VectorLayout, params: IalsFoldInParams, history: readonly HistoryPoint[]): Float32Array {
+function foldInIalsBlock(
+  gram: ArrayLike<number>,
+  layout: VectorLayout,
+  params: IalsFoldInParams,
+  history: readonly HistoryPoint[],
+): Float32Array {
   const d = layout.ialsDim;
   const ials = new Float32Array(history.length * d);
   history.forEach((h, row) => {

@@ -27,9 +27,7 @@ export type TextEncoderArtifact = CatalogEncoderArtifact | ExternalEncoderArtifa
 
 /** The JSON form (Postgres jsonb, manifest.json): model bytes as base64. */
 export type StoredTextEncoder =
-  | (Omit<CatalogEncoderArtifact, 'model'> & { modelBase64: string })
-  | ExternalEncoderArtifact
-  | HashedTextModel;
+  (Omit<CatalogEncoderArtifact, 'model'> & { modelBase64: string }) | ExternalEncoderArtifact | HashedTextModel;
 
 export function toStoredEncoder(artifact: TextEncoderArtifact): StoredTextEncoder {
   if (artifact.kind === 'onnx' && artifact.source === 'catalog') {
@@ -60,11 +58,15 @@ export async function openTextEncoder(stored: StoredTextEncoder, external?: Sent
   }
   if (external?.fingerprint === stored.fingerprint) return external;
   const loaded = await OnnxSentenceEncoder.fromDirectory(stored.path).catch((error: Error) => {
-    throw new TextEncoderLoadError(`this model version embeds text with ${stored.path}, which cannot be loaded here: ${error.message}`);
+    throw new TextEncoderLoadError(
+      `this model version embeds text with ${stored.path}, which cannot be loaded here: ${error.message}`,
+    );
   });
   if (loaded.fingerprint !== stored.fingerprint) {
     await loaded.close();
-    throw new TextEncoderLoadError(`${stored.path} is not the text model this version was trained with (fingerprint ${loaded.fingerprint}, expected ${stored.fingerprint})`);
+    throw new TextEncoderLoadError(
+      `${stored.path} is not the text model this version was trained with (fingerprint ${loaded.fingerprint}, expected ${stored.fingerprint})`,
+    );
   }
   return loaded;
 }

@@ -57,12 +57,16 @@ function projectionRow(bucket: number, dimension: number, seed: number, out: Flo
   return out;
 }
 
-export function fitHashedText(documents: readonly string[], options: { dimension?: number; buckets?: number; seed?: number } = {}): HashedTextModel {
+export function fitHashedText(
+  documents: readonly string[],
+  options: { dimension?: number; buckets?: number; seed?: number } = {},
+): HashedTextModel {
   const dimension = options.dimension ?? 128;
   const buckets = options.buckets ?? 1 << 18;
   const seed = options.seed ?? 7;
   const df = new Map<number, number>();
-  for (const doc of documents) for (const bucket of features(doc, buckets).keys()) df.set(bucket, (df.get(bucket) ?? 0) + 1);
+  for (const doc of documents)
+    for (const bucket of features(doc, buckets).keys()) df.set(bucket, (df.get(bucket) ?? 0) + 1);
   const idf = [...df].map(([bucket, count]): [number, number] => [bucket, Math.log(1 + documents.length / count)]);
   return { kind: 'hashed-tfidf', dimension, buckets, seed, idf, defaultIdf: Math.log(1 + documents.length) };
 }

@@ -9,5 +9,11 @@ export interface ItemTextFields {
 }
 
 export function itemText(item: ItemTextFields): string {
-  return [item.title, item.creators.join(', '), item.genres.join(', '), item.tags.join(', '), item.description ?? ''].join('. ');
+  return [
+    item.title,
+    item.creators.join(', '),
+    item.genres.join(', '),
+    item.tags.join(', '),
+    item.description ?? '',
+  ].join('. ');
 }

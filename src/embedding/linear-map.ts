@@ -9,7 +9,8 @@ export interface LinearMap {
 }
 
 export function applyLinearMap(map: LinearMap, input: ArrayLike<number>): Float32Array {
-  if (input.length !== map.inputDim) throw new RangeError(`linear map expects ${map.inputDim} inputs, got ${input.length}`);
+  if (input.length !== map.inputDim)
+    throw new RangeError(`linear map expects ${map.inputDim} inputs, got ${input.length}`);
   const out = new Float32Array(map.outputDim);
   for (let i = 0; i < map.inputDim; i++) {
     const x = input[i];

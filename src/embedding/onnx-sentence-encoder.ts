@@ -55,16 +55,19 @@ export class OnnxSentenceEncoder implements SentenceEncoder {
   ) {
     const configured = Number(tokenizerConfig.model_max_length);
     // tokenizer_config.json often says 1e30 for "no limit"; position embeddings of BERT-like models stop at 512.
-    this.maxLength = options.maxLength ?? (Number.isFinite(configured) && configured > 0 && configured <= 8192 ? configured : 256);
+    this.maxLength =
+      options.maxLength ?? (Number.isFinite(configured) && configured > 0 && configured <= 8192 ? configured : 256);
     this.batchSize = options.batchSize ?? 64;
     const padding = tokenizerJson.padding as { pad_id?: number } | null | undefined;
     this.padId = padding?.pad_id ?? tokenizer.token_to_id('[PAD]') ?? tokenizer.token_to_id('<pad>') ?? 0;
 
     this.inputTypes = new Map();
     for (const meta of session.inputMetadata) {
-      if (!SUPPORTED_INPUTS.has(meta.name)) throw new TextEncoderLoadError(`model input "${meta.name}" is not one of ${[...SUPPORTED_INPUTS].join(', ')}`);
+      if (!SUPPORTED_INPUTS.has(meta.name))
+        throw new TextEncoderLoadError(`model input "${meta.name}" is not one of ${[...SUPPORTED_INPUTS].join(', ')}`);
       const type = meta.isTensor ? meta.type : undefined;
-      if (type !== 'int64' && type !== 'int32') throw new TextEncoderLoadError(`model input "${meta.name}" must be int64 or int32, is ${String(type)}`);
+      if (type !== 'int64' && type !== 'int32')
+        throw new TextEncoderLoadError(`model input "${meta.name}" must be int64 or int32, is ${String(type)}`);
       this.inputTypes.set(meta.name, type);
     }
     if (!this.inputTypes.has('input_ids')) throw new TextEncoderLoadError('model has no input_ids input');
@@ -74,7 +77,10 @@ export class OnnxSentenceEncoder implements SentenceEncoder {
       this.pooled = true;
     } else {
       const tokenOutput = TOKEN_OUTPUTS.find((name) => outputs.includes(name));
-      if (!tokenOutput) throw new TextEncoderLoadError(`model outputs ${outputs.join(', ')}: expected sentence_embedding, ${TOKEN_OUTPUTS.join(' or ')}`);
+      if (!tokenOutput)
+        throw new TextEncoderLoadError(
+          `model outputs ${outputs.join(', ')}: expected sentence_embedding, ${TOKEN_OUTPUTS.join(' or ')}`,
+        );
       this.output = tokenOutput;
       this.pooled = false;
     }
@@ -84,13 +90,18 @@ export class OnnxSentenceEncoder implements SentenceEncoder {
   static async fromDirectory(dir: string, options: OnnxEncoderOptions = {}): Promise<OnnxSentenceEncoder> {
     const candidates = [path.join(dir, 'model.onnx'), path.join(dir, 'onnx', 'model.onnx')];
     let modelFile: string | undefined;
-    for (const file of candidates) if (await exists(file)) (modelFile ??= file);
+    for (const file of candidates) if (await exists(file)) modelFile ??= file;
     if (!modelFile) throw new TextEncoderLoadError(`no model.onnx in ${dir} (looked for ${candidates.join(', ')})`);
     const tokenizerFile = path.join(dir, 'tokenizer.json');
     if (!(await exists(tokenizerFile))) throw new TextEncoderLoadError(`no tokenizer.json in ${dir}`);
     const configFile = path.join(dir, 'tokenizer_config.json');
     const config = (await exists(configFile)) ? JSON.parse(await readFile(configFile, 'utf8')) : {};
-    return OnnxSentenceEncoder.fromBytes(new Uint8Array(await readFile(modelFile)), JSON.parse(await readFile(tokenizerFile, 'utf8')), config, options);
+    return OnnxSentenceEncoder.fromBytes(
+      new Uint8Array(await readFile(modelFile)),
+      JSON.parse(await readFile(tokenizerFile, 'utf8')),
+      config,
+      options,
+    );
   }
 
   static async fromBytes(
@@ -99,7 +110,11 @@ export class OnnxSentenceEncoder implements SentenceEncoder {
     tokenizerConfig: Record<string, unknown> = {},
     options: OnnxEncoderOptions = {},
   ): Promise<OnnxSentenceEncoder> {
-    const fingerprint = createHash('sha256').update(model).update(JSON.stringify(tokenizerJson)).digest('hex').slice(0, 16);
+    const fingerprint = createHash('sha256')
+      .update(model)
+      .update(JSON.stringify(tokenizerJson))
+      .digest('hex')
+      .slice(0, 16);
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(model, {
@@ -169,9 +184,14 @@ export class OnnxSentenceEncoder implements SentenceEncoder {
     const tensor = (name: string, values: number[]) =>
       this.inputTypes.get(name) === 'int32'
         ? new ort.Tensor('int32', Int32Array.from(values), [n, seq])
-        : new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), [n, seq]);
+        : new ort.Tensor(
+            'int64',
+            BigInt64Array.from(values, (v) => BigInt(v)),
+            [n, seq],
+          );
     const feeds: Record<string, ort.Tensor> = {};
-    for (const name of this.inputTypes.keys()) feeds[name] = tensor(name, name === 'input_ids' ? ids : name === 'attention_mask' ? mask : types);
+    for (const name of this.inputTypes.keys())
+      feeds[name] = tensor(name, name === 'input_ids' ? ids : name === 'attention_mask' ? mask : types);
     const result = await this.session.run(feeds, [this.output]);
     const output = result[this.output];
     const data = output.data as Float32Array;

@@ -10,8 +10,10 @@ export function maskedMeanPool(
   seq: number,
   dim: number,
 ): Float32Array[] {
-  if (hidden.length !== batch * seq * dim) throw new RangeError(`hidden states hold ${hidden.length} values, expected ${batch}×${seq}×${dim}`);
-  if (mask.length !== batch * seq) throw new RangeError(`attention mask holds ${mask.length} values, expected ${batch}×${seq}`);
+  if (hidden.length !== batch * seq * dim)
+    throw new RangeError(`hidden states hold ${hidden.length} values, expected ${batch}×${seq}×${dim}`);
+  if (mask.length !== batch * seq)
+    throw new RangeError(`attention mask holds ${mask.length} values, expected ${batch}×${seq}`);
   const out: Float32Array[] = [];
   for (let b = 0; b < batch; b++) {
     const sum = new Float64Array(dim);

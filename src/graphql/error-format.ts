@@ -29,12 +29,34 @@ const PRODUCTION_MESSAGE: Record<ServerErrorKind, string> = {
 // Socket failures (Node), Postgres SQLSTATEs for "cannot talk to the server now" (57014: statement_timeout fired,
 // 25P03: idle_in_transaction_session_timeout ended the session), and Prisma's connection codes.
 const CONNECTION_ERROR_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN',
-  '57P01', '57P02', '57P03', '53300', '57014', '25P03',
-  'P1001', 'P1002', 'P1008', 'P1017', 'P2024',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '57014',
+  '25P03',
+  'P1001',
+  'P1002',
+  'P1008',
+  'P1017',
+  'P2024',
 ]);
 // Prisma driver-adapter error kinds meaning the same.
-const CONNECTION_ERROR_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TlsConnectionError']);
+const CONNECTION_ERROR_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TlsConnectionError',
+]);
 // node-postgres reports lost or timed-out connections (and its client-side query_timeout) with these messages and no
 // code.
 const PG_CONNECTION_MESSAGE = new RegExp(

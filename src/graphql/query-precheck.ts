@@ -6,7 +6,14 @@
 // object (Apollo runs its own rules in the same pass). This check parses the document once (bounded by maxTokens)
 // and bounds that work in linear time (fieldComparisons); legitimate queries need a few hundred comparisons at most,
 // the hostile one above over 100,000.
-import { Kind, parse, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLFormattedError,
+  type SelectionSetNode,
+} from 'graphql';
 import { DEFAULT_QUERY_LIMITS, QUERY_TOO_COMPLEX, type QueryLimits } from './plugins/limits.js';
 
 export interface PrecheckLimits extends Pick<QueryLimits, 'maxTokens'> {
@@ -70,7 +77,10 @@ export function fieldComparisons(document: DocumentNode): number {
         addName(names, selection.alias?.value ?? selection.name.value, fieldSize, fieldSize * fieldSize);
         size += fieldSize;
       } else {
-        const merged = selection.kind === Kind.INLINE_FRAGMENT ? measure(selection.selectionSet) : measureFragment(selection.name.value);
+        const merged =
+          selection.kind === Kind.INLINE_FRAGMENT
+            ? measure(selection.selectionSet)
+            : measureFragment(selection.name.value);
         for (const [name, sizes] of merged.names) addName(names, name, sizes.sum, sizes.sumOfSquares);
         size += merged.size;
       }
@@ -101,7 +111,10 @@ export function fieldComparisons(document: DocumentNode): number {
  * maxTokens, which Apollo reports itself with parseOptions from queryParseOptions). Verdicts are remembered for the
  * most recent distinct queries, so a client repeating its queries pays one Map lookup.
  */
-export function createQueryPrecheck(overrides: Partial<PrecheckLimits> = {}, rememberLast = 500): (query: unknown) => GraphQLFormattedError | undefined {
+export function createQueryPrecheck(
+  overrides: Partial<PrecheckLimits> = {},
+  rememberLast = 500,
+): (query: unknown) => GraphQLFormattedError | undefined {
   const limits: PrecheckLimits = {
     maxTokens: overrides.maxTokens ?? DEFAULT_PRECHECK_LIMITS.maxTokens,
     maxFieldComparisons: overrides.maxFieldComparisons ?? DEFAULT_PRECHECK_LIMITS.maxFieldComparisons,
@@ -119,7 +132,12 @@ export function createQueryPrecheck(overrides: Partial<PrecheckLimits> = {}, rem
     if (comparisons <= limits.maxFieldComparisons) return undefined;
     return {
       message: `Query repeats response names: validating it needs up to ${comparisons} field comparisons, more than the limit of ${limits.maxFieldComparisons}`,
-      extensions: { code: QUERY_TOO_COMPLEX, limit: 'fieldComparisons', maximum: limits.maxFieldComparisons, actual: comparisons },
+      extensions: {
+        code: QUERY_TOO_COMPLEX,
+        limit: 'fieldComparisons',
+        maximum: limits.maxFieldComparisons,
+        actual: comparisons,
+      },
     };
   };
 

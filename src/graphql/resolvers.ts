@@ -53,7 +53,9 @@ async function toList(result: RecommendationResult, context: RequestContext, off
       entry.because === undefined
         ? null
         : {
-            text: reasons.length ? `Because you liked ${reasons.map((r) => r.title).join(' and ')}` : explainSource(entry.source),
+            text: reasons.length
+              ? `Because you liked ${reasons.map((r) => r.title).join(' and ')}`
+              : explainSource(entry.source),
             becauseOf: reasons,
           };
     return [{ item: row, score: entry.score, source: entry.source, explanation }];
@@ -102,13 +104,22 @@ export const resolvers: Resolvers = {
     async recommendations(_parent, args, context) {
       const page = checkPage(args.first, args.after);
       const diversity = checkRange(args.diversity, 0, 0, 1, 'diversity');
-      const [user, filter] = await Promise.all([context.loaders.userWithHistoryByExternalId.load(checkId(args.userId, 'userId')), resolveFilter(args.filter, context)]);
-      const result = await context.services.recommender.forUser(user, page, filter, { diversity, explain: args.explain ?? false });
+      const [user, filter] = await Promise.all([
+        context.loaders.userWithHistoryByExternalId.load(checkId(args.userId, 'userId')),
+        resolveFilter(args.filter, context),
+      ]);
+      const result = await context.services.recommender.forUser(user, page, filter, {
+        diversity,
+        explain: args.explain ?? false,
+      });
       return toList(result, context, page.offset);
     },
     async similarItems(_parent, args, context) {
       const first = checkFirst(args.first);
-      const [item, filter] = await Promise.all([itemOr404(context, args.itemId, 'itemId'), resolveFilter(args.filter, context)]);
+      const [item, filter] = await Promise.all([
+        itemOr404(context, args.itemId, 'itemId'),
+        resolveFilter(args.filter, context),
+      ]);
       return toList(await context.services.recommender.similarTo(item, args.mode ?? 'HYBRID', first, filter), context);
     },
     async search(_parent, args, context) {
@@ -127,7 +138,12 @@ export const resolvers: Resolvers = {
       ]);
       const known = rows.flatMap((row) => (row && !row.deletedAt ? [row.id] : []));
       if (!known.length) {
-        const popular = await context.services.recommender.popular({ first, offset: 0 }, 'ALL_TIME', filter, 'none of the session\'s items exist: popular items');
+        const popular = await context.services.recommender.popular(
+          { first, offset: 0 },
+          'ALL_TIME',
+          filter,
+          "none of the session's items exist: popular items",
+        );
         return toList(popular, context);
       }
       return toList(await context.services.recommender.forSession(known, first, filter), context);
@@ -135,7 +151,10 @@ export const resolvers: Resolvers = {
     async popular(_parent, args, context) {
       const first = checkFirst(args.first);
       const filter = await resolveFilter(args.filter, context);
-      return toList(await context.services.recommender.popular({ first, offset: 0 }, args.window ?? 'ALL_TIME', filter, null), context);
+      return toList(
+        await context.services.recommender.popular({ first, offset: 0 }, args.window ?? 'ALL_TIME', filter, null),
+        context,
+      );
     },
     async item(_parent, args, context) {
       const row = await context.loaders.itemByExternalId.load(checkId(args.id, 'id'));
@@ -260,7 +279,10 @@ export const resolvers: Resolvers = {
       });
       return {
         events: shown,
-        pageInfo: { endCursor: shown.length ? encodeCursor(page.offset + page.first) : null, hasNextPage: events.length > page.first },
+        pageInfo: {
+          endCursor: shown.length ? encodeCursor(page.offset + page.first) : null,
+          hasNextPage: events.length > page.first,
+        },
       };
     },
   },

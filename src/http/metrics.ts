@@ -77,7 +77,9 @@ export function metricsHandler(metrics: ServerMetrics): (req: IncomingMessage, r
       res.writeHead(200, { 'content-type': metrics.registry.contentType, 'content-length': Buffer.byteLength(body) });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (error) {
-      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`metrics collection failed: ${(error as Error).message}\n`);
+      res
+        .writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(`metrics collection failed: ${(error as Error).message}\n`);
     }
   };
 }

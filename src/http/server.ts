@@ -121,11 +121,17 @@ function refuseOnSocket(socket: Duplex, status: 400 | 405 | 431, message: string
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+  });
   res.end(payload);
 }
 
-export async function startHttpServer(options: HttpServerOptions, listen: { host: string; port: number }): Promise<RunningServer> {
+export async function startHttpServer(
+  options: HttpServerOptions,
+  listen: { host: string; port: number },
+): Promise<RunningServer> {
   const httpServer = http.createServer();
   httpServer.keepAliveTimeout = 65_000;
   const { apollo, precheckQuery } = createGraphQLServer({
@@ -164,7 +170,10 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
           }),
         );
         const ready = results.every(([, status]) => status === 'ok');
-        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
+        return sendJson(res, ready ? 200 : 503, {
+          status: ready ? 'ok' : 'unavailable',
+          checks: Object.fromEntries(results),
+        });
       }
       if (url.pathname !== GRAPHQL_PATH && url.pathname !== '/') {
         const route = url.pathname.slice(0, 100);

@@ -25,11 +25,21 @@ export function foldIn(
       model.gram,
       model.layout,
       model.foldIn,
-      known.map((h) => ({ vector: points.get(h.itemId)!.vector, degree: points.get(h.itemId)!.degree, value: strength(h) })),
+      known.map((h) => ({
+        vector: points.get(h.itemId)!.vector,
+        degree: points.get(h.itemId)!.degree,
+        value: strength(h),
+      })),
     );
   }
   const data = new Float32Array(known.length * model.dimension);
   known.forEach((h, row) => data.set(points.get(h.itemId)!.vector, row * model.dimension));
   const indices = Int32Array.from(known, (_, row) => row);
-  return foldInUser(model.gram, { dim: model.dimension, data }, indices, Float32Array.from(known, strength), model.foldIn);
+  return foldInUser(
+    model.gram,
+    { dim: model.dimension, data },
+    indices,
+    Float32Array.from(known, strength),
+    model.foldIn,
+  );
 }

@@ -25,11 +25,13 @@ export async function recommendForSession(
       points,
     );
     if (!vector) {
-      return ctx.popular(page, 'ALL_TIME', excluding, 'none of the session\'s items are in the model: popular items');
+      return ctx.popular(page, 'ALL_TIME', excluding, "none of the session's items are in the model: popular items");
     }
     const reranker = model.reranker;
-    const retrieved = (await searchExcluding(excluding, reranker ? reranker.candidateCount(first + 1) : first + 1, (limit, filter) =>
-      store.search(aliases.itemsCollaborative, { vector, limit, filter }),
+    const retrieved = (await searchExcluding(
+      excluding,
+      reranker ? reranker.candidateCount(first + 1) : first + 1,
+      (limit, filter) => store.search(aliases.itemsCollaborative, { vector, limit, filter }),
     ))!;
     // Two-stage versions: the session's items are the history the item-item term reads.
     const hits = reranker ? reranker.rerank(retrieved, itemIds) : retrieved;

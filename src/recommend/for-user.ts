@@ -68,7 +68,8 @@ export async function recommendForUser(
     const needHistoryVectors = row.strategy === 'FOLD_IN' || options.explain;
     const recentIds = recent.map((h) => h.itemId);
     // Fold-in needs the training degrees (payload) too; explanations only the vectors, which the cache holds.
-    const historyPoints = row.strategy === 'FOLD_IN' ? await ctx.historyPoints(recentIds) : new Map<number, HistoryPoint>();
+    const historyPoints =
+      row.strategy === 'FOLD_IN' ? await ctx.historyPoints(recentIds) : new Map<number, HistoryPoint>();
     const historyVectors: ReadonlyMap<number, number[]> =
       row.strategy === 'FOLD_IN'
         ? new Map([...historyPoints].map(([id, point]) => [id, point.vector]))
@@ -79,7 +80,12 @@ export async function recommendForUser(
     if (row.strategy === 'FOLD_IN') {
       vector = foldIn(model, recent, historyPoints);
       if (!vector) {
-        return ctx.popular(page, 'ALL_TIME', excluding, 'none of this user\'s items are in the model yet: popular items');
+        return ctx.popular(
+          page,
+          'ALL_TIME',
+          excluding,
+          "none of this user's items are in the model yet: popular items",
+        );
       }
     }
     const {

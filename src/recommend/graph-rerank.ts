@@ -40,7 +40,11 @@ export class GraphReranker {
 
   constructor(readonly state: RerankState) {
     const { itemIds, indptr, neighbors, weights } = state.lists;
-    if (indptr.length !== itemIds.length + 1 || neighbors.length !== weights.length || indptr[itemIds.length] !== neighbors.length) {
+    if (
+      indptr.length !== itemIds.length + 1 ||
+      neighbors.length !== weights.length ||
+      indptr[itemIds.length] !== neighbors.length
+    ) {
       throw new Error('rerank state: neighbour lists are inconsistent (indptr, ids and weights disagree)');
     }
     itemIds.forEach((id, row) => this.rowOf.set(id, row));

@@ -53,6 +53,9 @@ export async function unindexItems(ctx: UseCaseContext, ids: readonly number[]):
   const { store, aliases, models } = ctx.deps;
   ctx.forgetVectors(ids);
   if (!ids.length || !(await models.get())) return;
-  await Promise.all([store.deletePoints(aliases.itemsCollaborative, ids), store.deletePoints(aliases.itemsSemantic, ids)]);
+  await Promise.all([
+    store.deletePoints(aliases.itemsCollaborative, ids),
+    store.deletePoints(aliases.itemsSemantic, ids),
+  ]);
   ctx.forgetVectors(ids);
 }

@@ -43,7 +43,8 @@ function loadArray<T extends Int32Array | Float32Array>(value: unknown, dtype: S
     throw new Error(`model artifacts: ${field} must be a base64 ${dtype} array`);
   }
   const bytes = Buffer.from(stored.base64, 'base64');
-  if (bytes.byteLength % 4 !== 0) throw new Error(`model artifacts: ${field} has ${bytes.byteLength} bytes, not a multiple of 4`);
+  if (bytes.byteLength % 4 !== 0)
+    throw new Error(`model artifacts: ${field} has ${bytes.byteLength} bytes, not a multiple of 4`);
   // Copy into an aligned buffer (Buffer's pool offset need not be 4-aligned).
   const aligned = new Uint8Array(bytes.byteLength);
   aligned.set(bytes);
@@ -57,7 +58,11 @@ export function encodeArtifacts(a: ModelVersionArtifacts): Record<string, unknow
     gram: Array.from(a.gram),
     foldIn: a.foldIn,
     text: a.text,
-    textToCf: { inputDim: a.textToCf.inputDim, outputDim: a.textToCf.outputDim, weights: Array.from(a.textToCf.weights) },
+    textToCf: {
+      inputDim: a.textToCf.inputDim,
+      outputDim: a.textToCf.outputDim,
+      weights: Array.from(a.textToCf.weights),
+    },
     ...(a.layout ? { layout: a.layout } : {}),
     ...(a.rerank
       ? {
@@ -83,7 +88,9 @@ export function decodeArtifacts(value: unknown): ModelVersionArtifacts | undefin
   const raw = (value ?? {}) as Record<string, unknown>;
   const format = raw.format === undefined ? 1 : raw.format;
   if (typeof format !== 'number' || !Number.isInteger(format) || format < 1 || format > ARTIFACTS_FORMAT) {
-    throw new Error(`model artifacts: format ${String(format)} is not readable by this build (reads 1–${ARTIFACTS_FORMAT})`);
+    throw new Error(
+      `model artifacts: format ${String(format)} is not readable by this build (reads 1–${ARTIFACTS_FORMAT})`,
+    );
   }
   if (!Array.isArray(raw.gram) || !raw.foldIn || !raw.text || !raw.textToCf) return undefined;
   const out: ModelVersionArtifacts = {

@@ -64,12 +64,25 @@ export function candidateCount(page: PageRequest, diversity: number): number {
   return diversity > 0 ? Math.min(500, Math.max(100, end * 2)) : end + 1;
 }
 
-export async function personalizedPage(store: VectorStore, itemsAlias: string, query: PersonalizedQuery): Promise<PersonalizedPage> {
+export async function personalizedPage(
+  store: VectorStore,
+  itemsAlias: string,
+  query: PersonalizedQuery,
+): Promise<PersonalizedPage> {
   const { page, rerank } = query;
   const wanted = candidateCount(page, query.diversity);
   const fromSearch = query.withVectors && !query.vectorsOf;
-  const retrieved = (await searchExcluding(query.filter, rerank ? rerank.reranker.candidateCount(wanted) : wanted, (limit, filter) =>
-    store.search(itemsAlias, { vector: query.vector, limit, filter, withVector: fromSearch, ...(query.search ?? SEARCH_TUNING) }),
+  const retrieved = (await searchExcluding(
+    query.filter,
+    rerank ? rerank.reranker.candidateCount(wanted) : wanted,
+    (limit, filter) =>
+      store.search(itemsAlias, {
+        vector: query.vector,
+        limit,
+        filter,
+        withVector: fromSearch,
+        ...(query.search ?? SEARCH_TUNING),
+      }),
   ))!;
   const hits = rerank ? rerank.reranker.rerank(retrieved, rerank.history) : retrieved;
   const vectors = fromSearch

@@ -47,9 +47,24 @@ export const USER_POLICY: ReadonlyArray<PolicyRow<UserSituation>> = [
     popularAmong: 'segment',
     reason: (s) => `${whyNotPersonal(s)}: popular among segment ${s.segment!.attribute}=${s.segment!.value}`,
   },
-  { when: 'no model trained yet', applies: (s) => !s.hasModel, strategy: 'POPULAR', reason: 'no trained model yet: popular items' },
-  { when: 'user without events', applies: (s) => s.historySize === 0, strategy: 'POPULAR', reason: 'no events for this user yet: popular items' },
-  { when: 'user in the model, nothing newer', applies: (s) => s.inModel && s.freshEvents === 0, strategy: 'MODEL', reason: null },
+  {
+    when: 'no model trained yet',
+    applies: (s) => !s.hasModel,
+    strategy: 'POPULAR',
+    reason: 'no trained model yet: popular items',
+  },
+  {
+    when: 'user without events',
+    applies: (s) => s.historySize === 0,
+    strategy: 'POPULAR',
+    reason: 'no events for this user yet: popular items',
+  },
+  {
+    when: 'user in the model, nothing newer',
+    applies: (s) => s.inModel && s.freshEvents === 0,
+    strategy: 'MODEL',
+    reason: null,
+  },
   {
     when: 'events newer than the model, or a user the model never saw',
     applies: () => true,
@@ -79,8 +94,18 @@ export const ITEM_POLICY: ReadonlyArray<PolicyRow<ItemSituation>> = [
     strategy: 'SEMANTIC',
     reason: null,
   },
-  { when: 'creators known', applies: (s) => s.creators > 0, strategy: 'SAME_CREATOR', reason: 'no vectors for this item yet: same creator' },
-  { when: 'nothing known', applies: () => true, strategy: 'POPULAR', reason: 'no vectors or creators for this item: popular items' },
+  {
+    when: 'creators known',
+    applies: (s) => s.creators > 0,
+    strategy: 'SAME_CREATOR',
+    reason: 'no vectors for this item yet: same creator',
+  },
+  {
+    when: 'nothing known',
+    applies: () => true,
+    strategy: 'POPULAR',
+    reason: 'no vectors or creators for this item: popular items',
+  },
 ];
 
 export function reasonOf<S>(row: PolicyRow<S>, situation: S): string | null {

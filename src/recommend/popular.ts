@@ -62,7 +62,8 @@ function popularList(
   return {
     items: items.map((entry) => ({ itemId: entry.itemId, score: entry.count / max, source: 'POPULAR' })),
     strategy: 'POPULAR',
-    reason: items.length || page.offset > 0 ? reason : `${reason ? `${reason}; ` : ''}no item with interactions matches`,
+    reason:
+      items.length || page.offset > 0 ? reason : `${reason ? `${reason}; ` : ''}no item with interactions matches`,
     modelVersion: null,
     hasMore,
   };

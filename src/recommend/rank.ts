@@ -5,7 +5,10 @@ export interface Ranked {
 }
 
 /** Reciprocal rank fusion (k = 60, Cormack et al. 2009): robust to lists whose scores are not comparable. */
-export function reciprocalRankFusion(lists: ReadonlyArray<readonly Ranked[]>, k = 60): Array<Ranked & { from: number }> {
+export function reciprocalRankFusion(
+  lists: ReadonlyArray<readonly Ranked[]>,
+  k = 60,
+): Array<Ranked & { from: number }> {
   const fused = new Map<number, { score: number; from: number; best: number }>();
   lists.forEach((list, listIndex) =>
     list.forEach((entry, rank) => {
@@ -18,7 +21,9 @@ export function reciprocalRankFusion(lists: ReadonlyArray<readonly Ranked[]>, k 
       }
     }),
   );
-  return [...fused.entries()].map(([id, v]) => ({ id, score: v.score, from: v.from })).sort((a, b) => b.score - a.score || a.id - b.id);
+  return [...fused.entries()]
+    .map(([id, v]) => ({ id, score: v.score, from: v.from }))
+    .sort((a, b) => b.score - a.score || a.id - b.id);
 }
 
 function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -33,7 +38,12 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * Each candidate's max similarity is kept up to date with only the newest pick (O(count · candidates · dim), not
  * the count² · candidates · dim of recomputing it against every pick in every round).
  */
-export function diversify<T extends Ranked>(candidates: readonly T[], vectors: ReadonlyMap<number, ArrayLike<number>>, lambda: number, count: number): T[] {
+export function diversify<T extends Ranked>(
+  candidates: readonly T[],
+  vectors: ReadonlyMap<number, ArrayLike<number>>,
+  lambda: number,
+  count: number,
+): T[] {
   if (lambda <= 0 || candidates.length <= 1) return candidates.slice(0, count);
   let max = -Infinity;
   let min = Infinity;

@@ -33,7 +33,12 @@ export class RecommendationService implements UseCaseContext {
 
   constructor(readonly deps: RecommendationDeps) {}
 
-  forUser(user: UserRef | undefined, page: PageRequest, filter: ItemFilter, options: UserOptions): Promise<RecommendationResult> {
+  forUser(
+    user: UserRef | undefined,
+    page: PageRequest,
+    filter: ItemFilter,
+    options: UserOptions,
+  ): Promise<RecommendationResult> {
     return recommendForUser(this, user, page, filter, options);
   }
 
@@ -132,7 +137,12 @@ export class RecommendationService implements UseCaseContext {
       const degraded = `vector store unavailable: ${(error as Error).message}`;
       const better = await fallback?.();
       if (better) return { ...better, degraded };
-      const result = await this.popular(page, 'ALL_TIME', filter, 'recommendations are temporarily unavailable: popular items');
+      const result = await this.popular(
+        page,
+        'ALL_TIME',
+        filter,
+        'recommendations are temporarily unavailable: popular items',
+      );
       return { ...result, degraded };
     }
   }

@@ -92,7 +92,8 @@ export class ServingModelSource {
 
   async close(): Promise<void> {
     const external = await this.externalEncoder.catch(() => undefined);
-    for (const model of this.decoded.values()) if (model.text && model.text !== external) await model.text.close?.()?.catch(() => undefined);
+    for (const model of this.decoded.values())
+      if (model.text && model.text !== external) await model.text.close?.()?.catch(() => undefined);
     await external?.close?.()?.catch(() => undefined);
     this.decoded.clear();
     this.cache = undefined;
@@ -149,7 +150,8 @@ export class ServingModelSource {
     const external = await this.externalEncoder.catch(() => undefined);
     for (const old of this.decoded.values()) {
       // Requests that picked up the old version a moment ago may still be encoding with it: close it later.
-      if (old.text && old.text !== external) setTimeout(() => void old.text?.close?.()?.catch(() => undefined), 30_000).unref();
+      if (old.text && old.text !== external)
+        setTimeout(() => void old.text?.close?.()?.catch(() => undefined), 30_000).unref();
     }
     this.decoded.clear();
     this.decoded.set(version, model);

@@ -66,10 +66,16 @@ export class VectorCache {
    * themselves until (or if never) it completes; after a failure (Qdrant down) the next call half a minute later
    * tries again, not every request.
    */
-  preload(version: string, aliases: readonly string[], maxPoints: number, scroll: (alias: string, offset: number | undefined) => Promise<VectorPage>): void {
+  preload(
+    version: string,
+    aliases: readonly string[],
+    maxPoints: number,
+    scroll: (alias: string, offset: number | undefined) => Promise<VectorPage>,
+  ): void {
     if (this.preloadedVersion === version || Date.now() < this.preloadRetryAt) return;
     this.preloadedVersion = version;
-    const stillWanted = () => this.preloadedVersion === version && (this.version === undefined || this.version === version);
+    const stillWanted = () =>
+      this.preloadedVersion === version && (this.version === undefined || this.version === version);
     const run = async () => {
       for (const alias of aliases) {
         let offset: number | undefined;

@@ -29,7 +29,8 @@ export function createVectorStore(infra: Pick<Infrastructure, 'qdrantUrl' | 'qdr
 }
 
 export function createServices(
-  config: Pick<RecgraphConfig, 'collectionPrefix'> & Partial<Pick<RecgraphConfig, 'textModelPath' | 'segmentAttribute' | 'segmentMinEvents' | 'rerank'>>,
+  config: Pick<RecgraphConfig, 'collectionPrefix'> &
+    Partial<Pick<RecgraphConfig, 'textModelPath' | 'segmentAttribute' | 'segmentMinEvents' | 'rerank'>>,
   infra: Pick<Infrastructure, 'pool' | 'servingPool'>,
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
@@ -60,7 +61,11 @@ export function createServices(
   return { items, itemSearch, users, recommender, models };
 }
 
-export async function startApp(config: RecgraphConfig, infra: Infrastructure, logger: Logger = createLogger(config.logLevel)): Promise<App> {
+export async function startApp(
+  config: RecgraphConfig,
+  infra: Infrastructure,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<App> {
   const vectorStore = createVectorStore(infra);
   const metrics = createMetrics();
   const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup);

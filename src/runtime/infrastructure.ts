@@ -26,7 +26,11 @@ export interface Infrastructure {
   stop(): Promise<void>;
 }
 
-export async function openInfrastructure(config: RecgraphConfig, log: Logger, options: { migrate?: boolean; qdrant?: boolean } = {}): Promise<Infrastructure> {
+export async function openInfrastructure(
+  config: RecgraphConfig,
+  log: Logger,
+  options: { migrate?: boolean; qdrant?: boolean } = {},
+): Promise<Infrastructure> {
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((error: Error) => log.warn(`shutdown: ${error.message}`));

@@ -91,20 +91,24 @@ export function createRecgraphClient(options: RecgraphClientOptions) {
     return { data: body.data, extensions: body.extensions };
   }
 
-  const run = async <R, V>(document: TypedDocumentNode<R, V>, variables: V) => (await execute(document, variables)).data;
+  const run = async <R, V>(document: TypedDocumentNode<R, V>, variables: V) =>
+    (await execute(document, variables)).data;
 
   return {
     execute,
-    recommendations: async (v: ops.RecommendationsQueryVariables) => (await run(ops.RecommendationsDocument, v)).recommendations,
+    recommendations: async (v: ops.RecommendationsQueryVariables) =>
+      (await run(ops.RecommendationsDocument, v)).recommendations,
     similarItems: async (v: ops.SimilarItemsQueryVariables) => (await run(ops.SimilarItemsDocument, v)).similarItems,
     search: async (v: ops.SearchQueryVariables) => (await run(ops.SearchDocument, v)).search,
-    recommendForSession: async (v: ops.RecommendForSessionQueryVariables) => (await run(ops.RecommendForSessionDocument, v)).recommendForSession,
+    recommendForSession: async (v: ops.RecommendForSessionQueryVariables) =>
+      (await run(ops.RecommendForSessionDocument, v)).recommendForSession,
     popular: async (v: ops.PopularQueryVariables = {}) => (await run(ops.PopularDocument, v)).popular,
     item: async (id: string) => (await run(ops.ItemDocument, { id })).item,
     items: async (ids: string[]) => (await run(ops.ItemsDocument, { ids })).items,
     userHistory: async (v: ops.UserHistoryQueryVariables) => (await run(ops.UserHistoryDocument, v)).user,
     modelInfo: async () => (await run(ops.ModelInfoDocument, {})).modelInfo,
-    recordInteractions: async (input: ops.InteractionInput[]) => (await run(ops.RecordInteractionsDocument, { input })).recordInteractions,
+    recordInteractions: async (input: ops.InteractionInput[]) =>
+      (await run(ops.RecordInteractionsDocument, { input })).recordInteractions,
     upsertItems: async (input: ops.ItemInput[]) => (await run(ops.UpsertItemsDocument, { input })).upsertItems,
     deleteItems: async (ids: string[]) => (await run(ops.DeleteItemsDocument, { ids })).deleteItems,
   };

@@ -108,7 +108,11 @@ function withPayloadParam(value: boolean | readonly string[] | undefined): Schem
   return Array.isArray(value) ? [...value] : Boolean(value);
 }
 
-function toHit<P extends Payload>(point: WireScoredPoint | WireRecord, wantPayload: boolean, wantVector: boolean): ScoredHit<P> {
+function toHit<P extends Payload>(
+  point: WireScoredPoint | WireRecord,
+  wantPayload: boolean,
+  wantVector: boolean,
+): ScoredHit<P> {
   const hit = { id: toPointId(point.id), score: 'score' in point ? point.score : 0 } as ScoredHit<P>;
   if (wantPayload && point.payload) hit.payload = point.payload as P;
   if (wantVector && point.vector) hit.vector = point.vector as number[];
@@ -167,18 +171,23 @@ export class VectorStore {
   // ─── collections ──────────────────────────────────────────────────────────────────────────────────────────────
 
   async createCollection(name: string, options: CreateCollectionOptions): Promise<void> {
-    if (!Number.isInteger(options.dimension) || options.dimension <= 0) throw new RangeError(`dimension must be a positive integer, got ${options.dimension}`);
+    if (!Number.isInteger(options.dimension) || options.dimension <= 0)
+      throw new RangeError(`dimension must be a positive integer, got ${options.dimension}`);
     const body: Schemas['CreateCollection'] = {
       vectors: { size: options.dimension, distance: options.distance, on_disk: false },
       hnsw_config: {
         on_disk: false,
         ...(options.hnsw?.m !== undefined ? { m: options.hnsw.m } : {}),
         ...(options.hnsw?.efConstruct !== undefined ? { ef_construct: options.hnsw.efConstruct } : {}),
-        ...(options.hnsw?.fullScanThreshold !== undefined ? { full_scan_threshold: options.hnsw.fullScanThreshold } : {}),
+        ...(options.hnsw?.fullScanThreshold !== undefined
+          ? { full_scan_threshold: options.hnsw.fullScanThreshold }
+          : {}),
       },
       // Payloads are small (ids, genres, year); in RAM they cost little and keep filtered searches fast.
       on_disk_payload: false,
-      ...(options.quantization === 'int8' ? { quantization_config: { scalar: { type: 'int8', quantile: 0.99, always_ram: true } } } : {}),
+      ...(options.quantization === 'int8'
+        ? { quantization_config: { scalar: { type: 'int8', quantile: 0.99, always_ram: true } } }
+        : {}),
       optimizers_config: { ...(options.bulkLoad ? { indexing_threshold: 0 } : {}), ...options.optimizers },
       ...(options.shardNumber ? { shard_number: options.shardNumber } : {}),
       ...(options.replicationFactor ? { replication_factor: options.replicationFactor } : {}),
@@ -247,12 +256,24 @@ export class VectorStore {
     return (await this.http.request<Schemas['CountResult']>('POST', `${path(name)}/points/count`, body)).count;
   }
 
-  async createPayloadIndex(name: string, field: string, type: PayloadIndexType, options: WriteOptions = {}): Promise<void> {
+  async createPayloadIndex(
+    name: string,
+    field: string,
+    type: PayloadIndexType,
+    options: WriteOptions = {},
+  ): Promise<void> {
     const body: Schemas['CreateFieldIndex'] = { field_name: field, field_schema: type };
-    await this.http.request('PUT', `${path(name)}/index`, body, { query: { wait: options.wait ?? true }, timeoutMs: options.timeoutMs ?? 120_000 });
+    await this.http.request('PUT', `${path(name)}/index`, body, {
+      query: { wait: options.wait ?? true },
+      timeoutMs: options.timeoutMs ?? 120_000,
+    });
   }
 
-  async createPayloadIndexes(name: string, fields: Readonly<Record<string, PayloadIndexType>>, options: WriteOptions = {}): Promise<void> {
+  async createPayloadIndexes(
+    name: string,
+    fields: Readonly<Record<string, PayloadIndexType>>,
+    options: WriteOptions = {},
+  ): Promise<void> {
     for (const [field, type] of Object.entries(fields)) await this.createPayloadIndex(name, field, type, options);
   }
 
@@ -275,7 +296,10 @@ export class VectorStore {
         const start = next;
         const end = Math.min(total, start + batchSize);
         next = end;
-        await this.http.request('PUT', `${path(name)}/points`, encodeUpsertBatch(rows, start, end, dimension), { query, timeoutMs });
+        await this.http.request('PUT', `${path(name)}/points`, encodeUpsertBatch(rows, start, end, dimension), {
+          query,
+          timeoutMs,
+        });
       }
     };
     await Promise.all(Array.from({ length: Math.min(parallel, Math.ceil(total / batchSize)) }, worker));
@@ -285,7 +309,12 @@ export class VectorStore {
   async deletePoints(name: string, ids: readonly number[], options: WriteOptions = {}): Promise<void> {
     if (!ids.length) return;
     ids.forEach(assertPointId);
-    await this.http.request('POST', `${path(name)}/points/delete`, { points: [...ids] }, { query: { wait: options.wait ?? true }, timeoutMs: options.timeoutMs });
+    await this.http.request(
+      'POST',
+      `${path(name)}/points/delete`,
+      { points: [...ids] },
+      { query: { wait: options.wait ?? true }, timeoutMs: options.timeoutMs },
+    );
   }
 
   /** Merges `payload` into the payload of each point in `ids` (keys not given are kept). */
@@ -293,7 +322,10 @@ export class VectorStore {
     if (!ids.length) return;
     ids.forEach(assertPointId);
     const body: Schemas['SetPayload'] = { payload, points: [...ids] };
-    await this.http.request('POST', `${path(name)}/points/payload`, body, { query: { wait: options.wait ?? true }, timeoutMs: options.timeoutMs });
+    await this.http.request('POST', `${path(name)}/points/payload`, body, {
+      query: { wait: options.wait ?? true },
+      timeoutMs: options.timeoutMs,
+    });
   }
 
   /** Points by id, in the order of `ids`; ids that do not exist are left out. */
@@ -304,7 +336,11 @@ export class VectorStore {
   ): Promise<PointRecord<P>[]> {
     if (!ids.length) return [];
     ids.forEach(assertPointId);
-    const body: Schemas['PointRequest'] = { ids: [...ids], with_payload: withPayloadParam(options.withPayload), with_vector: Boolean(options.withVector) };
+    const body: Schemas['PointRequest'] = {
+      ids: [...ids],
+      with_payload: withPayloadParam(options.withPayload),
+      with_vector: Boolean(options.withVector),
+    };
     const records = await this.http.request<WireRecord[]>('POST', `${path(name)}/points`, body);
     const byId = new Map(records.map((record) => [toPointId(record.id), record]));
     const ordered: PointRecord<P>[] = [];
@@ -345,15 +381,26 @@ export class VectorStore {
 
   /** Nearest points to `vector`, best first. */
   async search<P extends Payload = Payload>(name: string, params: SearchParams): Promise<ScoredHit<P>[]> {
-    const result = await this.http.request<Schemas['QueryResponse']>('POST', `${path(name)}/points/query`, searchRequest(params));
+    const result = await this.http.request<Schemas['QueryResponse']>(
+      'POST',
+      `${path(name)}/points/query`,
+      searchRequest(params),
+    );
     return result.points.map((point) => toHit<P>(point, Boolean(params.withPayload), Boolean(params.withVector)));
   }
 
   /** Several searches in one request (one round trip; Qdrant runs them together). Results in query order. */
-  async searchBatch<P extends Payload = Payload>(name: string, queries: readonly SearchParams[]): Promise<ScoredHit<P>[][]> {
+  async searchBatch<P extends Payload = Payload>(
+    name: string,
+    queries: readonly SearchParams[],
+  ): Promise<ScoredHit<P>[][]> {
     if (!queries.length) return [];
     const body: Schemas['QueryRequestBatch'] = { searches: queries.map(searchRequest) };
-    const results = await this.http.request<Schemas['QueryResponse'][]>('POST', `${path(name)}/points/query/batch`, body);
+    const results = await this.http.request<Schemas['QueryResponse'][]>(
+      'POST',
+      `${path(name)}/points/query/batch`,
+      body,
+    );
     return results.map((result, i) =>
       result.points.map((point) => toHit<P>(point, Boolean(queries[i]!.withPayload), Boolean(queries[i]!.withVector))),
     );
@@ -365,7 +412,11 @@ export class VectorStore {
     const query: QueryRequest['query'] = {
       recommend: { positive: params.positive.map(example), negative: (params.negative ?? []).map(example) },
     };
-    const result = await this.http.request<Schemas['QueryResponse']>('POST', `${path(name)}/points/query`, queryRequest(query, params));
+    const result = await this.http.request<Schemas['QueryResponse']>(
+      'POST',
+      `${path(name)}/points/query`,
+      queryRequest(query, params),
+    );
     return result.points.map((point) => toHit<P>(point, Boolean(params.withPayload), Boolean(params.withVector)));
   }
 
@@ -393,13 +444,15 @@ export class VectorStore {
    */
   async switchAliases(actions: readonly AliasAction[], options: { timeoutMs?: number } = {}): Promise<void> {
     if (!actions.length) return;
-    const targets = actions.flatMap((action) => ('create_alias' in action ? [action.create_alias.collection_name] : []));
+    const targets = actions.flatMap((action) =>
+      'create_alias' in action ? [action.create_alias.collection_name] : [],
+    );
     if (targets.length) {
       const existing = new Set(await this.listCollections());
       const missing = [...new Set(targets)].filter((name) => !existing.has(name));
-      if (missing.length) throw new Error(`alias switch refused, no change made: collection(s) ${missing.join(', ')} do not exist`);
+      if (missing.length)
+        throw new Error(`alias switch refused, no change made: collection(s) ${missing.join(', ')} do not exist`);
     }
     await this.http.request('POST', '/collections/aliases', { actions }, { timeoutMs: options.timeoutMs });
   }
 }
-

@@ -17,12 +17,15 @@ const VERSION_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]|_(?!_))*$/;
 const PREFIX_PATTERN = /^[A-Za-z0-9_-]*$/;
 
 function checkPrefix(prefix: string): void {
-  if (!PREFIX_PATTERN.test(prefix)) throw new RangeError(`collection prefix may only hold letters, digits, '_' and '-': "${prefix}"`);
+  if (!PREFIX_PATTERN.test(prefix))
+    throw new RangeError(`collection prefix may only hold letters, digits, '_' and '-': "${prefix}"`);
 }
 
 export function checkVersion(version: string): void {
   if (!VERSION_PATTERN.test(version) || version.endsWith('_')) {
-    throw new RangeError(`model version "${version}" must be letters, digits, '-' or single '_' (e.g. "v12" or "2026-11-22T0749")`);
+    throw new RangeError(
+      `model version "${version}" must be letters, digits, '-' or single '_' (e.g. "v12" or "2026-11-22T0749")`,
+    );
   }
 }
 
@@ -40,7 +43,10 @@ export function versionedCollectionName(role: CollectionRole, version: string, p
 }
 
 /** Inverse of versionedCollectionName; undefined for names that are not ours (other prefix, other collections). */
-export function parseVersionedCollectionName(name: string, prefix = ''): { role: CollectionRole; version: string } | undefined {
+export function parseVersionedCollectionName(
+  name: string,
+  prefix = '',
+): { role: CollectionRole; version: string } | undefined {
   if (!name.startsWith(prefix)) return undefined;
   const rest = name.slice(prefix.length);
   for (const role of COLLECTION_ROLES) {
@@ -71,14 +77,19 @@ export function versionsIn(collectionNames: readonly string[], prefix = ''): Map
  * first deployment and for later switches. Pass `roles` when a version does not have all of them
  * (e.g. no semantic model yet); the other aliases are left untouched.
  */
-export function aliasSwitchActions(version: string, options: { prefix?: string; roles?: readonly CollectionRole[] } = {}): AliasAction[] {
+export function aliasSwitchActions(
+  version: string,
+  options: { prefix?: string; roles?: readonly CollectionRole[] } = {},
+): AliasAction[] {
   const prefix = options.prefix ?? '';
   const roles = options.roles ?? COLLECTION_ROLES;
   const actions: AliasAction[] = [];
   for (const role of roles) {
     const alias = aliasName(role, prefix);
     actions.push({ delete_alias: { alias_name: alias } });
-    actions.push({ create_alias: { collection_name: versionedCollectionName(role, version, prefix), alias_name: alias } });
+    actions.push({
+      create_alias: { collection_name: versionedCollectionName(role, version, prefix), alias_name: alias },
+    });
   }
   return actions;
 }

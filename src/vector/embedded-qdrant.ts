@@ -92,13 +92,16 @@ export async function resolveQdrantBinary(): Promise<string> {
   return binary;
 }
 
-
 async function assertPortFree(port: number, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = net.createServer();
     server.unref();
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(`embedded Qdrant: ${what} port ${port} on 127.0.0.1 is not available (${error.code ?? error.message})`)),
+      reject(
+        new Error(
+          `embedded Qdrant: ${what} port ${port} on 127.0.0.1 is not available (${error.code ?? error.message})`,
+        ),
+      ),
     );
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
@@ -263,7 +266,9 @@ async function launchOnce(
     if (await probeReady(httpPort, 1000)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`embedded Qdrant not ready on port ${httpPort} after ${readyTimeoutMs} ms; last output:\n${tail.toString() || '(none)'}`);
+      throw new Error(
+        `embedded Qdrant not ready on port ${httpPort} after ${readyTimeoutMs} ms; last output:\n${tail.toString() || '(none)'}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

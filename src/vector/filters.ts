@@ -24,7 +24,13 @@ export function matchAny(key: string, values: readonly (string | number)[]): Qdr
 }
 
 export function numberRange(key: string, bounds: { gte?: number; lte?: number }): QdrantCondition {
-  return { key, range: { ...(bounds.gte !== undefined ? { gte: bounds.gte } : {}), ...(bounds.lte !== undefined ? { lte: bounds.lte } : {}) } };
+  return {
+    key,
+    range: {
+      ...(bounds.gte !== undefined ? { gte: bounds.gte } : {}),
+      ...(bounds.lte !== undefined ? { lte: bounds.lte } : {}),
+    },
+  };
 }
 
 export function hasId(ids: readonly number[]): QdrantCondition {
@@ -32,7 +38,8 @@ export function hasId(ids: readonly number[]): QdrantCondition {
 }
 
 function checkYear(name: string, value: number | undefined): void {
-  if (value !== undefined && !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number, got ${value}`);
+  if (value !== undefined && !Number.isFinite(value))
+    throw new RangeError(`${name} must be a finite number, got ${value}`);
 }
 
 /** Qdrant filter for `input`, or undefined when nothing constrains the search (send no filter at all). */
@@ -72,7 +79,8 @@ export function allOf(...filters: (QdrantFilter | undefined)[]): QdrantFilter | 
     must.push(...asList(filter.must));
     mustNot.push(...asList(filter.must_not));
     const should = asList(filter.should);
-    if (should.length) must.push({ should, ...(filter.min_should ? { min_should: filter.min_should } : {}) } as QdrantFilter);
+    if (should.length)
+      must.push({ should, ...(filter.min_should ? { min_should: filter.min_should } : {}) } as QdrantFilter);
   }
   if (!must.length && !mustNot.length) return undefined;
   return { ...(must.length ? { must } : {}), ...(mustNot.length ? { must_not: mustNot } : {}) };

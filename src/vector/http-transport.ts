@@ -80,7 +80,8 @@ function queryString(query: RequestOptions['query']): string {
 function errorMessageOf(text: string, statusCode: number): string {
   try {
     const parsed = JSON.parse(text) as { status?: { error?: unknown } | string };
-    if (parsed && typeof parsed.status === 'object' && typeof parsed.status?.error === 'string') return parsed.status.error;
+    if (parsed && typeof parsed.status === 'object' && typeof parsed.status?.error === 'string')
+      return parsed.status.error;
   } catch {
     // not JSON: use the text itself
   }
@@ -132,7 +133,12 @@ export class QdrantTransport {
   }
 
   /** One HTTP exchange; non-2xx answers become QdrantError / QdrantUnavailableError. */
-  private async exchange(method: HttpMethod, path: string, text: string | undefined, options: RequestOptions): Promise<RawResponse> {
+  private async exchange(
+    method: HttpMethod,
+    path: string,
+    text: string | undefined,
+    options: RequestOptions,
+  ): Promise<RawResponse> {
     const payload = text === undefined ? undefined : Buffer.from(text, 'utf8');
     const fullPath = `${this.endpoint.pathPrefix}${path}${queryString(options.query)}`;
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
@@ -162,7 +168,13 @@ export class QdrantTransport {
     this.agent.destroy();
   }
 
-  private send(method: HttpMethod, path: string, payload: Buffer | undefined, timeoutMs: number, allowStaleRetry = true): Promise<RawResponse> {
+  private send(
+    method: HttpMethod,
+    path: string,
+    payload: Buffer | undefined,
+    timeoutMs: number,
+    allowStaleRetry = true,
+  ): Promise<RawResponse> {
     if (this.closed) return Promise.reject(new Error('Qdrant client is closed'));
     const { protocol, hostname, port } = this.endpoint;
     const headers: http.OutgoingHttpHeaders = { accept: 'application/json' };
@@ -188,10 +200,14 @@ export class QdrantTransport {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', (error) => finish(this.unavailable(error)));
-        res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          finish(undefined, { status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
       });
       const timer = setTimeout(() => {
-        req.destroy(new QdrantUnavailableError('timeout', this.url, `${method} ${path} took longer than ${timeoutMs} ms`));
+        req.destroy(
+          new QdrantUnavailableError('timeout', this.url, `${method} ${path} took longer than ${timeoutMs} ms`),
+        );
       }, timeoutMs);
       req.on('error', (error: NodeJS.ErrnoException) => {
         if (error instanceof QdrantUnavailableError) return finish(error);
@@ -205,7 +221,13 @@ export class QdrantTransport {
   }
 
   private unavailable(error: NodeJS.ErrnoException): QdrantUnavailableError {
-    return new QdrantUnavailableError('connection', this.url, error.message || error.code || 'connection failed', error.code, { cause: error });
+    return new QdrantUnavailableError(
+      'connection',
+      this.url,
+      error.message || error.code || 'connection failed',
+      error.code,
+      { cause: error },
+    );
   }
 }
 

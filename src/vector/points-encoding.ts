@@ -39,7 +39,8 @@ export function rowAt(rows: PointRows, index: number, dimension: number): ArrayL
 }
 
 function appendVector(parts: string[], row: ArrayLike<number>, id: number, dimension: number): void {
-  if (row.length !== dimension) throw new RangeError(`point ${id}: vector has ${row.length} values, expected ${dimension}`);
+  if (row.length !== dimension)
+    throw new RangeError(`point ${id}: vector has ${row.length} values, expected ${dimension}`);
   let text = '[';
   for (let i = 0; i < row.length; i++) {
     const value = row[i]!;

@@ -59,7 +59,9 @@ describe('GraphQL API end to end', () => {
     return result.data!;
   }
   const recommend = (userId: string, args = '') =>
-    ok<{ recommendations: List }>(`query($u: ID!) { recommendations(userId: $u ${args}) { ${LIST} } }`, { u: userId }).then((d) => d.recommendations);
+    ok<{ recommendations: List }>(`query($u: ID!) { recommendations(userId: $u ${args}) { ${LIST} } }`, {
+      u: userId,
+    }).then((d) => d.recommendations);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -68,9 +70,20 @@ describe('GraphQL API end to end', () => {
     await loadDemoDataset(pool, dataset);
     const prefix = `api_${Date.now().toString(36)}_`;
     config = testConfig({ databaseUrl: db.url, dataDir, prefix });
-    infra = { databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), qdrantApiKey: undefined, embeddedPostgres: false, pool, stop: () => pool.end() };
+    infra = {
+      databaseUrl: db.url,
+      qdrantUrl: inject('qdrantUrl'),
+      qdrantApiKey: undefined,
+      embeddedPostgres: false,
+      pool,
+      stop: () => pool.end(),
+    };
     app = await startApp(config, infra);
-    await trainAndPublish(pool, app.vectorStore, createLogger('silent'), { dataDir, prefix, params: { factors: 32, iterations: 8 } });
+    await trainAndPublish(pool, app.vectorStore, createLogger('silent'), {
+      dataDir,
+      prefix,
+      params: { factors: 32, iterations: 8 },
+    });
   });
 
   afterAll(async () => {
@@ -98,12 +111,21 @@ describe('GraphQL API end to end', () => {
     expect(new Set(ids).size).toBe(10);
     const whole = await recommend('reader-00002', ', first: 10');
     expect(whole.items.map((e) => e.item.id)).toEqual(ids);
-    const bad = await graphql(`{ recommendations(userId: "reader-00002", after: "not-a-cursor") { strategy } }`);
+    const bad = await graphql(`
+      {
+        recommendations(userId: "reader-00002", after: "not-a-cursor") {
+          strategy
+        }
+      }
+    `);
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('applies filters inside the search, so lists stay full', async () => {
-    const list = await recommend('reader-00003', ', first: 10, filter: { genres: ["poetry"], yearFrom: 1960, yearTo: 2000 }');
+    const list = await recommend(
+      'reader-00003',
+      ', first: 10, filter: { genres: ["poetry"], yearFrom: 1960, yearTo: 2000 }',
+    );
     expect(list.items).toHaveLength(10);
     for (const entry of list.items) {
       expect(entry.item.genres).toContain('poetry');
@@ -111,9 +133,18 @@ describe('GraphQL API end to end', () => {
       expect(entry.item.year).toBeLessThanOrEqual(2000);
     }
     const excluded = list.items[0].item.id;
-    const again = await recommend('reader-00003', `, first: 10, filter: { genres: ["poetry"], excludeIds: ["${excluded}"] }`);
+    const again = await recommend(
+      'reader-00003',
+      `, first: 10, filter: { genres: ["poetry"], excludeIds: ["${excluded}"] }`,
+    );
     expect(again.items.map((e) => e.item.id)).not.toContain(excluded);
-    const reversed = await graphql(`{ recommendations(userId: "reader-00003", filter: { yearFrom: 2000, yearTo: 1990 }) { strategy } }`);
+    const reversed = await graphql(`
+      {
+        recommendations(userId: "reader-00003", filter: { yearFrom: 2000, yearTo: 1990 }) {
+          strategy
+        }
+      }
+    `);
     expect(reversed.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
@@ -143,7 +174,10 @@ describe('GraphQL API end to end', () => {
     expect(genres(unknown.items)).toBeGreaterThanOrEqual(3);
 
     // A newcomer reads three horror books: the next answer is personal, excludes them, and leans horror.
-    const horror = dataset.items.filter((i) => i.genres[0] === 'horror').slice(0, 3).map((i) => i.externalId);
+    const horror = dataset.items
+      .filter((i) => i.genres[0] === 'horror')
+      .slice(0, 3)
+      .map((i) => i.externalId);
     const recorded = await ok<{ recordInteractions: { recorded: number; rejected: unknown[] } }>(
       `mutation($input: [InteractionInput!]!) { recordInteractions(input: $input) { recorded rejected { index reason } } }`,
       { input: horror.map((itemId) => ({ userId: 'newcomer', itemId, kind: 'like' })) },
@@ -156,29 +190,35 @@ describe('GraphQL API end to end', () => {
     expect(horrorShare).toBeGreaterThan(0.5);
   });
 
-  it('a known user\'s new event is excluded from the very next answer', async () => {
+  it("a known user's new event is excluded from the very next answer", async () => {
     const before = await recommend('reader-00005', ', first: 5');
     const top = before.items[0].item.id;
-    await ok(`mutation { recordInteractions(input: [{ userId: "reader-00005", itemId: "${top}", kind: "view" }]) { recorded } }`);
+    await ok(
+      `mutation { recordInteractions(input: [{ userId: "reader-00005", itemId: "${top}", kind: "view" }]) { recorded } }`,
+    );
     const after = await recommend('reader-00005', ', first: 5');
     expect(after.strategy).toBe('FOLD_IN');
     expect(after.items.map((e) => e.item.id)).not.toContain(top);
   });
 
-  it('an event recorded through one replica is excluded by another replica\'s very next answer (no stale cache)', async () => {
+  it("an event recorded through one replica is excluded by another replica's very next answer (no stale cache)", async () => {
     const replica = await startApp(config, infra);
     try {
       const ask = async () => {
         const response = await fetch(replica.server.url.replace('localhost', '127.0.0.1'), {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: `{ recommendations(userId: "reader-00009", first: 5) { strategy items { item { id } } } }` }),
+          body: JSON.stringify({
+            query: `{ recommendations(userId: "reader-00009", first: 5) { strategy items { item { id } } } }`,
+          }),
         });
         return ((await response.json()) as { data: { recommendations: List } }).data.recommendations;
       };
       const before = await ask(); // the replica now holds this user's history in its cache
       const top = before.items[0].item.id;
-      await ok(`mutation { recordInteractions(input: [{ userId: "reader-00009", itemId: "${top}", kind: "view" }]) { recorded } }`);
+      await ok(
+        `mutation { recordInteractions(input: [{ userId: "reader-00009", itemId: "${top}", kind: "view" }]) { recorded } }`,
+      );
       const after = await ask();
       expect(after.strategy).toBe('FOLD_IN');
       expect(after.items.map((e) => e.item.id)).not.toContain(top);
@@ -188,7 +228,9 @@ describe('GraphQL API end to end', () => {
   });
 
   it('reports rejected events instead of dropping them silently', async () => {
-    const result = await ok<{ recordInteractions: { recorded: number; rejected: { index: number; reason: string }[] } }>(
+    const result = await ok<{
+      recordInteractions: { recorded: number; rejected: { index: number; reason: string }[] };
+    }>(
       `mutation { recordInteractions(input: [
           { userId: "reader-00006", itemId: "book-00001" },
           { userId: "reader-00006", itemId: "no-such-book" },
@@ -209,16 +251,27 @@ describe('GraphQL API end to end', () => {
     expect(created.upsertItems).toMatchObject({ created: 1, updated: 0, items: [{ id: 'new-dragon-book' }] });
 
     for (const mode of ['SEMANTIC', 'KEYWORD', 'HYBRID']) {
-      const found = await ok<{ search: List }>(`{ search(query: "The Dragon Throne Prophecy by Ada Quinn", mode: ${mode}, first: 5) { ${LIST} } }`);
-      expect(found.search.items.map((e) => e.item.id), mode).toContain('new-dragon-book');
+      const found = await ok<{ search: List }>(
+        `{ search(query: "The Dragon Throne Prophecy by Ada Quinn", mode: ${mode}, first: 5) { ${LIST} } }`,
+      );
+      expect(
+        found.search.items.map((e) => e.item.id),
+        mode,
+      ).toContain('new-dragon-book');
     }
-    const similar = await ok<{ similarItems: List }>(`{ similarItems(itemId: "new-dragon-book", mode: SEMANTIC, first: 10) { ${LIST} } }`);
+    const similar = await ok<{ similarItems: List }>(
+      `{ similarItems(itemId: "new-dragon-book", mode: SEMANTIC, first: 10) { ${LIST} } }`,
+    );
     expect(similar.similarItems.items.filter((e) => e.item.genres.includes('fantasy')).length).toBeGreaterThan(5);
 
     // Mapped into the collaborative space, it sits among fantasy items: a fantasy reader's list can reach it.
-    const collaborative = await ok<{ similarItems: List }>(`{ similarItems(itemId: "new-dragon-book", mode: COLLABORATIVE, first: 10) { ${LIST} } }`);
+    const collaborative = await ok<{ similarItems: List }>(
+      `{ similarItems(itemId: "new-dragon-book", mode: COLLABORATIVE, first: 10) { ${LIST} } }`,
+    );
     expect(collaborative.similarItems.strategy).toBe('MODEL');
-    const fantasyFan = dataset.users.find((u) => u.attributes.favouriteGenres.length === 1 && u.attributes.favouriteGenres[0] === 'fantasy')!;
+    const fantasyFan = dataset.users.find(
+      (u) => u.attributes.favouriteGenres.length === 1 && u.attributes.favouriteGenres[0] === 'fantasy',
+    )!;
     const list = await recommend(fantasyFan.externalId, ', first: 100, filter: { yearFrom: 2026 }');
     expect(list.items.map((e) => e.item.id)).toContain('new-dragon-book');
 
@@ -244,11 +297,19 @@ describe('GraphQL API end to end', () => {
   });
 
   it('answers sessions, popular windows, items, users with history and model info', async () => {
-    const fantasy = dataset.items.filter((i) => i.genres[0] === 'fantasy').slice(0, 3).map((i) => i.externalId);
-    const session = await ok<{ recommendForSession: List }>(`query($ids: [ID!]!) { recommendForSession(itemIds: $ids, first: 10) { ${LIST} } }`, { ids: fantasy });
+    const fantasy = dataset.items
+      .filter((i) => i.genres[0] === 'fantasy')
+      .slice(0, 3)
+      .map((i) => i.externalId);
+    const session = await ok<{ recommendForSession: List }>(
+      `query($ids: [ID!]!) { recommendForSession(itemIds: $ids, first: 10) { ${LIST} } }`,
+      { ids: fantasy },
+    );
     expect(session.recommendForSession.strategy).toBe('SESSION');
     expect(session.recommendForSession.items.map((e) => e.item.id).filter((id) => fantasy.includes(id))).toEqual([]);
-    expect(session.recommendForSession.items.filter((e) => e.item.genres.includes('fantasy')).length).toBeGreaterThan(5);
+    expect(session.recommendForSession.items.filter((e) => e.item.genres.includes('fantasy')).length).toBeGreaterThan(
+      5,
+    );
 
     const week = await ok<{ popular: List }>(`{ popular(first: 5, window: LAST_7_DAYS) { ${LIST} } }`);
     // The generated events are from 2025: nothing in the last week except this test's own events, or a fallback.
@@ -256,17 +317,26 @@ describe('GraphQL API end to end', () => {
     const filtered = await ok<{ popular: List }>(`{ popular(first: 5, filter: { genres: ["cooking"] }) { ${LIST} } }`);
     expect(filtered.popular.items.every((e) => e.item.genres.includes('cooking'))).toBe(true);
 
-    const items = await ok<{ items: ({ id: string } | null)[] }>(`{ items(ids: ["book-00010", "missing", "book-00011"]) { id } }`);
+    const items = await ok<{ items: ({ id: string } | null)[] }>(
+      `{ items(ids: ["book-00010", "missing", "book-00011"]) { id } }`,
+    );
     expect(items.items).toEqual([{ id: 'book-00010' }, null, { id: 'book-00011' }]);
 
-    const user = await ok<{ user: { id: string; history: { events: { item: { id: string }; kind: string }[]; pageInfo: { hasNextPage: boolean } } } }>(
+    const user = await ok<{
+      user: {
+        id: string;
+        history: { events: { item: { id: string }; kind: string }[]; pageInfo: { hasNextPage: boolean } };
+      };
+    }>(
       `{ user(id: "reader-00008") { id history(first: 3) { events { kind occurredAt item { id } } pageInfo { hasNextPage endCursor } } } }`,
     );
     expect(user.user.history.events).toHaveLength(3);
     expect(user.user.history.pageInfo.hasNextPage).toBe(true);
     expect((await ok<{ user: null }>(`{ user(id: "nobody") { id } }`)).user).toBeNull();
 
-    const info = await ok<{ modelInfo: { version: string; kind: string; dimension: number; metrics: string } }>(`{ modelInfo { version kind dimension metrics } }`);
+    const info = await ok<{ modelInfo: { version: string; kind: string; dimension: number; metrics: string } }>(
+      `{ modelInfo { version kind dimension metrics } }`,
+    );
     // The default pipeline's blended vectors: the iALS block (factors 32) ⊕ the GF-CF low-pass block (256 dims).
     expect(info.modelInfo).toMatchObject({ kind: 'default', dimension: 32 + 256 });
     expect(JSON.parse(info.modelInfo.metrics).users).toBe(300);
@@ -274,26 +344,35 @@ describe('GraphQL API end to end', () => {
 
   it('similarItems in every mode, and same-creator when an item has no vectors', async () => {
     for (const mode of ['COLLABORATIVE', 'SEMANTIC', 'HYBRID']) {
-      const result = await ok<{ similarItems: List }>(`{ similarItems(itemId: "book-00020", mode: ${mode}, first: 5) { ${LIST} } }`);
+      const result = await ok<{ similarItems: List }>(
+        `{ similarItems(itemId: "book-00020", mode: ${mode}, first: 5) { ${LIST} } }`,
+      );
       expect(result.similarItems.items, mode).toHaveLength(5);
       expect(result.similarItems.items.map((e) => e.item.id)).not.toContain('book-00020');
     }
     // An item inserted behind the API's back (no vectors at all) falls through to its creator's other items.
-    await infra.pool.query(`INSERT INTO items (external_id, title, creators) SELECT 'sideloaded', 'Sideloaded', creators FROM items WHERE external_id = 'book-00020'`);
+    await infra.pool.query(
+      `INSERT INTO items (external_id, title, creators) SELECT 'sideloaded', 'Sideloaded', creators FROM items WHERE external_id = 'book-00020'`,
+    );
     const fallback = await ok<{ similarItems: List }>(`{ similarItems(itemId: "sideloaded", first: 5) { ${LIST} } }`);
     expect(fallback.similarItems.strategy).toBe('SAME_CREATOR');
     expect(fallback.similarItems.reason).toBeTruthy();
-    const creators = (await ok<{ item: { creators: string[] } }>(`{ item(id: "book-00020") { creators } }`)).item.creators;
-    for (const entry of fallback.similarItems.items) expect(entry.item.creators.some((c) => creators.includes(c))).toBe(true);
+    const creators = (await ok<{ item: { creators: string[] } }>(`{ item(id: "book-00020") { creators } }`)).item
+      .creators;
+    for (const entry of fallback.similarItems.items)
+      expect(entry.item.creators.some((c) => creators.includes(c))).toBe(true);
   });
 
   it('cold start, item side: no collaborative vector → semantic; no vectors and no creators → popular; empty only with a reason', async () => {
     await ok(`mutation { upsertItems(input: [{ id: "text-only", title: "Wizards of the Dragon Coast", genres: ["fantasy"], creators: ["Ada Quinn"],
         description: "Dragons, wizards and elves." }]) { created } }`);
     // As if it had been added while the model had no text→collaborative map: only its semantic vector exists.
-    const internal = (await infra.pool.query(`SELECT id FROM items WHERE external_id = 'text-only'`)).rows[0].id as number;
+    const internal = (await infra.pool.query(`SELECT id FROM items WHERE external_id = 'text-only'`)).rows[0]
+      .id as number;
     await app.vectorStore.deletePoints(`${config.collectionPrefix}items_collaborative`, [internal]);
-    const semantic = await ok<{ similarItems: List }>(`{ similarItems(itemId: "text-only", mode: HYBRID, first: 5) { ${LIST} } }`);
+    const semantic = await ok<{ similarItems: List }>(
+      `{ similarItems(itemId: "text-only", mode: HYBRID, first: 5) { ${LIST} } }`,
+    );
     expect(semantic.similarItems.strategy).toBe('SEMANTIC');
     expect(semantic.similarItems.reason).toMatch(/no interactions in the model/);
     expect(semantic.similarItems.items).toHaveLength(5);
@@ -327,18 +406,28 @@ describe('GraphQL API end to end', () => {
     const creator = dataset.items[40].creators[0];
     const byTag = await recommend('reader-00010', `, first: 5, filter: { tags: ["${tag}"] }`);
     expect(byTag.items).toHaveLength(5);
-    for (const entry of byTag.items) expect(dataset.items.find((i) => i.externalId === entry.item.id)!.tags).toContain(tag);
+    for (const entry of byTag.items)
+      expect(dataset.items.find((i) => i.externalId === entry.item.id)!.tags).toContain(tag);
 
-    const similar = await ok<{ similarItems: List }>(`{ similarItems(itemId: "book-00030", mode: COLLABORATIVE, first: 3, filter: { creators: ["${creator}"] }) { ${LIST} } }`);
+    const similar = await ok<{ similarItems: List }>(
+      `{ similarItems(itemId: "book-00030", mode: COLLABORATIVE, first: 3, filter: { creators: ["${creator}"] }) { ${LIST} } }`,
+    );
     expect(similar.similarItems.items.length).toBeGreaterThan(0);
     for (const entry of similar.similarItems.items) expect(entry.item.creators).toContain(creator);
 
-    const popularTop = (await ok<{ popular: List }>(`{ popular(first: 3) { ${LIST} } }`)).popular.items.map((e) => e.item.id);
-    const popularRest = await ok<{ popular: List }>(`query($x: [ID!]) { popular(first: 3, filter: { excludeIds: $x, yearFrom: 1900 }) { ${LIST} } }`, { x: popularTop });
+    const popularTop = (await ok<{ popular: List }>(`{ popular(first: 3) { ${LIST} } }`)).popular.items.map(
+      (e) => e.item.id,
+    );
+    const popularRest = await ok<{ popular: List }>(
+      `query($x: [ID!]) { popular(first: 3, filter: { excludeIds: $x, yearFrom: 1900 }) { ${LIST} } }`,
+      { x: popularTop },
+    );
     expect(popularRest.popular.items).toHaveLength(3);
     expect(popularRest.popular.items.map((e) => e.item.id).filter((id) => popularTop.includes(id))).toEqual([]);
 
-    const search = await ok<{ search: List }>(`{ search(query: "dragon", mode: SEMANTIC, first: 5, filter: { genres: ["fantasy"] }) { ${LIST} } }`);
+    const search = await ok<{ search: List }>(
+      `{ search(query: "dragon", mode: SEMANTIC, first: 5, filter: { genres: ["fantasy"] }) { ${LIST} } }`,
+    );
     expect(search.search.items).toHaveLength(5);
     for (const entry of search.search.items) expect(entry.item.genres).toContain('fantasy');
   });
@@ -358,7 +447,13 @@ describe('GraphQL API end to end', () => {
       expect(result.errors?.[0].extensions?.code, query).toBe(code);
     }
     const before = (await infra.pool.query(`SELECT count(*)::int AS n FROM items`)).rows[0].n;
-    const badBatch = await graphql(`mutation { upsertItems(input: [{ id: "ok-item", title: "Fine" }, { id: "bad-item", title: "  " }]) { created } }`);
+    const badBatch = await graphql(`
+      mutation {
+        upsertItems(input: [{ id: "ok-item", title: "Fine" }, { id: "bad-item", title: "  " }]) {
+          created
+        }
+      }
+    `);
     expect(badBatch.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect((await infra.pool.query(`SELECT count(*)::int AS n FROM items`)).rows[0].n).toBe(before);
   });

@@ -23,7 +23,10 @@ describe('Qdrant stopped mid-test', () => {
   beforeAll(async () => {
     qdrantDir = await mkdtemp(path.join(os.tmpdir(), 'recgraph-degraded-qdrant-'));
     qdrant = await startEmbeddedQdrant({ storageDir: qdrantDir });
-    served = await startServedApp({ qdrantUrl: qdrant.url, dataset: { seed: 31, items: 200, users: 120, eventsPerUser: 15 } });
+    served = await startServedApp({
+      qdrantUrl: qdrant.url,
+      dataset: { seed: 31, items: 200, users: 120, eventsPerUser: 15 },
+    });
   });
 
   afterAll(async () => {
@@ -40,7 +43,9 @@ describe('Qdrant stopped mid-test', () => {
 
   it('answers from Postgres, flagged degraded and counted, and readiness says Qdrant is down', async () => {
     const user = 'reader-00002';
-    const healthy = await served.graphql<{ recommendations: List }>(`{ recommendations(userId: "${user}", first: 5) { ${LIST} } }`);
+    const healthy = await served.graphql<{ recommendations: List }>(
+      `{ recommendations(userId: "${user}", first: 5) { ${LIST} } }`,
+    );
     expect(healthy.data!.recommendations.strategy).toBe('MODEL');
     expect(healthy.extensions).toBeUndefined();
     expect((await fetch(`${served.origin}/health/ready`)).status).toBe(200);
@@ -56,19 +61,25 @@ describe('Qdrant stopped mid-test', () => {
     expect((await fetch(`${served.origin}/health/live`)).status).toBe(200);
 
     // Personalized: popular items, still excluding what the user has seen, with a reason.
-    const recs = await served.graphql<{ recommendations: List }>(`{ recommendations(userId: "${user}", first: 5) { ${LIST} } }`);
+    const recs = await served.graphql<{ recommendations: List }>(
+      `{ recommendations(userId: "${user}", first: 5) { ${LIST} } }`,
+    );
     expect(recs.status).toBe(200);
     expect(recs.errors).toBeUndefined();
     expect(recs.extensions).toEqual({ degraded: { reasons: ['VECTOR_STORE_UNAVAILABLE'] } });
     expect(recs.data!.recommendations.strategy).toBe('POPULAR');
     expect(recs.data!.recommendations.reason).toMatch(/temporarily unavailable/);
     expect(recs.data!.recommendations.items).toHaveLength(5);
-    const seen = new Set(served.dataset.interactions.filter((e) => e.userExternalId === user).map((e) => e.itemExternalId));
+    const seen = new Set(
+      served.dataset.interactions.filter((e) => e.userExternalId === user).map((e) => e.itemExternalId),
+    );
     expect(recs.data!.recommendations.items.filter((e) => seen.has(e.item.id))).toEqual([]);
 
     // Similar items: the same creator's other items, from Postgres.
     const anchor = served.dataset.items[3];
-    const similar = await served.graphql<{ similarItems: List }>(`{ similarItems(itemId: "${anchor.externalId}", first: 5) { ${LIST} } }`);
+    const similar = await served.graphql<{ similarItems: List }>(
+      `{ similarItems(itemId: "${anchor.externalId}", first: 5) { ${LIST} } }`,
+    );
     expect(similar.extensions).toEqual({ degraded: { reasons: ['VECTOR_STORE_UNAVAILABLE'] } });
     expect(similar.data!.similarItems.strategy).toBe('SAME_CREATOR');
     expect(similar.data!.similarItems.items.length).toBeGreaterThan(0);
@@ -80,21 +91,30 @@ describe('Qdrant stopped mid-test', () => {
 
     // Search: keyword matches only; sessions: popular.
     const word = anchor.title.split(/\s+/).find((w) => w.length > 4) ?? anchor.title;
-    const search = await served.graphql<{ search: List }>(`query($q: String!) { search(query: $q, first: 5) { ${LIST} } }`, { q: word });
+    const search = await served.graphql<{ search: List }>(
+      `query($q: String!) { search(query: $q, first: 5) { ${LIST} } }`,
+      { q: word },
+    );
     expect(search.extensions).toEqual({ degraded: { reasons: ['VECTOR_STORE_UNAVAILABLE'] } });
     expect(search.data!.search.reason).toMatch(/keyword matches only/);
     expect(search.data!.search.items.length).toBeGreaterThan(0);
     expect(search.data!.search.items.every((e) => e.source === 'KEYWORD')).toBe(true);
-    const session = await served.graphql<{ recommendForSession: List }>(`{ recommendForSession(itemIds: ["${anchor.externalId}"], first: 3) { ${LIST} } }`);
+    const session = await served.graphql<{ recommendForSession: List }>(
+      `{ recommendForSession(itemIds: ["${anchor.externalId}"], first: 3) { ${LIST} } }`,
+    );
     expect(session.extensions).toEqual({ degraded: { reasons: ['VECTOR_STORE_UNAVAILABLE'] } });
     expect(session.data!.recommendForSession.strategy).toBe('POPULAR');
 
     // A user without events is answered from Postgres anyway (popular among their segment): not degraded.
-    const { rows: [{ segment }] } = await served.pool.query<{ segment: string }>(
+    const {
+      rows: [{ segment }],
+    } = await served.pool.query<{ segment: string }>(
       `INSERT INTO users (external_id, attributes) SELECT 'newcomer', attributes FROM users WHERE external_id = $1 RETURNING attributes ->> 'segment' AS segment`,
       [user],
     );
-    const newcomer = await served.graphql<{ recommendations: List }>(`{ recommendations(userId: "newcomer", first: 3) { ${LIST} } }`);
+    const newcomer = await served.graphql<{ recommendations: List }>(
+      `{ recommendations(userId: "newcomer", first: 3) { ${LIST} } }`,
+    );
     expect(newcomer.extensions).toBeUndefined();
     expect(newcomer.data!.recommendations.reason).toBe(`no events yet: popular among segment segment=${segment}`);
     expect(newcomer.data!.recommendations.items).toHaveLength(3);
@@ -105,7 +125,9 @@ describe('Qdrant stopped mid-test', () => {
     expect(popular.data!.popular.items).toHaveLength(3);
 
     // Writes stay durable; the missing vectors are reported rather than failing the write.
-    const upsert = await served.graphql<{ upsertItems: { created: number } }>(`mutation { upsertItems(input: [{ id: "while-down", title: "Written while Qdrant was down" }]) { created } }`);
+    const upsert = await served.graphql<{ upsertItems: { created: number } }>(
+      `mutation { upsertItems(input: [{ id: "while-down", title: "Written while Qdrant was down" }]) { created } }`,
+    );
     expect(upsert.data!.upsertItems.created).toBe(1);
     expect(upsert.extensions).toEqual({ degraded: { reasons: ['ITEMS_NOT_INDEXED'] } });
 

@@ -35,7 +35,8 @@ describe('two-stage graph filter served end to end', () => {
     const dataset = generateDemoDataset({ seed: 7, items: 600, users: 400, eventsPerUser: 30 });
     // Per user, the latest 20% of events are held out: the model never sees them, the test scores against them.
     const byUser = new Map<string, DemoInteraction[]>();
-    for (const event of dataset.interactions) byUser.set(event.userExternalId, [...(byUser.get(event.userExternalId) ?? []), event]);
+    for (const event of dataset.interactions)
+      byUser.set(event.userExternalId, [...(byUser.get(event.userExternalId) ?? []), event]);
     const train: DemoInteraction[] = [];
     for (const [user, events] of byUser) {
       events.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
@@ -50,13 +51,24 @@ describe('two-stage graph filter served end to end', () => {
 
     const prefix = `e2e_${Date.now().toString(36)}_`;
     const config = testConfig({ databaseUrl: db.url, dataDir, prefix });
-    infra = { databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), qdrantApiKey: undefined, embeddedPostgres: false, pool, stop: () => pool.end() };
+    infra = {
+      databaseUrl: db.url,
+      qdrantUrl: inject('qdrantUrl'),
+      qdrantApiKey: undefined,
+      embeddedPostgres: false,
+      pool,
+      stop: () => pool.end(),
+    };
     app = await startApp(config, infra);
     const log = createLogger('silent');
     await trainAndPublish(pool, app.vectorStore, log, {
       dataDir,
       prefix,
-      train: { model: 'graphfilter', tuneBudgetSeconds: 10, graphFilter: { svdDims: 32, neighbors: 50, candidates: 150 } },
+      train: {
+        model: 'graphfilter',
+        tuneBudgetSeconds: 10,
+        graphFilter: { svdDims: 32, neighbors: 50, candidates: 150 },
+      },
     });
   });
 
@@ -69,12 +81,16 @@ describe('two-stage graph filter served end to end', () => {
 
   it('serves reranked lists that exclude seen items and beat popularity; reports the chosen weights', async () => {
     const query = `query($u: ID!) { recommendations(userId: $u, first: ${K}) { strategy modelVersion items { score item { id } } } }`;
-    const popularity = [...trainCounts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([id]) => id);
+    const popularity = [...trainCounts.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([id]) => id);
     let modelRecall = 0;
     let popularRecall = 0;
     const users = [...heldOut.keys()].slice(0, 150);
     for (const user of users) {
-      const result = await graphql<{ recommendations: { strategy: string; items: { score: number; item: { id: string } }[] } }>(query, { u: user });
+      const result = await graphql<{
+        recommendations: { strategy: string; items: { score: number; item: { id: string } }[] };
+      }>(query, { u: user });
       expect(result.errors).toBeUndefined();
       const list = result.data!.recommendations;
       expect(list.strategy).toBe('MODEL');
@@ -93,7 +109,9 @@ describe('two-stage graph filter served end to end', () => {
     const info = await graphql<{ modelInfo: { kind: string; metrics: string } }>('{ modelInfo { kind metrics } }');
     expect(info.errors).toBeUndefined();
     expect(info.data!.modelInfo.kind).toBe('graphfilter');
-    const { tuning } = JSON.parse(info.data!.modelInfo.metrics) as { tuning: { chosen: Record<string, number>; trials: number } };
+    const { tuning } = JSON.parse(info.data!.modelInfo.metrics) as {
+      tuning: { chosen: Record<string, number>; trials: number };
+    };
     expect(tuning.trials).toBeGreaterThan(1);
     expect(Object.keys(tuning.chosen).sort()).toEqual(['alpha', 'linearTop', 'linearWeight', 'sharpen']);
   });
@@ -101,7 +119,9 @@ describe('two-stage graph filter served end to end', () => {
   it('reranks an anonymous session by its items', async () => {
     const user = [...trainSeen.keys()][3];
     const items = [...trainSeen.get(user)!].slice(0, 8);
-    const result = await graphql<{ recommendForSession: { strategy: string; items: { score: number; item: { id: string } }[] } }>(
+    const result = await graphql<{
+      recommendForSession: { strategy: string; items: { score: number; item: { id: string } }[] };
+    }>(
       `query($ids: [ID!]!) { recommendForSession(itemIds: $ids, first: ${K}) { strategy items { score item { id } } } }`,
       { ids: items },
     );

@@ -39,7 +39,12 @@ describe('production mode', () => {
 
   it('refuses mutations without a key or with a wrong one, and accepts either configured key', async () => {
     const input = [{ userId: 'auth-user', itemId: served.dataset.items[0].externalId }];
-    const count = async () => (await served.pool.query(`SELECT count(*)::int AS n FROM interactions x JOIN users u ON u.id = x.user_id WHERE u.external_id = 'auth-user'`)).rows[0].n;
+    const count = async () =>
+      (
+        await served.pool.query(
+          `SELECT count(*)::int AS n FROM interactions x JOIN users u ON u.id = x.user_id WHERE u.external_id = 'auth-user'`,
+        )
+      ).rows[0].n;
 
     const anonymous = await served.graphql(RECORD, { input });
     expect(anonymous.status).toBe(401);
@@ -52,7 +57,11 @@ describe('production mode', () => {
 
     const viaHeader = await served.graphql(RECORD, { input }, { 'x-api-key': 'key-one' });
     expect(viaHeader.data).toEqual({ recordInteractions: { recorded: 1 } });
-    const viaBearer = await served.graphql(RECORD, { input: [{ ...input[0], itemId: served.dataset.items[1].externalId }] }, { authorization: 'Bearer key-two' });
+    const viaBearer = await served.graphql(
+      RECORD,
+      { input: [{ ...input[0], itemId: served.dataset.items[1].externalId }] },
+      { authorization: 'Bearer key-two' },
+    );
     expect(viaBearer.data).toEqual({ recordInteractions: { recorded: 1 } });
     expect(await count()).toBe(2);
 
@@ -65,11 +74,17 @@ describe('production mode', () => {
     const simpleGet = await fetch(`${served.origin}/graphql?query=${query}`);
     expect(simpleGet.status).toBe(400);
     expect(await simpleGet.text()).toMatch(/CSRF/);
-    const textPost = await fetch(`${served.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ popular(first: 1) { strategy } }' }) });
+    const textPost = await fetch(`${served.origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: '{ popular(first: 1) { strategy } }' }),
+    });
     expect(textPost.status).toBe(400);
     expect(await textPost.text()).toMatch(/CSRF/);
 
-    const preflighted = await fetch(`${served.origin}/graphql?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const preflighted = await fetch(`${served.origin}/graphql?query=${query}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(preflighted.status).toBe(200);
     expect(await preflighted.json()).toEqual({ data: { popular: { strategy: 'POPULAR' } } });
   });
@@ -77,18 +92,31 @@ describe('production mode', () => {
   it('enforces depth, cost, first, token and body-size limits, each with its code', async () => {
     const deep = await served.graphql(`{ user(id: "reader-00001") { history { events { item { id } } } } }`);
     expect(deep.status).toBe(400);
-    expect(deep.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'depth', maximum: 3, actual: 4 });
+    expect(deep.errors?.[0].extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'depth',
+      maximum: 3,
+      actual: 4,
+    });
 
-    const rich = (alias: string) => `${alias}: recommendations(userId: "reader-00001", first: 100) { items { item { id title creators genres tags year publisher description imageUrl language } } }`;
+    const rich = (alias: string) =>
+      `${alias}: recommendations(userId: "reader-00001", first: 100) { items { item { id title creators genres tags year publisher description imageUrl language } } }`;
     // Each costs 1 + 100 × (items 1 + item 1 + 10 fields) = 1,201: five pass every other limit but not the cost of 5,000.
     const costly = await served.graphql(`{ ${['a', 'b', 'c', 'd', 'e'].map(rich).join(' ')} }`);
     expect(costly.status).toBe(400);
-    expect(costly.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 5000, actual: 6005 });
+    expect(costly.errors?.[0].extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'cost',
+      maximum: 5000,
+      actual: 6005,
+    });
 
     const tooMany = await served.graphql(`{ popular(first: 101) { strategy } }`);
     expect(tooMany.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'first' });
 
-    const manyTokens = await served.graphql(`{ ${Array.from({ length: 700 }, (_, i) => `f${i}: __typename`).join(' ')} }`);
+    const manyTokens = await served.graphql(
+      `{ ${Array.from({ length: 700 }, (_, i) => `f${i}: __typename`).join(' ')} }`,
+    );
     expect(manyTokens.status).toBe(400);
     expect(manyTokens.errors?.[0].extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
     expect(manyTokens.errors?.[0].message).toMatch(/token/i);
@@ -99,11 +127,19 @@ describe('production mode', () => {
       body: JSON.stringify({ query: '{ popular { strategy } }', variables: { padding: 'x'.repeat(300_000) } }),
     });
     expect(huge.status).toBe(413);
-    expect(((await huge.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(((await huge.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
 
-    const broken = await fetch(`${served.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const broken = await fetch(`${served.origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     expect(broken.status).toBe(400);
-    expect(((await broken.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(
+      ((await broken.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code,
+    ).toBe('BAD_REQUEST');
   });
 });
 
@@ -118,7 +154,9 @@ describe('development mode', () => {
   it('serves the Sandbox and introspection, and includes stack traces for debugging', async () => {
     const html = await (await fetch(`${served.origin}/graphql`, { headers: { accept: 'text/html' } })).text();
     expect(html).toContain('id="embeddableSandbox"');
-    const introspection = await served.graphql<{ __schema: { queryType: { name: string } } }>(`{ __schema { queryType { name } } }`);
+    const introspection = await served.graphql<{ __schema: { queryType: { name: string } } }>(
+      `{ __schema { queryType { name } } }`,
+    );
     expect(introspection.data?.__schema.queryType.name).toBe('Query');
     const missing = await served.graphql(`{ similarItems(itemId: "no-such-item") { strategy } }`);
     expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
@@ -131,10 +169,15 @@ describe('development mode', () => {
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
-    const inFlight = served.graphql<{ recommendations: { strategy: string; items: unknown[] } }>(`{ recommendations(userId: "reader-00003", first: 4) { strategy items { score } } }`);
+    const inFlight = served.graphql<{ recommendations: { strategy: string; items: unknown[] } }>(
+      `{ recommendations(userId: "reader-00003", first: 4) { strategy items { score } } }`,
+    );
     const database = new URL(served.config.databaseUrl!).pathname.slice(1);
     for (let waited = 0; ; waited += 20) {
-      const { rows } = await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [database]);
+      const { rows } = await blocker.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
+        [database],
+      );
       if (rows[0].n > 0) break;
       if (waited > 10_000) throw new Error('the request never reached Postgres');
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -186,7 +229,11 @@ describe('Postgres unreachable', () => {
     expect(checks.qdrant).toBe('ok');
     expect((await fetch(`${served.origin}/health/live`)).status).toBe(200);
 
-    for (const query of [`{ item(id: "book-00002") { id } }`, `{ recommendations(userId: "reader-00001") { strategy } }`, `{ popular { strategy } }`]) {
+    for (const query of [
+      `{ item(id: "book-00002") { id } }`,
+      `{ recommendations(userId: "reader-00001") { strategy } }`,
+      `{ popular { strategy } }`,
+    ]) {
       const result = await served.graphql(query);
       expect(result.errors?.[0].extensions, query).toEqual({ code: 'SERVICE_UNAVAILABLE' });
       expect(result.errors?.[0].message).toBe('The service is temporarily unavailable; try again shortly.');

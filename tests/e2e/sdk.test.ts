@@ -26,9 +26,26 @@ describe('client SDK', () => {
     pool = createPool(db.url);
     await loadDemoDataset(pool, generateDemoDataset({ seed: 5, items: 300, users: 150, eventsPerUser: 20 }));
     const prefix = `sdk_${Date.now().toString(36)}_`;
-    const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir, host: '127.0.0.1', port: 0, collectionPrefix: prefix };
-    app = await startApp(config, { databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), qdrantApiKey: undefined, embeddedPostgres: false, pool, stop: async () => {} });
-    await trainAndPublish(pool, app.vectorStore, createLogger('silent'), { dataDir, prefix, params: { factors: 16, iterations: 6 } });
+    const config = {
+      ...loadConfig({ LOG_LEVEL: 'silent' }),
+      dataDir,
+      host: '127.0.0.1',
+      port: 0,
+      collectionPrefix: prefix,
+    };
+    app = await startApp(config, {
+      databaseUrl: db.url,
+      qdrantUrl: inject('qdrantUrl'),
+      qdrantApiKey: undefined,
+      embeddedPostgres: false,
+      pool,
+      stop: async () => {},
+    });
+    await trainAndPublish(pool, app.vectorStore, createLogger('silent'), {
+      dataDir,
+      prefix,
+      params: { factors: 16, iterations: 6 },
+    });
     client = createRecgraphClient({ url: app.server.url });
   });
 
@@ -47,9 +64,15 @@ describe('client SDK', () => {
     const next = await client.recommendations({ userId: 'reader-00001', first: 3, after: recs.pageInfo.endCursor });
     expect(next.items.map((e) => e.item.id)).not.toContain(recs.items[0].item.id);
 
-    expect((await client.similarItems({ itemId: 'book-00001', mode: 'COLLABORATIVE', first: 4 })).items).toHaveLength(4);
-    expect((await client.search({ query: 'dragon', mode: 'KEYWORD', first: 5 })).items.every((e) => e.source === 'KEYWORD')).toBe(true);
-    expect((await client.recommendForSession({ itemIds: ['book-00001', 'book-00013'], first: 5 })).strategy).toBe('SESSION');
+    expect((await client.similarItems({ itemId: 'book-00001', mode: 'COLLABORATIVE', first: 4 })).items).toHaveLength(
+      4,
+    );
+    expect(
+      (await client.search({ query: 'dragon', mode: 'KEYWORD', first: 5 })).items.every((e) => e.source === 'KEYWORD'),
+    ).toBe(true);
+    expect((await client.recommendForSession({ itemIds: ['book-00001', 'book-00013'], first: 5 })).strategy).toBe(
+      'SESSION',
+    );
     expect((await client.popular({ first: 5 })).items).toHaveLength(5);
     expect((await client.item('book-00002'))?.id).toBe('book-00002');
     expect(await client.items(['book-00002', 'nope'])).toEqual([expect.objectContaining({ id: 'book-00002' }), null]);
@@ -58,7 +81,10 @@ describe('client SDK', () => {
   });
 
   it('writes: record, upsert, delete', async () => {
-    expect(await client.recordInteractions([{ userId: 'sdk-user', itemId: 'book-00003' }])).toEqual({ recorded: 1, rejected: [] });
+    expect(await client.recordInteractions([{ userId: 'sdk-user', itemId: 'book-00003' }])).toEqual({
+      recorded: 1,
+      rejected: [],
+    });
     const upserted = await client.upsertItems([{ id: 'sdk-item', title: 'Made by the SDK', genres: ['travel'] }]);
     expect(upserted).toMatchObject({ created: 1, updated: 0 });
     expect(await client.deleteItems(['sdk-item'])).toEqual({ deleted: 1, notFound: [] });

@@ -30,7 +30,11 @@ describe('cold start by segment', () => {
   }
   const ids = (list: List) => list.items.map((entry) => entry.item.id);
 
-  async function addUser(externalId: string, attributes: Record<string, unknown>, itemExternalIds: string[] = []): Promise<void> {
+  async function addUser(
+    externalId: string,
+    attributes: Record<string, unknown>,
+    itemExternalIds: string[] = [],
+  ): Promise<void> {
     const { rows } = await served.pool.query<{ id: number }>(
       `INSERT INTO users (external_id, attributes) VALUES ($1, $2::jsonb) RETURNING id`,
       [externalId, JSON.stringify(attributes)],
@@ -42,7 +46,9 @@ describe('cold start by segment', () => {
   }
 
   beforeAll(async () => {
-    served = await startServedApp({ env: { RECGRAPH_SEGMENT_ATTRIBUTE: 'occupation', RECGRAPH_SEGMENT_MIN_EVENTS: String(MIN_EVENTS) } });
+    served = await startServedApp({
+      env: { RECGRAPH_SEGMENT_ATTRIBUTE: 'occupation', RECGRAPH_SEGMENT_MIN_EVENTS: String(MIN_EVENTS) },
+    });
     const { rows } = await served.pool.query<{ externalId: string }>(
       `SELECT it.external_id AS "externalId" FROM items it LEFT JOIN interactions x ON x.item_id = it.id
         GROUP BY it.id ORDER BY count(x.id), it.id LIMIT 5`,
@@ -88,7 +94,9 @@ describe('cold start by segment', () => {
   it('a segment with too few events falls back to the global list and says so', async () => {
     const list = await recommend('new-pilot');
     expect(list.strategy).toBe('POPULAR');
-    expect(list.reason).toBe(`no events yet: segment occupation=pilot has too few events (3 < ${MIN_EVENTS}): popular items`);
+    expect(list.reason).toBe(
+      `no events yet: segment occupation=pilot has too few events (3 < ${MIN_EVENTS}): popular items`,
+    );
     expect(ids(list)).toEqual(ids(await recommend('somebody-unknown')));
   });
 

@@ -34,7 +34,8 @@ describe('spine end to end', () => {
     const dataset = generateDemoDataset({ seed: 7, items: 600, users: 400, eventsPerUser: 30 });
     // Per user, the latest 20% of events are held out: the model never sees them, the test scores against them.
     const byUser = new Map<string, DemoInteraction[]>();
-    for (const event of dataset.interactions) byUser.set(event.userExternalId, [...(byUser.get(event.userExternalId) ?? []), event]);
+    for (const event of dataset.interactions)
+      byUser.set(event.userExternalId, [...(byUser.get(event.userExternalId) ?? []), event]);
     const train: DemoInteraction[] = [];
     for (const [user, events] of byUser) {
       events.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
@@ -49,7 +50,14 @@ describe('spine end to end', () => {
 
     const prefix = `e2e_${Date.now().toString(36)}_`;
     const config = testConfig({ databaseUrl: db.url, dataDir, prefix });
-    infra = { databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), qdrantApiKey: undefined, embeddedPostgres: false, pool, stop: () => pool.end() };
+    infra = {
+      databaseUrl: db.url,
+      qdrantUrl: inject('qdrantUrl'),
+      qdrantApiKey: undefined,
+      embeddedPostgres: false,
+      pool,
+      stop: () => pool.end(),
+    };
     app = await startApp(config, infra);
     const log = createLogger('silent');
     await trainAndPublish(pool, app.vectorStore, log, { dataDir, prefix, params: { factors: 32, iterations: 8 } });
@@ -64,13 +72,17 @@ describe('spine end to end', () => {
 
   it('serves recommendations that exclude seen items and beat the recall of popularity on held-out events', async () => {
     const query = `query($u: ID!) { recommendations(userId: $u, first: ${K}) { strategy modelVersion items { score source item { id } } } }`;
-    const popularity = [...trainCounts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([id]) => id);
+    const popularity = [...trainCounts.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([id]) => id);
     // Recall@K: share of each user's held-out items found in their list, averaged over users.
     let modelRecall = 0;
     let popularRecall = 0;
     const users = [...heldOut.keys()].slice(0, 150);
     for (const user of users) {
-      const result = await graphql<{ recommendations: { strategy: string; modelVersion: string; items: { item: { id: string } }[] } }>(query, { u: user });
+      const result = await graphql<{
+        recommendations: { strategy: string; modelVersion: string; items: { item: { id: string } }[] };
+      }>(query, { u: user });
       expect(result.errors).toBeUndefined();
       const list = result.data!.recommendations;
       expect(list.strategy).toBe('MODEL');
@@ -88,18 +100,46 @@ describe('spine end to end', () => {
   });
 
   it('falls back to popular items for an unknown user, with a reason', async () => {
-    const result = await graphql<{ recommendations: { strategy: string; reason: string; items: unknown[] } }>(
-      `{ recommendations(userId: "nobody-knows-me", first: 5) { strategy reason items { item { id } } } }`,
-    );
+    const result = await graphql<{ recommendations: { strategy: string; reason: string; items: unknown[] } }>(`
+      {
+        recommendations(userId: "nobody-knows-me", first: 5) {
+          strategy
+          reason
+          items {
+            item {
+              id
+            }
+          }
+        }
+      }
+    `);
     expect(result.data!.recommendations.strategy).toBe('POPULAR');
     expect(result.data!.recommendations.reason).toMatch(/unknown user/);
     expect(result.data!.recommendations.items).toHaveLength(5);
   });
 
   it('answers similarItems and item with metadata joined from Postgres', async () => {
-    const result = await graphql<{ item: { id: string; title: string; genres: string[] }; similarItems: { items: { item: { id: string } }[] } }>(
-      `{ item(id: "book-00001") { id title genres } similarItems(itemId: "book-00001", first: 5) { items { score item { id title } } } }`,
-    );
+    const result = await graphql<{
+      item: { id: string; title: string; genres: string[] };
+      similarItems: { items: { item: { id: string } }[] };
+    }>(`
+      {
+        item(id: "book-00001") {
+          id
+          title
+          genres
+        }
+        similarItems(itemId: "book-00001", first: 5) {
+          items {
+            score
+            item {
+              id
+              title
+            }
+          }
+        }
+      }
+    `);
     expect(result.errors).toBeUndefined();
     expect(result.data!.item.id).toBe('book-00001');
     expect(result.data!.item.title.length).toBeGreaterThan(0);
@@ -108,11 +148,29 @@ describe('spine end to end', () => {
   });
 
   it('rejects bad input with precise codes', async () => {
-    const tooMany = await graphql(`{ recommendations(userId: "reader-00001", first: 5000) { strategy } }`);
+    const tooMany = await graphql(`
+      {
+        recommendations(userId: "reader-00001", first: 5000) {
+          strategy
+        }
+      }
+    `);
     expect(tooMany.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const unknownItem = await graphql(`{ similarItems(itemId: "no-such-item") { strategy } }`);
+    const unknownItem = await graphql(`
+      {
+        similarItems(itemId: "no-such-item") {
+          strategy
+        }
+      }
+    `);
     expect(unknownItem.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    const missing = await graphql<{ item: null }>(`{ item(id: "no-such-item") { id } }`);
+    const missing = await graphql<{ item: null }>(`
+      {
+        item(id: "no-such-item") {
+          id
+        }
+      }
+    `);
     expect(missing.data!.item).toBeNull();
   });
 

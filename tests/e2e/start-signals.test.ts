@@ -37,7 +37,12 @@ function userEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
 async function start(command: string, args: string[]): Promise<Started> {
   const port = await freePort();
   // Its own process group, so the test can clean up after a failure; the signal under test goes to the pid only.
-  const child = spawn(command, args, { cwd: ROOT, env: userEnv(dataDir, port), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: userEnv(dataDir, port),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -77,7 +82,8 @@ async function processesOf(dataDir: string): Promise<ProcessInfo[]> {
 }
 
 function exited(child: ChildProcess, timeoutMs: number): Promise<{ code: number | null; signal: string | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`still running ${timeoutMs} ms after the signal`)), timeoutMs);
     child.once('exit', (code, signal) => {
@@ -96,11 +102,17 @@ function portIsFree(port: number): Promise<boolean> {
 }
 
 /** Signals the started process only, then checks that nothing it started is left and its port is free. */
-async function expectCleanStop(started: Started, signal: NodeJS.Signals): Promise<{ code: number | null; signal: string | null }> {
+async function expectCleanStop(
+  started: Started,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; signal: string | null }> {
   const live = await fetch(`http://127.0.0.1:${started.port}/health/live`);
   expect(live.status).toBe(200);
   const before = await processesOf(started.dataDir);
-  expect(before.map((p) => path.basename(p.exe)), 'the bundled Qdrant runs before the signal').toContain('qdrant');
+  expect(
+    before.map((p) => path.basename(p.exe)),
+    'the bundled Qdrant runs before the signal',
+  ).toContain('qdrant');
 
   process.kill(started.child.pid!, signal);
   const status = await exited(started.child, STOP_TIMEOUT_MS);

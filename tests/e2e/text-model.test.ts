@@ -37,7 +37,10 @@ describe('a sentence-transformers ONNX model configured by RECGRAPH_TEXT_MODEL',
     const response = await fetch(target.server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `query($q: String!) { search(query: $q, mode: ${mode}, first: 5) { strategy reason items { source item { id } } } }`, variables: { q: query } }),
+      body: JSON.stringify({
+        query: `query($q: String!) { search(query: $q, mode: ${mode}, first: 5) { strategy reason items { source item { id } } } }`,
+        variables: { q: query },
+      }),
     });
     const body = (await response.json()) as { data?: Found; errors?: unknown[] };
     expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
@@ -49,13 +52,28 @@ describe('a sentence-transformers ONNX model configured by RECGRAPH_TEXT_MODEL',
     dir = await mkdtemp(path.join(os.tmpdir(), 'recgraph-st-e2e-'));
     const split = wordSplitter();
     const words = [...new Set(documents.flatMap((doc) => split(doc)))].filter((w) => /\p{L}/u.test(w)).sort();
-    modelDir = await writeTinyModel(path.join(dir, 'sentence-model'), tinyModel(1, 48, 128, [...TINY_SPECIALS, ...words]));
+    modelDir = await writeTinyModel(
+      path.join(dir, 'sentence-model'),
+      tinyModel(1, 48, 128, [...TINY_SPECIALS, ...words]),
+    );
     const pool = createPool(db.url);
     await loadDemoDataset(pool, dataset);
     const config = testConfig({ databaseUrl: db.url, dataDir: dir, prefix, env: { RECGRAPH_TEXT_MODEL: modelDir } });
-    infra = { databaseUrl: db.url, qdrantUrl: inject('qdrantUrl'), qdrantApiKey: undefined, embeddedPostgres: false, pool, stop: () => pool.end() };
+    infra = {
+      databaseUrl: db.url,
+      qdrantUrl: inject('qdrantUrl'),
+      qdrantApiKey: undefined,
+      embeddedPostgres: false,
+      pool,
+      stop: () => pool.end(),
+    };
     app = await startApp(config, infra);
-    await trainAndPublish(pool, app.vectorStore, createLogger('silent'), { dataDir: dir, prefix, params: { factors: 16, iterations: 4 }, textModelPath: config.textModelPath });
+    await trainAndPublish(pool, app.vectorStore, createLogger('silent'), {
+      dataDir: dir,
+      prefix,
+      params: { factors: 16, iterations: 4 },
+      textModelPath: config.textModelPath,
+    });
   });
 
   afterAll(async () => {
@@ -66,13 +84,13 @@ describe('a sentence-transformers ONNX model configured by RECGRAPH_TEXT_MODEL',
   });
 
   it('records the external encoder on the version and fills the semantic collection in its space', async () => {
-    const { rows } = await infra.pool.query<{ text: { kind: string; source: string; dimension: number; path: string } }>(
-      `SELECT artifacts->'text' AS text FROM model_versions WHERE status = 'active'`,
-    );
+    const { rows } = await infra.pool.query<{
+      text: { kind: string; source: string; dimension: number; path: string };
+    }>(`SELECT artifacts->'text' AS text FROM model_versions WHERE status = 'active'`);
     expect(rows[0].text).toMatchObject({ kind: 'onnx', source: 'external', dimension: 48, path: modelDir });
   });
 
-  it('embeds search queries with it: an item\'s own text finds that item first', async () => {
+  it("embeds search queries with it: an item's own text finds that item first", async () => {
     for (const index of [0, 17, 99]) {
       const found = await search(app, documents[index]);
       expect(found.items[0]).toEqual({ source: 'SEMANTIC', item: { id: dataset.items[index].externalId } });
@@ -87,13 +105,29 @@ describe('a sentence-transformers ONNX model configured by RECGRAPH_TEXT_MODEL',
         query: `mutation { upsertItems(input: [{ id: "st-new", title: "Galaxy of the Dragon", creators: ["Ada Quinn"], genres: ["fantasy"], description: "A star and a throne." }]) { created } }`,
       }),
     });
-    expect(((await response.json()) as { data: { upsertItems: { created: number } } }).data.upsertItems.created).toBe(1);
-    const found = await search(app, itemText({ title: 'Galaxy of the Dragon', creators: ['Ada Quinn'], genres: ['fantasy'], tags: [], description: 'A star and a throne.' }));
+    expect(((await response.json()) as { data: { upsertItems: { created: number } } }).data.upsertItems.created).toBe(
+      1,
+    );
+    const found = await search(
+      app,
+      itemText({
+        title: 'Galaxy of the Dragon',
+        creators: ['Ada Quinn'],
+        genres: ['fantasy'],
+        tags: [],
+        description: 'A star and a throne.',
+      }),
+    );
     expect(found.items[0].item.id).toBe('st-new');
   });
 
   it('refuses to start with a RECGRAPH_TEXT_MODEL it cannot load, and says why', async () => {
-    const config = testConfig({ databaseUrl: db.url, dataDir: dir, prefix, env: { RECGRAPH_TEXT_MODEL: path.join(dir, 'no-such-model') } });
+    const config = testConfig({
+      databaseUrl: db.url,
+      dataDir: dir,
+      prefix,
+      env: { RECGRAPH_TEXT_MODEL: path.join(dir, 'no-such-model') },
+    });
     await expect(startApp(config, infra)).rejects.toThrow(/no model\.onnx in .*no-such-model/);
   });
 

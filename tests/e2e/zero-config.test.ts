@@ -32,7 +32,11 @@ describe('zero-config serving on the embedded PGlite', () => {
     expect(infra.embeddedPostgres).toBe(true);
     await loadDemoDataset(infra.pool, generateDemoDataset({ seed: 3, items: 300, users: 120, eventsPerUser: 20 }));
     app = await startApp(config, infra);
-    await trainAndPublish(infra.pool, app.vectorStore, log, { dataDir, prefix, params: { factors: 16, iterations: 4 } });
+    await trainAndPublish(infra.pool, app.vectorStore, log, {
+      dataDir,
+      prefix,
+      params: { factors: 16, iterations: 4 },
+    });
   });
 
   afterAll(async () => {
@@ -52,7 +56,10 @@ describe('zero-config serving on the embedded PGlite', () => {
     for (let round = 0; round < 2; round++) {
       const answers = await Promise.all(
         users.map((u, i) =>
-          graphql<{ recommendations: { strategy: string; items: unknown[] } }>(query, { u, i: `book-${String(i + 1).padStart(5, '0')}` }),
+          graphql<{ recommendations: { strategy: string; items: unknown[] } }>(query, {
+            u,
+            i: `book-${String(i + 1).padStart(5, '0')}`,
+          }),
         ),
       );
       for (const answer of answers) {

@@ -30,7 +30,11 @@ export interface ServedApp {
   config: RecgraphConfig;
   /** http://127.0.0.1:<port> */
   origin: string;
-  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   /** Stops the server (if still running), drops the database, removes the data directory. */
   stop(): Promise<void>;
 }
@@ -113,7 +117,11 @@ export async function startServedApp(options: ServedAppOptions = {}): Promise<Se
   };
   const app = await startApp(config, infra, createLogger(config.logLevel));
   if (options.train !== false) {
-    await trainAndPublish(pool, app.vectorStore, createLogger('silent'), { dataDir, prefix, params: { factors: 16, iterations: 6 } });
+    await trainAndPublish(pool, app.vectorStore, createLogger('silent'), {
+      dataDir,
+      prefix,
+      params: { factors: 16, iterations: 6 },
+    });
   }
   const origin = new URL(app.server.url.replace('localhost', '127.0.0.1')).origin;
   let stopped = false;

@@ -17,7 +17,13 @@ const ITEMS = 40_000;
 
 describe('evaluation at 30k users × 40k items', () => {
   it('ranks every test user with each model and beats popularity', { timeout: 400_000 }, async () => {
-    const all = syntheticInteractions({ numUsers: USERS, numItems: ITEMS, interactions: 1_200_000, clusters: 60, seed: 8 });
+    const all = syntheticInteractions({
+      numUsers: USERS,
+      numItems: ITEMS,
+      interactions: 1_200_000,
+      clusters: 60,
+      seed: 8,
+    });
     expect(nnz(all) / (USERS * ITEMS)).toBeLessThanOrEqual(0.002);
     const { train, test } = randomHoldout(all, 0.2, 4);
     const tf = await tfWasm();
@@ -30,7 +36,11 @@ describe('evaluation at 30k users × 40k items', () => {
       served: false,
       dataset: { train: 'generated', test: 'generated' },
     });
-    console.log(report.results.map((r) => `${r.model} fit ${r.trainSeconds.toFixed(1)} s eval ${r.evalSeconds.toFixed(1)} s`).join('; '));
+    console.log(
+      report.results
+        .map((r) => `${r.model} fit ${r.trainSeconds.toFixed(1)} s eval ${r.evalSeconds.toFixed(1)} s`)
+        .join('; '),
+    );
     const everyone = testUsers(test).length;
     expect(everyone).toBeGreaterThan(25_000);
     expect(report.results.map((r) => r.model)).toEqual(['popularity', 'ials', 'gfcf']);

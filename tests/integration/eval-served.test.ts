@@ -17,7 +17,14 @@ let test: InteractionMatrix;
 let pipeline: IalsLowpassBlend;
 
 beforeAll(async () => {
-  const all = syntheticInteractions({ numUsers: 240, numItems: 160, interactions: 6000, clusters: 6, noise: 0.15, seed: 5 });
+  const all = syntheticInteractions({
+    numUsers: 240,
+    numItems: 160,
+    interactions: 6000,
+    clusters: 6,
+    noise: 0.15,
+    seed: 5,
+  });
   ({ train, test } = randomHoldout(all, 0.2, 3));
   pipeline = new IalsLowpassBlend({ ialsFactors: 16, ialsIterations: 6, lowpassDims: 24 });
   await pipeline.fit(train);
@@ -28,7 +35,11 @@ describe('served-path evaluation', () => {
     const qdrant = await getTestQdrant();
     try {
       const offline = await evaluateModel(pipeline, train, test, { ks: [10, 20] });
-      const served = await evaluateServed(requireServedExport(pipeline), train, test, { ks: [10, 20], qdrantUrl: qdrant.url, concurrency: 4 });
+      const served = await evaluateServed(requireServedExport(pipeline), train, test, {
+        ks: [10, 20],
+        qdrantUrl: qdrant.url,
+        concurrency: 4,
+      });
       expect(served.users).toBe(offline.users);
       expect(served.exportSeconds).toBeGreaterThan(0);
       // float32 storage in Qdrant vs float32 GEMM here: at most a rare tie flips between neighbours.
@@ -53,7 +64,11 @@ describe('served two-stage graph filter', () => {
       const model = new GraphFilter({ svdDims: 24, neighbors: 40, alpha: 0.3, sharpen: -0.5, candidates: 100 });
       await model.fit(train);
       const offline = await evaluateModel(model, train, test, { ks: [20] });
-      const served = await evaluateServed(requireServedExport(model), train, test, { ks: [20], qdrantUrl: qdrant.url, concurrency: 4 });
+      const served = await evaluateServed(requireServedExport(model), train, test, {
+        ks: [20],
+        qdrantUrl: qdrant.url,
+        concurrency: 4,
+      });
       expect(served.users).toBe(offline.users);
       expect(offline.metrics['recall@20']).toBeGreaterThan(0.2);
       expect(Math.abs(served.metrics['recall@20'] - offline.metrics['recall@20'])).toBeLessThan(0.01);
@@ -64,7 +79,7 @@ describe('served two-stage graph filter', () => {
 });
 
 describe('blended fold-in (what the server computes for users with fresh events)', () => {
-  it('rebuilds a training user\'s vector from the exported item vectors and degrees', () => {
+  it("rebuilds a training user's vector from the exported item vectors and degrees", () => {
     const { ials, layout, degrees } = pipeline.servingParts();
     const items = pipeline.itemVectors();
     const users = pipeline.userVectors();

@@ -1,7 +1,13 @@
 // The bulk loader against a real, migrated Postgres (one fresh database for this file).
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bulkLoad, type InteractionRecord, type ItemRecord, type RejectRecord, type UserRecord } from '../../training/ingest/bulk-load.js';
+import {
+  bulkLoad,
+  type InteractionRecord,
+  type ItemRecord,
+  type RejectRecord,
+  type UserRecord,
+} from '../../training/ingest/bulk-load.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 let db: TestDatabase;
@@ -33,7 +39,14 @@ const t = (s: number) => new Date(Date.UTC(2020, 0, 1) + s * 1000);
 
 function catalog(): ItemRecord[] {
   return [
-    { externalId: 'b1', title: 'The Hobbit', creators: ['J. R. R. Tolkien'], year: 1937, genres: ['fantasy'], attributes: { pages: 310 } },
+    {
+      externalId: 'b1',
+      title: 'The Hobbit',
+      creators: ['J. R. R. Tolkien'],
+      year: 1937,
+      genres: ['fantasy'],
+      attributes: { pages: 310 },
+    },
     { externalId: 'b2', title: 'The Hobbit (Paperback)', creators: ['J. R. R. Tolkien'], publisher: 'Ballantine' },
     { externalId: 'b3', title: 'Dune', creators: ['Frank Herbert'], description: 'Spice.\nSand.' },
   ];
@@ -54,7 +67,9 @@ describe('bulkLoad', () => {
     expect(first.users).toMatchObject({ read: 1, inserted: 1, implicit: 1 });
     expect(first.interactions).toMatchObject({ read: 3, inserted: 3, merged: 0 });
     const before = await snapshot();
-    expect(before.items.map((i: any) => [i.external_id, i.title, i.creators, i.year, i.genres, i.publisher, i.attributes])).toEqual([
+    expect(
+      before.items.map((i: any) => [i.external_id, i.title, i.creators, i.year, i.genres, i.publisher, i.attributes]),
+    ).toEqual([
       ['b1', 'The Hobbit', ['J. R. R. Tolkien'], 1937, ['fantasy'], null, { pages: 310 }],
       ['b2', 'The Hobbit (Paperback)', ['J. R. R. Tolkien'], null, [], 'Ballantine', {}],
       ['b3', 'Dune', ['Frank Herbert'], null, [], null, {}],
@@ -89,33 +104,48 @@ describe('bulkLoad', () => {
     const r = await bulkLoad(pool, { items: changed, interactions: more });
     expect(r.items).toMatchObject({ read: 2, inserted: 1, updated: 1, unchanged: 0 });
     expect(r.interactions).toMatchObject({ read: 5, merged: 1, inserted: 1, updated: 1, unchanged: 2 });
-    const { rows } = await pool.query(`SELECT title, creators, year, genres, attributes FROM items WHERE external_id = 'b1'`);
-    expect(rows[0]).toEqual({ title: 'The Hobbit', creators: ['J. R. R. Tolkien'], year: 1937, genres: ['fantasy'], attributes: { pages: 310, lang: 'en' } });
-    const value = await pool.query(`SELECT value FROM interactions i JOIN items t ON t.id = i.item_id JOIN users u ON u.id = i.user_id WHERE t.external_id = 'b1' AND u.external_id = 'u1'`);
+    const { rows } = await pool.query(
+      `SELECT title, creators, year, genres, attributes FROM items WHERE external_id = 'b1'`,
+    );
+    expect(rows[0]).toEqual({
+      title: 'The Hobbit',
+      creators: ['J. R. R. Tolkien'],
+      year: 1937,
+      genres: ['fantasy'],
+      attributes: { pages: 310, lang: 'en' },
+    });
+    const value = await pool.query(
+      `SELECT value FROM interactions i JOIN items t ON t.id = i.item_id JOIN users u ON u.id = i.user_id WHERE t.external_id = 'b1' AND u.external_id = 'u1'`,
+    );
     expect(value.rows).toEqual([{ value: 4 }]);
   });
 
   // 'rebuild' into an empty table inserts straight from the de-duplicating query: same rows, same counts.
-  it.each(['keep', 'rebuild'] as const)('merges duplicate events (the last one wins) and duplicate catalog records (%s)', async (indexStrategy) => {
-    const dup: InteractionRecord[] = [
-      { userExternalId: 'u1', itemExternalId: 'b1', kind: 'rating', value: 1, occurredAt: t(9) },
-      { userExternalId: 'u1', itemExternalId: 'b1', kind: 'rating', value: 2, occurredAt: t(9) },
-      { userExternalId: 'u1', itemExternalId: 'b1', kind: 'rating', value: 3, occurredAt: t(10) },
-      { userExternalId: 'u1', itemExternalId: 'b1', kind: 'view', value: 1, occurredAt: t(9) },
-    ];
-    const items = [...catalog(), { externalId: 'b3', title: 'Dune (Deluxe)' }];
-    const r = await bulkLoad(pool, { items, interactions: dup }, { indexStrategy });
-    expect(r.interactionStrategy).toBe(indexStrategy);
-    expect(r.items).toMatchObject({ read: 4, merged: 1, inserted: 3 });
-    expect(r.interactions).toMatchObject({ read: 4, merged: 1, inserted: 3 });
-    const { rows } = await pool.query(`SELECT kind, value, occurred_at FROM interactions ORDER BY occurred_at, kind`);
-    expect(rows.map((x) => [x.kind, x.value, x.occurred_at.getTime()])).toEqual([
-      ['rating', 2, t(9).getTime()],
-      ['view', 1, t(9).getTime()],
-      ['rating', 3, t(10).getTime()],
-    ]);
-    expect((await pool.query(`SELECT title FROM items WHERE external_id = 'b3'`)).rows[0].title).toBe('Dune (Deluxe)');
-  });
+  it.each(['keep', 'rebuild'] as const)(
+    'merges duplicate events (the last one wins) and duplicate catalog records (%s)',
+    async (indexStrategy) => {
+      const dup: InteractionRecord[] = [
+        { userExternalId: 'u1', itemExternalId: 'b1', kind: 'rating', value: 1, occurredAt: t(9) },
+        { userExternalId: 'u1', itemExternalId: 'b1', kind: 'rating', value: 2, occurredAt: t(9) },
+        { userExternalId: 'u1', itemExternalId: 'b1', kind: 'rating', value: 3, occurredAt: t(10) },
+        { userExternalId: 'u1', itemExternalId: 'b1', kind: 'view', value: 1, occurredAt: t(9) },
+      ];
+      const items = [...catalog(), { externalId: 'b3', title: 'Dune (Deluxe)' }];
+      const r = await bulkLoad(pool, { items, interactions: dup }, { indexStrategy });
+      expect(r.interactionStrategy).toBe(indexStrategy);
+      expect(r.items).toMatchObject({ read: 4, merged: 1, inserted: 3 });
+      expect(r.interactions).toMatchObject({ read: 4, merged: 1, inserted: 3 });
+      const { rows } = await pool.query(`SELECT kind, value, occurred_at FROM interactions ORDER BY occurred_at, kind`);
+      expect(rows.map((x) => [x.kind, x.value, x.occurred_at.getTime()])).toEqual([
+        ['rating', 2, t(9).getTime()],
+        ['view', 1, t(9).getTime()],
+        ['rating', 3, t(10).getTime()],
+      ]);
+      expect((await pool.query(`SELECT title FROM items WHERE external_id = 'b3'`)).rows[0].title).toBe(
+        'Dune (Deluxe)',
+      );
+    },
+  );
 
   it('rejects invalid records and events on unknown items, with where they came from', async () => {
     const rejects: RejectRecord[] = [];
@@ -146,11 +176,19 @@ describe('bulkLoad', () => {
   });
 
   it('creates placeholder items when asked, and the real catalog record replaces them later', async () => {
-    const r = await bulkLoad(pool, { interactions: [{ userExternalId: 'u1', itemExternalId: 'x1' }] }, { createMissingItems: true });
+    const r = await bulkLoad(
+      pool,
+      { interactions: [{ userExternalId: 'u1', itemExternalId: 'x1' }] },
+      { createMissingItems: true },
+    );
     expect(r.items.implicit).toBe(1);
-    expect((await pool.query(`SELECT title, attributes FROM items`)).rows).toEqual([{ title: 'x1', attributes: { placeholder: true } }]);
+    expect((await pool.query(`SELECT title, attributes FROM items`)).rows).toEqual([
+      { title: 'x1', attributes: { placeholder: true } },
+    ]);
     await bulkLoad(pool, { items: [{ externalId: 'x1', title: 'Real title', attributes: { a: 1 } }] });
-    expect((await pool.query(`SELECT title, attributes FROM items`)).rows).toEqual([{ title: 'Real title', attributes: { a: 1 } }]);
+    expect((await pool.query(`SELECT title, attributes FROM items`)).rows).toEqual([
+      { title: 'Real title', attributes: { a: 1 } },
+    ]);
   });
 
   it('leaves nothing behind when the load fails half-way', async () => {
@@ -160,7 +198,9 @@ describe('bulkLoad', () => {
       yield { userExternalId: 'new-user', itemExternalId: 'b1' };
       throw new Error('disk on fire');
     }
-    await expect(bulkLoad(pool, { items: [{ externalId: 'b7', title: 'New' }], interactions: failing() })).rejects.toThrow('disk on fire');
+    await expect(
+      bulkLoad(pool, { items: [{ externalId: 'b7', title: 'New' }], interactions: failing() }),
+    ).rejects.toThrow('disk on fire');
     expect(await snapshot()).toEqual(before);
   });
 
@@ -173,7 +213,9 @@ describe('bulkLoad', () => {
       occurredAt: t(i % 4000),
     }));
     const strip = (s: Record<string, unknown[]>) =>
-      Object.fromEntries(Object.entries(s).map(([k, rows]) => [k, rows.map(({ created_at, updated_at, ...rest }: any) => rest)]));
+      Object.fromEntries(
+        Object.entries(s).map(([k, rows]) => [k, rows.map(({ created_at, updated_at, ...rest }: any) => rest)]),
+      );
     await bulkLoad(pool, { items: catalog(), interactions: many }, { staging: 'copy' });
     const viaCopy = strip(await snapshot());
     await pool.query('TRUNCATE interactions, users, items RESTART IDENTITY CASCADE');
@@ -183,16 +225,33 @@ describe('bulkLoad', () => {
 
   it('gives the same rows whether indexes are kept or rebuilt, and restores every index and constraint', async () => {
     const defs = async () => ({
-      indexes: (await pool.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'interactions' ORDER BY 1`)).rows,
-      constraints: (await pool.query(`SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'interactions'::regclass ORDER BY 1`)).rows,
+      indexes: (
+        await pool.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'interactions' ORDER BY 1`)
+      ).rows,
+      constraints: (
+        await pool.query(
+          `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'interactions'::regclass ORDER BY 1`,
+        )
+      ).rows,
     });
     const before = await defs();
     const batch = (n: number, offset: number): InteractionRecord[] =>
-      Array.from({ length: n }, (_v, i) => ({ userExternalId: `u${(i + offset) % 50}`, itemExternalId: ['b1', 'b2', 'b3'][i % 3], value: i % 7, occurredAt: t(i + offset) }));
-    const rows = async () => (await pool.query('SELECT user_id, item_id, kind, value, occurred_at FROM interactions ORDER BY 1, 2, 3, 4, 5')).rows;
+      Array.from({ length: n }, (_v, i) => ({
+        userExternalId: `u${(i + offset) % 50}`,
+        itemExternalId: ['b1', 'b2', 'b3'][i % 3],
+        value: i % 7,
+        occurredAt: t(i + offset),
+      }));
+    const rows = async () =>
+      (await pool.query('SELECT user_id, item_id, kind, value, occurred_at FROM interactions ORDER BY 1, 2, 3, 4, 5'))
+        .rows;
 
     const a1 = await bulkLoad(pool, { items: catalog(), interactions: batch(3000, 0) }, { indexStrategy: 'rebuild' });
-    const a2 = await bulkLoad(pool, { interactions: [...batch(3000, 0).map((e) => ({ ...e, value: 99 })), ...batch(500, 5000)] }, { indexStrategy: 'rebuild' });
+    const a2 = await bulkLoad(
+      pool,
+      { interactions: [...batch(3000, 0).map((e) => ({ ...e, value: 99 })), ...batch(500, 5000)] },
+      { indexStrategy: 'rebuild' },
+    );
     expect([a1.interactionStrategy, a2.interactionStrategy]).toEqual(['rebuild', 'rebuild']);
     expect(a2.interactions).toMatchObject({ inserted: 500, updated: 3000, unchanged: 0 });
     const rebuilt = await rows();
@@ -200,7 +259,11 @@ describe('bulkLoad', () => {
 
     await pool.query('TRUNCATE interactions, users, items RESTART IDENTITY CASCADE');
     await bulkLoad(pool, { items: catalog(), interactions: batch(3000, 0) }, { indexStrategy: 'keep' });
-    const b2 = await bulkLoad(pool, { interactions: [...batch(3000, 0).map((e) => ({ ...e, value: 99 })), ...batch(500, 5000)] }, { indexStrategy: 'keep' });
+    const b2 = await bulkLoad(
+      pool,
+      { interactions: [...batch(3000, 0).map((e) => ({ ...e, value: 99 })), ...batch(500, 5000)] },
+      { indexStrategy: 'keep' },
+    );
     expect(b2.interactions).toMatchObject({ inserted: 500, updated: 3000, unchanged: 0 });
     expect(await rows()).toEqual(rebuilt);
   });
@@ -208,10 +271,20 @@ describe('bulkLoad', () => {
   it('applies k-core filtering to the loaded events and counts what it removed', async () => {
     // u1, u2 rate b1, b2, b3; u3 rates only b1; b3 has two users → with k = 2 u3 goes, the rest stays.
     const e = (u: string, i: string): InteractionRecord => ({ userExternalId: u, itemExternalId: i });
-    const graph = [e('u1', 'b1'), e('u1', 'b2'), e('u1', 'b3'), e('u2', 'b1'), e('u2', 'b2'), e('u2', 'b3'), e('u3', 'b1')];
+    const graph = [
+      e('u1', 'b1'),
+      e('u1', 'b2'),
+      e('u1', 'b3'),
+      e('u2', 'b1'),
+      e('u2', 'b2'),
+      e('u2', 'b3'),
+      e('u3', 'b1'),
+    ];
     const r = await bulkLoad(pool, { items: catalog(), interactions: graph }, { kCore: { minUser: 2, minItem: 2 } });
     expect(r.interactions).toMatchObject({ read: 7, filtered: 1, inserted: 6 });
-    const { rows } = await pool.query(`SELECT DISTINCT u.external_id FROM interactions i JOIN users u ON u.id = i.user_id ORDER BY 1`);
+    const { rows } = await pool.query(
+      `SELECT DISTINCT u.external_id FROM interactions i JOIN users u ON u.id = i.user_id ORDER BY 1`,
+    );
     expect(rows.map((x) => x.external_id)).toEqual(['u1', 'u2']);
   });
 });

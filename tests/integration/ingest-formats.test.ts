@@ -52,9 +52,13 @@ describe('runIngest', () => {
   it('movielens: loads, reports rejects to a JSON Lines file, and a second run changes nothing', async () => {
     const flags = (g: number[]) => Array.from({ length: 19 }, (_v, i) => (g.includes(i) ? '1' : '0')).join('|');
     const dir = folder({
-      'u.item': Buffer.concat([Buffer.from(`1|Toy Story (1995)|01-Jan-1995||u|${flags([3])}\n`), Buffer.from(`2|Caf\xe9 (1990)|01-Jan-1990||u|${flags([8])}\n`, 'latin1')]),
+      'u.item': Buffer.concat([
+        Buffer.from(`1|Toy Story (1995)|01-Jan-1995||u|${flags([3])}\n`),
+        Buffer.from(`2|Caf\xe9 (1990)|01-Jan-1990||u|${flags([8])}\n`, 'latin1'),
+      ]),
       'u.user': '1|24|M|technician|85711\n2|53|F|other|94043\n',
-      'u.data': '1\t1\t5\t881250949\n2\t1\t3\t881250950\n2\t2\t4\t881250951\n1\t3\t4\t881250952\n2\t2\t4\t881250951\n1\t1\t7\t881250953\n',
+      'u.data':
+        '1\t1\t5\t881250949\n2\t1\t3\t881250950\n2\t2\t4\t881250951\n1\t3\t4\t881250952\n2\t2\t4\t881250951\n1\t1\t7\t881250953\n',
     });
     const rejectFile = path.join(root, 'rejects', 'ml.jsonl');
     const first = await runIngest(pool, 'movielens', [dir], { rejectFile });
@@ -63,7 +67,10 @@ describe('runIngest', () => {
     expect(first.tables.users).toMatchObject({ read: 2, inserted: 2, implicit: 0 });
     expect(first.tables.interactions).toMatchObject({ read: 6, inserted: 3, merged: 1, rejected: 2 });
     expect(first.rejectFile).toBe(rejectFile);
-    const report = readFileSync(rejectFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const report = readFileSync(rejectFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(report.map((r) => [path.basename(r.file), r.line, r.reason])).toEqual([
       ['u.data', 6, 'rating out of range 0.5–5: "7"'],
       ['u.data', 4, 'unknown item "3"'],
@@ -102,13 +109,44 @@ describe('runIngest', () => {
     expect(s.cleaning.text.mojibakeRepaired).toBe(1);
     expect(s.cleaning.text.entitiesDecoded).toBe(1);
     expect(s.works).toMatchObject({ items: 5, works: 3, multiEditionWorks: 1, itemsInMultiEditionWorks: 3 });
-    const items = (await pool.query(`SELECT external_id, title, creators, publisher, work_id FROM items ORDER BY id`)).rows;
+    const items = (await pool.query(`SELECT external_id, title, creators, publisher, work_id FROM items ORDER BY id`))
+      .rows;
     expect(items).toEqual([
-      { external_id: '0345339681', title: 'The Hobbit', creators: ['J. R. R. Tolkien'], publisher: 'Del Rey', work_id: 1 },
-      { external_id: '0618260307', title: 'The Hobbit (Paperback)', creators: ['J. R. R. Tolkien'], publisher: 'Houghton Mifflin', work_id: 1 },
-      { external_id: '0261102214', title: 'Hobbit, The: Mass Market', creators: ['J. R. R. Tolkien'], publisher: 'HarperCollins', work_id: 1 },
-      { external_id: '2070360024', title: "L'Étranger", creators: ['Albert Camus'], publisher: 'Gallimard', work_id: 4 },
-      { external_id: '0553573403', title: 'A Game of Thrones', creators: ['George R. R. Martin'], publisher: 'Bantam & Co', work_id: 5 },
+      {
+        external_id: '0345339681',
+        title: 'The Hobbit',
+        creators: ['J. R. R. Tolkien'],
+        publisher: 'Del Rey',
+        work_id: 1,
+      },
+      {
+        external_id: '0618260307',
+        title: 'The Hobbit (Paperback)',
+        creators: ['J. R. R. Tolkien'],
+        publisher: 'Houghton Mifflin',
+        work_id: 1,
+      },
+      {
+        external_id: '0261102214',
+        title: 'Hobbit, The: Mass Market',
+        creators: ['J. R. R. Tolkien'],
+        publisher: 'HarperCollins',
+        work_id: 1,
+      },
+      {
+        external_id: '2070360024',
+        title: "L'Étranger",
+        creators: ['Albert Camus'],
+        publisher: 'Gallimard',
+        work_id: 4,
+      },
+      {
+        external_id: '0553573403',
+        title: 'A Game of Thrones',
+        creators: ['George R. R. Martin'],
+        publisher: 'Bantam & Co',
+        work_id: 5,
+      },
     ]);
     const kinds = (await pool.query(`SELECT kind, value, occurred_at FROM interactions ORDER BY id`)).rows;
     expect(kinds.map((k) => [k.kind, k.value, k.occurred_at.getTime()])).toEqual([
@@ -122,7 +160,13 @@ describe('runIngest', () => {
     const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n');
     const dir = folder({
       'meta_Books.jsonl': jsonl([
-        { parent_asin: 'A1', title: 'Book one', author: { name: 'Doe, Jane' }, categories: ['Books'], details: { Publisher: 'P; 2nd edition (2001)' } },
+        {
+          parent_asin: 'A1',
+          title: 'Book one',
+          author: { name: 'Doe, Jane' },
+          categories: ['Books'],
+          details: { Publisher: 'P; 2nd edition (2001)' },
+        },
         { parent_asin: 'A2', title: 'Book two', categories: ['Books'] },
       ]),
       'Books.jsonl.gz': zlib.gzipSync(
@@ -133,13 +177,18 @@ describe('runIngest', () => {
         ]),
       ),
     });
-    const s = await runIngest(pool, 'amazon', [dir], { rejectFile: null, cleaning: { implicit: { positiveThreshold: 4, binarize: true } } });
+    const s = await runIngest(pool, 'amazon', [dir], {
+      rejectFile: null,
+      cleaning: { implicit: { positiveThreshold: 4, binarize: true } },
+    });
     balanced(s);
     expect(s.tables.interactions).toMatchObject({ read: 3, filtered: 1, rejected: 1, inserted: 1 });
     // The 4-star review of an unknown item is binarised, then rejected by the loader (unknown item).
     expect(s.cleaning.implicit).toEqual({ filtered: 1, binarized: 2 });
     expect((await pool.query(`SELECT kind, value FROM interactions`)).rows).toEqual([{ kind: 'implicit', value: 1 }]);
-    expect((await pool.query(`SELECT creators, publisher FROM items WHERE external_id = 'A1'`)).rows).toEqual([{ creators: ['Jane Doe'], publisher: 'P' }]);
+    expect((await pool.query(`SELECT creators, publisher FROM items WHERE external_id = 'A1'`)).rows).toEqual([
+      { creators: ['Jane Doe'], publisher: 'P' },
+    ]);
   });
 
   it('splits: creates users and placeholder items, one fixed instant per split; --id-prefix keeps datasets apart', async () => {
@@ -149,7 +198,11 @@ describe('runIngest', () => {
     expect(s.tables.interactions.inserted).toBe(5);
     expect(s.tables.items.implicit).toBe(3);
     expect(s.tables.users.implicit).toBe(2);
-    const rows = (await pool.query(`SELECT u.external_id AS u, i.external_id AS i, extract(epoch FROM occurred_at)::int AS s FROM interactions x JOIN users u ON u.id = x.user_id JOIN items i ON i.id = x.item_id ORDER BY 1, 2, 3`)).rows;
+    const rows = (
+      await pool.query(
+        `SELECT u.external_id AS u, i.external_id AS i, extract(epoch FROM occurred_at)::int AS s FROM interactions x JOIN users u ON u.id = x.user_id JOIN items i ON i.id = x.item_id ORDER BY 1, 2, 3`,
+      )
+    ).rows;
     expect(rows).toEqual([
       { u: 'bench:0', i: 'bench:0', s: 0 },
       { u: 'bench:0', i: 'bench:1', s: 0 },
@@ -161,27 +214,51 @@ describe('runIngest', () => {
 
   it('csv: generic mapping with k-core filtering', async () => {
     const lines = ['who,what,stars'];
-    for (const [u, items] of Object.entries({ a: 'xyz', b: 'xyz', c: 'x' })) for (const i of items) lines.push(`${u},${i},5`);
+    for (const [u, items] of Object.entries({ a: 'xyz', b: 'xyz', c: 'x' }))
+      for (const i of items) lines.push(`${u},${i},5`);
     const dir = folder({ 'events.csv': lines.join('\n'), 'items.csv': 'id,name\nx,X\ny,Y\nz,Z\n' });
     const mapping = path.join(dir, 'map.json');
-    writeFileSync(mapping, JSON.stringify({ files: { 'items.csv': { table: 'items', columns: { id: 'id', title: 'name' } }, 'events.csv': { columns: { user: 'who', item: 'what', value: 'stars' } } } }));
-    const s = await runIngest(pool, 'csv', [dir], { rejectFile: null, generic: { mappingFile: mapping }, kCore: { minUser: 2, minItem: 2 } });
+    writeFileSync(
+      mapping,
+      JSON.stringify({
+        files: {
+          'items.csv': { table: 'items', columns: { id: 'id', title: 'name' } },
+          'events.csv': { columns: { user: 'who', item: 'what', value: 'stars' } },
+        },
+      }),
+    );
+    const s = await runIngest(pool, 'csv', [dir], {
+      rejectFile: null,
+      generic: { mappingFile: mapping },
+      kCore: { minUser: 2, minItem: 2 },
+    });
     balanced(s);
     expect(s.tables.items.inserted).toBe(3);
     expect(s.tables.interactions).toMatchObject({ read: 7, filtered: 1, inserted: 6 });
   });
 
   it('a fatal problem gives one clear error and loads nothing, and leaves no reject report behind', async () => {
-    const ok = folder({ 'u.item': `1|A (1990)|||u|${Array(19).fill('0').join('|')}\n`, 'u.data': '1\t1\t5\t881250949\n' });
+    const ok = folder({
+      'u.item': `1|A (1990)|||u|${Array(19).fill('0').join('|')}\n`,
+      'u.data': '1\t1\t5\t881250949\n',
+    });
     const garbage = Array.from({ length: 150 }, (_v, i) => `this is not a rating line ${i}`).join('\n');
-    const bad = folder({ 'u.item': `1|A (1990)|||u|${Array(19).fill('0').join('|')}\n`, 'u.data': '1\t1\t5\t881250949\n' + garbage });
+    const bad = folder({
+      'u.item': `1|A (1990)|||u|${Array(19).fill('0').join('|')}\n`,
+      'u.data': '1\t1\t5\t881250949\n' + garbage,
+    });
     const rejectFile = path.join(root, 'rejects', 'fatal.jsonl');
-    await expect(runIngest(pool, 'movielens', [bad], { rejectFile })).rejects.toThrow(/does not look like MovieLens ratings/);
+    await expect(runIngest(pool, 'movielens', [bad], { rejectFile })).rejects.toThrow(
+      /does not look like MovieLens ratings/,
+    );
     expect(await counts()).toEqual({ items: 0, users: 0, interactions: 0 });
     expect(existsSync(rejectFile)).toBe(false);
     await expect(runIngest(pool, 'movielens', [path.join(ok, 'nope')])).rejects.toBeInstanceOf(FatalIngestError);
     await expect(runIngest(pool, 'parquet', [ok])).rejects.toThrow(/unknown format "parquet"/);
-    const unreachable = new pg.Pool({ connectionString: 'postgresql://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 2000 });
+    const unreachable = new pg.Pool({
+      connectionString: 'postgresql://postgres@127.0.0.1:1/none',
+      connectionTimeoutMillis: 2000,
+    });
     try {
       await expect(runIngest(unreachable, 'movielens', [ok])).rejects.toThrow(/database unreachable/);
     } finally {

@@ -7,7 +7,13 @@ import { createPool } from '../../src/db/pool.js';
 import { VectorStore } from '../../src/vector/client.js';
 import { aliasName, versionedCollectionName } from '../../src/vector/collections.js';
 import { registerActivate, registerRollback } from '../../training/cli/commands/versions.js';
-import { activateVersion, activeVersion, previousVersion, publishModel, rollbackVersion } from '../../training/export/publish.js';
+import {
+  activateVersion,
+  activeVersion,
+  previousVersion,
+  publishModel,
+  rollbackVersion,
+} from '../../training/export/publish.js';
 import type { ModelArtifacts } from '../../training/train-job/artifacts.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { dropPrefixed, uniquePrefix } from '../helpers/qdrant.js';
@@ -20,7 +26,8 @@ const prefix = uniquePrefix('versions');
 
 /** A tiny hand-made model: `items` items whose count tells versions apart in Qdrant. */
 function artifacts(version: string, items: number): ModelArtifacts {
-  const vectors = (n: number, dim: number) => Float32Array.from({ length: n * dim }, (_, k) => ((k * 37) % 11) / 10 + 0.1);
+  const vectors = (n: number, dim: number) =>
+    Float32Array.from({ length: n * dim }, (_, k) => ((k * 37) % 11) / 10 + 0.1);
   return {
     version,
     kind: 'test',
@@ -44,14 +51,21 @@ async function liveItemsCollection(): Promise<string | undefined> {
 }
 
 async function statuses(): Promise<Record<string, string>> {
-  const { rows } = await pool.query<{ version: string; status: string }>('SELECT version, status FROM model_versions ORDER BY id');
+  const { rows } = await pool.query<{ version: string; status: string }>(
+    'SELECT version, status FROM model_versions ORDER BY id',
+  );
   return Object.fromEntries(rows.map((r) => [r.version, r.status]));
 }
 
 /** Runs `recgraph <args>` in-process against this test's Postgres, Qdrant and prefix; returns what it printed. */
 async function cli(...args: string[]): Promise<string> {
   const saved = { ...process.env };
-  Object.assign(process.env, { DATABASE_URL: db.url, QDRANT_URL: inject('qdrantUrl'), RECGRAPH_COLLECTION_PREFIX: prefix, LOG_LEVEL: 'silent' });
+  Object.assign(process.env, {
+    DATABASE_URL: db.url,
+    QDRANT_URL: inject('qdrantUrl'),
+    RECGRAPH_COLLECTION_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+  });
   const log = console.log;
   let printed = '';
   console.log = (...parts: unknown[]) => void (printed += parts.join(' ') + '\n');
@@ -71,7 +85,11 @@ beforeAll(async () => {
   db = await createTestDatabase();
   pool = createPool(db.url);
   store = new VectorStore({ url: inject('qdrantUrl') });
-  for (const [version, items] of [['v1', 10], ['v2', 20], ['v3', 30]] as const) {
+  for (const [version, items] of [
+    ['v1', 10],
+    ['v2', 20],
+    ['v3', 30],
+  ] as const) {
     await publishModel(store, pool, artifacts(version, items), { prefix, keepVersions: 2 });
   }
 });

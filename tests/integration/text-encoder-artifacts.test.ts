@@ -20,7 +20,9 @@ describe('text encoder artifacts on disk', () => {
   });
 
   it('round-trips through saveArtifacts/loadArtifacts and loads as a model directory', async () => {
-    const documents = generateDemoDataset({ seed: 8, items: 120, users: 10, eventsPerUser: 5 }).items.map((item) => itemText(item));
+    const documents = generateDemoDataset({ seed: 8, items: 120, users: 10, eventsPerUser: 5 }).items.map((item) =>
+      itemText(item),
+    );
     const rng = new Rng(4);
     const dim = 6;
     const cf = Float32Array.from({ length: documents.length * dim }, () => rng.normal());

@@ -9,10 +9,21 @@ import { embedText, fitHashedText } from '../../src/embedding/hashed-text.js';
 import { OnnxSentenceEncoder, TextEncoderLoadError } from '../../src/embedding/onnx-sentence-encoder.js';
 import { generateDemoDataset } from '../../training/demo/generate.js';
 import { itemText } from '../../src/embedding/item-text.js';
-import { catalogTokenizer, exportCatalogEncoder, fitCatalogEncoder, referenceEmbedding } from '../../training/models/text-encoder/catalog-encoder.js';
+import {
+  catalogTokenizer,
+  exportCatalogEncoder,
+  fitCatalogEncoder,
+  referenceEmbedding,
+} from '../../training/models/text-encoder/catalog-encoder.js';
 import { DataType, GraphBuilder } from '../../training/models/text-encoder/onnx-graph.js';
 import { Rng } from '../../src/random.js';
-import { tinyModel, tinyReferenceEmbedding, tinyTokenizerJson, TINY_VOCAB, writeTinyModel } from '../helpers/tiny-sentence-transformer.js';
+import {
+  tinyModel,
+  tinyReferenceEmbedding,
+  tinyTokenizerJson,
+  TINY_VOCAB,
+  writeTinyModel,
+} from '../helpers/tiny-sentence-transformer.js';
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(a.length).toBe(b.length);
@@ -27,7 +38,11 @@ describe('the catalog encoder exported to ONNX', () => {
   const rng = new Rng(9);
   const cfDim = 8;
   const cf = Float32Array.from({ length: documents.length * cfDim }, () => rng.normal());
-  const encoder = fitCatalogEncoder(documents, { vectors: cf, dim: cfDim, rows: documents.map((_, i) => i).filter((i) => i % 3 !== 0) }, { textDimension: 32 });
+  const encoder = fitCatalogEncoder(
+    documents,
+    { vectors: cf, dim: cfDim, rows: documents.map((_, i) => i).filter((i) => i % 3 !== 0) },
+    { textDimension: 32 },
+  );
   const tokenizer = catalogTokenizer(encoder);
   let session: OnnxSentenceEncoder;
 
@@ -57,7 +72,18 @@ describe('the catalog encoder exported to ONNX', () => {
 
   it('round-trips through the stored (Postgres JSON) form and opens to the same vectors', async () => {
     const { model, tokenizer: json } = exportCatalogEncoder(encoder);
-    const stored = JSON.parse(JSON.stringify(toStoredEncoder({ kind: 'onnx', source: 'catalog', fingerprint: session.fingerprint, dimension: session.dimension, model, tokenizer: json })));
+    const stored = JSON.parse(
+      JSON.stringify(
+        toStoredEncoder({
+          kind: 'onnx',
+          source: 'catalog',
+          fingerprint: session.fingerprint,
+          dimension: session.dimension,
+          model,
+          tokenizer: json,
+        }),
+      ),
+    );
     const reopened = await openTextEncoder(stored);
     expect(reopened.fingerprint).toBe(session.fingerprint);
     const [a] = await reopened.encode(['dragon crown']);
@@ -93,7 +119,13 @@ describe('any sentence-transformers ONNX model, loaded from a directory', () => 
     const encoder = await OnnxSentenceEncoder.fromDirectory(await writeTinyModel(path.join(dir, 'st'), model));
     try {
       expect(encoder.dimension).toBe(model.hidden);
-      expect(encoder.tokenize('The Dragons').ids).toEqual([id('[CLS]'), id('the'), id('dragon'), id('##s'), id('[SEP]')]);
+      expect(encoder.tokenize('The Dragons').ids).toEqual([
+        id('[CLS]'),
+        id('the'),
+        id('dragon'),
+        id('##s'),
+        id('[SEP]'),
+      ]);
       const texts = ['the dragon throne', 'Murder, detective!', 'star'];
       const vectors = await encoder.encode(texts);
       const expected = [
@@ -101,7 +133,9 @@ describe('any sentence-transformers ONNX model, loaded from a directory', () => 
         [id('[CLS]'), id('murder'), id('[UNK]'), id('detective'), id('[UNK]'), id('[SEP]')],
         [id('[CLS]'), id('star'), id('[SEP]')],
       ];
-      texts.forEach((text, i) => expect(maxAbsDiff(vectors[i], tinyReferenceEmbedding(model, expected[i])), text).toBeLessThan(1e-5));
+      texts.forEach((text, i) =>
+        expect(maxAbsDiff(vectors[i], tinyReferenceEmbedding(model, expected[i])), text).toBeLessThan(1e-5),
+      );
     } finally {
       await encoder.close();
     }
@@ -128,7 +162,9 @@ describe('any sentence-transformers ONNX model, loaded from a directory', () => 
     const encoder = await OnnxSentenceEncoder.fromDirectory(target);
     try {
       const [vector] = await encoder.encode(['galaxy']);
-      expect(maxAbsDiff(vector, tinyReferenceEmbedding(model, [id('[CLS]'), id('galaxy'), id('[SEP]')]))).toBeLessThan(1e-5);
+      expect(maxAbsDiff(vector, tinyReferenceEmbedding(model, [id('[CLS]'), id('galaxy'), id('[SEP]')]))).toBeLessThan(
+        1e-5,
+      );
     } finally {
       await encoder.close();
     }
@@ -148,14 +184,22 @@ describe('any sentence-transformers ONNX model, loaded from a directory', () => 
     const odd = OnnxSentenceEncoder.fromBytes(g.encode(), tinyTokenizerJson());
     await expect(odd).rejects.toBeInstanceOf(TextEncoderLoadError);
     await expect(odd).rejects.toThrow(/pixel_values/);
-    await expect(OnnxSentenceEncoder.fromBytes(new Uint8Array([1, 2, 3]), {})).rejects.toThrow(/onnxruntime could not load/);
+    await expect(OnnxSentenceEncoder.fromBytes(new Uint8Array([1, 2, 3]), {})).rejects.toThrow(
+      /onnxruntime could not load/,
+    );
   });
 
   it('serving refuses a configured model whose fingerprint is not the one a version was trained with', async () => {
     const trainedWith = await OnnxSentenceEncoder.fromDirectory(await writeTinyModel(path.join(dir, 'st-a'), model));
     const other = await OnnxSentenceEncoder.fromDirectory(await writeTinyModel(path.join(dir, 'st-b'), tinyModel(4)));
     try {
-      const stored = { kind: 'onnx' as const, source: 'external' as const, fingerprint: trainedWith.fingerprint, dimension: trainedWith.dimension, path: path.join(dir, 'st-b') };
+      const stored = {
+        kind: 'onnx' as const,
+        source: 'external' as const,
+        fingerprint: trainedWith.fingerprint,
+        dimension: trainedWith.dimension,
+        path: path.join(dir, 'st-b'),
+      };
       expect(await openTextEncoder(stored, trainedWith)).toBe(trainedWith); // the configured session is reused
       await expect(openTextEncoder(stored, other)).rejects.toThrow(/not the text model this version was trained with/);
     } finally {

@@ -43,8 +43,25 @@ describe('two-tower with catalogue features from Postgres', () => {
     expect(features.tokens![newIndex]).toEqual(['genre:fantasy', 'creator:nobody read-me-yet', 'year:2020']);
     expect(data.items.includes(newIndex)).toBe(false); // no events: a cold item
 
-    const matrix = buildInteractionMatrix(data.userIds.length, data.itemIds.length, data.users, data.items, data.weights);
-    const model = new TwoTower({ dim: 32, userHidden: 32, epochs: 10, batchUsers: 64, sampledNegatives: 128, learningRate: 0.01, idDropout: 0.5 }, features);
+    const matrix = buildInteractionMatrix(
+      data.userIds.length,
+      data.itemIds.length,
+      data.users,
+      data.items,
+      data.weights,
+    );
+    const model = new TwoTower(
+      {
+        dim: 32,
+        userHidden: 32,
+        epochs: 10,
+        batchUsers: 64,
+        sampledNegatives: 128,
+        learningRate: 0.01,
+        idDropout: 0.5,
+      },
+      features,
+    );
     await model.fit(matrix);
 
     // Percentile of the new item in each user's ranking of the whole catalogue (1 = top).

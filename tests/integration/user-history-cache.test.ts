@@ -21,11 +21,10 @@ beforeAll(async () => {
   );
   itemIds = items.rows.map((r) => r.id);
   userId = (await poolA.query<{ id: number }>(`INSERT INTO users (external_id) VALUES ('u1') RETURNING id`)).rows[0].id;
-  await poolA.query(`INSERT INTO interactions (user_id, item_id, occurred_at) VALUES ($1, $2, now() - interval '2 days'), ($1, $3, now() - interval '1 day')`, [
-    userId,
-    itemIds[0],
-    itemIds[1],
-  ]);
+  await poolA.query(
+    `INSERT INTO interactions (user_id, item_id, occurred_at) VALUES ($1, $2, now() - interval '2 days'), ($1, $3, now() - interval '1 day')`,
+    [userId, itemIds[0], itemIds[1]],
+  );
 });
 
 afterAll(async () => {
@@ -35,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('UserRepository history cache', () => {
-  it('reads a steady history once, and sees another replica\'s event in the next answer', async () => {
+  it("reads a steady history once, and sees another replica's event in the next answer", async () => {
     const lookups: boolean[] = [];
     const replicaA = new UserRepository(poolA, { onLookup: (_cache, hit) => lookups.push(hit) });
     const replicaB = new UserRepository(poolB);
@@ -64,7 +63,10 @@ describe('UserRepository history cache', () => {
     }
 
     // Another replica records an event: replica A's next lookup sees the new watermark and reads the new history.
-    await replicaB.recordEvents([{ userExternalId: 'u1', itemId: itemIds[2], kind: 'view', value: 1, occurredAt: new Date() }], (outcome) => outcome);
+    await replicaB.recordEvents(
+      [{ userExternalId: 'u1', itemId: itemIds[2], kind: 'view', value: 1, occurredAt: new Date() }],
+      (outcome) => outcome,
+    );
     await replicaA.byExternalIdsWithHistory(['u1']);
     expect((await replicaA.historyItems(userId)).map((h) => h.itemId)).toEqual([itemIds[2], itemIds[1], itemIds[0]]);
     expect(lookups).toEqual([true, true, true]);
@@ -75,8 +77,14 @@ describe('UserRepository history cache', () => {
     await replicaA.byExternalIdsWithHistory(['u1']);
     const before = (await replicaA.historyItems(userId)).map((h) => h.itemId);
     // An id below the current maximum, as a transaction that drew its id earlier but committed later would have.
-    const low = (await poolA.query<{ id: number }>(`SELECT min(id) - 1 AS id FROM interactions WHERE user_id = $1`, [userId])).rows[0].id;
-    await poolB.query(`INSERT INTO interactions (id, user_id, item_id, occurred_at) VALUES ($1, $2, $3, now())`, [low, userId, itemIds[3]]);
+    const low = (
+      await poolA.query<{ id: number }>(`SELECT min(id) - 1 AS id FROM interactions WHERE user_id = $1`, [userId])
+    ).rows[0].id;
+    await poolB.query(`INSERT INTO interactions (id, user_id, item_id, occurred_at) VALUES ($1, $2, $3, now())`, [
+      low,
+      userId,
+      itemIds[3],
+    ]);
     await replicaA.byExternalIdsWithHistory(['u1']);
     const after = (await replicaA.historyItems(userId)).map((h) => h.itemId);
     expect(after).toEqual([itemIds[3], ...before]);

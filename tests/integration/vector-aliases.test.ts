@@ -1,7 +1,12 @@
 // Versioned collections behind aliases: first deployment, atomic switch under concurrent reads, rollback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VectorStore } from '../../src/vector/client.js';
-import { aliasName, aliasSwitchActions, COLLECTION_ROLES, versionedCollectionName } from '../../src/vector/collections.js';
+import {
+  aliasName,
+  aliasSwitchActions,
+  COLLECTION_ROLES,
+  versionedCollectionName,
+} from '../../src/vector/collections.js';
 import { dropPrefixed, getTestQdrant, uniquePrefix, type TestQdrant } from '../helpers/qdrant.js';
 
 const DIM = 4;
@@ -50,10 +55,17 @@ describe('alias switching', () => {
   it('first deployment: creates every alias in one call (deleting absent aliases is harmless)', async () => {
     await store.switchAliases(aliasSwitchActions('v1', { prefix }));
     const live = await liveVersions();
-    expect(live).toEqual(new Map(COLLECTION_ROLES.map((role) => [aliasName(role, prefix), versionedCollectionName(role, 'v1', prefix)])));
-    expect(await store.resolveAlias(aliasName('items_semantic', prefix))).toBe(versionedCollectionName('items_semantic', 'v1', prefix));
+    expect(live).toEqual(
+      new Map(COLLECTION_ROLES.map((role) => [aliasName(role, prefix), versionedCollectionName(role, 'v1', prefix)])),
+    );
+    expect(await store.resolveAlias(aliasName('items_semantic', prefix))).toBe(
+      versionedCollectionName('items_semantic', 'v1', prefix),
+    );
     expect(await store.listAliases(versionedCollectionName('users_collaborative', 'v1', prefix))).toEqual([
-      { aliasName: aliasName('users_collaborative', prefix), collectionName: versionedCollectionName('users_collaborative', 'v1', prefix) },
+      {
+        aliasName: aliasName('users_collaborative', prefix),
+        collectionName: versionedCollectionName('users_collaborative', 'v1', prefix),
+      },
     ]);
     // Reading through the alias works like reading the collection.
     expect(await store.count(aliasName('items_collaborative', prefix))).toBe(SIZES.v1);
@@ -70,11 +82,17 @@ describe('alias switching', () => {
     const reader = async () => {
       while (switching) {
         try {
-          const hits = await store.search<{ version: string }>(alias, { vector: [1, 1, 1, 1], limit: 200, withPayload: ['version'], exact: true });
+          const hits = await store.search<{ version: string }>(alias, {
+            vector: [1, 1, 1, 1],
+            limit: 200,
+            withPayload: ['version'],
+            exact: true,
+          });
           const versions = new Set(hits.map((h) => h.payload?.version));
           const [version] = versions;
           if (versions.size !== 1 || !version) failures.push(`mixed versions ${[...versions].join(',')}`);
-          else if (hits.length !== SIZES[version]) failures.push(`${version}: ${hits.length} of ${SIZES[version]} points`);
+          else if (hits.length !== SIZES[version])
+            failures.push(`${version}: ${hits.length} of ${SIZES[version]} points`);
           else seen.set(version, (seen.get(version) ?? 0) + 1);
         } catch (error) {
           failures.push(String(error));
@@ -89,11 +107,15 @@ describe('alias switching', () => {
       await store.switchAliases(aliasSwitchActions(version, { prefix }));
       switchMs.push(performance.now() - started);
       // All roles move together.
-      expect(new Set([...(await liveVersions()).values()].map((name) => name.split('__')[1]))).toEqual(new Set([version]));
+      expect(new Set([...(await liveVersions()).values()].map((name) => name.split('__')[1]))).toEqual(
+        new Set([version]),
+      );
     }
     switching = false;
     await Promise.all(readers);
-    console.info(`alias switch test: ${switchMs.length} switches, median ${switchMs.sort((a, b) => a - b)[switchMs.length >> 1]!.toFixed(1)} ms; reads ${JSON.stringify(Object.fromEntries(seen))}`);
+    console.info(
+      `alias switch test: ${switchMs.length} switches, median ${switchMs.sort((a, b) => a - b)[switchMs.length >> 1]!.toFixed(1)} ms; reads ${JSON.stringify(Object.fromEntries(seen))}`,
+    );
 
     expect(failures).toEqual([]);
     expect(seen.get('v1')).toBeGreaterThan(0);
@@ -105,7 +127,9 @@ describe('alias switching', () => {
     await store.switchAliases(aliasSwitchActions('v1', { prefix, roles: ['items_semantic'] }));
     const live = await liveVersions();
     expect(live.get(aliasName('items_semantic', prefix))).toBe(versionedCollectionName('items_semantic', 'v1', prefix));
-    expect(live.get(aliasName('items_collaborative', prefix))).toBe(versionedCollectionName('items_collaborative', 'v2', prefix));
+    expect(live.get(aliasName('items_collaborative', prefix))).toBe(
+      versionedCollectionName('items_collaborative', 'v2', prefix),
+    );
     await store.switchAliases(aliasSwitchActions('v1', { prefix }));
     expect(await store.count(aliasName('users_collaborative', prefix))).toBe(SIZES.v1);
   });

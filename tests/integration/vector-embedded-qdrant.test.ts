@@ -117,7 +117,12 @@ describe('startEmbeddedQdrant', () => {
     const binaryPath = await fakeBinary('stubborn', `trap '' TERM\nwhile :; do touch '${marker}'; sleep 0.05; done`);
     const started = performance.now();
     await expect(
-      startEmbeddedQdrant({ storageDir: path.join(tmp, 'stubborn'), binaryPath, readyTimeoutMs: 300, stopTimeoutMs: 300 }),
+      startEmbeddedQdrant({
+        storageDir: path.join(tmp, 'stubborn'),
+        binaryPath,
+        readyTimeoutMs: 300,
+        stopTimeoutMs: 300,
+      }),
     ).rejects.toThrow(/not ready on port \d+ after 300 ms/);
     expect(performance.now() - started).toBeLessThan(5_000);
     // SIGKILL went to the whole process group: the loop no longer touches its marker.
@@ -135,7 +140,10 @@ describe('startEmbeddedQdrant', () => {
         `const q = await startEmbeddedQdrant({ storageDir: ${JSON.stringify(path.join(tmp, 'orphan'))} });\n` +
         `console.log('URL ' + q.url);\nsetInterval(() => {}, 1000);\n`,
     );
-    const parent = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const parent = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     parent.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const url = await new Promise<string>((resolve, reject) => {

@@ -83,7 +83,9 @@ describe('collections', () => {
     expect(await store.collectionExists(`${prefix}missing`)).toBe(false);
     expect(await store.listCollections()).toContain(items);
     expect(await store.count(items)).toBe(COUNT);
-    expect(await store.count(items, buildItemFilter({ genres: ['Horror'] }))).toBe(payloads.filter((p) => p.genres.includes('Horror')).length);
+    expect(await store.count(items, buildItemFilter({ genres: ['Horror'] }))).toBe(
+      payloads.filter((p) => p.genres.includes('Horror')).length,
+    );
     const info = await store.collectionInfo(items);
     expect(info.config.params.vectors).toMatchObject({ size: DIM, distance: 'Dot' });
     expect(info.config.params.on_disk_payload).toBe(false);
@@ -116,7 +118,13 @@ describe('search', () => {
 
   it('accepts a Float32Array query, offset and a payload key selection', async () => {
     const all = await store.search(items, { vector: Float32Array.from(query), limit: 10, exact: true });
-    const paged = await store.search<ItemPayload>(items, { vector: query, limit: 5, offset: 5, exact: true, withPayload: ['year'] });
+    const paged = await store.search<ItemPayload>(items, {
+      vector: query,
+      limit: 5,
+      offset: 5,
+      exact: true,
+      withPayload: ['year'],
+    });
     expect(paged.map((h) => h.id)).toEqual(all.slice(5).map((h) => h.id));
     for (const hit of paged) expect(hit.payload).toEqual({ year: payloads[ids.indexOf(hit.id)]!.year });
   });
@@ -134,16 +142,30 @@ describe('search', () => {
     ['open year range', { yearFrom: 2010 }],
     ['creators', { creators: ['c3', 'c4'] }],
     ['excluded ids', { excludeIds: expectedTop(query, 5) }],
-    ['all together', { genres: ['Drama'], yearFrom: 1960, excludeIds: expectedTop(query, 3, { genres: ['Drama'], yearFrom: 1960 }) }],
+    [
+      'all together',
+      { genres: ['Drama'], yearFrom: 1960, excludeIds: expectedTop(query, 3, { genres: ['Drama'], yearFrom: 1960 }) },
+    ],
   ])('filters: %s', async (_, filter) => {
-    const hits = await store.search<ItemPayload>(items, { vector: query, limit: 15, filter: buildItemFilter(filter), withPayload: true, exact: true });
+    const hits = await store.search<ItemPayload>(items, {
+      vector: query,
+      limit: 15,
+      filter: buildItemFilter(filter),
+      withPayload: true,
+      exact: true,
+    });
     expect(hits.map((h) => h.id)).toEqual(expectedTop(query, 15, filter));
     expect(hits.length).toBe(15);
     for (const hit of hits) expect(hit.payload).toEqual(payloads[ids.indexOf(hit.id)]);
   });
 
   it('HNSW search (not exact) returns the same top results on this small collection', async () => {
-    const hits = await store.search(items, { vector: query, limit: 10, hnswEf: 128, filter: buildItemFilter({ genres: ['Action'] }) });
+    const hits = await store.search(items, {
+      vector: query,
+      limit: 10,
+      hnswEf: 128,
+      filter: buildItemFilter({ genres: ['Action'] }),
+    });
     expect(hits.map((h) => h.id)).toEqual(expectedTop(query, 10, { genres: ['Action'] }));
   });
 
@@ -166,7 +188,9 @@ describe('search', () => {
     const examples = [0, 1];
     const average = Array.from({ length: DIM }, (_, d) => (rowOf(0)[d]! + rowOf(1)[d]!) / 2);
     const hits = await store.recommend(items, { positive: examples.map((i) => ids[i]!), limit: 10, exact: true });
-    const expected = expectedTop(average, 12).filter((id) => id !== ids[0] && id !== ids[1]).slice(0, 10);
+    const expected = expectedTop(average, 12)
+      .filter((id) => id !== ids[0] && id !== ids[1])
+      .slice(0, 10);
     expect(hits.map((h) => h.id)).toEqual(expected);
   });
 });
@@ -203,10 +227,22 @@ describe('points', () => {
   it('upserts over existing ids, sets payload and deletes points', async () => {
     const name = `${prefix}points`;
     await store.createCollection(name, { dimension: 2, distance: 'Dot' });
-    await store.upsert(name, { ids: [1, 2, 3], vectors: [[1, 0], [0, 1], [1, 1]], payloads: [{ year: 2000 }, { year: 2001 }, undefined] });
+    await store.upsert(name, {
+      ids: [1, 2, 3],
+      vectors: [
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ],
+      payloads: [{ year: 2000 }, { year: 2001 }, undefined],
+    });
     await store.upsert(name, { ids: [2], vectors: new Float32Array([2, 2]) });
     expect(await store.count(name)).toBe(3);
-    expect((await store.retrieve(name, [2], { withVector: true, withPayload: true }))[0]).toEqual({ id: 2, vector: [2, 2], payload: {} });
+    expect((await store.retrieve(name, [2], { withVector: true, withPayload: true }))[0]).toEqual({
+      id: 2,
+      vector: [2, 2],
+      payload: {},
+    });
 
     await store.setPayload(name, [1, 3], { popularity: 0.5 });
     const withPayload = await store.retrieve(name, [1, 3], { withPayload: true });
@@ -218,12 +254,20 @@ describe('points', () => {
   });
 
   it('rejects a wrong dimension before sending', async () => {
-    await expect(store.upsert(items, { ids: [1, 2], vectors: [[1, 2], [3, 4, 5]] })).rejects.toThrow(/expected 2/);
+    await expect(
+      store.upsert(items, {
+        ids: [1, 2],
+        vectors: [
+          [1, 2],
+          [3, 4, 5],
+        ],
+      }),
+    ).rejects.toThrow(/expected 2/);
   });
 });
 
 describe('errors', () => {
-  it('unknown collection → QdrantError 404 with Qdrant\'s message', async () => {
+  it("unknown collection → QdrantError 404 with Qdrant's message", async () => {
     const missing = `${prefix}nope`;
     const error = await store.search(missing, { vector: query, limit: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QdrantError);

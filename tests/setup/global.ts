@@ -43,7 +43,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await qdrant.stop();
     await rm(qdrantDir, { recursive: true, force: true });
     // Clones left behind by a crashed test file share the template's name as prefix.
-    const { rows } = await adminQuery(adminUrl, `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [template]);
+    const { rows } = await adminQuery(adminUrl, `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [
+      template,
+    ]);
     for (const { datname } of rows as { datname: string }[]) {
       await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }

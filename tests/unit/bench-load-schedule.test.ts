@@ -1,6 +1,12 @@
 // The pure parts of bench:serve's open-loop generator: the arrival schedule and the latency math (no timing here).
 import { describe, expect, it } from 'vitest';
-import { arrivalOffsets, openLoopLatency, percentile, seededUniform, summarizeLatencies } from '../../bench/lib/load-schedule.js';
+import {
+  arrivalOffsets,
+  openLoopLatency,
+  percentile,
+  seededUniform,
+  summarizeLatencies,
+} from '../../bench/lib/load-schedule.js';
 import { cpuBetween } from '../../bench/lib/proc-cpu.js';
 
 describe('arrivalOffsets', () => {
@@ -36,7 +42,9 @@ describe('arrivalOffsets', () => {
     expect(arrivalOffsets({ ratePerSecond: 500, durationSeconds: 1, seed: 9 })).toEqual(a);
     expect(arrivalOffsets({ ratePerSecond: 500, durationSeconds: 1, seed: 10 })).not.toEqual(a);
     expect(arrivalOffsets({ ratePerSecond: 10_000, durationSeconds: 10, maxRequests: 123 }).length).toBe(123);
-    expect(arrivalOffsets({ ratePerSecond: 10_000, durationSeconds: 10, maxRequests: 77, process: 'even' }).length).toBe(77);
+    expect(
+      arrivalOffsets({ ratePerSecond: 10_000, durationSeconds: 10, maxRequests: 77, process: 'even' }).length,
+    ).toBe(77);
   });
 
   it('rejects a rate or duration that is not positive', () => {

@@ -30,7 +30,10 @@ describe('MIPS augmentation', () => {
     const padded = augmentQuery(query);
     expect(padded).toEqual([0.5, -1, 2, 0]);
     for (let r = 0; r < 4; r++) {
-      expect(dot(out.subarray(r * (dim + 1), (r + 1) * (dim + 1)), padded)).toBeCloseTo(dot(rows.subarray(r * dim, (r + 1) * dim), query), 6);
+      expect(dot(out.subarray(r * (dim + 1), (r + 1) * (dim + 1)), padded)).toBeCloseTo(
+        dot(rows.subarray(r * dim, (r + 1) * dim), query),
+        6,
+      );
     }
   });
 

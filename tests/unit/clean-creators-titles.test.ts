@@ -4,7 +4,14 @@ import { matchTitle, titleNumbers, yearFromTitle } from '../../training/clean/ti
 
 describe('normalizeCreator', () => {
   it('brings the usual spellings of one name to one canonical form', () => {
-    const forms = ['Tolkien, J.R.R.', 'J. R. R. Tolkien', 'J.R.R. Tolkien', 'J.R.R TOLKIEN', 'tolkien, j. r. r.', 'TOLKIEN, J R R'];
+    const forms = [
+      'Tolkien, J.R.R.',
+      'J. R. R. Tolkien',
+      'J.R.R. Tolkien',
+      'J.R.R TOLKIEN',
+      'tolkien, j. r. r.',
+      'TOLKIEN, J R R',
+    ];
     for (const form of forms) expect(normalizeCreator(form), form).toBe('J. R. R. Tolkien');
     expect(new Set(forms.map(creatorKey))).toEqual(new Set(['j r r tolkien']));
   });
@@ -52,7 +59,9 @@ describe('matchTitle', () => {
 
   it('keeps what tells works apart', () => {
     expect(matchTitle('The Two Towers (The Lord of the Rings, Book 2)')).toBe('two towers');
-    expect(matchTitle('Harry Potter and the Chamber of Secrets')).not.toBe(matchTitle('Harry Potter and the Prisoner of Azkaban'));
+    expect(matchTitle('Harry Potter and the Chamber of Secrets')).not.toBe(
+      matchTitle('Harry Potter and the Prisoner of Azkaban'),
+    );
     expect(titleNumbers(matchTitle('Dune Messiah vol. 2'))).toBe('2');
     expect(matchTitle('Misérables, Les (1995)')).toBe('miserables');
     expect(matchTitle('(Paperback)')).toBe('');

@@ -4,7 +4,10 @@ import { applyImplicitPolicy, emptyImplicitStats, validatePolicy } from '../../t
 
 /** Items that share a work id with `id`. */
 function workOf(works: Map<number, number>, id: number): number[] {
-  return [...works.entries()].filter(([, w]) => w === works.get(id)).map(([i]) => i).sort((a, b) => a - b);
+  return [...works.entries()]
+    .filter(([, w]) => w === works.get(id))
+    .map(([i]) => i)
+    .sort((a, b) => a - b);
 }
 
 describe('groupEditions', () => {

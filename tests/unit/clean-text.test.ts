@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
-import { cleanText, decodeHtmlEntities, emptyTextStats, foldForMatching, repairMojibake } from '../../training/clean/text.js';
+import {
+  cleanText,
+  decodeHtmlEntities,
+  emptyTextStats,
+  foldForMatching,
+  repairMojibake,
+} from '../../training/clean/text.js';
 
 /** What a program does when it reads UTF-8 bytes as Windows-1252: the usual way mojibake is made. */
 function misread(text: string): string {
@@ -40,7 +46,9 @@ describe('repairMojibake', () => {
 
 describe('decodeHtmlEntities', () => {
   it('decodes named and numeric entities found in catalog dumps', () => {
-    expect(decodeHtmlEntities('Peterman &amp; Co &quot;J&quot; &#233;t&#xE9; &lt;b&gt;')).toBe('Peterman & Co "J" été <b>');
+    expect(decodeHtmlEntities('Peterman &amp; Co &quot;J&quot; &#233;t&#xE9; &lt;b&gt;')).toBe(
+      'Peterman & Co "J" été <b>',
+    );
     expect(decodeHtmlEntities('Feliz Cumplea&ntilde;os, B&rsquo;gosh&hellip;')).toBe('Feliz Cumpleaños, B’gosh…');
   });
   it('keeps unknown or invalid entities as written', () => {

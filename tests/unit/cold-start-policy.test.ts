@@ -1,6 +1,12 @@
 // The user cold-start table: which row answers each situation, with the segment row in particular.
 import { describe, expect, it } from 'vitest';
-import { decide, reasonOf, segmentTooSmallReason, USER_POLICY, type UserSituation } from '../../src/recommend/policy.js';
+import {
+  decide,
+  reasonOf,
+  segmentTooSmallReason,
+  USER_POLICY,
+  type UserSituation,
+} from '../../src/recommend/policy.js';
 
 const student = { attribute: 'occupation', value: 'student' };
 const base: UserSituation = { knownUser: true, hasModel: true, historySize: 0, inModel: false, freshEvents: 0 };
@@ -30,17 +36,34 @@ describe('USER_POLICY', () => {
   });
 
   it('without a segment, the global popular rows answer as before', () => {
-    expect(answer({})).toMatchObject({ strategy: 'POPULAR', among: 'everyone', reason: 'no events for this user yet: popular items' });
-    expect(answer({ hasModel: false, historySize: 3 })).toMatchObject({ among: 'everyone', reason: 'no trained model yet: popular items' });
+    expect(answer({})).toMatchObject({
+      strategy: 'POPULAR',
+      among: 'everyone',
+      reason: 'no events for this user yet: popular items',
+    });
+    expect(answer({ hasModel: false, historySize: 3 })).toMatchObject({
+      among: 'everyone',
+      reason: 'no trained model yet: popular items',
+    });
   });
 
   it('an unknown user stays global popular', () => {
-    expect(answer({ knownUser: false, hasModel: true })).toMatchObject({ strategy: 'POPULAR', among: 'everyone', reason: 'unknown user: popular items' });
+    expect(answer({ knownUser: false, hasModel: true })).toMatchObject({
+      strategy: 'POPULAR',
+      among: 'everyone',
+      reason: 'unknown user: popular items',
+    });
   });
 
   it('a user with a segment and events is answered by the model, not the segment', () => {
-    expect(answer({ segment: student, historySize: 5, inModel: true })).toMatchObject({ strategy: 'MODEL', reason: null });
-    expect(answer({ segment: student, historySize: 5, freshEvents: 5 })).toMatchObject({ strategy: 'FOLD_IN', reason: null });
+    expect(answer({ segment: student, historySize: 5, inModel: true })).toMatchObject({
+      strategy: 'MODEL',
+      reason: null,
+    });
+    expect(answer({ segment: student, historySize: 5, freshEvents: 5 })).toMatchObject({
+      strategy: 'FOLD_IN',
+      reason: null,
+    });
   });
 
   it('says why a too-small segment gets the global list', () => {

@@ -6,7 +6,12 @@ import { topKRow } from '../../training/models/linalg/topk.js';
 import { Rng } from '../../src/random.js';
 import type { Recommender } from '../../training/models/contract.js';
 
-const ctx = (numItems: number) => ({ ks: [1, 3], numItems, itemPopularity: new Float64Array(numItems), numTrainUsers: 1 });
+const ctx = (numItems: number) => ({
+  ks: [1, 3],
+  numItems,
+  itemPopularity: new Float64Array(numItems),
+  numTrainUsers: 1,
+});
 
 describe('MetricAccumulator', () => {
   it('matches hand-computed values for one user', () => {
@@ -33,7 +38,7 @@ describe('MetricAccumulator', () => {
     const m = acc.result();
     expect(m['ndcg@3']).toBeCloseTo(0.5);
     expect(m['map@3']).toBeCloseTo(0.5);
-    expect(m['recall@3']).toBeCloseTo((3 / 5) / 2);
+    expect(m['recall@3']).toBeCloseTo(3 / 5 / 2);
     expect(m['mrr@3']).toBeCloseTo(0.5);
   });
 

@@ -13,7 +13,14 @@ const metrics = (base: number) => {
 
 const report: EvaluationReport = {
   createdAt: '2026-01-01T00:00:00Z',
-  dataset: { train: 'train.txt', test: 'test.txt', numUsers: 10, numItems: 20, trainInteractions: 100, testInteractions: 30 },
+  dataset: {
+    train: 'train.txt',
+    test: 'test.txt',
+    numUsers: 10,
+    numItems: 20,
+    trainInteractions: 100,
+    testInteractions: 30,
+  },
   protocol: 'full catalogue',
   ks: [10, 20, 50],
   results: [

@@ -61,7 +61,20 @@ describe('recgraph evaluate', () => {
     process.stderr.write = (() => true) as typeof process.stderr.write;
     try {
       await program.parseAsync(
-        ['evaluate', '--train', trainFile, '--test', testFile, '--models', 'popularity,ease:lambda=50', '--json', json, '--report', html, '--quiet'],
+        [
+          'evaluate',
+          '--train',
+          trainFile,
+          '--test',
+          testFile,
+          '--models',
+          'popularity,ease:lambda=50',
+          '--json',
+          json,
+          '--report',
+          html,
+          '--quiet',
+        ],
         { from: 'user' },
       );
     } finally {

@@ -32,7 +32,15 @@ describe('tune', () => {
   it('is reproducible by seed, logs every trial and returns the best one', async () => {
     const run = (seed: number) => {
       const seen: number[] = [];
-      return tune({ model: 'ease', train, valid, trials: 4, seed, includeDefaults: true, onTrial: (t) => seen.push(t.trial) }).then((r) => ({ r, seen }));
+      return tune({
+        model: 'ease',
+        train,
+        valid,
+        trials: 4,
+        seed,
+        includeDefaults: true,
+        onTrial: (t) => seen.push(t.trial),
+      }).then((r) => ({ r, seen }));
     };
     const a = await run(5);
     const b = await run(5);

@@ -33,13 +33,25 @@ describe('GraphReranker', () => {
   });
 
   it('rejects inconsistent neighbour lists', () => {
-    const bad = { itemIds: Int32Array.from([1]), indptr: Int32Array.from([0, 2]), neighbors: Int32Array.from([0]), weights: Float32Array.from([1]) };
+    const bad = {
+      itemIds: Int32Array.from([1]),
+      indptr: Int32Array.from([0, 2]),
+      neighbors: Int32Array.from([0]),
+      weights: Float32Array.from([1]),
+    };
     expect(() => new GraphReranker({ lists: bad, linearWeight: 1, candidates: 10 })).toThrow(/inconsistent/);
   });
 
-  it('reproduces the graph filter: retrieval dot product + rerank = the model\'s own score', async () => {
+  it("reproduces the graph filter: retrieval dot product + rerank = the model's own score", async () => {
     const data = syntheticInteractions({ numUsers: 150, numItems: 90, interactions: 2500, clusters: 4, seed: 9 });
-    const model = new GraphFilter({ svdDims: 12, neighbors: 30, alpha: 0.4, sharpen: -0.7, linearTop: 0.3, linearWeight: 1.5 });
+    const model = new GraphFilter({
+      svdDims: 12,
+      neighbors: 30,
+      alpha: 0.4,
+      sharpen: -0.7,
+      linearTop: 0.3,
+      linearWeight: 1.5,
+    });
     await model.fit(data);
     const reranker = new GraphReranker(model.rerankState()!);
     const items = model.itemVectors();
@@ -55,7 +67,7 @@ describe('GraphReranker', () => {
     for (const hit of reranker.rerank(hits, history)) expect(hit.score).toBeCloseTo(expected[hit.id], 3);
   });
 
-  it('serving-side fold-in from the published item vectors equals the model\'s own user vector', async () => {
+  it("serving-side fold-in from the published item vectors equals the model's own user vector", async () => {
     const data = syntheticInteractions({ numUsers: 120, numItems: 70, interactions: 2000, clusters: 4, seed: 4 });
     const model = new GraphFilter({ svdDims: 10, neighbors: 20, alpha: 0.5, sharpen: -1, linearTop: 0.5 });
     await model.fit(data);
@@ -67,7 +79,12 @@ describe('GraphReranker', () => {
         vector: items.data.subarray(i * items.dim, (i + 1) * items.dim),
         degree: published.degrees[i],
       }));
-      const folded = foldInBlended(new Float64Array(0), published.layout!, { regularization: 0, alpha: 0, regExponent: 0, numItems: 70 }, history);
+      const folded = foldInBlended(
+        new Float64Array(0),
+        published.layout!,
+        { regularization: 0, alpha: 0, regExponent: 0, numItems: 70 },
+        history,
+      );
       const own = users.data.subarray(u * users.dim, (u + 1) * users.dim);
       for (let c = 0; c < users.dim; c++) expect(folded[c]).toBeCloseTo(own[c], 4);
     }

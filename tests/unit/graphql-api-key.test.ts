@@ -1,18 +1,33 @@
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { describe, expect, it } from 'vitest';
 import { parseApiKeys } from '../../src/config.js';
-import { apiKeyPlugin, isAcceptedApiKey, presentedApiKey, type ApiKeyOptions } from '../../src/graphql/plugins/api-key.js';
+import {
+  apiKeyPlugin,
+  isAcceptedApiKey,
+  presentedApiKey,
+  type ApiKeyOptions,
+} from '../../src/graphql/plugins/api-key.js';
 
 const typeDefs = 'type Query { items: [String!]! } type Mutation { deleteItems(ids: [ID!]!): Int! }';
-const resolvers = { Query: { items: () => ['a'] }, Mutation: { deleteItems: (_p: unknown, args: { ids: string[] }) => args.ids.length } };
+const resolvers = {
+  Query: { items: () => ['a'] },
+  Mutation: { deleteItems: (_p: unknown, args: { ids: string[] }) => args.ids.length },
+};
 const MUTATION = 'mutation { deleteItems(ids: ["a", "b"]) }';
 
 async function run(options: Omit<ApiKeyOptions, 'logger'>, query: string, headers: Array<[string, string]> = []) {
   const warnings: string[] = [];
-  const apollo = new ApolloServer({ typeDefs, resolvers, plugins: [apiKeyPlugin({ ...options, logger: { warn: ((message: string) => warnings.push(message)) as never } })] });
+  const apollo = new ApolloServer({
+    typeDefs,
+    resolvers,
+    plugins: [apiKeyPlugin({ ...options, logger: { warn: ((message: string) => warnings.push(message)) as never } })],
+  });
   await apollo.start();
   try {
-    const response = await apollo.executeOperation({ query, http: { method: 'POST', headers: new HeaderMap(headers), search: '', body: {} } });
+    const response = await apollo.executeOperation({
+      query,
+      http: { method: 'POST', headers: new HeaderMap(headers), search: '', body: {} },
+    });
     const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
     return { status: response.http.status ?? 200, headers: response.http.headers, result, warnings };
   } finally {
@@ -27,7 +42,14 @@ describe('api key helpers', () => {
   });
 
   it('reads x-api-key first, else a Bearer token', () => {
-    expect(presentedApiKey(new HeaderMap([['x-api-key', 'direct'], ['authorization', 'Bearer other']]))).toBe('direct');
+    expect(
+      presentedApiKey(
+        new HeaderMap([
+          ['x-api-key', 'direct'],
+          ['authorization', 'Bearer other'],
+        ]),
+      ),
+    ).toBe('direct');
     expect(presentedApiKey(new HeaderMap([['authorization', 'bearer tok-1']]))).toBe('tok-1');
     expect(presentedApiKey(new HeaderMap([['authorization', 'Basic dXNlcjpwYXNz']]))).toBeUndefined();
     expect(presentedApiKey(undefined)).toBeUndefined();
@@ -46,7 +68,9 @@ describe('apiKeyPlugin with a key configured', () => {
   const options = { apiKeys: ['s3cret-key'], production: true };
 
   it('runs a mutation carrying the key in either header', async () => {
-    for (const headers of [[['x-api-key', 's3cret-key']], [['authorization', 'Bearer s3cret-key']]] as Array<Array<[string, string]>>) {
+    for (const headers of [[['x-api-key', 's3cret-key']], [['authorization', 'Bearer s3cret-key']]] as Array<
+      Array<[string, string]>
+    >) {
       const { status, result } = await run(options, MUTATION, headers);
       expect(status).toBe(200);
       expect(result).toEqual({ data: { deleteItems: 2 } });
@@ -58,11 +82,17 @@ describe('apiKeyPlugin with a key configured', () => {
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="recgraph"');
     expect(missing.result?.data).toBeUndefined();
-    expect(missing.result?.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringContaining('requires an API key') });
+    expect(missing.result?.errors?.[0]).toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+      message: expect.stringContaining('requires an API key'),
+    });
 
     const wrong = await run(options, MUTATION, [['x-api-key', 's3cret-kez']]);
     expect(wrong.status).toBe(401);
-    expect(wrong.result?.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: 'The API key is not valid' });
+    expect(wrong.result?.errors?.[0]).toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+      message: 'The API key is not valid',
+    });
   });
 
   it('leaves queries open', async () => {

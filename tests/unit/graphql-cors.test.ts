@@ -33,7 +33,11 @@ describe('CORS in front of Apollo with CSRF prevention', () => {
   let config: CorsConfig = { origins: ['https://app.example.com'] };
 
   beforeAll(async () => {
-    apollo = new ApolloServer({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } }, csrfPrevention: true });
+    apollo = new ApolloServer({
+      typeDefs: 'type Query { hello: String! }',
+      resolvers: { Query: { hello: () => 'world' } },
+      csrfPrevention: true,
+    });
     await apollo.start();
     server = http.createServer(async (req, res) => {
       if (handlePreflight(config, req, res)) return;
@@ -45,7 +49,12 @@ describe('CORS in front of Apollo with CSRF prevention', () => {
       for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(key, value);
       const isJson = (req.headers['content-type'] ?? '').includes('application/json');
       const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: new URL(req.url ?? '/', 'http://x').search, body: isJson && raw ? JSON.parse(raw) : raw },
+        httpGraphQLRequest: {
+          method: req.method ?? 'GET',
+          headers,
+          search: new URL(req.url ?? '/', 'http://x').search,
+          body: isJson && raw ? JSON.parse(raw) : raw,
+        },
         context: async () => ({}),
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -62,7 +71,14 @@ describe('CORS in front of Apollo with CSRF prevention', () => {
   });
 
   const preflight = (origin: string) =>
-    fetch(base, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-api-key' } });
+    fetch(base, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-api-key',
+      },
+    });
 
   it('answers the preflight of an allowed origin with the headers Apollo and our plugins need', async () => {
     const response = await preflight('https://app.example.com');
@@ -70,7 +86,15 @@ describe('CORS in front of Apollo with CSRF prevention', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
     const allowed = response.headers.get('access-control-allow-headers')!.split(', ');
-    expect(allowed).toEqual(expect.arrayContaining(['content-type', 'x-api-key', 'authorization', 'apollo-require-preflight', 'x-request-id']));
+    expect(allowed).toEqual(
+      expect.arrayContaining([
+        'content-type',
+        'x-api-key',
+        'authorization',
+        'apollo-require-preflight',
+        'x-request-id',
+      ]),
+    );
     expect(response.headers.get('access-control-max-age')).toBe('600');
   });
 
@@ -83,7 +107,11 @@ describe('CORS in front of Apollo with CSRF prevention', () => {
 
   it('marks the JSON response for an allowed origin, and not for another one', async () => {
     const post = (origin: string) =>
-      fetch(base, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ hello }' }) });
+      fetch(base, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ hello }' }),
+      });
     const allowed = await post('https://app.example.com');
     expect(await allowed.json()).toEqual({ data: { hello: 'world' } });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
@@ -94,24 +122,40 @@ describe('CORS in front of Apollo with CSRF prevention', () => {
   });
 
   it('leaves CSRF to Apollo: a simple cross-site request (no preflight) is refused before execution', async () => {
-    const response = await fetch(base, { method: 'POST', headers: { origin: 'https://evil.example.net', 'content-type': 'text/plain' }, body: '{"query":"{ hello }"}' });
+    const response = await fetch(base, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example.net', 'content-type': 'text/plain' },
+      body: '{"query":"{ hello }"}',
+    });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('CSRF');
-    const get = await fetch(`${base}?query=${encodeURIComponent('{ hello }')}`, { headers: { origin: 'https://evil.example.net' } });
+    const get = await fetch(`${base}?query=${encodeURIComponent('{ hello }')}`, {
+      headers: { origin: 'https://evil.example.net' },
+    });
     expect(get.status).toBe(400);
-    const withPreflightHeader = await fetch(`${base}?query=${encodeURIComponent('{ hello }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const withPreflightHeader = await fetch(`${base}?query=${encodeURIComponent('{ hello }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(await withPreflightHeader.json()).toEqual({ data: { hello: 'world' } });
   });
 
   it('adds nothing for requests without Origin, and "*" for any origin when so configured', async () => {
-    const noOrigin = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ hello }' }) });
+    const noOrigin = await fetch(base, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ hello }' }),
+    });
     expect(noOrigin.headers.get('access-control-allow-origin')).toBeNull();
 
     config = { origins: '*' };
     try {
       const any = await preflight('https://anyone.example.org');
       expect(any.headers.get('access-control-allow-origin')).toBe('*');
-      const response = await fetch(base, { method: 'POST', headers: { origin: 'https://anyone.example.org', 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ hello }' }) });
+      const response = await fetch(base, {
+        method: 'POST',
+        headers: { origin: 'https://anyone.example.org', 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ hello }' }),
+      });
       expect(response.headers.get('access-control-allow-origin')).toBe('*');
     } finally {
       config = { origins: ['https://app.example.com'] };

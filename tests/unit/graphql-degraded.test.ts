@@ -1,6 +1,11 @@
 import { ApolloServer } from '@apollo/server';
 import { describe, expect, it } from 'vitest';
-import { degradedPlugin, degradedReasons, markDegraded, VECTOR_STORE_UNAVAILABLE } from '../../src/graphql/plugins/degraded.js';
+import {
+  degradedPlugin,
+  degradedReasons,
+  markDegraded,
+  VECTOR_STORE_UNAVAILABLE,
+} from '../../src/graphql/plugins/degraded.js';
 
 const typeDefs = 'type Query { fallback: String! normal: String! }';
 const resolvers = {
@@ -30,7 +35,11 @@ describe('markDegraded / degradedReasons', () => {
 describe('degradedPlugin', () => {
   async function run(query: string) {
     const counted: string[] = [];
-    const apollo = new ApolloServer({ typeDefs, resolvers, plugins: [degradedPlugin({ counter: { inc: ({ reason }) => counted.push(reason) } })] });
+    const apollo = new ApolloServer({
+      typeDefs,
+      resolvers,
+      plugins: [degradedPlugin({ counter: { inc: ({ reason }) => counted.push(reason) } })],
+    });
     await apollo.start();
     try {
       const response = await apollo.executeOperation({ query }, { contextValue: {} });

@@ -28,7 +28,13 @@ const typeDefs = `
 `;
 const tinySchema = buildSchema(typeDefs);
 
-function measure(query: string, variables?: Record<string, unknown>, limits: Partial<QueryLimits> = {}, schema = tinySchema, operationName?: string) {
+function measure(
+  query: string,
+  variables?: Record<string, unknown>,
+  limits: Partial<QueryLimits> = {},
+  schema = tinySchema,
+  operationName?: string,
+) {
   const document = parse(query);
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
   const operation = operationName ? operations.find((o) => o.name?.value === operationName)! : operations[0];
@@ -50,19 +56,28 @@ describe('createOperationLimiter: cost', () => {
     // items: 1 + score 1 = 2 per element → 1 + 10 × 2
     expect(measure('{ recommendations(userId: "u", first: 10) { items { score } } }').cost).toBe(21);
     // item(1 + id + title) = 3, so items = 1 + 1 + 3 = 5, plus strategy = 6 per element → 1 + 5 × 6
-    expect(measure('{ recommendations(userId: "u", first: 5) { strategy items { score item { id title } } } }').cost).toBe(31);
+    expect(
+      measure('{ recommendations(userId: "u", first: 5) { strategy items { score item { id title } } } }').cost,
+    ).toBe(31);
   });
 
   it('uses the schema default of `first` when omitted and defaultFirst when null', () => {
     expect(measure('{ recommendations(userId: "u") { strategy } }').cost).toBe(1 + 20 * 1);
-    expect(measure('{ recommendations(userId: "u", first: null) { strategy } }', undefined, { defaultFirst: 7 }).cost).toBe(1 + 7 * 1);
+    expect(
+      measure('{ recommendations(userId: "u", first: null) { strategy } }', undefined, { defaultFirst: 7 }).cost,
+    ).toBe(1 + 7 * 1);
   });
 
   it('reads `first` from variables', () => {
     const query = 'query Recs($n: Int) { recommendations(userId: "u", first: $n) { items { score } } }';
     expect(measure(query, { n: 3 }).cost).toBe(7);
     const error = limitError(() => measure(query, { n: 10_000 }));
-    expect(error.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 5_000, actual: 20_001 });
+    expect(error.extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'cost',
+      maximum: 5_000,
+      actual: 20_001,
+    });
     expect(error.message).toBe('Query cost is 20001, more than the limit of 5000');
   });
 
@@ -93,7 +108,9 @@ describe('createOperationLimiter: cost', () => {
   });
 
   it('leaves variables that do not coerce to execution (cost NaN, no throw)', () => {
-    const measures = measure('query Recs($n: Int) { recommendations(userId: "u", first: $n) { strategy } }', { n: 'many' });
+    const measures = measure('query Recs($n: Int) { recommendations(userId: "u", first: $n) { strategy } }', {
+      n: 'many',
+    });
     expect(measures.cost).toBeNaN();
   });
 });
@@ -107,7 +124,8 @@ describe('resolveQueryLimits', () => {
 
 describe('createOperationLimiter: depth and fields', () => {
   it('rejects a query deeper than maxDepth, naming the actual depth', () => {
-    const nested = (levels: number) => 'item(id: "x") { ' + 'related { '.repeat(levels) + 'id' + ' }'.repeat(levels) + ' }';
+    const nested = (levels: number) =>
+      'item(id: "x") { ' + 'related { '.repeat(levels) + 'id' + ' }'.repeat(levels) + ' }';
     expect(measure(`{ ${nested(7)} }`).depth).toBe(8);
     const error = limitError(() => measure(`{ ${nested(9)} }`));
     expect(error.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'depth', maximum: 8, actual: 10 });
@@ -123,7 +141,12 @@ describe('createOperationLimiter: depth and fields', () => {
   it('rejects 1,000 aliased fields before measuring anything else', () => {
     const aliases = Array.from({ length: 1_001 }, (_, i) => `a${i}: __typename`).join(' ');
     const error = limitError(() => measure(`{ ${aliases} }`));
-    expect(error.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'fields', maximum: 1_000, actual: 1_001 });
+    expect(error.extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'fields',
+      maximum: 1_000,
+      actual: 1_001,
+    });
   });
 
   it('expands a fragment bomb in linear time and rejects it', () => {
@@ -163,7 +186,13 @@ describe('default limits on the real schema', () => {
   });
 
   it('let the full introspection query (Sandbox) pass', () => {
-    const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const query = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+    });
     const measures = measure(query, undefined, {}, schema);
     expect(measures.fields).toBeLessThan(DEFAULT_QUERY_LIMITS.maxFields);
     expect(measures.cost).toBeLessThan(DEFAULT_QUERY_LIMITS.maxCost);
@@ -187,13 +216,21 @@ describe('queryLimitsPlugin in Apollo Server', () => {
     const apollo = await server();
     try {
       const ok = await apollo.executeOperation({ query: '{ recommendations(userId: "u", first: 10) { strategy } }' });
-      expect(ok.body.kind === 'single' && ok.body.singleResult).toMatchObject({ data: { recommendations: { strategy: 'MODEL' } } });
+      expect(ok.body.kind === 'single' && ok.body.singleResult).toMatchObject({
+        data: { recommendations: { strategy: 'MODEL' } },
+      });
 
-      const tooBig = await apollo.executeOperation({ query: 'query($n: Int) { recommendations(userId: "u", first: $n) { strategy } }', variables: { n: 100 } });
+      const tooBig = await apollo.executeOperation({
+        query: 'query($n: Int) { recommendations(userId: "u", first: $n) { strategy } }',
+        variables: { n: 100 },
+      });
       expect(tooBig.http.status).toBe(400);
       const result = tooBig.body.kind === 'single' ? tooBig.body.singleResult : undefined;
       expect(result?.data).toBeUndefined();
-      expect(result?.errors?.[0]).toMatchObject({ message: 'Query cost is 101, more than the limit of 100', extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost' } });
+      expect(result?.errors?.[0]).toMatchObject({
+        message: 'Query cost is 101, more than the limit of 100',
+        extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost' },
+      });
       expect(result?.errors?.[0].extensions).not.toHaveProperty('http');
     } finally {
       await apollo.stop();
@@ -206,10 +243,17 @@ describe('queryLimitsPlugin in Apollo Server', () => {
       const aliases = Array.from({ length: 100 }, (_, i) => `a${i}: __typename`).join(' ');
       const tooLong = await apollo.executeOperation({ query: `{ ${aliases} }` });
       expect(tooLong.http.status).toBe(400);
-      expect(tooLong.body.kind === 'single' && tooLong.body.singleResult.errors?.[0].extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+      expect(tooLong.body.kind === 'single' && tooLong.body.singleResult.errors?.[0].extensions?.code).toBe(
+        'GRAPHQL_PARSE_FAILED',
+      );
 
-      const badVariable = await apollo.executeOperation({ query: 'query($n: Int) { recommendations(userId: "u", first: $n) { strategy } }', variables: { n: 'x' } });
-      expect(badVariable.body.kind === 'single' && badVariable.body.singleResult.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      const badVariable = await apollo.executeOperation({
+        query: 'query($n: Int) { recommendations(userId: "u", first: $n) { strategy } }',
+        variables: { n: 'x' },
+      });
+      expect(badVariable.body.kind === 'single' && badVariable.body.singleResult.errors?.[0].extensions?.code).toBe(
+        'BAD_USER_INPUT',
+      );
     } finally {
       await apollo.stop();
     }

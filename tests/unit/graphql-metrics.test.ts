@@ -18,7 +18,11 @@ const resolvers = {
 
 async function values(metrics: ServerMetrics, name: string) {
   const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
-  return (metric?.values ?? []) as Array<{ value: number; labels: Record<string, string | number>; metricName?: string }>;
+  return (metric?.values ?? []) as Array<{
+    value: number;
+    labels: Record<string, string | number>;
+    metricName?: string;
+  }>;
 }
 
 describe('createMetrics', () => {
@@ -43,7 +47,11 @@ describe('createMetrics', () => {
 describe('metricsPlugin', () => {
   it('records latency per operation and type, and errors by code as sent', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
-    const apollo = new ApolloServer({ typeDefs, resolvers, plugins: [metricsPlugin(metrics, { maxOperationNames: 2 })] });
+    const apollo = new ApolloServer({
+      typeDefs,
+      resolvers,
+      plugins: [metricsPlugin(metrics, { maxOperationNames: 2 })],
+    });
     await apollo.start();
     try {
       await apollo.executeOperation({ query: 'query Home { ok }' });
@@ -68,14 +76,34 @@ describe('metricsPlugin', () => {
       ]),
     );
     const errors = (await values(metrics, 'recgraph_graphql_errors_total')).map((v) => [v.labels.code, v.value]);
-    expect(errors).toEqual(expect.arrayContaining([['NOT_FOUND', 1], ['GRAPHQL_PARSE_FAILED', 1]]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        ['NOT_FOUND', 1],
+        ['GRAPHQL_PARSE_FAILED', 1],
+      ]),
+    );
   });
 
   it('uses 1 ms – 2.5 s buckets', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     metrics.requestDuration.observe({ operation: 'x', type: 'query' }, 0.004);
-    const buckets = (await values(metrics, 'recgraph_graphql_request_duration_seconds')).filter((v) => v.metricName?.endsWith('_bucket'));
-    expect(buckets.map((b) => b.labels.le)).toEqual([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, '+Inf']);
+    const buckets = (await values(metrics, 'recgraph_graphql_request_duration_seconds')).filter((v) =>
+      v.metricName?.endsWith('_bucket'),
+    );
+    expect(buckets.map((b) => b.labels.le)).toEqual([
+      0.001,
+      0.0025,
+      0.005,
+      0.01,
+      0.025,
+      0.05,
+      0.1,
+      0.25,
+      0.5,
+      1,
+      2.5,
+      '+Inf',
+    ]);
     expect(buckets.find((b) => b.labels.le === 0.005)?.value).toBe(1);
     expect(buckets.find((b) => b.labels.le === 0.0025)?.value).toBe(0);
   });

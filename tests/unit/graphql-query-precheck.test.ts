@@ -6,8 +6,15 @@ const ITEM_FIELDS = 'id title creators genres tags year publisher description im
 
 describe('fieldComparisons', () => {
   it('is zero when no selection set repeats a response name', () => {
-    expect(fieldComparisons(parse(`{ a: item(id: "1") { ${ITEM_FIELDS} } b: item(id: "2") { ${ITEM_FIELDS} } }`))).toBe(0);
-    const introspection = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true });
+    expect(fieldComparisons(parse(`{ a: item(id: "1") { ${ITEM_FIELDS} } b: item(id: "2") { ${ITEM_FIELDS} } }`))).toBe(
+      0,
+    );
+    const introspection = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      inputValueDeprecation: true,
+    });
     expect(fieldComparisons(parse(introspection))).toBe(0);
   });
 
@@ -30,7 +37,9 @@ describe('fieldComparisons', () => {
   });
 
   it('survives unknown and cyclic fragments (validation reports those)', () => {
-    expect(fieldComparisons(parse('{ ...Missing ...A } fragment A on Query { id ...B } fragment B on Query { id ...A }'))).toBe(1);
+    expect(
+      fieldComparisons(parse('{ ...Missing ...A } fragment A on Query { id ...B } fragment B on Query { id ...A }')),
+    ).toBe(1);
   });
 });
 
@@ -45,7 +54,11 @@ describe('createQueryPrecheck', () => {
 
   it('lets ordinary queries, fragments, syntax errors and non-strings through to Apollo', () => {
     const precheck = createQueryPrecheck();
-    expect(precheck(`query { recommendations(userId: "u", first: 5) { ...A ...B } } fragment A on RecommendationList { items { score item { ${ITEM_FIELDS} } } } fragment B on RecommendationList { items { item { ${ITEM_FIELDS} } } strategy }`)).toBeUndefined();
+    expect(
+      precheck(
+        `query { recommendations(userId: "u", first: 5) { ...A ...B } } fragment A on RecommendationList { items { score item { ${ITEM_FIELDS} } } } fragment B on RecommendationList { items { item { ${ITEM_FIELDS} } } strategy }`,
+      ),
+    ).toBeUndefined();
     expect(precheck('{ unbalanced ')).toBeUndefined();
     expect(precheck(`{ ${Array(3000).fill('a: id').join(' ')} }`)).toBeUndefined(); // over maxTokens: Apollo's parse error
     expect(precheck(undefined)).toBeUndefined();

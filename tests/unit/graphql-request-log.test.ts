@@ -54,14 +54,23 @@ describe('requestLogPlugin', () => {
     return { apollo, seenIds };
   }
 
-  const http = (headers: Array<[string, string]> = []) => ({ method: 'POST', headers: new HeaderMap(headers), search: '', body: {} });
+  const http = (headers: Array<[string, string]> = []) => ({
+    method: 'POST',
+    headers: new HeaderMap(headers),
+    search: '',
+    body: {},
+  });
 
   it('logs one info line per operation with the request id, echoes the id, and never logs variable values', async () => {
     const { lines, logger } = capturingLogger();
     const { apollo, seenIds } = await serve(logger);
     try {
       const response = await apollo.executeOperation(
-        { query: 'query Greet($name: String!) { greet(name: $name) }', variables: { name: 'secret-user-42' }, http: http([['x-request-id', 'req-001']]) },
+        {
+          query: 'query Greet($name: String!) { greet(name: $name) }',
+          variables: { name: 'secret-user-42' },
+          http: http([['x-request-id', 'req-001']]),
+        },
         { contextValue: {} },
       );
       expect(response.http.headers.get('x-request-id')).toBe('req-001');
@@ -89,14 +98,22 @@ describe('requestLogPlugin', () => {
     const { apollo } = await serve(logger);
     let generated: string | null | undefined;
     try {
-      const response = await apollo.executeOperation({ query: '{ broken fallback }', http: http() }, { contextValue: {} });
+      const response = await apollo.executeOperation(
+        { query: '{ broken fallback }', http: http() },
+        { contextValue: {} },
+      );
       generated = response.http.headers.get('x-request-id');
     } finally {
       await apollo.stop();
     }
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);
     const [failure, summary] = lines;
-    expect(failure).toMatchObject({ level: 50, requestId: generated, kind: 'internal', msg: 'unexpected error in GraphQL operation' });
+    expect(failure).toMatchObject({
+      level: 50,
+      requestId: generated,
+      kind: 'internal',
+      msg: 'unexpected error in GraphQL operation',
+    });
     expect((failure.err as { message: string; stack: string }).message).toBe('database row had no title');
     expect((failure.err as { stack: string }).stack).toContain('Error: database row had no title');
     expect(summary).toMatchObject({
@@ -119,6 +136,11 @@ describe('requestLogPlugin', () => {
       await apollo.stop();
     }
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 30, operationName: null, operationType: null, errorCodes: ['GRAPHQL_VALIDATION_FAILED'] });
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      operationName: null,
+      operationType: null,
+      errorCodes: ['GRAPHQL_VALIDATION_FAILED'],
+    });
   });
 });

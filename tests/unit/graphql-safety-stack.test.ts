@@ -41,7 +41,20 @@ const bodyOf = async (response: Response) => (await response.json()) as GraphQLB
 
 describe('the safety and operations plugins together', () => {
   const logLines: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _e, done) => (logLines.push(...String(chunk).split('\n').filter(Boolean).map((l) => JSON.parse(l))), done()) })) as unknown as Logger;
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write: (chunk, _e, done) => (
+        logLines.push(
+          ...String(chunk)
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l)),
+        ),
+        done()
+      ),
+    }),
+  ) as unknown as Logger;
   const metrics = createMetrics({ defaultMetrics: false });
   const cors = { origins: ['https://app.example.com'] };
   let server: http.Server;
@@ -86,7 +99,10 @@ describe('the safety and operations plugins together', () => {
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(key, value);
       headers.set(REQUEST_ID_HEADER, requestId);
-      const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: target.search, body }, context: async () => ({}) });
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: target.search, body },
+        context: async () => ({}),
+      });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       res.end(response.body.kind === 'complete' ? response.body.string : '');
@@ -101,15 +117,29 @@ describe('the safety and operations plugins together', () => {
   });
 
   const post = (query: string, headers: Record<string, string> = {}) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query }),
+    });
 
   it('answers a degraded query with data, extensions.degraded, the request id, a log line and metrics', async () => {
-    const response = await post('query Recs { recommendations(userId: "u", first: 3) }', { 'x-request-id': 'trace-1', origin: 'https://app.example.com' });
+    const response = await post('query Recs { recommendations(userId: "u", first: 3) }', {
+      'x-request-id': 'trace-1',
+      origin: 'https://app.example.com',
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toBe('trace-1');
     expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-    expect(await response.json()).toEqual({ data: { recommendations: ['popular-0', 'popular-1', 'popular-2'] }, extensions: { degraded: { reasons: ['VECTOR_STORE_UNAVAILABLE'] } } });
-    expect(logLines.find((l) => l.requestId === 'trace-1')).toMatchObject({ level: 40, operationName: 'Recs', degraded: true });
+    expect(await response.json()).toEqual({
+      data: { recommendations: ['popular-0', 'popular-1', 'popular-2'] },
+      extensions: { degraded: { reasons: ['VECTOR_STORE_UNAVAILABLE'] } },
+    });
+    expect(logLines.find((l) => l.requestId === 'trace-1')).toMatchObject({
+      level: 40,
+      operationName: 'Recs',
+      degraded: true,
+    });
     const text = await (await fetch(url.replace('/graphql', '/metrics'))).text();
     expect(text).toContain('recgraph_degraded_answers_total{reason="VECTOR_STORE_UNAVAILABLE"} 1');
     expect(text).toMatch(/recgraph_graphql_request_duration_seconds_count\{operation="Recs",type="query"\} 1/);
@@ -128,13 +158,19 @@ describe('the safety and operations plugins together', () => {
 
     const hostile = await post(`{ ${Array(150).fill('a: recommendations(userId: "u")').join(' ')} }`);
     expect(hostile.status).toBe(400);
-    expect((await bodyOf(hostile)).errors[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'fieldComparisons' });
+    expect((await bodyOf(hostile)).errors[0].extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'fieldComparisons',
+    });
   });
 
   it('hides an internal error from the client and logs it with the request id', async () => {
     const response = await post('{ broken }', { 'x-request-id': 'trace-2' });
     const body = await bodyOf(response);
-    expect(body.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(body.errors[0]).toMatchObject({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expect(JSON.stringify(body)).not.toContain('items_v2');
     const logged = logLines.find((l) => l.requestId === 'trace-2' && l.level === 50);
     expect((logged?.err as { message: string }).message).toBe('relation "items_v2" does not exist');

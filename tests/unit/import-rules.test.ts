@@ -31,7 +31,9 @@ function importsOf(file: string, text: string): string[] {
   return importedFiles
     .map((ref) => ref.fileName)
     .filter((specifier) => specifier.startsWith('.'))
-    .map((specifier) => path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)).replace(/\.js$/, '.ts'));
+    .map((specifier) =>
+      path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)).replace(/\.js$/, '.ts'),
+    );
 }
 
 function readGraph(): ImportGraph {
@@ -47,7 +49,8 @@ function importViolations(graph: ImportGraph): string[] {
   const violations: string[] = [];
   for (const [file, imports] of graph) {
     for (const target of imports) {
-      if (under(file, 'src') && under(target, 'training')) violations.push(`${file} → ${target}: src/ never imports training/`);
+      if (under(file, 'src') && under(target, 'training'))
+        violations.push(`${file} → ${target}: src/ never imports training/`);
       if (under(file, 'training') && !under(file, 'training/cli') && under(target, ...SERVING_ENTRY)) {
         violations.push(`${file} → ${target}: training/ never imports src/graphql, src/http, src/runtime`);
       }

@@ -76,9 +76,17 @@ describe('amazon 2014/2018 reader on hostile rows', () => {
     });
     expect(byId.get('B000000003')!.title).toBe('Barnes & Noble eGift Card');
     expect(byId.get('B000000003')!.publisher).toBe('Barnes & Noble'); // a brand, never split like a person's name
-    expect(byId.get('B000000004')).toMatchObject({ genres: ['AMAZON FASHION'], attributes: { mainCategory: 'AMAZON FASHION' } });
+    expect(byId.get('B000000004')).toMatchObject({
+      genres: ['AMAZON FASHION'],
+      attributes: { mainCategory: 'AMAZON FASHION' },
+    });
     // An author page link as the brand names the creator; a price range stays text; a date in markup is no year.
-    expect(byId.get('B000000008')).toMatchObject({ creators: ['Stephen King'], publisher: null, year: null, attributes: { price: '$10.00 - $25.00' } });
+    expect(byId.get('B000000008')).toMatchObject({
+      creators: ['Stephen King'],
+      publisher: null,
+      year: null,
+      attributes: { price: '$10.00 - $25.00' },
+    });
     expect(byId.get('B000000013')).toMatchObject({ title: 'Math card: a < b > c', description: 'Real text\nLine two' });
     expect(byId.get('B000000014')!.title).toBe('12345');
   });
@@ -105,7 +113,14 @@ describe('amazon 2014/2018 reader on hostile rows', () => {
     const { items, byId, reports } = await readFixture();
     expect(byId.get('B000000002')!.title).toBe('');
     expect(items.map((item) => item.externalId)).toEqual([
-      'B000000001', 'B000000002', 'B000000003', 'B000000004', 'B000000007', 'B000000008', 'B000000012', 'B000000013',
+      'B000000001',
+      'B000000002',
+      'B000000003',
+      'B000000004',
+      'B000000007',
+      'B000000008',
+      'B000000012',
+      'B000000013',
       'B000000014',
     ]);
     const meta = reports.filter((r) => path.basename(r.file) === 'meta_Hostile.json');
@@ -114,7 +129,11 @@ describe('amazon 2014/2018 reader on hostile rows', () => {
       [2, 'value dropped', 'title is page script or CSS, not text: "var aPageStart = (new Date()).getTime();"'],
       [5, 'rejected', 'missing parent_asin (2023) or asin (2014/2018)'],
       [6, 'rejected', 'asin is not an ASIN: "not-an-asin!"'],
-      [7, 'value dropped', 'price is not a price: ".a-box-inner{background-color:#fff}#alohaBuyBoxWidget .selected{background-color"'],
+      [
+        7,
+        'value dropped',
+        'price is not a price: ".a-box-inner{background-color:#fff}#alohaBuyBoxWidget .selected{background-color"',
+      ],
       [7, 'value dropped', 'also_view is not a list of ASINs'],
       [9, 'rejected', 'invalid JSON'],
       [10, 'rejected', 'a JSON line must be an object'],
@@ -124,7 +143,16 @@ describe('amazon 2014/2018 reader on hostile rows', () => {
 
   it('reads 2014/2018 reviews (overall, unixReviewTime in seconds, else reviewTime) and rejects bad ones alone', async () => {
     const { interactions, reports } = await readFixture();
-    expect(interactions.map((e) => [e.origin!.line, e.userExternalId, e.itemExternalId, e.kind, e.value, e.occurredAt!.toISOString()])).toEqual([
+    expect(
+      interactions.map((e) => [
+        e.origin!.line,
+        e.userExternalId,
+        e.itemExternalId,
+        e.kind,
+        e.value,
+        e.occurredAt!.toISOString(),
+      ]),
+    ).toEqual([
       [1, 'U1', 'B000000001', 'rating', 5, '2018-06-17T00:00:00.000Z'],
       [3, 'U2', 'B000000003', 'rating', 4, '2018-06-17T00:00:00.000Z'],
       [7, 'U3', 'B000000002', 'rating', 3, '2015-02-28T00:00:00.000Z'],

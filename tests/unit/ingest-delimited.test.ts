@@ -18,7 +18,9 @@ async function frame(content: string | Buffer, options: Partial<DelimitedOptions
   const ctx = createReaderContext();
   const records: [number, string[]][] = [];
   const problems: DelimitedProblem[] = [];
-  for await (const r of readDelimited(file, ctx, { delimiter: ',', quoted: true, header: true, ...options }, (p) => problems.push(p))) {
+  for await (const r of readDelimited(file, ctx, { delimiter: ',', quoted: true, header: true, ...options }, (p) =>
+    problems.push(p),
+  )) {
     records.push([r.line, r.fields]);
   }
   return { records, problems, ctx };
@@ -27,7 +29,17 @@ async function frame(content: string | Buffer, options: Partial<DelimitedOptions
 describe('readDelimited', () => {
   it('handles embedded newlines, doubled quotes, stray quotes, an unterminated quote and wrong field counts', async () => {
     const { records, problems } = await frame(
-      ['a,b,c', '1,"multi', 'line",x', '2,bad"quote,y', '3,"unterminated,z', '4,ok,w', '5,too,many,cols', '6,"x""y",z', '7,"q",r'].join('\n'),
+      [
+        'a,b,c',
+        '1,"multi',
+        'line",x',
+        '2,bad"quote,y',
+        '3,"unterminated,z',
+        '4,ok,w',
+        '5,too,many,cols',
+        '6,"x""y",z',
+        '7,"q",r',
+      ].join('\n'),
     );
     expect(records).toEqual([
       [1, ['a', 'b', 'c']],
@@ -48,11 +60,18 @@ describe('readDelimited', () => {
     expect(records).toHaveLength(1200);
     expect(records[1]).toEqual([2, ['0', 'name 0, with comma']]);
     expect(problems).toEqual([{ line: 702, raw: '"700","broken"tail",""', reason: 'expected 2 fields, found 3' }]);
-    expect(records.map(([line]) => line)).toEqual([1, ...Array.from({ length: 1200 }, (_v, i) => i + 2).filter((l) => l !== 702)]);
+    expect(records.map(([line]) => line)).toEqual([
+      1,
+      ...Array.from({ length: 1200 }, (_v, i) => i + 2).filter((l) => l !== 702),
+    ]);
   });
 
   it('supports multi-character delimiters, backslash escapes and gzip input', async () => {
-    const dat = await frame(zlib.gzipSync('1::Toy Story (1995)::Animation\n2::Heat (1995)::Action\n'), { delimiter: '::', quoted: false, header: false });
+    const dat = await frame(zlib.gzipSync('1::Toy Story (1995)::Animation\n2::Heat (1995)::Action\n'), {
+      delimiter: '::',
+      quoted: false,
+      header: false,
+    });
     expect(dat.records).toEqual([
       [1, ['1', 'Toy Story (1995)', 'Animation']],
       [2, ['2', 'Heat (1995)', 'Action']],
@@ -65,7 +84,14 @@ describe('readDelimited', () => {
 describe('readLines', () => {
   it('decodes per line: UTF-8 where valid, Windows-1252 where not; strips a BOM and CRLF', async () => {
     const file = path.join(dir, 'mixed.txt');
-    writeFileSync(file, Buffer.concat([Buffer.from('\ufeffcafé\r\n', 'utf8'), Buffer.from('caf\xe9 \x93quoted\x94\n', 'latin1'), Buffer.from('last')]));
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from('\ufeffcafé\r\n', 'utf8'),
+        Buffer.from('caf\xe9 \x93quoted\x94\n', 'latin1'),
+        Buffer.from('last'),
+      ]),
+    );
     const ctx = createReaderContext();
     const lines = [];
     for await (const l of readLines(file, ctx, () => undefined)) lines.push(l);

@@ -70,7 +70,7 @@ describe('movielens 100K', () => {
       '',
       '1\t1\t5\t881250949', // duplicate event: kept here, merged by the loader
     ].join('\r\n'),
-    'README': 'not data',
+    README: 'not data',
   });
 
   it('reads titles, years, genres, users and ratings; rejects the rest with file, line and reason', async () => {
@@ -83,8 +83,16 @@ describe('movielens 100K', () => {
       ['4', 'Bad date (1994)', 1994, ['Action']],
     ]);
     expect(r.ctx.stats.reDecodedLines).toBe(1);
-    expect(r.users).toEqual([{ externalId: '1', attributes: { age: 24, gender: 'M', occupation: 'technician', zip: '85711' }, origin: expect.any(Object) }]);
-    expect(r.interactions.map((e) => [e.userExternalId, e.itemExternalId, e.value, e.occurredAt!.getTime() / 1000, e.kind])).toEqual([
+    expect(r.users).toEqual([
+      {
+        externalId: '1',
+        attributes: { age: 24, gender: 'M', occupation: 'technician', zip: '85711' },
+        origin: expect.any(Object),
+      },
+    ]);
+    expect(
+      r.interactions.map((e) => [e.userExternalId, e.itemExternalId, e.value, e.occurredAt!.getTime() / 1000, e.kind]),
+    ).toEqual([
       ['1', '1', 5, 881250949, 'rating'],
       ['1', '2', 3, 881250950, 'rating'],
       ['2', '1', 4, 881250951, 'rating'],
@@ -100,7 +108,9 @@ describe('movielens 100K', () => {
       ['u.data', 7, 'invalid timestamp "99999999999"'],
     ]);
     expect(rejected(r)[0].raw).toBe('3|Broken row|01-Jan-1995');
-    expect(r.reports.filter((x) => x.severity === 'value dropped').map((x) => x.reason)).toEqual(['unreadable release date "31-Foo-1994"']);
+    expect(r.reports.filter((x) => x.severity === 'value dropped').map((x) => x.reason)).toEqual([
+      'unreadable release date "31-Foo-1994"',
+    ]);
   });
 
   it('refuses a folder without MovieLens files and an explicit file of another format', async () => {
@@ -112,28 +122,43 @@ describe('movielens 100K', () => {
 
   it('stops with one clear error when a file is not in the expected layout', async () => {
     const json = Array.from({ length: 120 }, (_v, i) => JSON.stringify({ user: i, item: i })).join('\n');
-    await expect(read('movielens', [folder({ 'u.data': json })])).rejects.toThrow(/does not look like MovieLens ratings/);
-    await expect(read('movielens', [folder({ 'u.data': 'a,b\nc,d\ne,f\ng,h\ni,j\n' })])).rejects.toThrow(/all 5 rows were rejected/);
+    await expect(read('movielens', [folder({ 'u.data': json })])).rejects.toThrow(
+      /does not look like MovieLens ratings/,
+    );
+    await expect(read('movielens', [folder({ 'u.data': 'a,b\nc,d\ne,f\ng,h\ni,j\n' })])).rejects.toThrow(
+      /all 5 rows were rejected/,
+    );
   });
 });
 
 describe('movielens 1M and CSV layouts', () => {
   it('reads "::" files in Latin-1 with demographic codes', async () => {
     const dir = folder({
-      'movies.dat': latin1('1::Toy Story (1995)::Animation|Children\'s|Comedy\n2::Ça commence aujourd\'hui (1999)::Drama\n'),
+      'movies.dat': latin1(
+        "1::Toy Story (1995)::Animation|Children's|Comedy\n2::Ça commence aujourd'hui (1999)::Drama\n",
+      ),
       'users.dat': '1::F::1::10::48067\n2::M::99::10::1\n',
       'ratings.dat': '1::1::5::978300760\n1::2::4::978302109\n1::3::0::978302109\n',
     });
     const r = await read('movielens', [dir]);
     expect(r.items.map((i) => i.title)).toEqual(['Toy Story (1995)', "Ça commence aujourd'hui (1999)"]);
-    expect(r.users[0].attributes).toEqual({ gender: 'F', ageGroup: 'Under 18', occupation: 'K-12 student', zip: '48067' });
-    expect(rejected(r).map((x) => x.reason)).toEqual(['unknown age or occupation code "99", "10"', 'rating out of range 0.5–5: "0"']);
+    expect(r.users[0].attributes).toEqual({
+      gender: 'F',
+      ageGroup: 'Under 18',
+      occupation: 'K-12 student',
+      zip: '48067',
+    });
+    expect(rejected(r).map((x) => x.reason)).toEqual([
+      'unknown age or occupation code "99", "10"',
+      'rating out of range 0.5–5: "0"',
+    ]);
     expect(r.interactions).toHaveLength(2);
   });
 
   it('reads quoted CSV with a header, half-star ratings and tags (most used first)', async () => {
     const dir = folder({
-      'movies.csv': 'movieId,title,genres\n1,Toy Story (1995),Adventure|Animation\n2,"American President, The (1995)",Comedy|Drama|Romance\n3,Unknown,(no genres listed)\n',
+      'movies.csv':
+        'movieId,title,genres\n1,Toy Story (1995),Adventure|Animation\n2,"American President, The (1995)",Comedy|Drama|Romance\n3,Unknown,(no genres listed)\n',
       'ratings.csv': 'userId,movieId,rating,timestamp\n1,1,4.5,964982703\n1,2,0.5,964981247\n2,1,6,964982224\n',
       'tags.csv': 'userId,movieId,tag,timestamp\n1,1,pixar,1\n2,1,Pixar,2\n3,1,fun,3\n1,2,politics,4\n',
       'links.csv': 'movieId,imdbId\n1,114709\n',
@@ -161,13 +186,15 @@ describe('bookcrossing', () => {
         'second line of the title",Carlo D\'Este,1991,HarperPerennial,,,',
         '0374157065,"Flu: The Story of the Great Influenza,Gina Bari Kolata,1999,Farrar Straus Giroux,,,',
         '0393045218,The Mummies of Urumchi,E. J. W. Barber,1999,W. W. Norton &amp; Company,,,',
-        '0399135782,The Kitchen God\'s Wife,Amy Tan,0,Putnam Pub Group,,,',
+        "0399135782,The Kitchen God's Wife,Amy Tan,0,Putnam Pub Group,,,",
         '0425176428,What If?,Robert Cowley,DK Publishing Inc,Berkley Publishing Group,,,',
         '0671870432,too,few,columns',
         '0679425608,Under the Black Flag,David Cordingly,1996,Random House,,,',
       ].join('\n'),
-      'Users.csv': 'User-ID,Location,Age\n1,"nyc, new york, usa",\n2,"stockton, california, usa",18\n3,"moscow, russia",244\n',
-      'Ratings.csv': 'User-ID,ISBN,Book-Rating\n276725,034545104X,0\n276726,0155061224,5\n276727,0446520802,11\n276728, 0-19-515344-8 ,10\n',
+      'Users.csv':
+        'User-ID,Location,Age\n1,"nyc, new york, usa",\n2,"stockton, california, usa",18\n3,"moscow, russia",244\n',
+      'Ratings.csv':
+        'User-ID,ISBN,Book-Rating\n276725,034545104X,0\n276726,0155061224,5\n276727,0446520802,11\n276728, 0-19-515344-8 ,10\n',
     });
     const r = await read('bookcrossing', [dir]);
     expect(r.dataset.format).toBe('bookcrossing (Kaggle)');
@@ -180,13 +207,20 @@ describe('bookcrossing', () => {
       ['0425176428', 'What If?', null],
       ['0679425608', 'Under the Black Flag', 1996],
     ]);
-    expect(r.items[0]).toMatchObject({ creators: ['Mark P. O. Morford'], publisher: 'Oxford University Press', imageUrl: 'http://l/1' });
+    expect(r.items[0]).toMatchObject({
+      creators: ['Mark P. O. Morford'],
+      publisher: 'Oxford University Press',
+      imageUrl: 'http://l/1',
+    });
     expect(rejected(r).map((x) => [path.basename(x.file), x.line, x.reason])).toEqual([
       ['Books.csv', 6, 'unterminated or malformed quoted field'],
       ['Books.csv', 10, 'expected 8 fields, found 4'],
       ['Ratings.csv', 4, 'rating out of range 0–10: "11"'],
     ]);
-    expect(r.reports.filter((x) => x.severity === 'value dropped').map((x) => x.reason)).toEqual(['implausible year "DK Publishing Inc"', 'implausible age "244"']);
+    expect(r.reports.filter((x) => x.severity === 'value dropped').map((x) => x.reason)).toEqual([
+      'implausible year "DK Publishing Inc"',
+      'implausible age "244"',
+    ]);
     expect(r.users.map((u) => u.attributes)).toEqual([
       { location: 'nyc, new york, usa', country: 'usa' },
       { location: 'stockton, california, usa', country: 'usa', age: 18 },
@@ -209,7 +243,9 @@ describe('bookcrossing', () => {
           '"0789466953";"Peterman Rides Again: \\"J. Peterman\\" &amp; the Catalog";"John Peterman";"2000";"Prentice Hall";"s";"m";"l"',
         ].join('\n'),
       ),
-      'BX-Users.csv': latin1('"User-ID";"Location";"Age"\n"1";"münchen, bayern, germany";NULL\n"2";"porto, portugal";"33"\n'),
+      'BX-Users.csv': latin1(
+        '"User-ID";"Location";"Age"\n"1";"münchen, bayern, germany";NULL\n"2";"porto, portugal";"33"\n',
+      ),
       'BX-Book-Ratings.csv': '"User-ID";"ISBN";"Book-Rating"\n"1";"0771074670";"0"\n"2";"3404921038";"7"\n',
     });
     const r = await read('bookcrossing', [dir]);
@@ -231,7 +267,9 @@ describe('bookcrossing', () => {
   });
 
   it('refuses a file whose header is not Book-Crossing', async () => {
-    await expect(read('bookcrossing', [folder({ 'Ratings.csv': 'a,b,c\n1,2,3\n' })])).rejects.toThrow(/header lacks userid, isbn, bookrating/);
+    await expect(read('bookcrossing', [folder({ 'Ratings.csv': 'a,b,c\n1,2,3\n' })])).rejects.toThrow(
+      /header lacks userid, isbn, bookrating/,
+    );
   });
 });
 
@@ -248,14 +286,27 @@ describe('amazon reviews 2023', () => {
       images: [{ thumb: 't.jpg', large: 'l.jpg', hi_res: null }],
       store: 'J.R.R. Tolkien (Author)',
       categories: ['Books', 'Literature & Fiction'],
-      details: { Publisher: 'Mariner Books; Reprint edition (June 27, 2012)', Language: 'English', 'Publication date': 'June 27, 2012' },
+      details: {
+        Publisher: 'Mariner Books; Reprint edition (June 27, 2012)',
+        Language: 'English',
+        'Publication date': 'June 27, 2012',
+      },
       parent_asin: 'B001',
       author: { name: 'J.R.R. Tolkien' },
     },
     { title: 'No id here' },
   ];
   const reviews = [
-    { rating: 5.0, title: 'Great', text: 'Loved it', asin: 'B001X', parent_asin: 'B001', user_id: 'U1', timestamp: 1588687728923, verified_purchase: true },
+    {
+      rating: 5.0,
+      title: 'Great',
+      text: 'Loved it',
+      asin: 'B001X',
+      parent_asin: 'B001',
+      user_id: 'U1',
+      timestamp: 1588687728923,
+      verified_purchase: true,
+    },
     { rating: 7, asin: 'B001', parent_asin: 'B001', user_id: 'U2', timestamp: 1588687728923 },
     { rating: 4, asin: 'B002', parent_asin: 'B002', user_id: 'U3', timestamp: 'yesterday' },
   ];
@@ -280,9 +331,9 @@ describe('amazon reviews 2023', () => {
       language: 'English',
       attributes: { mainCategory: 'Books', averageRating: 4.7, ratingNumber: 100, price: 9.99, features: ['Classic'] },
     });
-    expect(r.interactions.map((e) => [e.userExternalId, e.itemExternalId, e.value, e.occurredAt!.toISOString()])).toEqual([
-      ['U1', 'B001', 5, '2020-05-05T14:08:48.923Z'],
-    ]);
+    expect(
+      r.interactions.map((e) => [e.userExternalId, e.itemExternalId, e.value, e.occurredAt!.toISOString()]),
+    ).toEqual([['U1', 'B001', 5, '2020-05-05T14:08:48.923Z']]);
     expect(rejected(r).map((x) => [path.basename(x.file), x.line, x.reason.replace(/:.*/, '')])).toEqual([
       ['meta_Books.jsonl', 2, 'missing parent_asin (2023) or asin (2014/2018)'],
       ['meta_Books.jsonl', 3, 'invalid JSON'],
@@ -292,14 +343,21 @@ describe('amazon reviews 2023', () => {
   });
 
   it('keeps the lines before a truncated gzip and reports the truncation', async () => {
-    const many = Array.from({ length: 2000 }, (_v, i) => ({ rating: 4, parent_asin: `B${i % 50}`, user_id: `U${i}`, timestamp: 1588687728923 + i }));
+    const many = Array.from({ length: 2000 }, (_v, i) => ({
+      rating: 4,
+      parent_asin: `B${i % 50}`,
+      user_id: `U${i}`,
+      timestamp: 1588687728923 + i,
+    }));
     const gz = zlib.gzipSync(Buffer.from(jsonl(many)));
     const dir = folder({ 'Books.jsonl.gz': gz.subarray(0, Math.floor(gz.length * 0.6)) });
     const r = await read('amazon', [dir]);
     expect(r.interactions.length).toBeGreaterThan(100);
     expect(r.interactions.length).toBeLessThan(2000);
     // Only whole, valid lines were kept: the ones before the cut, in order.
-    expect(r.interactions.map((e) => e.userExternalId)).toEqual(many.slice(0, r.interactions.length).map((m) => m.user_id));
+    expect(r.interactions.map((e) => e.userExternalId)).toEqual(
+      many.slice(0, r.interactions.length).map((m) => m.user_id),
+    );
     const problems = rejected(r);
     expect(problems).toHaveLength(1);
     expect(problems[0].reason).toMatch(/compressed input ends early or is corrupt/);
@@ -317,9 +375,13 @@ describe('splits', () => {
     const r = await read('splits', [dir]);
     expect(r.dataset.createMissingItems).toBe(true);
     expect(r.dataset.ignored.map((f) => path.basename(f.path))).toEqual(['README.txt']);
-    const events = r.interactions.map((e) => `${e.userExternalId}:${e.itemExternalId}@${e.occurredAt!.getTime() / 1000}`);
+    const events = r.interactions.map(
+      (e) => `${e.userExternalId}:${e.itemExternalId}@${e.occurredAt!.getTime() / 1000}`,
+    );
     expect(events.sort()).toEqual(['0:0@0', '0:1@0', '0:2@0', '0:3@1', '0:4@2', '1:2@0', '1:3@0', '1:4@1'].sort());
-    expect(rejected(r).map((x) => [path.basename(x.file), x.line, x.reason])).toEqual([['valid.txt', 2, 'invalid item id "b@d"']]);
+    expect(rejected(r).map((x) => [path.basename(x.file), x.line, x.reason])).toEqual([
+      ['valid.txt', 2, 'invalid item id "b@d"'],
+    ]);
   });
 });
 
@@ -329,7 +391,9 @@ describe('generic csv / jsonl', () => {
       'ratings.csv': 'uid;iid;score;when\nu1;i1;4;2020-01-02T03:04:05Z\nu2;i1;abc;1600000000\nu3;i2;;1600000000\n',
     });
     const r = await read('csv', [path.join(dir, 'ratings.csv')], { map: 'user=uid,item=iid,value=score,time=when' });
-    expect(r.interactions.map((e) => [e.userExternalId, e.itemExternalId, e.kind, e.value, e.occurredAt?.toISOString()])).toEqual([
+    expect(
+      r.interactions.map((e) => [e.userExternalId, e.itemExternalId, e.kind, e.value, e.occurredAt?.toISOString()]),
+    ).toEqual([
       ['u1', 'i1', 'rating', 4, '2020-01-02T03:04:05.000Z'],
       ['u3', 'i2', 'interaction', undefined, '2020-09-13T12:26:40.000Z'],
     ]);
@@ -340,18 +404,41 @@ describe('generic csv / jsonl', () => {
     const dir = folder({
       'mapping.json': JSON.stringify({
         files: {
-          'items.jsonl': { table: 'items', columns: { id: 'id', title: 'info.title', genres: 'tags', year: 'info.year' } },
-          'events.jsonl': { table: 'interactions', columns: { user: 'who', item: 'what', time: 'ts' }, kind: 'view', timeUnit: 'ms' },
+          'items.jsonl': {
+            table: 'items',
+            columns: { id: 'id', title: 'info.title', genres: 'tags', year: 'info.year' },
+          },
+          'events.jsonl': {
+            table: 'interactions',
+            columns: { user: 'who', item: 'what', time: 'ts' },
+            kind: 'view',
+            timeUnit: 'ms',
+          },
         },
       }),
       'items.jsonl': '{"id": 1, "info": {"title": "One", "year": 1999}, "tags": ["a", "b"], "color": "red"}\n[1,2]\n',
       'events.jsonl': '{"who": "u", "what": 1, "ts": 1600000000000}\n',
     });
-    const r = await read('jsonl', [path.join(dir, 'items.jsonl'), path.join(dir, 'events.jsonl')], { mappingFile: path.join(dir, 'mapping.json') });
+    const r = await read('jsonl', [path.join(dir, 'items.jsonl'), path.join(dir, 'events.jsonl')], {
+      mappingFile: path.join(dir, 'mapping.json'),
+    });
     expect(r.items).toEqual([
-      expect.objectContaining({ externalId: '1', title: 'One', year: 1999, genres: ['a', 'b'], attributes: { info: { title: 'One', year: 1999 }, color: 'red' } }),
+      expect.objectContaining({
+        externalId: '1',
+        title: 'One',
+        year: 1999,
+        genres: ['a', 'b'],
+        attributes: { info: { title: 'One', year: 1999 }, color: 'red' },
+      }),
     ]);
-    expect(r.interactions).toEqual([expect.objectContaining({ userExternalId: 'u', itemExternalId: '1', kind: 'view', occurredAt: new Date(1600000000000) })]);
+    expect(r.interactions).toEqual([
+      expect.objectContaining({
+        userExternalId: 'u',
+        itemExternalId: '1',
+        kind: 'view',
+        occurredAt: new Date(1600000000000),
+      }),
+    ]);
     expect(rejected(r).map((x) => x.reason)).toEqual(['a JSON line must be an object']);
   });
 

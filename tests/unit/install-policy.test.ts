@@ -13,7 +13,9 @@ const readJson = async (file: string) => JSON.parse(await readFile(path.join(ROO
 
 /** The environment of a user's shell: nothing inherited from the npm command running the tests. */
 function userEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'ONNXRUNTIME_NODE_INSTALL'));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'ONNXRUNTIME_NODE_INSTALL'),
+  );
 }
 
 describe('dependency install scripts', () => {
@@ -38,7 +40,10 @@ describe('dependency install scripts', () => {
 
   it('npm sees no unknown project config and no unreviewed install script in the installed tree', async () => {
     // Loads the project config too: an unknown .npmrc key would show up here as `npm warn Unknown project config`.
-    const { stdout, stderr } = await promisify(execFile)('npm', ['install-scripts', 'ls'], { cwd: ROOT, env: userEnv() });
+    const { stdout, stderr } = await promisify(execFile)('npm', ['install-scripts', 'ls'], {
+      cwd: ROOT,
+      env: userEnv(),
+    });
     expect(stderr).not.toMatch(/warn/i);
     expect(stdout).toContain('No packages with unreviewed install scripts');
   });

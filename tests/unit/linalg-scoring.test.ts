@@ -27,7 +27,13 @@ describe('wasm scoring keeps nothing alive between calls', () => {
     let scores: Float32Array = new Float32Array(0);
     for (let rep = 0; rep < 3; rep++) scores = index.score(users, b);
     expect(await wasmUse()).toEqual(before);
-    const exact = scoreAllItems(users, Int32Array.from({ length: b }, (_, i) => i), items, count, dim);
+    const exact = scoreAllItems(
+      users,
+      Int32Array.from({ length: b }, (_, i) => i),
+      items,
+      count,
+      dim,
+    );
     let maxErr = 0;
     for (let p = 0; p < exact.length; p++) maxErr = Math.max(maxErr, Math.abs(exact[p] - scores[p]));
     expect(scores.length).toBe(b * count);

@@ -44,10 +44,19 @@ describe('model_versions.artifacts format', () => {
   });
 
   it('rejects a newer format and malformed arrays with the field named', () => {
-    expect(() => decodeArtifacts({ ...encodeArtifacts(base), format: ARTIFACTS_FORMAT + 1 })).toThrow(/format 3 is not readable/);
+    expect(() => decodeArtifacts({ ...encodeArtifacts(base), format: ARTIFACTS_FORMAT + 1 })).toThrow(
+      /format 3 is not readable/,
+    );
     const bad = {
       ...encodeArtifacts(base),
-      rerank: { linearWeight: 1, candidates: 10, itemIds: { dtype: 'float32', base64: '' }, indptr: {}, neighbors: {}, weights: {} },
+      rerank: {
+        linearWeight: 1,
+        candidates: 10,
+        itemIds: { dtype: 'float32', base64: '' },
+        indptr: {},
+        neighbors: {},
+        weights: {},
+      },
     };
     expect(() => decodeArtifacts(bad)).toThrow(/rerank.itemIds must be a base64 int32 array/);
   });

@@ -31,7 +31,14 @@ const build = (name: string) => MODEL_FACTORIES[name](CASES[name]);
 let train: InteractionMatrix;
 let test: InteractionMatrix;
 beforeAll(() => {
-  const all = syntheticInteractions({ numUsers: 300, numItems: 150, interactions: 6000, clusters: 6, noise: 0.15, seed: 21 });
+  const all = syntheticInteractions({
+    numUsers: 300,
+    numItems: 150,
+    interactions: 6000,
+    clusters: 6,
+    noise: 0.15,
+    seed: 21,
+  });
   ({ train, test } = randomHoldout(all, 0.2, 4));
 });
 
@@ -44,7 +51,11 @@ function topK(scores: Float32Array, numItems: number, exclude: Int32Array, k: nu
 const overlap = (a: number[], b: number[]) => a.filter((x) => b.includes(x)).length / a.length;
 
 it('every registered model has a contract case', () => {
-  expect(Object.keys(MODEL_FACTORIES).sort()).toEqual(Object.keys(CASES).filter((n) => n in MODEL_FACTORIES).sort());
+  expect(Object.keys(MODEL_FACTORIES).sort()).toEqual(
+    Object.keys(CASES)
+      .filter((n) => n in MODEL_FACTORIES)
+      .sort(),
+  );
 });
 
 describe.each(Object.keys(CASES).filter((n) => n in MODEL_FACTORIES))('contract: %s', (name) => {
@@ -81,7 +92,7 @@ describe.each(Object.keys(CASES).filter((n) => n in MODEL_FACTORIES))('contract:
     const chance = 10 / train.numItems;
     expect(r.metrics['hitrate@10']).toBeGreaterThan(0);
     if (name === 'popularity') {
-      expect(r.metrics['precision@10']).toBeGreaterThan(2 * chance * (test.indptr[test.numUsers] / r.users) / 10);
+      expect(r.metrics['precision@10']).toBeGreaterThan((2 * chance * (test.indptr[test.numUsers] / r.users)) / 10);
     } else {
       const pop = MODEL_FACTORIES.popularity({});
       await pop.fit(train);
@@ -119,7 +130,7 @@ describe.each(Object.keys(CASES).filter((n) => n in MODEL_FACTORIES))('contract:
     expect(total / users.length).toBeGreaterThanOrEqual(0.8);
   });
 
-  it('publishes vectors whose serving-side fold-in (src/embedding/blended-foldin.ts) is the model\'s own', () => {
+  it("publishes vectors whose serving-side fold-in (src/embedding/blended-foldin.ts) is the model's own", () => {
     if (!model.published) return;
     const published = model.published();
     expect(published.items.count).toBe(train.numItems);
@@ -129,8 +140,16 @@ describe.each(Object.keys(CASES).filter((n) => n in MODEL_FACTORIES))('contract:
     if (!layout || layout.ialsDim > 0) return;
     const { items, users } = published;
     for (const u of [3, 40]) {
-      const history = Array.from(rowItems(train, u)).map((i) => ({ vector: items.data.subarray(i * items.dim, (i + 1) * items.dim), degree: published.degrees[i] }));
-      const folded = foldInBlended(new Float64Array(0), layout, { regularization: 0, alpha: 0, regExponent: 0, numItems: train.numItems }, history);
+      const history = Array.from(rowItems(train, u)).map((i) => ({
+        vector: items.data.subarray(i * items.dim, (i + 1) * items.dim),
+        degree: published.degrees[i],
+      }));
+      const folded = foldInBlended(
+        new Float64Array(0),
+        layout,
+        { regularization: 0, alpha: 0, regExponent: 0, numItems: train.numItems },
+        history,
+      );
       for (let c = 0; c < users.dim; c++) expect(folded[c]).toBeCloseTo(users.data[u * users.dim + c], 4);
     }
   });

@@ -39,7 +39,8 @@ describe('foldInUser', () => {
     const numItems = 5;
     const y = Float32Array.from([0.1, 0.3, -0.2, 0.5, 0.1, 0.0, -0.3, 0.2, 0.4, 0.2, -0.1, 0.3, 0.0, 0.6, -0.5]);
     const gram = new Float64Array(d * d);
-    for (let i = 0; i < numItems; i++) for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) gram[a * d + b] += y[i * d + a] * y[i * d + b];
+    for (let i = 0; i < numItems; i++)
+      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) gram[a * d + b] += y[i * d + a] * y[i * d + b];
     const items = Int32Array.of(1, 3);
     const values = Float32Array.of(2, 1);
     const params = { regularization: 0.7, alpha: 1.5, regExponent: 0, numItems };

@@ -38,7 +38,8 @@ describe('Blend', () => {
     const hist = blend.scoreHistory(rowItems(data, 9));
     const ref = ease.scoreHistory(rowItems(data, 9));
     const refI = ials.scoreHistory(rowItems(data, 9));
-    for (let i = 0; i < data.numItems; i += 11) expect(hist[i]).toBeCloseTo((2 * ref[i]) / se + (0.5 * refI[i]) / si, 3);
+    for (let i = 0; i < data.numItems; i += 11)
+      expect(hist[i]).toBeCloseTo((2 * ref[i]) / se + (0.5 * refI[i]) / si, 3);
   });
 });
 
@@ -59,7 +60,9 @@ describe('TwoStage', () => {
         .filter((i) => !train.has(i))
         .sort((a, b) => dots[r * data.numItems + b] - dots[r * data.numItems + a] || a - b)
         .slice(0, n);
-      const kept = Array.from({ length: data.numItems }, (_, i) => i).filter((i) => Number.isFinite(out[r * data.numItems + i]));
+      const kept = Array.from({ length: data.numItems }, (_, i) => i).filter((i) =>
+        Number.isFinite(out[r * data.numItems + i]),
+      );
       expect(kept.sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
       for (const i of kept) expect(out[r * data.numItems + i]).toBe(rer[r * data.numItems + i]);
     });
@@ -90,7 +93,8 @@ describe('IalsLowpassBlend (blended vectors)', () => {
     // Exact fold-in of a history reproduces the trained users' scores (iALS block up to CG accuracy).
     const hist = pipeline.scoreHistory(rowItems(data, 40));
     let agree = 0;
-    for (let i = 0; i < data.numItems; i++) if (Math.abs(hist[i] - blended[data.numItems + i]) < 0.05 * Math.abs(blended[data.numItems + i]) + 1e-3) agree++;
+    for (let i = 0; i < data.numItems; i++)
+      if (Math.abs(hist[i] - blended[data.numItems + i]) < 0.05 * Math.abs(blended[data.numItems + i]) + 1e-3) agree++;
     expect(agree / data.numItems).toBeGreaterThan(0.9);
   });
 });

@@ -35,17 +35,19 @@ describe('spdInverse', () => {
     const rng = new Rng(4);
     const x = Float64Array.from({ length: n * n }, () => rng.normal());
     const a = new Float32Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let s = i === j ? 3 : 0;
-      for (let k = 0; k < n; k++) s += x[i * n + k] * x[j * n + k];
-      a[i * n + j] = s;
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = i === j ? 3 : 0;
+        for (let k = 0; k < n; k++) s += x[i * n + k] * x[j * n + k];
+        a[i * n + j] = s;
+      }
     const inv = await spdInverse(a, n, { block: 8 });
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += a[i * n + k] * inv[k * n + j];
-      expect(s).toBeCloseTo(i === j ? 1 : 0, 3);
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += a[i * n + k] * inv[k * n + j];
+        expect(s).toBeCloseTo(i === j ? 1 : 0, 3);
+      }
   });
 });
 
@@ -59,7 +61,12 @@ describe('EASE', () => {
     for (let i = 0; i < n; i++) expect(b[i * n + i]).toBe(0);
     // Gradient of ‖X − XB‖² + λ‖B‖² is −2G + 2(G + λI)B; off-diagonal entries must vanish (the diagonal is
     // taken by the constraint's Lagrange multipliers).
-    for (const [i, j] of [[0, 1], [5, 9], [20, 3], [69, 68]]) {
+    for (const [i, j] of [
+      [0, 1],
+      [5, 9],
+      [20, 3],
+      [69, 68],
+    ]) {
       let gb = 0;
       for (let k = 0; k < n; k++) gb += g[i * n + k] * b[k * n + j];
       const grad = -g[i * n + j] + gb + lambda * b[i * n + j];

@@ -25,9 +25,18 @@ describe('sampledSoftmaxLoss', () => {
     const ptr = (rows: number[][]) => Int32Array.from([0, ...rows.map((_, b) => rows.slice(0, b + 1).flat().length)]);
     const grad = new Float32Array(B * K);
     const loss = sampledSoftmaxLoss(
-      logits, B, K, logQ,
-      { positivePtr: ptr(positives), positiveSlots: Int32Array.from(positives.flat()), targetPtr: ptr(targets), targetSlots: Int32Array.from(targets.flat()) },
-      grad, new Uint8Array(K),
+      logits,
+      B,
+      K,
+      logQ,
+      {
+        positivePtr: ptr(positives),
+        positiveSlots: Int32Array.from(positives.flat()),
+        targetPtr: ptr(targets),
+        targetSlots: Int32Array.from(targets.flat()),
+      },
+      grad,
+      new Uint8Array(K),
     );
 
     const mask = new Float32Array(B * K);
@@ -38,7 +47,11 @@ describe('sampledSoftmaxLoss', () => {
     const f = (l: import('@tensorflow/tfjs').Tensor) => {
       const corrected = l.sub(tf.tensor2d(logQ, [1, K]));
       const z = tf.logSumExp(corrected.add(tf.tensor2d(mask, [B, K])), 1, true);
-      return tf.softplus(z.sub(corrected)).mul(tf.tensor2d(y, [B, K])).sum().div(numTargets) as import('@tensorflow/tfjs').Scalar;
+      return tf
+        .softplus(z.sub(corrected))
+        .mul(tf.tensor2d(y, [B, K]))
+        .sum()
+        .div(numTargets) as import('@tensorflow/tfjs').Scalar;
     };
     const { value, grad: g } = tf.valueAndGrad(f)(tf.tensor2d(logits, [B, K]));
     expect(loss).toBeCloseTo(value.dataSync()[0], 4);
@@ -112,8 +125,22 @@ function plantedCatalogue(seed: number) {
     }
   }
   const warm = users.map((_, e) => !cold[items[e]]);
-  const train = buildInteractionMatrix(numUsers, numItems, users.filter((_, e) => warm[e]), items.filter((_, e) => warm[e]), undefined, 'max');
-  const hidden = buildInteractionMatrix(numUsers, numItems, users.filter((_, e) => !warm[e]), items.filter((_, e) => !warm[e]), undefined, 'max');
+  const train = buildInteractionMatrix(
+    numUsers,
+    numItems,
+    users.filter((_, e) => warm[e]),
+    items.filter((_, e) => warm[e]),
+    undefined,
+    'max',
+  );
+  const hidden = buildInteractionMatrix(
+    numUsers,
+    numItems,
+    users.filter((_, e) => !warm[e]),
+    items.filter((_, e) => !warm[e]),
+    undefined,
+    'max',
+  );
   return { catalogue, cold, train, hidden, numItems };
 }
 
@@ -122,7 +149,15 @@ describe('two-tower cold items', () => {
     const { catalogue, cold, train, hidden, numItems } = plantedCatalogue(11);
     const coldItems = Array.from(cold.keys()).filter((i) => cold[i]);
     const features = catalogItemFeatures(catalogue, { textDimension: 32 });
-    const params = { dim: 16, userHidden: 16, epochs: 8, batchUsers: 64, sampledNegatives: 64, learningRate: 0.01, idDropout: 0.5 };
+    const params = {
+      dim: 16,
+      userHidden: 16,
+      epochs: 8,
+      batchUsers: 64,
+      sampledNegatives: 64,
+      learningRate: 0.01,
+      idDropout: 0.5,
+    };
     const model = new TwoTower(params, features);
     await model.fit(train);
     expect(model.hasContent).toBe(true);
@@ -130,7 +165,8 @@ describe('two-tower cold items', () => {
 
     // Every cold item has a non-zero vector (from content alone).
     const vecs = model.itemVectors();
-    for (const i of coldItems) expect(vecs.data.subarray(i * vecs.dim, (i + 1) * vecs.dim).some((v) => v !== 0)).toBe(true);
+    for (const i of coldItems)
+      expect(vecs.data.subarray(i * vecs.dim, (i + 1) * vecs.dim).some((v) => v !== 0)).toBe(true);
 
     // Per user: rank the cold items only; AUC of the user's hidden cold items against the other cold items.
     const aucOf = (m: TwoTower) => {

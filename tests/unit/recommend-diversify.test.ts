@@ -16,7 +16,12 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Every round, every remaining candidate against every pick: (1−λ)·relevance − λ·max(0, max cosine to picks). */
-function reference(candidates: readonly Ranked[], vectors: ReadonlyMap<number, ArrayLike<number>>, lambda: number, count: number): Ranked[] {
+function reference(
+  candidates: readonly Ranked[],
+  vectors: ReadonlyMap<number, ArrayLike<number>>,
+  lambda: number,
+  count: number,
+): Ranked[] {
   const max = Math.max(...candidates.map((c) => c.score));
   const min = Math.min(...candidates.map((c) => c.score));
   const relevance = (c: Ranked) => (max > min ? (c.score - min) / (max - min) : 1);
@@ -27,7 +32,9 @@ function reference(candidates: readonly Ranked[], vectors: ReadonlyMap<number, A
     let bestValue = -Infinity;
     remaining.forEach((candidate, index) => {
       const vector = vectors.get(candidate.id);
-      const redundancy = vector ? Math.max(0, ...picked.map((p) => (vectors.has(p.id) ? cosine(vector, vectors.get(p.id)!) : 0))) : 0;
+      const redundancy = vector
+        ? Math.max(0, ...picked.map((p) => (vectors.has(p.id) ? cosine(vector, vectors.get(p.id)!) : 0)))
+        : 0;
       const value = (1 - lambda) * relevance(candidate) - lambda * redundancy;
       if (value > bestValue) [bestValue, bestIndex] = [value, index];
     });
@@ -53,9 +60,16 @@ describe('diversify (MMR)', () => {
       for (const c of candidates) {
         if (c.id === 5) continue;
         const cluster = c.id % 4;
-        vectors.set(c.id, c.id === 9 ? [0, 0, 0, 0, 0, 0] : Array.from({ length: 6 }, (_, k) => (k === cluster ? 1 : 0) + (next() - 0.5) * 0.4));
+        vectors.set(
+          c.id,
+          c.id === 9
+            ? [0, 0, 0, 0, 0, 0]
+            : Array.from({ length: 6 }, (_, k) => (k === cluster ? 1 : 0) + (next() - 0.5) * 0.4),
+        );
       }
-      expect(diversify(candidates, vectors, lambda, 20).map((c) => c.id)).toEqual(reference(candidates, vectors, lambda, 20).map((c) => c.id));
+      expect(diversify(candidates, vectors, lambda, 20).map((c) => c.id)).toEqual(
+        reference(candidates, vectors, lambda, 20).map((c) => c.id),
+      );
     }
   });
 

@@ -24,12 +24,16 @@ describe('docker-compose.yml', () => {
     expect(qdrant.image).toMatch(/^qdrant\/qdrant:v\d+\.\d+\.\d+$/);
     for (const service of [postgres, qdrant, api]) expect(service.healthcheck?.test).toBeDefined();
     expect(api.build).toBeDefined();
-    expect(api.init, 'an init as PID 1 forwards docker stop\'s SIGTERM').toBe(true);
-    expect(api.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, qdrant: { condition: 'service_healthy' } });
+    expect(api.init, "an init as PID 1 forwards docker stop's SIGTERM").toBe(true);
+    expect(api.depends_on).toMatchObject({
+      postgres: { condition: 'service_healthy' },
+      qdrant: { condition: 'service_healthy' },
+    });
     expect(api.environment.DATABASE_URL).toMatch(/@postgres:5432\//);
     expect(api.environment.QDRANT_URL).toBe('http://qdrant:6333');
     const config = await read('src/config.ts');
-    for (const name of Object.keys(api.environment)) expect(config, `src/config.ts reads ${name}`).toContain(`env.${name}`);
+    for (const name of Object.keys(api.environment))
+      expect(config, `src/config.ts reads ${name}`).toContain(`env.${name}`);
     expect(await read('Dockerfile')).toMatch(/CMD \["node", "scripts\/recgraph.mjs", "start"\]/);
   });
 });

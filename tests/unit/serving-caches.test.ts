@@ -37,7 +37,18 @@ describe('searchExcluding', () => {
 
 describe('CachedItemReader', () => {
   const row = (id: number, title = `t${id}`): ItemRow => ({
-    id, externalId: `e${id}`, title, creators: [], genres: [], tags: [], year: null, publisher: null, description: null, imageUrl: null, language: null, deletedAt: null,
+    id,
+    externalId: `e${id}`,
+    title,
+    creators: [],
+    genres: [],
+    tags: [],
+    year: null,
+    publisher: null,
+    description: null,
+    imageUrl: null,
+    language: null,
+    deletedAt: null,
   });
   function source() {
     const rows = new Map([1, 2, 3].map((id) => [id, row(id)]));
@@ -55,7 +66,10 @@ describe('CachedItemReader', () => {
     expect((await cache.byIds([1, 2])).map((r) => r?.title)).toEqual(['t1', 't2']);
     expect((await cache.byIds([2, 3, 9])).map((r) => r?.title)).toEqual(['t2', 't3', undefined]);
     expect((await cache.byExternalIds(['e1', 'e3'])).map((r) => r?.id)).toEqual([1, 3]);
-    expect(reads).toEqual([[1, 2], [3, 9]]);
+    expect(reads).toEqual([
+      [1, 2],
+      [3, 9],
+    ]);
     rows.set(9, row(9));
     expect((await cache.byIds([9]))[0]?.title).toBe('t9');
   });
@@ -119,7 +133,10 @@ describe('VectorCache.preload', () => {
   const pages = (alias: string, offset: number | undefined) => {
     const start = offset ?? 1;
     const ids = [start, start + 1].filter((id) => id <= 5);
-    return Promise.resolve({ points: ids.map((id) => ({ id, vector: [id, alias.length] })), nextOffset: start + 2 <= 5 ? start + 2 : undefined });
+    return Promise.resolve({
+      points: ids.map((id) => ({ id, vector: [id, alias.length] })),
+      nextOffset: start + 2 <= 5 ? start + 2 : undefined,
+    });
   };
   const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 

@@ -9,8 +9,10 @@ function recorder() {
   const events: string[] = [];
   const exits: number[] = [];
   const shutdown = installShutdown({ log: quietLog, watchParent: false, exit: (code) => exits.push(code) });
-  const step = (name: string, ms = 0) => () =>
-    new Promise<void>((resolve) => setTimeout(() => (events.push(name), resolve()), ms));
+  const step =
+    (name: string, ms = 0) =>
+    () =>
+      new Promise<void>((resolve) => setTimeout(() => (events.push(name), resolve()), ms));
   return { events, exits, shutdown, step };
 }
 
@@ -48,7 +50,12 @@ describe('installShutdown', () => {
 
   it('exits 1 when the steps outlast the grace period', async () => {
     const exits: number[] = [];
-    const shutdown = installShutdown({ log: quietLog, watchParent: false, graceMs: 20, exit: (code) => exits.push(code) });
+    const shutdown = installShutdown({
+      log: quietLog,
+      watchParent: false,
+      graceMs: 20,
+      exit: (code) => exits.push(code),
+    });
     shutdown.add(() => new Promise((resolve) => setTimeout(resolve, 200)));
     await shutdown.stop('SIGTERM');
     expect(exits).toEqual([1, 0]); // the real exit(1) ends the process; the injected one lets the step finish

@@ -3,8 +3,16 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { l2Normalize, maskedMeanPool } from '../../src/embedding/pooling.js';
-import { catalogTokenizer, fitCatalogEncoder, referenceEmbedding } from '../../training/models/text-encoder/catalog-encoder.js';
-import { buildVocabulary, wordPieceTokenizerJson, wordSplitter } from '../../training/models/text-encoder/tokenizer-json.js';
+import {
+  catalogTokenizer,
+  fitCatalogEncoder,
+  referenceEmbedding,
+} from '../../training/models/text-encoder/catalog-encoder.js';
+import {
+  buildVocabulary,
+  wordPieceTokenizerJson,
+  wordSplitter,
+} from '../../training/models/text-encoder/tokenizer-json.js';
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, x, i) => s + x * b[i], 0);
 
@@ -34,7 +42,12 @@ describe('pooling', () => {
 });
 
 describe('catalog tokenizer', () => {
-  const documents = ['The Dragon Throne', 'Dragons of the Star Colony', 'the murder of the detective', 'Ｆｕｌｌｗｉｄｔｈ ﬁre'];
+  const documents = [
+    'The Dragon Throne',
+    'Dragons of the Star Colony',
+    'the murder of the detective',
+    'Ｆｕｌｌｗｉｄｔｈ ﬁre',
+  ];
 
   it('builds the vocabulary: specials, subword pieces (every character first), then words by document frequency, capped', () => {
     const { vocabulary, documentFrequency } = buildVocabulary(documents, { maxSize: 400, maxPieces: 60 });
@@ -74,13 +87,24 @@ describe('catalog tokenizer', () => {
 
 describe('catalog encoder fit', () => {
   // Two audiences: items 0–2 (dragons) share one collaborative direction, items 3–5 (stars) another.
-  const documents = ['dragon crown', 'dragon sword wizard', 'wizard crown realm', 'star galaxy', 'galaxy orbit android', 'android star colony'];
+  const documents = [
+    'dragon crown',
+    'dragon sword wizard',
+    'wizard crown realm',
+    'star galaxy',
+    'galaxy orbit android',
+    'android star colony',
+  ];
   const cf = new Float32Array(6 * 2);
   for (let i = 0; i < 6; i++) cf.set(i < 3 ? [1, 0.1] : [0.1, 1], i * 2);
   const rows = [0, 1, 2, 3, 4, 5];
 
   it('maps text into the collaborative space: a new text lands with the audience of its words', () => {
-    const encoder = fitCatalogEncoder(documents, { vectors: cf, dim: 2, rows }, { textDimension: 32, lexicalWeight: 0, ridge: 0.1 });
+    const encoder = fitCatalogEncoder(
+      documents,
+      { vectors: cf, dim: 2, rows },
+      { textDimension: 32, lexicalWeight: 0, ridge: 0.1 },
+    );
     const tokenizer = catalogTokenizer(encoder);
     const embed = (text: string) => referenceEmbedding(encoder, tokenizer.encode(text).ids).slice(32);
     // "sword realm" never occurs as one item, but its words are dragon-audience words.
@@ -90,7 +114,11 @@ describe('catalog encoder fit', () => {
 
   it('outputs unit vectors whose cosine is a·(text cosine) + (1−a)·(collaborative cosine)', () => {
     const a = 0.3;
-    const encoder = fitCatalogEncoder(documents, { vectors: cf, dim: 2, rows }, { textDimension: 16, lexicalWeight: a });
+    const encoder = fitCatalogEncoder(
+      documents,
+      { vectors: cf, dim: 2, rows },
+      { textDimension: 16, lexicalWeight: a },
+    );
     expect(encoder.dimension).toBe(18);
     const tokenizer = catalogTokenizer(encoder);
     const [x, y] = ['dragon crown', 'wizard realm'].map((t) => referenceEmbedding(encoder, tokenizer.encode(t).ids));

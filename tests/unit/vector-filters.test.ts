@@ -19,14 +19,20 @@ describe('buildItemFilter', () => {
   });
 
   it('maps year bounds to one inclusive range, open on a missing side', () => {
-    expect(buildItemFilter({ yearFrom: 1990, yearTo: 1999 })).toEqual({ must: [{ key: 'year', range: { gte: 1990, lte: 1999 } }] });
+    expect(buildItemFilter({ yearFrom: 1990, yearTo: 1999 })).toEqual({
+      must: [{ key: 'year', range: { gte: 1990, lte: 1999 } }],
+    });
     expect(buildItemFilter({ yearFrom: 2000 })).toEqual({ must: [{ key: 'year', range: { gte: 2000 } }] });
     expect(buildItemFilter({ yearTo: 1950 })).toEqual({ must: [{ key: 'year', range: { lte: 1950 } }] });
-    expect(buildItemFilter({ yearFrom: 1995, yearTo: 1995 })).toEqual({ must: [{ key: 'year', range: { gte: 1995, lte: 1995 } }] });
+    expect(buildItemFilter({ yearFrom: 1995, yearTo: 1995 })).toEqual({
+      must: [{ key: 'year', range: { gte: 1995, lte: 1995 } }],
+    });
   });
 
   it('rejects an empty or invalid year range instead of silently matching nothing', () => {
-    expect(() => buildItemFilter({ yearFrom: 2001, yearTo: 2000 })).toThrow(/yearFrom \(2001\) is after yearTo \(2000\)/);
+    expect(() => buildItemFilter({ yearFrom: 2001, yearTo: 2000 })).toThrow(
+      /yearFrom \(2001\) is after yearTo \(2000\)/,
+    );
     expect(() => buildItemFilter({ yearFrom: Number.NaN })).toThrow(RangeError);
   });
 
@@ -52,20 +58,38 @@ describe('buildItemFilter', () => {
   });
 
   it('indexes every payload key it filters on', () => {
-    expect(ITEM_PAYLOAD_INDEXES).toMatchObject({ genres: 'keyword', tags: 'keyword', creators: 'keyword', year: 'integer', popularity: 'float' });
+    expect(ITEM_PAYLOAD_INDEXES).toMatchObject({
+      genres: 'keyword',
+      tags: 'keyword',
+      creators: 'keyword',
+      year: 'integer',
+      popularity: 'float',
+    });
   });
 });
 
 describe('allOf', () => {
   it('concatenates must and must_not clauses', () => {
-    expect(allOf(buildItemFilter({ genres: ['A'] }), undefined, buildItemFilter({ excludeIds: [9] }), { must: { key: 'x', match: { value: 1 } } })).toEqual({
-      must: [{ key: 'genres', match: { any: ['A'] } }, { key: 'x', match: { value: 1 } }],
+    expect(
+      allOf(buildItemFilter({ genres: ['A'] }), undefined, buildItemFilter({ excludeIds: [9] }), {
+        must: { key: 'x', match: { value: 1 } },
+      }),
+    ).toEqual({
+      must: [
+        { key: 'genres', match: { any: ['A'] } },
+        { key: 'x', match: { value: 1 } },
+      ],
       must_not: [{ has_id: [9] }],
     });
   });
 
-  it('keeps each filter\'s should clause as its own nested condition', () => {
-    const a = { should: [{ key: 'g', match: { value: 'x' } }, { key: 'g', match: { value: 'y' } }] };
+  it("keeps each filter's should clause as its own nested condition", () => {
+    const a = {
+      should: [
+        { key: 'g', match: { value: 'x' } },
+        { key: 'g', match: { value: 'y' } },
+      ],
+    };
     const b = { should: [{ key: 'h', match: { value: 'z' } }] };
     expect(allOf(a, b)).toEqual({ must: [{ should: a.should }, { should: b.should }] });
   });

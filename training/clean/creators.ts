@@ -5,7 +5,23 @@ import { foldForMatching } from './text.js';
 
 const SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'phd', 'md', 'esq']);
 // Particles that stay lower-case when we re-case an ALL-CAPS name.
-const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'du', 'la', 'le', 'y', 'bin', 'al']);
+const PARTICLES = new Set([
+  'van',
+  'von',
+  'der',
+  'den',
+  'de',
+  'del',
+  'della',
+  'di',
+  'da',
+  'du',
+  'la',
+  'le',
+  'y',
+  'bin',
+  'al',
+]);
 
 function isSuffix(token: string): boolean {
   return SUFFIXES.has(token.toLowerCase().replace(/\./g, ''));
@@ -20,11 +36,18 @@ function recase(word: string, first: boolean): string {
 
 /** Canonical display form of one creator name. Returns '' for an empty name. */
 export function normalizeCreator(raw: string): string {
-  let name = raw.replace(/\s+/g, ' ').trim().replace(/^[,;]+|[,;]+$/g, '').trim();
+  let name = raw
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[,;]+|[,;]+$/g, '')
+    .trim();
   if (!name) return '';
 
   // "Last, First" → "First Last" (but not "First Last, Jr.").
-  const parts = name.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = name
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length === 2 && !isSuffix(parts[1])) name = `${parts[1]} ${parts[0]}`;
   else if (parts.length === 3 && isSuffix(parts[2])) name = `${parts[1]} ${parts[0]} ${parts[2]}`;
   else if (parts.length === 2) name = `${parts[0]} ${parts[1]}`;
@@ -46,7 +69,9 @@ export function normalizeCreator(raw: string): string {
   const allUpper = letters.length > 3 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
   const allLower = letters.length > 0 && letters === letters.toLowerCase() && letters !== letters.toUpperCase();
   if (allUpper || allLower) {
-    return tokens.map((t, i) => (/^\p{L}\.$/u.test(t) ? t.toUpperCase() : isSuffix(t) ? t : recase(t, i === 0))).join(' ');
+    return tokens
+      .map((t, i) => (/^\p{L}\.$/u.test(t) ? t.toUpperCase() : isSuffix(t) ? t : recase(t, i === 0)))
+      .join(' ');
   }
   return tokens.join(' ');
 }
@@ -61,7 +86,9 @@ export function creatorKey(name: string): string {
  * "John Ronald Reuel Tolkien" meet, while two different Smiths with different initials do not.
  */
 export function creatorBlockKey(name: string): string {
-  const words = creatorKey(name).split(' ').filter((w) => w && !SUFFIXES.has(w));
+  const words = creatorKey(name)
+    .split(' ')
+    .filter((w) => w && !SUFFIXES.has(w));
   if (words.length === 0) return '';
   const family = words[words.length - 1];
   return words.length > 1 ? `${family} ${words[0][0]}` : family;

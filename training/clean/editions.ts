@@ -93,7 +93,10 @@ export function linkBlock(members: BlockMember[], union: WorkUnion, options: Edi
     }
     return pairs;
   }
-  const sorted = members.length > maxBlock ? [...members].sort((a, b) => (a.match < b.match ? -1 : a.match > b.match ? 1 : 0)) : members;
+  const sorted =
+    members.length > maxBlock
+      ? [...members].sort((a, b) => (a.match < b.match ? -1 : a.match > b.match ? 1 : 0))
+      : members;
   const reach = members.length > maxBlock ? window : sorted.length;
   for (let i = 0; i < sorted.length; i++) {
     const a = sorted[i];

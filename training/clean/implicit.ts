@@ -34,7 +34,11 @@ export function validatePolicy(policy: ImplicitPolicy): void {
 }
 
 /** The event to store, or null when the policy drops it. */
-export function applyImplicitPolicy<E extends { kind?: string; value?: number }>(event: E, policy: ImplicitPolicy, stats: ImplicitStats): E | null {
+export function applyImplicitPolicy<E extends { kind?: string; value?: number }>(
+  event: E,
+  policy: ImplicitPolicy,
+  stats: ImplicitStats,
+): E | null {
   if (event.kind !== 'rating' || policy.positiveThreshold === undefined) return event;
   const positive = (event.value ?? 1) >= policy.positiveThreshold;
   if (!positive) {

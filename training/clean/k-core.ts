@@ -15,7 +15,8 @@ export interface KCoreOptions {
 
 function threshold(value: number | undefined, name: string): number {
   const v = value ?? 0;
-  if (!Number.isInteger(v) || v < 0) throw new Error(`k-core ${name} must be a non-negative integer, got ${String(value)}`);
+  if (!Number.isInteger(v) || v < 0)
+    throw new Error(`k-core ${name} must be a non-negative integer, got ${String(value)}`);
   return v;
 }
 

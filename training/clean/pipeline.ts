@@ -75,11 +75,19 @@ export function cleanItem(item: ItemRecord, options: CleaningOptions, report: Cl
   };
 }
 
-export async function* cleanItems(items: AsyncIterable<ItemRecord>, options: CleaningOptions, report: CleaningReport): AsyncGenerator<ItemRecord> {
+export async function* cleanItems(
+  items: AsyncIterable<ItemRecord>,
+  options: CleaningOptions,
+  report: CleaningReport,
+): AsyncGenerator<ItemRecord> {
   for await (const item of items) yield cleanItem(item, options, report);
 }
 
-export function cleanInteractions(events: AsyncIterable<InteractionRecord>, options: CleaningOptions, report: CleaningReport): AsyncIterable<InteractionRecord> {
+export function cleanInteractions(
+  events: AsyncIterable<InteractionRecord>,
+  options: CleaningOptions,
+  report: CleaningReport,
+): AsyncIterable<InteractionRecord> {
   const policy = options.implicit;
   // No policy: hand the stream through untouched (no extra async step per event on the hot path).
   if (!policy || policy.positiveThreshold === undefined) return events;

@@ -4,10 +4,36 @@ import { foldForMatching } from './text.js';
 
 // Words that describe an edition or a format, never a different work.
 const FORMAT_WORDS = [
-  'paperback', 'hardcover', 'hardback', 'mass market', 'mass market paperback', 'trade paperback', 'board book',
-  'library binding', 'kindle edition', 'ebook', 'e book', 'audio cd', 'audiobook', 'audio cassette', 'cassette',
-  'large print', 'unabridged', 'abridged', 'reprint', 'illustrated', 'annotated', 'revised', 'special edition',
-  'deluxe edition', 'anniversary edition', 'collectors edition', 'movie tie in', 'tie in', 'box set', 'boxed set',
+  'paperback',
+  'hardcover',
+  'hardback',
+  'mass market',
+  'mass market paperback',
+  'trade paperback',
+  'board book',
+  'library binding',
+  'kindle edition',
+  'ebook',
+  'e book',
+  'audio cd',
+  'audiobook',
+  'audio cassette',
+  'cassette',
+  'large print',
+  'unabridged',
+  'abridged',
+  'reprint',
+  'illustrated',
+  'annotated',
+  'revised',
+  'special edition',
+  'deluxe edition',
+  'anniversary edition',
+  'collectors edition',
+  'movie tie in',
+  'tie in',
+  'box set',
+  'boxed set',
 ];
 const FORMAT_PATTERN = new RegExp(`\\b(?:${FORMAT_WORDS.map((w) => w.replace(/ /g, '\\s+')).join('|')})\\b`, 'g');
 // "2nd edition", "first edition", "edition 3", "a novel", "book 2 of the ...", "(Book 2)", "volume ..." as series
@@ -22,7 +48,8 @@ const EDITION_PHRASES = [
 const LEADING_ARTICLE = /^(?:the|a|an|le|la|les|l|el|los|las|il|lo|gli|der|die|das|ein|eine|de|het)\s+/;
 // MovieLens / library style inverted article: "Misérables, Les (1995)", "Hobbit, The".
 // The article may be followed by a subtitle or a bracket: "Hobbit, The: Mass Market", "Misérables, Les (1995)".
-const TRAILING_ARTICLE = /^(.*?),\s*(the|a|an|le|la|les|l'|el|los|las|il|lo|gli|der|die|das|de|het)(\s*(?:[:([-].*)?)$/i;
+const TRAILING_ARTICLE =
+  /^(.*?),\s*(the|a|an|le|la|les|l'|el|los|las|il|lo|gli|der|die|das|de|het)(\s*(?:[:([-].*)?)$/i;
 
 /** A four-digit year in a trailing "(1995)" of the title, or null. */
 export function yearFromTitle(title: string): number | null {

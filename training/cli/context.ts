@@ -10,7 +10,10 @@ export interface CommandContext {
 }
 
 /** Opens the infrastructure, runs `fn`, and always stops what was started (also on Ctrl-C during `fn`). */
-export async function withInfrastructure<T>(fn: (ctx: CommandContext) => Promise<T>, options: { migrate?: boolean; qdrant?: boolean } = {}): Promise<T> {
+export async function withInfrastructure<T>(
+  fn: (ctx: CommandContext) => Promise<T>,
+  options: { migrate?: boolean; qdrant?: boolean } = {},
+): Promise<T> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const infra = await openInfrastructure(config, log, options);

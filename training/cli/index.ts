@@ -16,7 +16,18 @@ const program = new Command('recgraph')
   .version('0.1.0')
   .showHelpAfterError('(run recgraph --help for usage)');
 
-const commands = [registerStart, registerMigrate, registerSeedDemo, registerIngest, registerTrain, registerEvaluate, registerTune, registerExport, registerActivate, registerRollback];
+const commands = [
+  registerStart,
+  registerMigrate,
+  registerSeedDemo,
+  registerIngest,
+  registerTrain,
+  registerEvaluate,
+  registerTune,
+  registerExport,
+  registerActivate,
+  registerRollback,
+];
 for (const register of commands) register(program);
 
 try {

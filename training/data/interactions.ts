@@ -70,7 +70,11 @@ export function buildInteractionMatrix(
       rowValuesBuf = new Float32Array(len * 2);
     }
     let sorted = true;
-    for (let p = lo + 1; p < hi; p++) if (rawItems[p] <= rawItems[p - 1]) { sorted = false; break; }
+    for (let p = lo + 1; p < hi; p++)
+      if (rawItems[p] <= rawItems[p - 1]) {
+        sorted = false;
+        break;
+      }
     if (sorted) {
       rowItemsBuf.set(rawItems.subarray(lo, hi));
       rowValuesBuf.set(rawValues.subarray(lo, hi));
@@ -169,7 +173,11 @@ export function binarize(m: InteractionMatrix): InteractionMatrix {
  * Element-wise union of two matrices over the same id spaces (e.g. train + valid for a final fit).
  * Duplicates are merged with `duplicates`.
  */
-export function mergeMatrices(a: InteractionMatrix, b: InteractionMatrix, duplicates: DuplicatePolicy = 'max'): InteractionMatrix {
+export function mergeMatrices(
+  a: InteractionMatrix,
+  b: InteractionMatrix,
+  duplicates: DuplicatePolicy = 'max',
+): InteractionMatrix {
   const numUsers = Math.max(a.numUsers, b.numUsers);
   const numItems = Math.max(a.numItems, b.numItems);
   const total = nnz(a) + nnz(b);

@@ -36,7 +36,10 @@ export function syntheticInteractions(opts: SyntheticOptions): InteractionMatrix
   const weight = new Float64Array(numItems);
   for (let i = 0; i < numItems; i++) weight[i] = 1 / Math.pow(rank[i] + 1, zipf);
 
-  const globalCdf = cumulative(Int32Array.from({ length: numItems }, (_, i) => i), weight);
+  const globalCdf = cumulative(
+    Int32Array.from({ length: numItems }, (_, i) => i),
+    weight,
+  );
   const members: number[][] = Array.from({ length: clusters }, () => []);
   for (let i = 0; i < numItems; i++) members[itemCluster[i]].push(i);
   const clusterCdf = members.map((m) => cumulative(Int32Array.from(m), weight));

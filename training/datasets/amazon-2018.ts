@@ -17,8 +17,10 @@ export type DropValue = (reason: string) => void;
 
 const ASIN = /^[A-Z0-9]{10}$/i;
 
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
-const texts = (v: unknown): string[] => (Array.isArray(v) ? v.map(text).filter((s): s is string => s !== undefined) : []);
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined;
+const texts = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(text).filter((s): s is string => s !== undefined) : [];
 
 /** Markup → text; page code → dropped (reported). */
 function readable(value: string, field: string, drop: DropValue): string | undefined {
@@ -107,9 +109,17 @@ function detailsOf(raw: unknown): Record<string, string> {
 }
 
 function yearOf(meta: JsonObject, details: Record<string, string>): number | null {
-  for (const candidate of [text(meta.date), details['Publication date'], details['Date First Available'], details['Release date']]) {
+  for (const candidate of [
+    text(meta.date),
+    details['Publication date'],
+    details['Date First Available'],
+    details['Release date'],
+  ]) {
     // Only short, date-like strings: the 2018 date field sometimes holds a page fragment with years in it.
-    const m = candidate && candidate.length <= 40 && !looksLikeHtml(candidate) ? /\b(1[0-9]{3}|20[0-9]{2})\b/.exec(candidate) : null;
+    const m =
+      candidate && candidate.length <= 40 && !looksLikeHtml(candidate)
+        ? /\b(1[0-9]{3}|20[0-9]{2})\b/.exec(candidate)
+        : null;
     if (m) return plausibleYear(Number(m[1]));
   }
   return null;
@@ -130,7 +140,9 @@ export function itemFromMeta2018(meta: JsonObject, prefix: string, drop: DropVal
   const details = detailsOf(meta.details);
   const mainCategory = text(meta.main_cat) ? readable(text(meta.main_cat)!, 'main_cat', drop) : undefined;
   // 2018: a flat list; 2014: a list of category paths. Markup in a label becomes its text.
-  const categories = (Array.isArray(meta.categories) ? (meta.categories as unknown[]).flatMap(texts) : texts(meta.category))
+  const categories = (
+    Array.isArray(meta.categories) ? (meta.categories as unknown[]).flatMap(texts) : texts(meta.category)
+  )
     .map((c) => (looksLikeHtml(c) ? htmlToText(c) : c))
     .filter((c) => c && !looksLikeCode(c));
   const descriptionParts = Array.isArray(meta.description) ? texts(meta.description) : texts([meta.description]);

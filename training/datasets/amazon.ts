@@ -23,9 +23,10 @@ const JSONL = /\.(jsonl|json|ndjson)$/;
 
 type Json = JsonObject;
 
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str).filter((s): s is string => s !== undefined) : []);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined;
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(str).filter((s): s is string => s !== undefined) : [];
 
 /** Largest image of the first picture: hi_res, else large, else thumb. */
 function imageOf(images: unknown): string | null {
@@ -123,7 +124,10 @@ function reviewFields(review: Json): ReviewFields {
     item: str(review.asin),
     rating: review.overall,
     time,
-    occurredAt: () => (review.unixReviewTime === undefined ? reviewDate(review.reviewTime) : parseUnixTime(typeof time === 'number' ? time : (str(time) ?? ''), 's')),
+    occurredAt: () =>
+      review.unixReviewTime === undefined
+        ? reviewDate(review.reviewTime)
+        : parseUnixTime(typeof time === 'number' ? time : (str(time) ?? ''), 's'),
   };
 }
 
@@ -142,9 +146,14 @@ export async function openAmazon(paths: string[], ctx: ReaderContext): Promise<D
   const jsonFiles = all.filter((f) => JSONL.test(f.name));
   const unknownExplicit = all.filter((f) => f.explicit && !JSONL.test(f.name));
   if (unknownExplicit.length > 0) {
-    throw new FatalIngestError(`${unknownExplicit.map((f) => f.path).join(', ')}: not an Amazon reviews or metadata file (expected .json or .jsonl, plain or .gz)`);
+    throw new FatalIngestError(
+      `${unknownExplicit.map((f) => f.path).join(', ')}: not an Amazon reviews or metadata file (expected .json or .jsonl, plain or .gz)`,
+    );
   }
-  if (jsonFiles.length === 0) throw new FatalIngestError(`no Amazon reviews or metadata files (.json / .jsonl, plain or .gz) in ${paths.join(', ')}`);
+  if (jsonFiles.length === 0)
+    throw new FatalIngestError(
+      `no Amazon reviews or metadata files (.json / .jsonl, plain or .gz) in ${paths.join(', ')}`,
+    );
   const metaFiles = jsonFiles.filter((f) => f.name.startsWith('meta_'));
   const reviewFiles = jsonFiles.filter((f) => !f.name.startsWith('meta_'));
   const prefix = ctx.idPrefix;
@@ -160,7 +169,9 @@ export async function openAmazon(paths: string[], ctx: ReaderContext): Promise<D
         }
         const older = isMeta2018(value);
         releases.add(older ? 'metadata 2014/2018' : 'metadata 2023');
-        const item = older ? itemFromMeta2018(value, prefix, (reason) => guard.dropValue(line, reason, raw)) : itemFromMeta(value, prefix);
+        const item = older
+          ? itemFromMeta2018(value, prefix, (reason) => guard.dropValue(line, reason, raw))
+          : itemFromMeta(value, prefix);
         if ('problem' in item) {
           guard.reject(line, item.problem, raw);
           continue;
@@ -178,7 +189,11 @@ export async function openAmazon(paths: string[], ctx: ReaderContext): Promise<D
         const review = reviewFields(value);
         if (review.release) releases.add(`reviews ${review.release}`);
         if (!review.user || !review.item) {
-          guard.reject(line, !review.user ? 'missing user_id (2023) or reviewerID (2014/2018)' : 'missing parent_asin/asin', raw);
+          guard.reject(
+            line,
+            !review.user ? 'missing user_id (2023) or reviewerID (2014/2018)' : 'missing parent_asin/asin',
+            raw,
+          );
           continue;
         }
         const rating = typeof review.rating === 'number' ? review.rating : Number(str(review.rating));
@@ -192,7 +207,14 @@ export async function openAmazon(paths: string[], ctx: ReaderContext): Promise<D
           continue;
         }
         guard.ok();
-        yield { userExternalId: prefix + review.user, itemExternalId: prefix + review.item, kind: 'rating', value: rating, occurredAt, origin: { file: file.path, line } };
+        yield {
+          userExternalId: prefix + review.user,
+          itemExternalId: prefix + review.item,
+          kind: 'rating',
+          value: rating,
+          occurredAt,
+          origin: { file: file.path, line },
+        };
       }
     }
   }

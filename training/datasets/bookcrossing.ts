@@ -24,11 +24,17 @@ const ROLES = {
 type Role = keyof typeof ROLES;
 
 export function normalizeIsbn(raw: string): string {
-  return raw.trim().replace(/[\s-]+/g, '').toUpperCase();
+  return raw
+    .trim()
+    .replace(/[\s-]+/g, '')
+    .toUpperCase();
 }
 
 function headerKey(h: string): string {
-  return h.trim().toLowerCase().replace(/[^a-z]/g, '');
+  return h
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
 }
 
 /** Reads the header line to learn the delimiter (';' in the BX dump, ',' on Kaggle). */
@@ -50,14 +56,19 @@ async function* bxRows(
   const delimiter = await sniffDelimiter(file, ctx);
   const original = file.name.startsWith('bx-');
   let columns: Map<string, number> | null = null;
-  for await (const record of readDelimited(file.path, ctx, { delimiter, quoted: true, escape: original ? '\\' : '"', header: true }, (p) =>
-    guard.reject(p.line, p.reason, p.raw),
+  for await (const record of readDelimited(
+    file.path,
+    ctx,
+    { delimiter, quoted: true, escape: original ? '\\' : '"', header: true },
+    (p) => guard.reject(p.line, p.reason, p.raw),
   )) {
     if (columns === null) {
       columns = new Map(record.fields.map((h, i) => [headerKey(h), i]));
       const missing = required.filter((k) => !columns!.has(k));
       if (missing.length > 0) {
-        throw new FatalIngestError(`${file.path} is not a Book-Crossing file: header lacks ${missing.join(', ')} (found: ${record.fields.join(', ')})`);
+        throw new FatalIngestError(
+          `${file.path} is not a Book-Crossing file: header lacks ${missing.join(', ')} (found: ${record.fields.join(', ')})`,
+        );
       }
       continue;
     }
@@ -73,17 +84,26 @@ async function* bxRows(
 
 export async function openBookCrossing(paths: string[], ctx: ReaderContext): Promise<Dataset> {
   const all = await listInputs(paths);
-  const roleOf = (f: InputFile): Role | undefined => (Object.keys(ROLES) as Role[]).find((r) => (ROLES[r] as readonly string[]).includes(f.name));
-  refuseUnknownExplicit(all, (f) => roleOf(f) !== undefined, 'Book-Crossing', 'Books.csv, Ratings.csv, Users.csv or BX-Books.csv, BX-Book-Ratings.csv, BX-Users.csv');
+  const roleOf = (f: InputFile): Role | undefined =>
+    (Object.keys(ROLES) as Role[]).find((r) => (ROLES[r] as readonly string[]).includes(f.name));
+  refuseUnknownExplicit(
+    all,
+    (f) => roleOf(f) !== undefined,
+    'Book-Crossing',
+    'Books.csv, Ratings.csv, Users.csv or BX-Books.csv, BX-Book-Ratings.csv, BX-Users.csv',
+  );
   const byRole = new Map<Role, InputFile>();
   for (const f of all) {
     const role = roleOf(f);
     if (!role) continue;
-    if (byRole.has(role)) throw new FatalIngestError(`two Book-Crossing ${role} files: ${byRole.get(role)!.path} and ${f.path}`);
+    if (byRole.has(role))
+      throw new FatalIngestError(`two Book-Crossing ${role} files: ${byRole.get(role)!.path} and ${f.path}`);
     byRole.set(role, f);
   }
   if (byRole.size === 0) {
-    throw new FatalIngestError(`no Book-Crossing files in ${paths.join(', ')} (expected Books.csv/Ratings.csv/Users.csv or BX-Books.csv/BX-Book-Ratings.csv/BX-Users.csv)`);
+    throw new FatalIngestError(
+      `no Book-Crossing files in ${paths.join(', ')} (expected Books.csv/Ratings.csv/Users.csv or BX-Books.csv/BX-Book-Ratings.csv/BX-Users.csv)`,
+    );
   }
   const ignored = all.filter((f) => roleOf(f) === undefined);
   const booksFile = byRole.get('books');
@@ -105,7 +125,8 @@ export async function openBookCrossing(paths: string[], ctx: ReaderContext): Pro
       const parsedYear = parseIntStrict(rawYear);
       const year = plausibleYear(parsedYear);
       // 0 is the dump's "unknown"; anything else implausible is reported.
-      if (rawYear && parsedYear !== 0 && year === null) guard.dropValue(record.line, `implausible year "${rawYear}"`, record.raw);
+      if (rawYear && parsedYear !== 0 && year === null)
+        guard.dropValue(record.line, `implausible year "${rawYear}"`, record.raw);
       const author = (get('bookauthor') ?? '').trim();
       const publisher = (get('publisher') ?? '').trim();
       const small = get('imageurls')?.trim();

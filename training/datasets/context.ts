@@ -81,7 +81,14 @@ export class RowGuard {
     this.ctx.stats.rejected[this.table]++;
     this.seen++;
     this.bad++;
-    this.ctx.report({ table: this.table, file: this.file, line, reason, raw: raw.length > 2000 ? raw.slice(0, 2000) + '…' : raw, severity: 'rejected' });
+    this.ctx.report({
+      table: this.table,
+      file: this.file,
+      line,
+      reason,
+      raw: raw.length > 2000 ? raw.slice(0, 2000) + '…' : raw,
+      severity: 'rejected',
+    });
     if (this.seen === 100 && this.bad >= 95) {
       throw new FatalIngestError(
         `${this.file} does not look like ${this.format} input: ${this.bad} of its first ${this.seen} rows were rejected (first reason: ${reason}). Nothing was loaded.`,
@@ -92,13 +99,22 @@ export class RowGuard {
   /** Called at the end of a file: a file of several rows that were all rejected is the wrong format, not bad rows. */
   finish(): void {
     if (this.seen >= 5 && this.bad === this.seen) {
-      throw new FatalIngestError(`${this.file} does not look like ${this.format} input: all ${this.seen} rows were rejected. Nothing was loaded.`);
+      throw new FatalIngestError(
+        `${this.file} does not look like ${this.format} input: all ${this.seen} rows were rejected. Nothing was loaded.`,
+      );
     }
   }
 
   /** A value that could not be kept (the row itself is loaded without it). */
   dropValue(line: number, reason: string, raw: string): void {
     this.ctx.stats.droppedValues++;
-    this.ctx.report({ table: this.table, file: this.file, line, reason, raw: raw.length > 2000 ? raw.slice(0, 2000) + '…' : raw, severity: 'value dropped' });
+    this.ctx.report({
+      table: this.table,
+      file: this.file,
+      line,
+      reason,
+      raw: raw.length > 2000 ? raw.slice(0, 2000) + '…' : raw,
+      severity: 'value dropped',
+    });
   }
 }

@@ -144,7 +144,12 @@ export async function* readDelimitedBatches(
     for (const l of lines) {
       const fields = parseOne(l.text);
       if (fields && (headerPending || fits(fields))) emit(fields, l.line, l.text);
-      else onProblem({ line: l.line, raw: l.text, reason: fields ? `expected ${columns} fields, found ${fields.length}` : 'malformed quoted field' });
+      else
+        onProblem({
+          line: l.line,
+          raw: l.text,
+          reason: fields ? `expected ${columns} fields, found ${fields.length}` : 'malformed quoted field',
+        });
     }
   };
 

@@ -27,7 +27,11 @@ export function latestEventTime(): number {
  * 5138), as a Date; null when not a number or outside 1970 … `latest` (default: tomorrow; a reader of millions of
  * rows passes it once per batch instead of reading the clock per row).
  */
-export function parseUnixTime(text: string | number, unit: 'auto' | 's' | 'ms' = 'auto', latest = latestEventTime()): Date | null {
+export function parseUnixTime(
+  text: string | number,
+  unit: 'auto' | 's' | 'ms' = 'auto',
+  latest = latestEventTime(),
+): Date | null {
   const n = typeof text === 'number' ? text : parseNumberStrict(text);
   if (n === null || !Number.isFinite(n) || n < 0) return null;
   const ms = unit === 's' || (unit === 'auto' && n < 1e11) ? Math.round(n * 1000) : Math.round(n);

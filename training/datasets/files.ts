@@ -28,7 +28,10 @@ export async function listInputs(paths: string[]): Promise<InputFile[]> {
       throw new FatalIngestError(`input not found: ${p}`);
     }
     if (info.isDirectory()) {
-      const entries = (await readdir(p, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+      const entries = (await readdir(p, { withFileTypes: true }))
+        .filter((e) => e.isFile())
+        .map((e) => e.name)
+        .sort();
       for (const name of entries) {
         const file = path.join(p, name);
         out.push({ path: file, name: baseName(file), explicit: false, size: (await stat(file)).size });
@@ -43,7 +46,12 @@ export async function listInputs(paths: string[]): Promise<InputFile[]> {
 }
 
 /** Fails when a file named explicitly is not one the format knows: the user probably chose the wrong format. */
-export function refuseUnknownExplicit(files: InputFile[], known: (f: InputFile) => boolean, format: string, expected: string): void {
+export function refuseUnknownExplicit(
+  files: InputFile[],
+  known: (f: InputFile) => boolean,
+  format: string,
+  expected: string,
+): void {
   const unknown = files.filter((f) => f.explicit && !known(f));
   if (unknown.length > 0) {
     throw new FatalIngestError(`${unknown.map((f) => f.path).join(', ')}: not a ${format} file (expected ${expected})`);

@@ -46,13 +46,19 @@ export interface GenericSpec {
 
 const FIELDS: Record<TableName, { required: string[]; optional: string[] }> = {
   interactions: { required: ['user', 'item'], optional: ['value', 'time', 'kind'] },
-  items: { required: ['id', 'title'], optional: ['creators', 'publisher', 'year', 'genres', 'tags', 'description', 'image', 'language'] },
+  items: {
+    required: ['id', 'title'],
+    optional: ['creators', 'publisher', 'year', 'genres', 'tags', 'description', 'image', 'language'],
+  },
   users: { required: ['id'], optional: [] },
 };
 
 function parseMapText(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new FatalIngestError(`mapping "${pair}" is not field=column`);
     out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
@@ -63,7 +69,8 @@ function parseMapText(text: string): Record<string, string> {
 /** Checks and completes one spec; every problem is a clear fatal error before anything is read. */
 export function normalizeSpec(raw: Record<string, unknown>, defaults: GenericOptions = {}): GenericSpec {
   const table = String(raw.table ?? defaults.table ?? 'interactions');
-  if (!(table in FIELDS)) throw new FatalIngestError(`mapping table must be interactions, items or users, got "${table}"`);
+  if (!(table in FIELDS))
+    throw new FatalIngestError(`mapping table must be interactions, items or users, got "${table}"`);
   const t = table as TableName;
   const columns =
     raw.columns !== undefined
@@ -71,16 +78,22 @@ export function normalizeSpec(raw: Record<string, unknown>, defaults: GenericOpt
       : defaults.map
         ? parseMapText(defaults.map)
         : {};
-  if (typeof columns !== 'object' || columns === null) throw new FatalIngestError('mapping "columns" must be an object of field → column');
+  if (typeof columns !== 'object' || columns === null)
+    throw new FatalIngestError('mapping "columns" must be an object of field → column');
   const known = [...FIELDS[t].required, ...FIELDS[t].optional];
   for (const field of Object.keys(columns)) {
-    if (!known.includes(field)) throw new FatalIngestError(`mapping for ${t}: unknown field "${field}" (fields: ${known.join(', ')})`);
+    if (!known.includes(field))
+      throw new FatalIngestError(`mapping for ${t}: unknown field "${field}" (fields: ${known.join(', ')})`);
   }
   for (const field of FIELDS[t].required) {
-    if (!columns[field]) throw new FatalIngestError(`mapping for ${t} needs a column for "${field}" (e.g. --map "${FIELDS[t].required.map((f) => `${f}=<column>`).join(',')}")`);
+    if (!columns[field])
+      throw new FatalIngestError(
+        `mapping for ${t} needs a column for "${field}" (e.g. --map "${FIELDS[t].required.map((f) => `${f}=<column>`).join(',')}")`,
+      );
   }
   const timeUnit = String(raw.timeUnit ?? defaults.timeUnit ?? 'auto');
-  if (!['auto', 's', 'ms'].includes(timeUnit)) throw new FatalIngestError(`timeUnit must be auto, s or ms, got "${timeUnit}"`);
+  if (!['auto', 's', 'ms'].includes(timeUnit))
+    throw new FatalIngestError(`timeUnit must be auto, s or ms, got "${timeUnit}"`);
   const delimiter = (raw.delimiter as string | undefined) ?? defaults.delimiter;
   const kind = (raw.kind as string | undefined) ?? defaults.kind;
   return {
@@ -109,7 +122,8 @@ export async function resolveSpecs(files: InputFile[], options: GenericOptions):
       for (const f of files) {
         const key = Object.keys(perFile).find((k) => k.toLowerCase() === f.name || k.toLowerCase() === f.name + '.gz');
         if (key) out.set(f, normalizeSpec(perFile[key], options));
-        else if (f.explicit) throw new FatalIngestError(`mapping file ${options.mappingFile} has no entry for ${f.path}`);
+        else if (f.explicit)
+          throw new FatalIngestError(`mapping file ${options.mappingFile} has no entry for ${f.path}`);
       }
       return out;
     }
@@ -141,7 +155,10 @@ function asText(value: unknown): string | undefined {
 function asList(value: unknown, separator: string): string[] | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (Array.isArray(value)) return value.map((v) => asText(v) ?? '').filter(Boolean);
-  return String(value).split(separator).map((s) => s.trim()).filter(Boolean);
+  return String(value)
+    .split(separator)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function parseTime(value: unknown, unit: GenericSpec['timeUnit']): Date | null {
@@ -156,7 +173,13 @@ export function parseTime(value: unknown, unit: GenericSpec['timeUnit']): Date |
 type Row = { values: Record<string, unknown>; line: number; raw: string };
 
 /** Rows of a generic file as objects keyed by column name (or index when there is no header). */
-async function* genericRows(file: InputFile, spec: GenericSpec, json: boolean, ctx: ReaderContext, guard: RowGuard): AsyncGenerator<Row> {
+async function* genericRows(
+  file: InputFile,
+  spec: GenericSpec,
+  json: boolean,
+  ctx: ReaderContext,
+  guard: RowGuard,
+): AsyncGenerator<Row> {
   if (json) {
     for await (const { value, line, raw } of jsonObjectLines(file, ctx, guard)) yield { values: value, line, raw };
     return;
@@ -167,18 +190,27 @@ async function* genericRows(file: InputFile, spec: GenericSpec, json: boolean, c
     // neither progress nor re-decoded lines.)
     const peek = { ...ctx, progress: { bytesRead: 0, totalBytes: 0 }, stats: emptyReaderStats() };
     for await (const { text } of readLines(file.path, peek, () => undefined)) {
-      const counts = [',', ';', '\t', '|'].map((d) => [d, text.split(d).length - 1] as const).sort((a, b) => b[1] - a[1]);
+      const counts = [',', ';', '\t', '|']
+        .map((d) => [d, text.split(d).length - 1] as const)
+        .sort((a, b) => b[1] - a[1]);
       delimiter = counts[0][1] > 0 ? counts[0][0] : ',';
       break;
     }
   }
   let header: string[] | null = null;
-  for await (const r of readDelimited(file.path, ctx, { delimiter: delimiter ?? ',', quoted: true, header: spec.header }, (p) => guard.reject(p.line, p.reason, p.raw))) {
+  for await (const r of readDelimited(
+    file.path,
+    ctx,
+    { delimiter: delimiter ?? ',', quoted: true, header: spec.header },
+    (p) => guard.reject(p.line, p.reason, p.raw),
+  )) {
     if (spec.header && header === null) {
       header = r.fields.map((h) => h.trim());
       const missing = Object.values(spec.columns).filter((c) => !header!.includes(c));
       if (missing.length > 0) {
-        throw new FatalIngestError(`${file.path}: column(s) ${missing.map((m) => `"${m}"`).join(', ')} not in the header (${header.join(', ')})`);
+        throw new FatalIngestError(
+          `${file.path}: column(s) ${missing.map((m) => `"${m}"`).join(', ')} not in the header (${header.join(', ')})`,
+        );
       }
       continue;
     }
@@ -192,7 +224,12 @@ async function* genericRows(file: InputFile, spec: GenericSpec, json: boolean, c
   }
 }
 
-export async function openGeneric(kind: 'csv' | 'jsonl', paths: string[], ctx: ReaderContext, options: GenericOptions = {}): Promise<Dataset> {
+export async function openGeneric(
+  kind: 'csv' | 'jsonl',
+  paths: string[],
+  ctx: ReaderContext,
+  options: GenericOptions = {},
+): Promise<Dataset> {
   const all = await listInputs(paths);
   const pattern = kind === 'csv' ? /\.(csv|tsv|txt)$/ : /\.(jsonl|ndjson|json)$/;
   const candidates = all.filter((f) => f.explicit || pattern.test(f.name));
@@ -228,7 +265,8 @@ export async function openGeneric(kind: 'csv' | 'jsonl', paths: string[], ctx: R
         }
         guard.ok();
         const attributes: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(r.values)) if (!mapped.has(k) && v !== '' && v !== null && v !== undefined) attributes[k] = v;
+        for (const [k, v] of Object.entries(r.values))
+          if (!mapped.has(k) && v !== '' && v !== null && v !== undefined) attributes[k] = v;
         const text = (field: string) => (c[field] ? (asText(pick(r.values, c[field])) ?? null) : undefined);
         const list = (field: string) => (c[field] ? asList(pick(r.values, c[field]), spec.listSeparator) : undefined);
         const record: ItemRecord = { externalId: id(externalId), title, origin: { file: file.path, line: r.line } };
@@ -239,7 +277,12 @@ export async function openGeneric(kind: 'csv' | 'jsonl', paths: string[], ctx: R
         if (genres) record.genres = genres;
         if (tags) record.tags = tags;
         if (c.year) record.year = year;
-        for (const [field, key] of [['publisher', 'publisher'], ['description', 'description'], ['image', 'imageUrl'], ['language', 'language']] as const) {
+        for (const [field, key] of [
+          ['publisher', 'publisher'],
+          ['description', 'description'],
+          ['image', 'imageUrl'],
+          ['language', 'language'],
+        ] as const) {
           const v = text(field);
           if (v !== undefined) record[key] = v || null;
         }
@@ -262,7 +305,8 @@ export async function openGeneric(kind: 'csv' | 'jsonl', paths: string[], ctx: R
         }
         guard.ok();
         const attributes: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(r.values)) if (k !== spec.columns.id && v !== '' && v !== null && v !== undefined) attributes[k] = v;
+        for (const [k, v] of Object.entries(r.values))
+          if (k !== spec.columns.id && v !== '' && v !== null && v !== undefined) attributes[k] = v;
         yield { externalId: id(externalId), attributes, origin: { file: file.path, line: r.line } };
       }
       guard.finish();
@@ -281,7 +325,11 @@ export async function openGeneric(kind: 'csv' | 'jsonl', paths: string[], ctx: R
           guard.reject(r.line, !user ? 'missing user id' : 'missing item id', r.raw);
           continue;
         }
-        const record: InteractionRecord = { userExternalId: id(user), itemExternalId: id(item), origin: { file: file.path, line: r.line } };
+        const record: InteractionRecord = {
+          userExternalId: id(user),
+          itemExternalId: id(item),
+          origin: { file: file.path, line: r.line },
+        };
         const rawValue = c.value ? pick(r.values, c.value) : undefined;
         if (rawValue !== undefined && rawValue !== null && rawValue !== '') {
           const value = typeof rawValue === 'number' ? rawValue : parseNumberStrict(asText(rawValue) ?? '');

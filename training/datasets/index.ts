@@ -16,7 +16,12 @@ export interface OpenDatasetOptions {
   generic?: GenericOptions;
 }
 
-export async function openDataset(format: string, paths: string[], ctx: ReaderContext, options: OpenDatasetOptions = {}): Promise<Dataset> {
+export async function openDataset(
+  format: string,
+  paths: string[],
+  ctx: ReaderContext,
+  options: OpenDatasetOptions = {},
+): Promise<Dataset> {
   switch (format) {
     case 'movielens':
       return openMovieLens(paths, ctx);

@@ -62,7 +62,9 @@ export async function inputSize(file: string): Promise<number> {
     return info.size;
   } catch (error) {
     if (error instanceof FatalIngestError) throw error;
-    throw new FatalIngestError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new FatalIngestError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
 }
 
@@ -99,7 +101,11 @@ export function isTruncation(error: unknown): boolean {
  * `onBroken` is called once if the compressed stream ends early or is corrupt (with the number of the line where
  * reading stopped); the complete lines before are still yielded, the cut one is not.
  */
-export async function* readLineBatches(file: string, ctx: ReaderContext, onBroken: (line: number, message: string) => void): AsyncGenerator<Line[]> {
+export async function* readLineBatches(
+  file: string,
+  ctx: ReaderContext,
+  onBroken: (line: number, message: string) => void,
+): AsyncGenerator<Line[]> {
   const stream = await openBytes(file, ctx);
   stream.setEncoding('latin1');
   let n = 0;
@@ -120,13 +126,20 @@ export async function* readLineBatches(file: string, ctx: ReaderContext, onBroke
     if (rest !== '') yield [lineOf(rest)];
   } catch (error) {
     if (!isTruncation(error)) throw error;
-    onBroken(n + 1, `compressed input ends early or is corrupt (${(error as Error).message}); lines after ${n} are missing`);
+    onBroken(
+      n + 1,
+      `compressed input ends early or is corrupt (${(error as Error).message}); lines after ${n} are missing`,
+    );
   } finally {
     stream.destroy();
   }
 }
 
 /** Lines of a file one by one (see readLineBatches). */
-export async function* readLines(file: string, ctx: ReaderContext, onBroken: (line: number, message: string) => void): AsyncGenerator<Line> {
+export async function* readLines(
+  file: string,
+  ctx: ReaderContext,
+  onBroken: (line: number, message: string) => void,
+): AsyncGenerator<Line> {
   for await (const batch of readLineBatches(file, ctx, onBroken)) yield* batch;
 }

@@ -16,23 +16,91 @@ import { listInputs, refuseUnknownExplicit, type InputFile } from './files.js';
 import { readLines } from './lines.js';
 import { yearFromTitle } from '../clean/titles.js';
 
-const KNOWN = ['u.data', 'u.item', 'u.user', 'u.genre', 'ratings.dat', 'movies.dat', 'users.dat', 'tags.dat', 'ratings.csv', 'movies.csv', 'tags.csv'];
+const KNOWN = [
+  'u.data',
+  'u.item',
+  'u.user',
+  'u.genre',
+  'ratings.dat',
+  'movies.dat',
+  'users.dat',
+  'tags.dat',
+  'ratings.csv',
+  'movies.csv',
+  'tags.csv',
+];
 
 /** The 19 genres of ml-100k in flag order, used when u.genre is absent. */
 export const ML100K_GENRES = [
-  'unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy',
-  'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western',
+  'unknown',
+  'Action',
+  'Adventure',
+  'Animation',
+  "Children's",
+  'Comedy',
+  'Crime',
+  'Documentary',
+  'Drama',
+  'Fantasy',
+  'Film-Noir',
+  'Horror',
+  'Musical',
+  'Mystery',
+  'Romance',
+  'Sci-Fi',
+  'Thriller',
+  'War',
+  'Western',
 ];
 
 // ml-1m users.dat codes, from the dataset's README.
-const ML1M_AGES: Record<string, string> = { '1': 'Under 18', '18': '18-24', '25': '25-34', '35': '35-44', '45': '45-49', '50': '50-55', '56': '56+' };
+const ML1M_AGES: Record<string, string> = {
+  '1': 'Under 18',
+  '18': '18-24',
+  '25': '25-34',
+  '35': '35-44',
+  '45': '45-49',
+  '50': '50-55',
+  '56': '56+',
+};
 const ML1M_OCCUPATIONS = [
-  'other', 'academic/educator', 'artist', 'clerical/admin', 'college/grad student', 'customer service', 'doctor/health care',
-  'executive/managerial', 'farmer', 'homemaker', 'K-12 student', 'lawyer', 'programmer', 'retired', 'sales/marketing',
-  'scientist', 'self-employed', 'technician/engineer', 'tradesman/craftsman', 'unemployed', 'writer',
+  'other',
+  'academic/educator',
+  'artist',
+  'clerical/admin',
+  'college/grad student',
+  'customer service',
+  'doctor/health care',
+  'executive/managerial',
+  'farmer',
+  'homemaker',
+  'K-12 student',
+  'lawyer',
+  'programmer',
+  'retired',
+  'sales/marketing',
+  'scientist',
+  'self-employed',
+  'technician/engineer',
+  'tradesman/craftsman',
+  'unemployed',
+  'writer',
 ];
 
-const MONTHS: Record<string, string> = { jan: '01', feb: '02', mar: '03', apr: '04', may: '05', jun: '06', jul: '07', aug: '08', sep: '09', oct: '10', nov: '11', dec: '12' };
+const MONTHS: Record<string, string> = {
+  jan: '01',
+  feb: '02',
+  mar: '03',
+  apr: '04',
+  may: '05',
+  jun: '06',
+  jul: '07',
+  aug: '08',
+  sep: '09',
+  oct: '10',
+  nov: '11',
+  dec: '12',
+};
 
 /** "01-Jan-1995" → "1995-01-01", or null. */
 export function parseReleaseDate(text: string): string | null {
@@ -44,7 +112,10 @@ export function parseReleaseDate(text: string): string | null {
 function splitGenres(field: string): string[] {
   const t = field.trim();
   if (!t || t === '(no genres listed)') return [];
-  return t.split('|').map((g) => g.trim()).filter(Boolean);
+  return t
+    .split('|')
+    .map((g) => g.trim())
+    .filter(Boolean);
 }
 
 interface Layout {
@@ -62,9 +133,16 @@ const LAYOUTS: Record<'100k' | 'dat' | 'csv', Layout> = {
  * Records of one MovieLens file in batches, header skipped; framing problems go to the guard. The field count is
  * checked by the consumer, row by row, so rejects are reported in line order.
  */
-async function* rowBatches(file: InputFile, ctx: ReaderContext, guard: RowGuard, options: DelimitedOptions & { header: boolean }) {
+async function* rowBatches(
+  file: InputFile,
+  ctx: ReaderContext,
+  guard: RowGuard,
+  options: DelimitedOptions & { header: boolean },
+) {
   let first = options.header;
-  for await (const batch of readDelimitedBatches(file.path, ctx, options, (p) => guard.reject(p.line, p.reason, p.raw))) {
+  for await (const batch of readDelimitedBatches(file.path, ctx, options, (p) =>
+    guard.reject(p.line, p.reason, p.raw),
+  )) {
     if (first) {
       first = false;
       batch.shift();
@@ -83,7 +161,12 @@ function hasColumns(record: DelimitedRecord, columns: number | undefined, guard:
 }
 
 /** Records one by one with the expected field count (catalog and users files: small). */
-async function* rows(file: InputFile, ctx: ReaderContext, guard: RowGuard, options: DelimitedOptions & { header: boolean }) {
+async function* rows(
+  file: InputFile,
+  ctx: ReaderContext,
+  guard: RowGuard,
+  options: DelimitedOptions & { header: boolean },
+) {
   for await (const batch of rowBatches(file, ctx, guard, options)) {
     for (const record of batch) if (hasColumns(record, options.columns, guard)) yield record;
   }
@@ -119,7 +202,13 @@ async function readTags(file: InputFile, layout: Layout, ctx: ReaderContext): Pr
   }
   const out = new Map<string, string[]>();
   for (const [item, perItem] of counts) {
-    out.set(item, [...perItem.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 50).map(([t]) => t));
+    out.set(
+      item,
+      [...perItem.entries()]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, 50)
+        .map(([t]) => t),
+    );
   }
   return out;
 }
@@ -130,11 +219,16 @@ export async function openMovieLens(paths: string[], ctx: ReaderContext): Promis
   const byName = new Map(all.filter((f) => KNOWN.includes(f.name)).map((f) => [f.name, f]));
   const ignored = all.filter((f) => !KNOWN.includes(f.name));
 
-  const kinds = new Set([...byName.keys()].map((n) => (n.startsWith('u.') ? '100k' : n.endsWith('.dat') ? 'dat' : 'csv')));
+  const kinds = new Set(
+    [...byName.keys()].map((n) => (n.startsWith('u.') ? '100k' : n.endsWith('.dat') ? 'dat' : 'csv')),
+  );
   if (kinds.size === 0) {
-    throw new FatalIngestError(`no MovieLens files in ${paths.join(', ')} (expected u.data/u.item/u.user, ratings.dat/movies.dat/users.dat or ratings.csv/movies.csv/tags.csv)`);
+    throw new FatalIngestError(
+      `no MovieLens files in ${paths.join(', ')} (expected u.data/u.item/u.user, ratings.dat/movies.dat/users.dat or ratings.csv/movies.csv/tags.csv)`,
+    );
   }
-  if (kinds.size > 1) throw new FatalIngestError(`MovieLens layouts mixed in ${paths.join(', ')}: ingest one release at a time`);
+  if (kinds.size > 1)
+    throw new FatalIngestError(`MovieLens layouts mixed in ${paths.join(', ')}: ingest one release at a time`);
   const kind = [...kinds][0] as '100k' | 'dat' | 'csv';
   const layout = LAYOUTS[kind];
   const id = (raw: string) => ctx.idPrefix + raw.trim();
@@ -171,7 +265,10 @@ export async function openMovieLens(paths: string[], ctx: ReaderContext): Promis
           title,
           year: plausibleYear(yearFromTitle(title)) ?? (releaseDate ? Number(releaseDate.slice(0, 4)) : null),
           genres: genreNames.filter((_g, i) => flags[i] === '1'),
-          attributes: { ...(releaseDate ? { releaseDate } : {}), ...(imdbUrl.trim() ? { imdbUrl: imdbUrl.trim() } : {}) },
+          attributes: {
+            ...(releaseDate ? { releaseDate } : {}),
+            ...(imdbUrl.trim() ? { imdbUrl: imdbUrl.trim() } : {}),
+          },
           origin: { file: itemsFile.path, line: r.line },
         };
       }
@@ -229,7 +326,8 @@ export async function openMovieLens(paths: string[], ctx: ReaderContext): Promis
   async function* interactions(): AsyncGenerator<InteractionRecord> {
     if (!ratingsFile) return;
     const guard = new RowGuard(ctx, 'interactions', ratingsFile.path, 'MovieLens ratings');
-    const options = kind === '100k' ? { delimiter: '\t', quoted: false, header: false, columns: 4 } : { ...layout, columns: 4 };
+    const options =
+      kind === '100k' ? { delimiter: '\t', quoted: false, header: false, columns: 4 } : { ...layout, columns: 4 };
     const file = ratingsFile.path;
     // Rows of a batch are checked synchronously; the only async step per row is this generator's own yield.
     for await (const batch of rowBatches(ratingsFile, ctx, guard, options)) {
@@ -252,12 +350,21 @@ export async function openMovieLens(paths: string[], ctx: ReaderContext): Promis
           continue;
         }
         guard.ok();
-        yield { userExternalId: id(user), itemExternalId: id(item), kind: 'rating', value, occurredAt, origin: { file, line: r.line } };
+        yield {
+          userExternalId: id(user),
+          itemExternalId: id(item),
+          kind: 'rating',
+          value,
+          occurredAt,
+          origin: { file, line: r.line },
+        };
       }
     }
   }
 
-  const used = [itemsFile, usersFile, ratingsFile, itemsFile ? tagsFile : undefined, genreFile].filter((f): f is InputFile => f !== undefined);
+  const used = [itemsFile, usersFile, ratingsFile, itemsFile ? tagsFile : undefined, genreFile].filter(
+    (f): f is InputFile => f !== undefined,
+  );
   return {
     format: `movielens (${kind === '100k' ? '100K' : kind === 'dat' ? '1M/10M .dat' : 'CSV'})`,
     files: used,

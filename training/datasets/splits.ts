@@ -27,7 +27,8 @@ export async function openSplits(paths: string[], ctx: ReaderContext): Promise<D
   // In a folder, only text files are splits (README.txt is not: it is skipped by name).
   const files = all.filter((f) => f.explicit || (/\.(txt|tsv|dat)$/.test(f.name) && !/^readme/.test(f.name)));
   const ignored = all.filter((f) => !files.includes(f));
-  if (files.length === 0) throw new FatalIngestError(`no split files in ${paths.join(', ')} (expected train.txt, valid.txt, test.txt …)`);
+  if (files.length === 0)
+    throw new FatalIngestError(`no split files in ${paths.join(', ')} (expected train.txt, valid.txt, test.txt …)`);
   const names = files.map((f) => f.name);
 
   async function* interactions(): AsyncGenerator<InteractionRecord> {

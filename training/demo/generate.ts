@@ -40,11 +40,27 @@ export interface DemoOptions {
   tasteShare?: number;
 }
 
-export const DEMO_DEFAULTS: Required<DemoOptions> = { seed: 42, items: 3000, users: 2000, eventsPerUser: 40, tasteShare: 0.8 };
+export const DEMO_DEFAULTS: Required<DemoOptions> = {
+  seed: 42,
+  items: 3000,
+  users: 2000,
+  eventsPerUser: 40,
+  tasteShare: 0.8,
+};
 
 const GENRES = [
-  'fantasy', 'science-fiction', 'mystery', 'romance', 'history', 'horror', 'poetry', 'travel',
-  'cooking', 'philosophy', 'biography', 'thriller',
+  'fantasy',
+  'science-fiction',
+  'mystery',
+  'romance',
+  'history',
+  'horror',
+  'poetry',
+  'travel',
+  'cooking',
+  'philosophy',
+  'biography',
+  'thriller',
 ] as const;
 
 /** Words each genre's titles and descriptions draw on, so the text carries the genre signal semantic search needs. */
@@ -62,9 +78,66 @@ const GENRE_WORDS: Record<(typeof GENRES)[number], string[]> = {
   biography: ['life', 'memoir', 'portrait', 'years', 'story', 'legacy', 'youth', 'letters'],
   thriller: ['conspiracy', 'agent', 'chase', 'hostage', 'target', 'escape', 'cipher', 'deadline'],
 };
-const TITLE_PATTERNS = ['The {a} of the {b}', '{a} and {b}', 'A {a} {b}', 'The Last {a}', '{a} of {b}', 'Beyond the {a}'];
-const FIRST_NAMES = ['Ada', 'Bruno', 'Clara', 'Dmitri', 'Elena', 'Farid', 'Greta', 'Hiro', 'Ines', 'Jonas', 'Kemi', 'Lars', 'Mara', 'Nico', 'Olga', 'Pavel', 'Rosa', 'Sami', 'Tara', 'Umberto', 'Vera', 'Wen', 'Yara', 'Zoltan'];
-const LAST_NAMES = ['Abbott', 'Bianchi', 'Castro', 'Dubois', 'Eriksen', 'Fischer', 'Gallo', 'Haddad', 'Ivanova', 'Jensen', 'Kowalski', 'Lindqvist', 'Moreau', 'Novak', 'Okafor', 'Petrov', 'Quinn', 'Rossi', 'Sato', 'Tanaka', 'Urban', 'Varga', 'Weber', 'Xu'];
+const TITLE_PATTERNS = [
+  'The {a} of the {b}',
+  '{a} and {b}',
+  'A {a} {b}',
+  'The Last {a}',
+  '{a} of {b}',
+  'Beyond the {a}',
+];
+const FIRST_NAMES = [
+  'Ada',
+  'Bruno',
+  'Clara',
+  'Dmitri',
+  'Elena',
+  'Farid',
+  'Greta',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kemi',
+  'Lars',
+  'Mara',
+  'Nico',
+  'Olga',
+  'Pavel',
+  'Rosa',
+  'Sami',
+  'Tara',
+  'Umberto',
+  'Vera',
+  'Wen',
+  'Yara',
+  'Zoltan',
+];
+const LAST_NAMES = [
+  'Abbott',
+  'Bianchi',
+  'Castro',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Gallo',
+  'Haddad',
+  'Ivanova',
+  'Jensen',
+  'Kowalski',
+  'Lindqvist',
+  'Moreau',
+  'Novak',
+  'Okafor',
+  'Petrov',
+  'Quinn',
+  'Rossi',
+  'Sato',
+  'Tanaka',
+  'Urban',
+  'Varga',
+  'Weber',
+  'Xu',
+];
 const TAGS = ['award-winning', 'debut', 'classic', 'series', 'illustrated', 'translated', 'bestseller', 'short'];
 
 function capitalise(word: string): string {
@@ -105,7 +178,10 @@ export function generateDemoDataset(options: DemoOptions = {}): DemoDataset {
   const opts = { ...DEMO_DEFAULTS, ...options };
   const rng = new Rng(opts.seed);
   const creatorsByGenre = new Map<string, string[]>(
-    GENRES.map((genre) => [genre, Array.from({ length: 12 }, () => `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_NAMES)}`)]),
+    GENRES.map((genre) => [
+      genre,
+      Array.from({ length: 12 }, () => `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_NAMES)}`),
+    ]),
   );
 
   const items: DemoItem[] = [];
@@ -138,7 +214,10 @@ export function generateDemoDataset(options: DemoOptions = {}): DemoDataset {
     GENRES.map((genre) => {
       const members = itemsByGenre.get(genre)!;
       // Within a genre popularity still matters, but flattened: the long tail of a reader's genre gets read too.
-      const draw = sampler(members.map((i) => Math.sqrt(popularity[i])), rng);
+      const draw = sampler(
+        members.map((i) => Math.sqrt(popularity[i])),
+        rng,
+      );
       return [genre, () => members[draw()]] as const;
     }),
   );

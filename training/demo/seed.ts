@@ -20,7 +20,9 @@ function chunks<T>(rows: readonly T[]): T[][] {
 }
 
 export async function isDatabaseEmpty(pool: pg.Pool): Promise<boolean> {
-  const { rows } = await pool.query<{ n: number }>('SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM interactions) AS n');
+  const { rows } = await pool.query<{ n: number }>(
+    'SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM interactions) AS n',
+  );
   return Number(rows[0].n) === 0;
 }
 

@@ -51,7 +51,9 @@ export function fullCatalogRanker(model: Recommender, train: InteractionMatrix):
     const scores = model.scoreUsers(users);
     const numItems = train.numItems;
     if (scores.length !== users.length * numItems) {
-      throw new Error(`${model.name}.scoreUsers returned ${scores.length} scores, expected ${users.length}×${numItems}`);
+      throw new Error(
+        `${model.name}.scoreUsers returned ${scores.length} scores, expected ${users.length}×${numItems}`,
+      );
     }
     const out = new Int32Array(users.length * k);
     const heapScores = new Float64Array(k);
@@ -76,7 +78,8 @@ export function exactDotProductRetriever(
     const out = new Int32Array(users.length * n);
     const hs = new Float64Array(n);
     const hi = new Int32Array(n);
-    for (let b = 0; b < users.length; b++) topKRow(scores, b * numItems, numItems, n, rowItems(train, users[b]), out, b * n, hs, hi);
+    for (let b = 0; b < users.length; b++)
+      topKRow(scores, b * numItems, numItems, n, rowItems(train, users[b]), out, b * n, hs, hi);
     return out;
   };
 }
@@ -161,10 +164,13 @@ export async function evaluateRanker(
     numTrainUsers: trainUsers,
     diversityEmbedding: options.diversity === null ? undefined : (options.diversity ?? diversityEmbedding(train)),
   });
-  const users = (options.users ?? testUsers(test)).filter((u) => u < test.numUsers && test.indptr[u + 1] > test.indptr[u]);
+  const users = (options.users ?? testUsers(test)).filter(
+    (u) => u < test.numUsers && test.indptr[u + 1] > test.indptr[u],
+  );
   const k = acc.depth;
   // Keep a batch's score block around 64 MB whatever the catalogue size.
-  const batchSize = options.batchSize ?? Math.max(16, Math.min(1024, Math.floor(16_000_000 / Math.max(train.numItems, 1))));
+  const batchSize =
+    options.batchSize ?? Math.max(16, Math.min(1024, Math.floor(16_000_000 / Math.max(train.numItems, 1))));
   progress.start(users.length, options.label ?? 'evaluate');
   for (let b0 = 0; b0 < users.length; b0 += batchSize) {
     const batch = users.subarray(b0, Math.min(users.length, b0 + batchSize));

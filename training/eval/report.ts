@@ -41,7 +41,18 @@ export interface EvaluationReport {
   environment: { node: string; cpus: number; platform: string };
 }
 
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#7f7f7f',
+  '#bcbd22',
+];
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -64,12 +75,16 @@ function lineChart(metric: string, ks: number[], results: ModelResult[]): string
       return `<line x1="${pad.l}" x2="${w - pad.r}" y1="${gy}" y2="${gy}" stroke="#eee"/><text x="${pad.l - 4}" y="${gy + 3}" text-anchor="end" font-size="9">${(f * yMax).toFixed(3)}</text>`;
     })
     .join('');
-  const xTicks = ks.map((k, i) => `<text x="${x(i)}" y="${h - pad.b + 14}" text-anchor="middle" font-size="10">${k}</text>`).join('');
+  const xTicks = ks
+    .map((k, i) => `<text x="${x(i)}" y="${h - pad.b + 14}" text-anchor="middle" font-size="10">${k}</text>`)
+    .join('');
   const lines = results
     .map((r, idx) => {
       const color = PALETTE[idx % PALETTE.length];
       const pts = ks.map((k, i) => `${x(i).toFixed(1)},${y(r.metrics[`${metric}@${k}`] ?? 0).toFixed(1)}`);
-      const dots = pts.map((p) => `<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="2.5" fill="${color}"/>`).join('');
+      const dots = pts
+        .map((p) => `<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="2.5" fill="${color}"/>`)
+        .join('');
       return `<polyline fill="none" stroke="${color}" stroke-width="1.8" points="${pts.join(' ')}"><title>${esc(r.model)}</title></polyline>${dots}`;
     })
     .join('');
@@ -102,14 +117,19 @@ function barChart(metric: string, results: ModelResult[]): string {
 export function renderHtmlReport(report: EvaluationReport): string {
   const { ks, results } = report;
   const legend = results
-    .map((r, i) => `<span class="key"><span class="sw" style="background:${PALETTE[i % PALETTE.length]}"></span>${esc(r.model)}</span>`)
+    .map(
+      (r, i) =>
+        `<span class="key"><span class="sw" style="background:${PALETTE[i % PALETTE.length]}"></span>${esc(r.model)}</span>`,
+    )
     .join(' ');
   const charts = ACCURACY_METRICS.map((m) => lineChart(m, ks, results)).join('\n');
   const beyondCharts = BEYOND_ACCURACY_METRICS.map((m) => lineChart(m, ks, results)).join('\n');
   const best = (key: string) => Math.max(...results.map((r) => r.metrics[key] ?? -Infinity));
   const metricCols = ks.flatMap((k) => ACCURACY_METRICS.map((m) => `${m}@${k}`));
   const beyondCols = ks.flatMap((k) => BEYOND_ACCURACY_METRICS.map((m) => `${m}@${k}`));
-  const table = (cols: string[]) => `<table><thead><tr><th>model</th>${cols.map((c) => `<th>${c}</th>`).join('')}</tr></thead><tbody>
+  const table = (
+    cols: string[],
+  ) => `<table><thead><tr><th>model</th>${cols.map((c) => `<th>${c}</th>`).join('')}</tr></thead><tbody>
 ${results
   .map(
     (r) =>
@@ -164,6 +184,7 @@ export function formatTextTable(results: ModelResult[], columns: string[]): stri
     r.exportSeconds === undefined ? '' : r.exportSeconds.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

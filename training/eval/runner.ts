@@ -59,7 +59,12 @@ export async function fitAndEvaluate(
   const t0 = performance.now();
   await model.fit(train, opts.progress);
   const trainSeconds = (performance.now() - t0) / 1000;
-  const r = await evaluateModel(model, train, test, { ks: opts.ks, progress: opts.progress, diversity: opts.diversity, users: opts.users });
+  const r = await evaluateModel(model, train, test, {
+    ks: opts.ks,
+    progress: opts.progress,
+    diversity: opts.diversity,
+    users: opts.users,
+  });
   return {
     model: model.name,
     params: { ...model.params },
@@ -91,22 +96,33 @@ export interface MatrixRunOptions {
   qdrantUrl?: string;
 }
 
-
 /** A self-tuning model's validation search, summarised (choice, validation score, cost, every trial). */
 function tuningOf(model: Recommender): Record<string, unknown> | undefined {
-  const t = (model as { tuning?: { best: unknown; trials: { weights: unknown; recall: number; ndcg: number }[]; users: number; seconds: number } }).tuning;
+  const t = (
+    model as {
+      tuning?: {
+        best: unknown;
+        trials: { weights: unknown; recall: number; ndcg: number }[];
+        users: number;
+        seconds: number;
+      };
+    }
+  ).tuning;
   if (!t) return undefined;
   return { chosen: t.best, validationUsers: t.users, seconds: t.seconds, trials: t.trials };
 }
 
 function describePipeline(model: Recommender): string {
   const p = model.params;
-  if (model.name === 'default') return 'iALS ⊕ GF-CF low-pass blended vectors, exact dot product over the catalogue (offline)';
-  if (model.name === 'twostage') return `exact top-${p.candidates} by ${p.retriever} vectors → blended rerank (offline only)`;
+  if (model.name === 'default')
+    return 'iALS ⊕ GF-CF low-pass blended vectors, exact dot product over the catalogue (offline)';
+  if (model.name === 'twostage')
+    return `exact top-${p.candidates} by ${p.retriever} vectors → blended rerank (offline only)`;
   if (model.name === 'twostage/retrieval') return `${p.retriever} vectors, dot product only`;
   if (model.name === 'twostage/rerank') return 'blended reranker over the full catalogue (offline only)';
   if (model.name === 'graphfilter') return 'spectral terms + pruned item-item term over the full catalogue (offline)';
-  if (model.name === 'graphfilter/exact') return 'spectral terms + exact item-item term (sparse products), offline only';
+  if (model.name === 'graphfilter/exact')
+    return 'spectral terms + exact item-item term (sparse products), offline only';
   return 'full catalogue';
 }
 
@@ -131,7 +147,13 @@ export async function runEvaluationOnMatrices(options: MatrixRunOptions): Promis
     const exported = options.served !== false ? servedExport(model) : undefined;
     if (exported) {
       // The same fitted model, exported and ranked through the serving code: the number users get.
-      const served = await evaluateServed(exported, train, test, { ks, progress, diversity, users, qdrantUrl: options.qdrantUrl });
+      const served = await evaluateServed(exported, train, test, {
+        ks,
+        progress,
+        diversity,
+        users,
+        qdrantUrl: options.qdrantUrl,
+      });
       const servedResult: ModelResult = {
         model: `${model.name} (served)`,
         params: { ...model.params },

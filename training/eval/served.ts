@@ -78,7 +78,9 @@ export async function evaluateServed(
     storageDir = await mkdtemp(path.join(os.tmpdir(), 'recgraph-eval-qdrant-'));
     const qdrant = await startEmbeddedQdrant({ storageDir }).catch(async (error: Error) => {
       await rm(storageDir!, { recursive: true, force: true });
-      throw new Error(`the served-path row needs a Qdrant: ${error.message} (pass --qdrant-url, or --no-served to skip the row)`);
+      throw new Error(
+        `the served-path row needs a Qdrant: ${error.message} (pass --qdrant-url, or --no-served to skip the row)`,
+      );
     });
     url = qdrant.url;
     stopQdrant = () => qdrant.stop();
@@ -95,7 +97,10 @@ export async function evaluateServed(
     const itemIds = Int32Array.from({ length: items.count }, (_, i) => i);
     const userIds = Int32Array.from({ length: users.count }, (_, u) => u);
     const { degrees } = model;
-    const payloads = withDegrees(Array.from(degrees, (d) => ({ popularity: d })), degrees);
+    const payloads = withDegrees(
+      Array.from(degrees, (d) => ({ popularity: d })),
+      degrees,
+    );
     const progress = options.progress ?? noopProgress;
     progress.start(items.count + users.count, 'export to Qdrant');
     await writeCollection(store, {
@@ -116,55 +121,65 @@ export async function evaluateServed(
     });
     progress.tick(users.count);
     progress.stop();
-    await store.switchAliases(aliasSwitchActions(VERSION, { prefix, roles: ['items_collaborative', 'users_collaborative'] }));
+    await store.switchAliases(
+      aliasSwitchActions(VERSION, { prefix, roles: ['items_collaborative', 'users_collaborative'] }),
+    );
     const exportSeconds = (performance.now() - t0) / 1000;
     // Rank against the steady state users get: once Qdrant has built its index (HNSW when the collection is
     // above the indexing threshold), not the brute-force search it falls back to while indexing.
     const t1 = performance.now();
-    await store.waitForIndexing(versionedCollectionName('items_collaborative', VERSION, prefix), { timeoutMs: 900_000 });
+    await store.waitForIndexing(versionedCollectionName('items_collaborative', VERSION, prefix), {
+      timeoutMs: 900_000,
+    });
     const indexSeconds = (performance.now() - t1) / 1000;
 
     const concurrency = Math.max(1, options.concurrency ?? 8);
     const stageSums = { users: 0, retrieval: 0, retrievalOnly20: 0 };
     let measureStages = true;
-    const rankerFor = (search: SearchTuning): TopKRanker => async (batch, k) => {
-      const out = new Int32Array(batch.length * k).fill(-1);
-      let next = 0;
-      const worker = async () => {
-        while (next < batch.length) {
-          const b = next++;
-          const u = batch[b];
-          // As the server does for a user in the model: the stored user vector, the history from the events.
-          const [point] = await store.retrieve(usersAlias, [u], { withVector: true });
-          if (!point?.vector) throw new Error(`served evaluation: user ${u} has no vector in ${usersAlias}`);
-          const history = Array.from(rowItems(train, u));
-          const page = await personalizedPage(store, itemsAlias, {
-            vector: point.vector,
-            filter: { excludeIds: history },
-            page: { first: k, offset: 0 },
-            diversity: 0,
-            withVectors: false,
-            search,
-            ...(reranker ? { rerank: { reranker, history } } : {}),
-          });
-          page.items.forEach((hit, r) => (out[b * k + r] = hit.id));
-          if (measureStages && page.retrieved) {
-            const relevant = new Set(rowItems(test, u));
-            if (relevant.size > 0) {
-              const hits = (ids: number[]) => ids.filter((id) => relevant.has(id)).length / relevant.size;
-              stageSums.users++;
-              stageSums.retrieval += hits(page.retrieved);
-              stageSums.retrievalOnly20 += hits(page.retrieved.slice(0, 20));
+    const rankerFor =
+      (search: SearchTuning): TopKRanker =>
+      async (batch, k) => {
+        const out = new Int32Array(batch.length * k).fill(-1);
+        let next = 0;
+        const worker = async () => {
+          while (next < batch.length) {
+            const b = next++;
+            const u = batch[b];
+            // As the server does for a user in the model: the stored user vector, the history from the events.
+            const [point] = await store.retrieve(usersAlias, [u], { withVector: true });
+            if (!point?.vector) throw new Error(`served evaluation: user ${u} has no vector in ${usersAlias}`);
+            const history = Array.from(rowItems(train, u));
+            const page = await personalizedPage(store, itemsAlias, {
+              vector: point.vector,
+              filter: { excludeIds: history },
+              page: { first: k, offset: 0 },
+              diversity: 0,
+              withVectors: false,
+              search,
+              ...(reranker ? { rerank: { reranker, history } } : {}),
+            });
+            page.items.forEach((hit, r) => (out[b * k + r] = hit.id));
+            if (measureStages && page.retrieved) {
+              const relevant = new Set(rowItems(test, u));
+              if (relevant.size > 0) {
+                const hits = (ids: number[]) => ids.filter((id) => relevant.has(id)).length / relevant.size;
+                stageSums.users++;
+                stageSums.retrieval += hits(page.retrieved);
+                stageSums.retrievalOnly20 += hits(page.retrieved.slice(0, 20));
+              }
             }
           }
-        }
+        };
+        await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker));
+        return out;
       };
-      await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker));
-      return out;
-    };
     const variants: ServedEvaluationResult['variants'] = [];
     for (const search of options.searches ?? [SEARCH_TUNING]) {
-      const result = await evaluateRanker(rankerFor(search), train, test, { label: 'eval default (served)', batchSize: 256, ...options });
+      const result = await evaluateRanker(rankerFor(search), train, test, {
+        label: 'eval default (served)',
+        batchSize: 256,
+        ...options,
+      });
       variants.push({ ...result, search });
       measureStages = false;
     }

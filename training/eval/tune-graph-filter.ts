@@ -10,7 +10,12 @@
  * split to the full data and across datasets; `recgraph train` runs it within a time budget it reports.
  */
 import { rowItems, type InteractionMatrix } from '../data/interactions.js';
-import { GraphFilter, type GraphFilterParams, type GraphFilterTerm, type GraphFilterWeights } from '../models/graph-filter.js';
+import {
+  GraphFilter,
+  type GraphFilterParams,
+  type GraphFilterTerm,
+  type GraphFilterWeights,
+} from '../models/graph-filter.js';
 import { Rng } from '../../src/random.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { testUsers } from './evaluate.js';
@@ -55,7 +60,10 @@ export interface TuneGraphFilterOptions {
 
 const TERMS: GraphFilterTerm[] = ['linear', 'ideal', 'linearTop', 'sharpen'];
 
-export async function tuneGraphFilter(data: InteractionMatrix, options: TuneGraphFilterOptions = {}): Promise<GraphFilterTuning> {
+export async function tuneGraphFilter(
+  data: InteractionMatrix,
+  options: TuneGraphFilterOptions = {},
+): Promise<GraphFilterTuning> {
   const t0 = performance.now();
   const progress = options.progress ?? noopProgress;
   const k = options.k ?? 20;
@@ -66,11 +74,14 @@ export async function tuneGraphFilter(data: InteractionMatrix, options: TuneGrap
   const grid = { ...GRAPH_FILTER_GRID, ...options.grid };
   const settingCount = grid.alpha.length * grid.sharpen.length * grid.linearTop.length;
   const perUser = train.numItems * settingCount * 5e-9;
-  const sample = options.sampleUsers ?? Math.max(200, Math.min(3000, Math.floor((0.5 * (options.budgetSeconds ?? 60)) / perUser)));
-  if (users.length > sample) users = new Rng(options.seed ?? 11).shuffle(Int32Array.from(users)).subarray(0, sample).sort();
+  const sample =
+    options.sampleUsers ?? Math.max(200, Math.min(3000, Math.floor((0.5 * (options.budgetSeconds ?? 60)) / perUser)));
+  if (users.length > sample)
+    users = new Rng(options.seed ?? 11).shuffle(Int32Array.from(users)).subarray(0, sample).sort();
   const settings: GraphFilterWeights[] = [];
   for (const alpha of grid.alpha) {
-    for (const sharpen of grid.sharpen) for (const linearTop of grid.linearTop) settings.push({ alpha, sharpen, linearTop, linearWeight: 1 });
+    for (const sharpen of grid.sharpen)
+      for (const linearTop of grid.linearTop) settings.push({ alpha, sharpen, linearTop, linearWeight: 1 });
   }
   const recall = new Float64Array(settings.length);
   const ndcg = new Float64Array(settings.length);
@@ -93,10 +104,22 @@ export async function tuneGraphFilter(data: InteractionMatrix, options: TuneGrap
       for (let r = 0; r < ids.length; r++) {
         const o = r * n;
         const seen = rowItems(train, ids[r]);
-        for (let i = 0; i < n; i++) row[i] = w.alpha * terms[1][o + i] + w.linearTop * terms[2][o + i] + w.sharpen * terms[3][o + i];
+        for (let i = 0; i < n; i++)
+          row[i] = w.alpha * terms[1][o + i] + w.linearTop * terms[2][o + i] + w.sharpen * terms[3][o + i];
         topKRow(row, 0, n, candidates, seen, cand, 0, chs, chi);
         for (const i of cand) if (i >= 0) row[i] += w.linearWeight * terms[0][o + i];
-        topKRow(row, 0, n, k, seen, top, 0, hs, hi, cand.filter((i) => i >= 0));
+        topKRow(
+          row,
+          0,
+          n,
+          k,
+          seen,
+          top,
+          0,
+          hs,
+          hi,
+          cand.filter((i) => i >= 0),
+        );
         const relevant = new Set(rowItems(valid, ids[r]));
         let hits = 0;
         let dcg = 0;
@@ -116,7 +139,11 @@ export async function tuneGraphFilter(data: InteractionMatrix, options: TuneGrap
   }
   progress.stop();
   model.dispose();
-  const trials = settings.map((weights, s) => ({ weights, recall: recall[s] / users.length, ndcg: ndcg[s] / users.length }));
+  const trials = settings.map((weights, s) => ({
+    weights,
+    recall: recall[s] / users.length,
+    ndcg: ndcg[s] / users.length,
+  }));
   const best = trials.reduce((a, b) => (b.recall > a.recall ? b : a)).weights;
   return { best, trials, users: users.length, seconds: (performance.now() - t0) / 1000, k };
 }

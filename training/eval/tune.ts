@@ -57,7 +57,9 @@ export function sampleParams(space: SearchSpace, rng: Rng): Record<string, Param
       continue;
     }
     const u = rng.next();
-    let v = spec.log ? Math.exp(Math.log(spec.low) + u * (Math.log(spec.high) - Math.log(spec.low))) : spec.low + u * (spec.high - spec.low);
+    let v = spec.log
+      ? Math.exp(Math.log(spec.low) + u * (Math.log(spec.high) - Math.log(spec.low)))
+      : spec.low + u * (spec.high - spec.low);
     if (spec.type === 'int') {
       const step = spec.step ?? 1;
       v = Math.round(v / step) * step;
@@ -120,7 +122,14 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     await model.fit(options.train, progress);
     const fitSeconds = (performance.now() - t0) / 1000;
     const r = await evaluateModel(model, options.train, options.valid, { ks: [k], diversity: null, progress });
-    const trial: Trial = { trial: t, params: { ...model.params }, score: r.metrics[metric], metrics: r.metrics, fitSeconds, evalSeconds: r.seconds };
+    const trial: Trial = {
+      trial: t,
+      params: { ...model.params },
+      score: r.metrics[metric],
+      metrics: r.metrics,
+      fitSeconds,
+      evalSeconds: r.seconds,
+    };
     if (trial.score === undefined) throw new Error(`tune: metric ${metric} not computed`);
     trials.push(trial);
     if (!best || trial.score > best.score) best = trial;

@@ -45,7 +45,10 @@ export async function writeCollection(store: VectorStore, write: CollectionWrite
   let indexed = false;
   if (!write.lookupOnly) {
     await store.finishBulkLoad(name);
-    const info = await store.waitForIndexing(name, { timeoutMs: write.indexWaitMs ?? INDEX_WAIT_MS, returnOnTimeout: true });
+    const info = await store.waitForIndexing(name, {
+      timeoutMs: write.indexWaitMs ?? INDEX_WAIT_MS,
+      returnOnTimeout: true,
+    });
     indexed = info.status === 'green';
   }
   const count = await store.count(name);

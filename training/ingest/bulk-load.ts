@@ -37,7 +37,15 @@ import { assignWorkIds, type WorkGroupingOptions, type WorkGroupingSummary } fro
 import { applyKCore, type KCoreOptions } from '../clean/k-core.js';
 import { mergeInteractions, type EventSource, type IndexStrategy } from './interaction-merge.js';
 
-export type { InteractionRecord, ItemRecord, RejectRecord, UserRecord, SourceOrigin, TableName, RejectHandler } from '../records.js';
+export type {
+  InteractionRecord,
+  ItemRecord,
+  RejectRecord,
+  UserRecord,
+  SourceOrigin,
+  TableName,
+  RejectHandler,
+} from '../records.js';
 
 type Source<T> = AsyncIterable<T> | Iterable<T>;
 
@@ -130,14 +138,20 @@ export function itemProblem(r: ItemRecord): string | null {
   if (r.tags !== undefined && !isStringArray(r.tags)) return 'tags is not a list of strings';
   if (r.year !== undefined && r.year !== null && !(Number.isInteger(r.year) && r.year >= -9999 && r.year <= 9999))
     return `absurd year ${String(r.year)}`;
-  if (r.attributes !== undefined && (r.attributes === null || typeof r.attributes !== 'object' || Array.isArray(r.attributes)))
+  if (
+    r.attributes !== undefined &&
+    (r.attributes === null || typeof r.attributes !== 'object' || Array.isArray(r.attributes))
+  )
     return 'attributes is not an object';
   return null;
 }
 
 export function userProblem(r: UserRecord): string | null {
   if (!isNonEmptyString(r.externalId)) return 'missing user id';
-  if (r.attributes !== undefined && (r.attributes === null || typeof r.attributes !== 'object' || Array.isArray(r.attributes)))
+  if (
+    r.attributes !== undefined &&
+    (r.attributes === null || typeof r.attributes !== 'object' || Array.isArray(r.attributes))
+  )
     return 'attributes is not an object';
   return null;
 }
@@ -174,7 +188,15 @@ class FileNames {
 
 export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkLoadOptions = {}): Promise<LoadSummary> {
   const started = Date.now();
-  const summary: LoadSummary = { items: emptyTable(), users: emptyTable(), interactions: emptyTable(), works: null, interactionStrategy: null, durationMs: 0, timings: {} };
+  const summary: LoadSummary = {
+    items: emptyTable(),
+    users: emptyTable(),
+    interactions: emptyTable(),
+    works: null,
+    interactionStrategy: null,
+    durationMs: 0,
+    timings: {},
+  };
   const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
     try {
@@ -187,9 +209,21 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
   const onProgress = options.onProgress ?? (() => undefined);
   const files = new FileNames();
 
-  const reject = (table: TableName, reason: string, record: object, origin: { file: string; line: number } | undefined, ordinal: number) => {
+  const reject = (
+    table: TableName,
+    reason: string,
+    record: object,
+    origin: { file: string; line: number } | undefined,
+    ordinal: number,
+  ) => {
     summary[table].rejected++;
-    const entry: RejectRecord = { table, reason, file: origin?.file ?? `<${table} input>`, line: origin?.line ?? ordinal, raw: describe(record) };
+    const entry: RejectRecord = {
+      table,
+      reason,
+      file: origin?.file ?? `<${table} input>`,
+      line: origin?.line ?? ordinal,
+      raw: describe(record),
+    };
     options.onReject?.(entry);
   };
 
@@ -197,7 +231,10 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
    * Validation of one source, as a callback of the staging loop (no generator in between: one less async step
    * per row): counts reads and rejects, returns a valid record's input ordinal, or -1 for a rejected one.
    */
-  function validator<T extends { origin?: { file: string; line: number } }>(table: TableName, problem: (r: T) => string | null): (record: T) => number {
+  function validator<T extends { origin?: { file: string; line: number } }>(
+    table: TableName,
+    problem: (r: T) => string | null,
+  ): (record: T) => number {
     const counts = summary[table];
     return (record) => {
       const seq = ++counts.read;
@@ -247,24 +284,32 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
         await createStagingTable(client, 'stage_interactions', interactionColumns);
 
         // 1. Stage everything (sources are read one after the other, each exactly once).
-        if (source.items) await timed('stage.items', () => stage('items', ITEM_COLUMNS, source.items!, itemProblem, mode));
-        if (source.users) await timed('stage.users', () => stage('users', USER_COLUMNS, source.users!, userProblem, mode));
+        if (source.items)
+          await timed('stage.items', () => stage('items', ITEM_COLUMNS, source.items!, itemProblem, mode));
+        if (source.users)
+          await timed('stage.users', () => stage('users', USER_COLUMNS, source.users!, userProblem, mode));
         if (source.interactions) {
           const input = source.interactions;
-          await timed('stage.interactions', () => stage('interactions', interactionColumns, input, interactionProblem, mode, interactionCopyRow(files)));
+          await timed('stage.interactions', () =>
+            stage('interactions', interactionColumns, input, interactionProblem, mode, interactionCopyRow(files)),
+          );
         }
 
         // 2. Users.
         if (source.users) {
           onProgress({ table: 'users', phase: 'merge', rows: summary.users.read });
-          const merged = await timed('merge.users', () => mergeByExternalId(client, 'users', 'stage_users', USER_UPDATE));
+          const merged = await timed('merge.users', () =>
+            mergeByExternalId(client, 'users', 'stage_users', USER_UPDATE),
+          );
           Object.assign(summary.users, merged);
         }
 
         // 3. Items.
         if (source.items) {
           onProgress({ table: 'items', phase: 'merge', rows: summary.items.read });
-          const merged = await timed('merge.items', () => mergeByExternalId(client, 'items', 'stage_items', ITEM_UPDATE));
+          const merged = await timed('merge.items', () =>
+            mergeByExternalId(client, 'items', 'stage_items', ITEM_UPDATE),
+          );
           Object.assign(summary.items, merged);
         }
 
@@ -272,29 +317,49 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
         if (source.interactions) {
           onProgress({ table: 'interactions', phase: 'merge', rows: summary.interactions.read });
           await timed('merge.analyze', () => client.query('ANALYZE stage_interactions'));
-          const implicitUsers = await timed('merge.implicitUsers', () => client.query(`
+          const implicitUsers = await timed('merge.implicitUsers', () =>
+            client.query(`
             INSERT INTO users (external_id)
             SELECT DISTINCT s.user_ext FROM stage_interactions s
             WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.external_id = s.user_ext)
-            ON CONFLICT (external_id) DO NOTHING`));
+            ON CONFLICT (external_id) DO NOTHING`),
+          );
           summary.users.implicit = implicitUsers.rowCount ?? 0;
 
           if (options.createMissingItems) {
-            const implicitItems = await timed('merge.implicitItems', () => client.query(`
+            const implicitItems = await timed('merge.implicitItems', () =>
+              client.query(`
               INSERT INTO items (external_id, title, attributes)
               SELECT DISTINCT s.item_ext, s.item_ext, '{"placeholder": true}'::jsonb FROM stage_interactions s
               WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.external_id = s.item_ext)
-              ON CONFLICT (external_id) DO NOTHING`));
+              ON CONFLICT (external_id) DO NOTHING`),
+            );
             summary.items.implicit = implicitItems.rowCount ?? 0;
           } else {
             await timed('merge.unknownItems', async () => {
-              for await (const row of cursorRows<{ src: number | null; line: number | null; seq: string; user_ext: string; item_ext: string; kind: string; value: number; occurred_ms: string }>(
+              for await (const row of cursorRows<{
+                src: number | null;
+                line: number | null;
+                seq: string;
+                user_ext: string;
+                item_ext: string;
+                kind: string;
+                value: number;
+                occurred_ms: string;
+              }>(
                 client,
                 `SELECT s.src, s.line, s.seq, s.user_ext, s.item_ext, s.kind, s.value, s.occurred_ms FROM stage_interactions s
                  WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.external_id = s.item_ext) ORDER BY s.seq`,
               )) {
-                const origin = row.src === null ? undefined : { file: files.names[row.src], line: row.line ?? Number(row.seq) };
-                const record = { userExternalId: row.user_ext, itemExternalId: row.item_ext, kind: row.kind, value: row.value, occurredAt: new Date(Number(row.occurred_ms)).toISOString() };
+                const origin =
+                  row.src === null ? undefined : { file: files.names[row.src], line: row.line ?? Number(row.seq) };
+                const record = {
+                  userExternalId: row.user_ext,
+                  itemExternalId: row.item_ext,
+                  kind: row.kind,
+                  value: row.value,
+                  occurredAt: new Date(Number(row.occurred_ms)).toISOString(),
+                };
                 reject('interactions', `unknown item "${row.item_ext}"`, record, origin, Number(row.seq));
               }
             });
@@ -311,7 +376,11 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
             JOIN items i ON i.external_id = s.item_ext
             ORDER BY u.id, i.id, s.kind, s.occurred_ms, s.seq DESC`;
           const materialize = () =>
-            timed('merge.dedup', async () => (await client.query(`CREATE TEMP TABLE stage_events ON COMMIT DROP AS ${dedupSelect}`)).rowCount ?? 0);
+            timed(
+              'merge.dedup',
+              async () =>
+                (await client.query(`CREATE TEMP TABLE stage_events ON COMMIT DROP AS ${dedupSelect}`)).rowCount ?? 0,
+            );
           // Staged rows that found their item = everything valid minus the unknown-item rejects counted above.
           const joined = summary.interactions.read - summary.interactions.rejected;
 
@@ -334,7 +403,8 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
           const dedupBefore = summary.timings['merge.dedup'] ?? 0;
           const mergeStarted = Date.now();
           const merged = await mergeInteractions(client, options.indexStrategy ?? 'auto', events, timed);
-          summary.timings['merge.interactions'] = Date.now() - mergeStarted - ((summary.timings['merge.dedup'] ?? 0) - dedupBefore);
+          summary.timings['merge.interactions'] =
+            Date.now() - mergeStarted - ((summary.timings['merge.dedup'] ?? 0) - dedupBefore);
           if (!options.kCore) summary.interactions.merged = joined - merged.events;
           summary.interactionStrategy = merged.strategy;
           summary.interactions.inserted = merged.inserted;
@@ -361,7 +431,8 @@ export async function bulkLoad(pool: pg.Pool, source: LoadSource, options: BulkL
     if (!released) client.release();
   }
   summary.durationMs = Date.now() - started;
-  for (const table of ['users', 'items', 'interactions'] as const) onProgress({ table, phase: 'done', rows: summary[table].read });
+  for (const table of ['users', 'items', 'interactions'] as const)
+    onProgress({ table, phase: 'done', rows: summary[table].read });
   return summary;
 }
 
@@ -375,7 +446,12 @@ const ITEM_COLUMNS: StageColumn<ItemRecord>[] = [
   { name: 'title', type: 'text', value: (r) => r.title },
   { name: 'creators', type: 'text[]', value: (r) => list(r.creators) },
   { name: 'publisher', type: 'text', value: (r) => text(r.publisher) },
-  { name: 'year', type: 'int', value: (r) => (r.year === undefined || r.year === null ? null : String(r.year)), plain: true },
+  {
+    name: 'year',
+    type: 'int',
+    value: (r) => (r.year === undefined || r.year === null ? null : String(r.year)),
+    plain: true,
+  },
   { name: 'genres', type: 'text[]', value: (r) => list(r.genres) },
   { name: 'tags', type: 'text[]', value: (r) => list(r.tags) },
   { name: 'description', type: 'text', value: (r) => text(r.description) },
@@ -398,7 +474,12 @@ function stageInteractionColumns(files: FileNames): StageColumn<InteractionRecor
     { name: 'item_ext', type: 'text', value: (r) => r.itemExternalId.trim() },
     { name: 'kind', type: 'text', value: (r) => r.kind ?? 'interaction' },
     { name: 'value', type: 'float8', value: (r) => String(r.value ?? 1), plain: true },
-    { name: 'occurred_ms', type: 'bigint', value: (r) => String(r.occurredAt ? r.occurredAt.getTime() : EPOCH_MS), plain: true },
+    {
+      name: 'occurred_ms',
+      type: 'bigint',
+      value: (r) => String(r.occurredAt ? r.occurredAt.getTime() : EPOCH_MS),
+      plain: true,
+    },
     { name: 'src', type: 'int', value: (r) => (r.origin ? String(files.id(r.origin.file)) : null), plain: true },
     { name: 'line', type: 'int', value: (r) => (r.origin ? String(r.origin.line) : null), plain: true },
   ];
@@ -407,8 +488,17 @@ function stageInteractionColumns(files: FileNames): StageColumn<InteractionRecor
 /** The COPY text line of stageInteractionColumns, in one expression (the hot path; same text as the columns give). */
 function interactionCopyRow(files: FileNames): (r: InteractionRecord, seq: number) => string {
   return (r, seq) =>
-    seq + '\t' + copyText(r.userExternalId.trim()) + '\t' + copyText(r.itemExternalId.trim()) + '\t' + copyText(r.kind ?? 'interaction') +
-    '\t' + String(r.value ?? 1) + '\t' + String(r.occurredAt ? r.occurredAt.getTime() : EPOCH_MS) +
+    seq +
+    '\t' +
+    copyText(r.userExternalId.trim()) +
+    '\t' +
+    copyText(r.itemExternalId.trim()) +
+    '\t' +
+    copyText(r.kind ?? 'interaction') +
+    '\t' +
+    String(r.value ?? 1) +
+    '\t' +
+    String(r.occurredAt ? r.occurredAt.getTime() : EPOCH_MS) +
     (r.origin ? '\t' + files.id(r.origin.file) + '\t' + r.origin.line + '\n' : '\t\\N\t\\N\n');
 }
 

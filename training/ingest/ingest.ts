@@ -1,7 +1,13 @@
 // `recgraph ingest` without the CLI: open a dataset, clean it, bulk-load it, write the reject report, summarise.
 // Callable from tests and scripts; the CLI only parses flags and draws the progress bar.
 import type pg from 'pg';
-import { emptyCleaningReport, cleanInteractions, cleanItems, type CleaningOptions, type CleaningReport } from '../clean/pipeline.js';
+import {
+  emptyCleaningReport,
+  cleanInteractions,
+  cleanItems,
+  type CleaningOptions,
+  type CleaningReport,
+} from '../clean/pipeline.js';
 import { validatePolicy } from '../clean/implicit.js';
 import type { KCoreOptions } from '../clean/k-core.js';
 import type { WorkGroupingOptions, WorkGroupingSummary } from './work-ids.js';
@@ -64,13 +70,32 @@ export interface IngestSummary {
   timings: Record<string, number>;
 }
 
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', '28P01', '28000', '3D000', '57P03']);
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  '28P01',
+  '28000',
+  '3D000',
+  '57P03',
+]);
 
-export async function runIngest(pool: pg.Pool, format: string, paths: string[], options: IngestOptions = {}): Promise<IngestSummary> {
+export async function runIngest(
+  pool: pg.Pool,
+  format: string,
+  paths: string[],
+  options: IngestOptions = {},
+): Promise<IngestSummary> {
   const started = Date.now();
   if (options.cleaning?.implicit) validatePolicy(options.cleaning.implicit);
   const report = new RejectReport(options.rejectFile ?? null);
-  const ctx = createReaderContext({ encoding: options.encoding ?? 'auto', idPrefix: options.idPrefix ?? '', report: (entry) => report.add(entry) });
+  const ctx = createReaderContext({
+    encoding: options.encoding ?? 'auto',
+    idPrefix: options.idPrefix ?? '',
+    report: (entry) => report.add(entry),
+  });
   const cleaning = emptyCleaningReport();
   const cleaningOptions = options.cleaning ?? {};
 
@@ -95,7 +120,9 @@ export async function runIngest(pool: pg.Pool, format: string, paths: string[], 
         {
           ...(dataset.items ? { items: cleanItems(dataset.items, cleaningOptions, cleaning) } : {}),
           ...(dataset.users ? { users: dataset.users } : {}),
-          ...(dataset.interactions ? { interactions: cleanInteractions(dataset.interactions, cleaningOptions, cleaning) } : {}),
+          ...(dataset.interactions
+            ? { interactions: cleanInteractions(dataset.interactions, cleaningOptions, cleaning) }
+            : {}),
         },
         {
           onProgress: progress,

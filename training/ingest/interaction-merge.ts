@@ -36,11 +36,18 @@ export interface EventSource {
 }
 
 async function tableHasAtLeast(client: pg.PoolClient, rows: number): Promise<boolean> {
-  const { rows: r } = await client.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT 1 FROM interactions LIMIT $1) t', [rows]);
+  const { rows: r } = await client.query<{ n: string }>(
+    'SELECT count(*) AS n FROM (SELECT 1 FROM interactions LIMIT $1) t',
+    [rows],
+  );
   return Number(r[0].n) >= rows;
 }
 
-export async function chooseStrategy(client: pg.PoolClient, requested: IndexStrategy, events: number): Promise<'keep' | 'rebuild'> {
+export async function chooseStrategy(
+  client: pg.PoolClient,
+  requested: IndexStrategy,
+  events: number,
+): Promise<'keep' | 'rebuild'> {
   if (requested !== 'auto') return requested;
   if (events < 200_000) return 'keep';
   return (await tableHasAtLeast(client, events)) ? 'keep' : 'rebuild';
@@ -101,31 +108,39 @@ export async function mergeInteractions(
   if (empty && source.select !== undefined) {
     const select = source.select;
     // Rows arrive in unique-key order, so the unique index build below sorts presorted input.
-    const inserted = await timed('rebuild.dedupInsert', () => client.query(`
+    const inserted = await timed('rebuild.dedupInsert', () =>
+      client.query(`
       INSERT INTO interactions (user_id, item_id, kind, value, occurred_at)
-      SELECT e.user_id, e.item_id, e.kind, e.value, e.occurred_at FROM (${select}) e`));
+      SELECT e.user_id, e.item_id, e.kind, e.value, e.occurred_at FROM (${select}) e`),
+    );
     insertedRows = inserted.rowCount ?? 0;
     events = insertedRows;
   } else if (empty) {
     events = await source.materialize();
     // stage_events was written in (user, item, kind, time) order: see above.
-    const inserted = await timed('rebuild.insert', () => client.query(`
+    const inserted = await timed('rebuild.insert', () =>
+      client.query(`
       INSERT INTO interactions (user_id, item_id, kind, value, occurred_at)
-      SELECT e.user_id, e.item_id, e.kind, e.value, e.occurred_at FROM stage_events e`));
+      SELECT e.user_id, e.item_id, e.kind, e.value, e.occurred_at FROM stage_events e`),
+    );
     insertedRows = inserted.rowCount ?? 0;
   } else {
     events = await source.materialize();
     // Without the unique index, conflicts are found by joins on the key.
-    const updated = await timed('rebuild.update', () => client.query(`
+    const updated = await timed('rebuild.update', () =>
+      client.query(`
       UPDATE interactions t SET value = e.value FROM stage_events e
       WHERE t.user_id = e.user_id AND t.item_id = e.item_id AND t.kind = e.kind AND t.occurred_at = e.occurred_at
-        AND t.value IS DISTINCT FROM e.value`));
-    const inserted = await timed('rebuild.insert', () => client.query(`
+        AND t.value IS DISTINCT FROM e.value`),
+    );
+    const inserted = await timed('rebuild.insert', () =>
+      client.query(`
       INSERT INTO interactions (user_id, item_id, kind, value, occurred_at)
       SELECT e.user_id, e.item_id, e.kind, e.value, e.occurred_at FROM stage_events e
       WHERE NOT EXISTS (
         SELECT 1 FROM interactions t
-        WHERE t.user_id = e.user_id AND t.item_id = e.item_id AND t.kind = e.kind AND t.occurred_at = e.occurred_at)`));
+        WHERE t.user_id = e.user_id AND t.item_id = e.item_id AND t.kind = e.kind AND t.occurred_at = e.occurred_at)`),
+    );
     updatedRows = updated.rowCount ?? 0;
     insertedRows = inserted.rowCount ?? 0;
   }
@@ -136,10 +151,12 @@ export async function mergeInteractions(
   await timed('rebuild.indexes', async () => {
     for (const i of indexes.rows) await client.query(i.def);
     // Primary key and unique constraints first (they build their index), then foreign keys (validated by one join each).
-    for (const c of constraints.rows.filter((r) => r.type === 'p' || r.type === 'u')) await client.query(`ALTER TABLE interactions ADD CONSTRAINT ${quote(c.name)} ${c.def}`);
+    for (const c of constraints.rows.filter((r) => r.type === 'p' || r.type === 'u'))
+      await client.query(`ALTER TABLE interactions ADD CONSTRAINT ${quote(c.name)} ${c.def}`);
   });
   await timed('rebuild.foreignKeys', async () => {
-    for (const c of constraints.rows.filter((r) => r.type === 'f')) await client.query(`ALTER TABLE interactions ADD CONSTRAINT ${quote(c.name)} ${c.def}`);
+    for (const c of constraints.rows.filter((r) => r.type === 'f'))
+      await client.query(`ALTER TABLE interactions ADD CONSTRAINT ${quote(c.name)} ${c.def}`);
   });
   await timed('rebuild.analyze', () => client.query('ANALYZE interactions'));
   return { inserted: insertedRows, updated: updatedRows, strategy, events };

@@ -30,7 +30,14 @@ export class RejectReport {
     this.byReason.set(`${entry.table}: ${reason}`, (this.byReason.get(`${entry.table}: ${reason}`) ?? 0) + 1);
     if (this.samples.length < this.sampleSize) this.samples.push(entry);
     if (this.file === null) return;
-    const line = JSON.stringify({ file: entry.file, line: entry.line, table: entry.table, severity: entry.severity, reason: entry.reason, raw: entry.raw });
+    const line = JSON.stringify({
+      file: entry.file,
+      line: entry.line,
+      table: entry.table,
+      severity: entry.severity,
+      reason: entry.reason,
+      raw: entry.raw,
+    });
     this.buffer.push(line);
     this.bufferedChars += line.length;
     if (this.bufferedChars > 256 * 1024) this.flush();

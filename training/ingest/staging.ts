@@ -20,8 +20,14 @@ export interface StageColumn<T> {
   plain?: boolean;
 }
 
-export async function createStagingTable<T>(client: pg.PoolClient, table: string, columns: StageColumn<T>[]): Promise<void> {
-  await client.query(`CREATE TEMP TABLE ${table} (${columns.map((c) => `${c.name} ${c.type}`).join(', ')}) ON COMMIT DROP`);
+export async function createStagingTable<T>(
+  client: pg.PoolClient,
+  table: string,
+  columns: StageColumn<T>[],
+): Promise<void> {
+  await client.query(
+    `CREATE TEMP TABLE ${table} (${columns.map((c) => `${c.name} ${c.type}`).join(', ')}) ON COMMIT DROP`,
+  );
 }
 
 /** Rows numbered by the caller ([record, seq] pairs). */
@@ -32,7 +38,10 @@ export async function stageRows<T>(
   records: AsyncIterable<[T, number]>,
   mode: StagingMode,
 ): Promise<void> {
-  const pairColumns: StageColumn<[T, number]>[] = columns.map((c) => ({ ...c, value: (pair, seq) => c.value(pair[0], seq) }));
+  const pairColumns: StageColumn<[T, number]>[] = columns.map((c) => ({
+    ...c,
+    value: (pair, seq) => c.value(pair[0], seq),
+  }));
   await stageRecords(client, table, pairColumns, records, (pair) => pair[1], mode);
 }
 

@@ -6,7 +6,8 @@ const n = (v: number) => v.toLocaleString('en-US');
 function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? n(c) : c)))];
   const widths = headers.map((_h, i) => Math.max(...cells.map((r) => String(r[i]).length)));
-  const line = (r: (string | number)[]) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  const line = (r: (string | number)[]) =>
+    r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
@@ -19,15 +20,30 @@ export function formatIngestSummary(s: IngestSummary): string {
       ['table', 'read', 'loaded', 'inserted', 'updated', 'unchanged', 'merged', 'filtered', 'rejected', 'implicit'],
       (['items', 'users', 'interactions'] as const).map((t) => {
         const r = s.tables[t];
-        return [t, r.read, r.inserted + r.updated, r.inserted, r.updated, r.unchanged, r.merged, r.filtered, r.rejected, r.implicit];
+        return [
+          t,
+          r.read,
+          r.inserted + r.updated,
+          r.inserted,
+          r.updated,
+          r.unchanged,
+          r.merged,
+          r.filtered,
+          r.rejected,
+          r.implicit,
+        ];
       }),
     ),
   );
-  out.push('(loaded = inserted + updated; merged = duplicates collapsed; implicit = created because events referenced them)');
+  out.push(
+    '(loaded = inserted + updated; merged = duplicates collapsed; implicit = created because events referenced them)',
+  );
   const events = s.tables.interactions.read;
   if (events > 0 && seconds > 0) out.push(`interactions: ${n(Math.round(events / seconds))} rows/s overall`);
   if (s.works) {
-    out.push(`works: ${n(s.works.items)} items in ${n(s.works.works)} works; ${n(s.works.multiEditionWorks)} works group ${n(s.works.itemsInMultiEditionWorks)} editions; ${n(s.works.changed)} work ids changed`);
+    out.push(
+      `works: ${n(s.works.items)} items in ${n(s.works.works)} works; ${n(s.works.multiEditionWorks)} works group ${n(s.works.itemsInMultiEditionWorks)} editions; ${n(s.works.changed)} work ids changed`,
+    );
   }
   const c = s.cleaning;
   const cleaned = [
@@ -42,7 +58,8 @@ export function formatIngestSummary(s: IngestSummary): string {
     [s.reDecodedLines, 'lines decoded as Windows-1252'],
     [s.droppedValues, 'values dropped (see report)'],
   ].filter(([count]) => (count as number) > 0);
-  if (cleaned.length > 0) out.push('cleaning: ' + cleaned.map(([count, what]) => `${n(count as number)} ${what}`).join(', '));
+  if (cleaned.length > 0)
+    out.push('cleaning: ' + cleaned.map(([count, what]) => `${n(count as number)} ${what}`).join(', '));
   const reasons = Object.entries(s.rejectReasons);
   if (reasons.length > 0) {
     out.push('rejects by reason:');

@@ -37,7 +37,11 @@ async function* numbered<T>(rows: T[]): AsyncGenerator<[T, number]> {
 }
 
 /** `mode`: how rows are written back (COPY, or batched inserts on the embedded PGlite). */
-export async function assignWorkIds(client: pg.PoolClient, options: WorkGroupingOptions = {}, mode: StagingMode = 'copy'): Promise<WorkGroupingSummary> {
+export async function assignWorkIds(
+  client: pg.PoolClient,
+  options: WorkGroupingOptions = {},
+  mode: StagingMode = 'copy',
+): Promise<WorkGroupingSummary> {
   const max = await client.query<{ max: number | null }>('SELECT max(id) AS max FROM items');
   const maxId = max.rows[0].max ?? 0;
   if (maxId === 0) return { items: 0, works: 0, multiEditionWorks: 0, itemsInMultiEditionWorks: 0, changed: 0 };
@@ -58,7 +62,10 @@ export async function assignWorkIds(client: pg.PoolClient, options: WorkGrouping
 
   const union = new WorkUnion(maxId);
   let block: BlockMember[] = [];
-  for await (const row of cursorRows<BlockMember>(client, `SELECT id, block, match, numbers FROM work_keys ORDER BY block, id`)) {
+  for await (const row of cursorRows<BlockMember>(
+    client,
+    `SELECT id, block, match, numbers FROM work_keys ORDER BY block, id`,
+  )) {
     if (block.length > 0 && block[0].block !== row.block) {
       linkBlock(block, union, options);
       block = [];

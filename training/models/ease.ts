@@ -41,7 +41,9 @@ export class EASE implements Recommender {
   async fit(data: InteractionMatrix, progress: ProgressSink = noopProgress): Promise<void> {
     const n = data.numItems;
     if (n > this.params.maxItems) {
-      throw new Error(`ease: ${n} items exceeds maxItems=${this.params.maxItems}; use gfcf or itemknn for large catalogues`);
+      throw new Error(
+        `ease: ${n} items exceeds maxItems=${this.params.maxItems}; use gfcf or itemknn for large catalogues`,
+      );
     }
     const x = this.params.binary ? binarize(data) : data;
     const g = sparseGram(x);

@@ -145,7 +145,8 @@ export class GFCF implements Recommender {
     const x = assertFitted(this.train, this.name);
     if (!this.userCache) {
       const data = new Float32Array(x.numUsers * this.k);
-      for (let u = 0; u < x.numUsers; u++) data.set(this.foldIn(x.indices.subarray(x.indptr[u], x.indptr[u + 1])), u * this.k);
+      for (let u = 0; u < x.numUsers; u++)
+        data.set(this.foldIn(x.indices.subarray(x.indptr[u], x.indptr[u + 1])), u * this.k);
       this.userCache = data;
     }
     return { count: x.numUsers, dim: this.k, data: this.userCache };

@@ -64,7 +64,6 @@ export const GRAPH_FILTER_DEFAULTS = {
 };
 export type GraphFilterParams = typeof GRAPH_FILTER_DEFAULTS;
 
-
 interface Fitted {
   train: InteractionMatrix;
   /** R̃ and R̃ᵀ (for the exact linear term). */
@@ -107,7 +106,8 @@ export class GraphFilter implements Recommender {
     if (p.linear !== 'pruned' && p.linear !== 'exact') {
       throw new Error(`graphfilter: linear must be "pruned" or "exact", got "${p.linear}"`);
     }
-    if (!Number.isInteger(p.neighbors) || p.neighbors < 1) throw new Error('graphfilter: neighbors must be a positive integer');
+    if (!Number.isInteger(p.neighbors) || p.neighbors < 1)
+      throw new Error('graphfilter: neighbors must be a positive integer');
     if (p.alpha < 0 || p.linearWeight < 0) throw new Error('graphfilter: alpha and linearWeight must be ≥ 0');
     this.name = p.linear === 'exact' ? 'graphfilter/exact' : 'graphfilter';
   }
@@ -119,8 +119,14 @@ export class GraphFilter implements Recommender {
     if (this.params.tuneBudget > 0 && tunable.length > 0) {
       // Imported lazily: the tuner itself builds GraphFilters (with tuneBudget 0).
       const { tuneGraphFilter } = await import('../eval/tune-graph-filter.js');
-      const fixed = Object.fromEntries([...this.explicit].map((key) => [key, this.params[key as keyof GraphFilterParams]]));
-      this.tuning = await tuneGraphFilter(data, { params: { ...fixed, tuneBudget: 0 }, budgetSeconds: this.params.tuneBudget, progress });
+      const fixed = Object.fromEntries(
+        [...this.explicit].map((key) => [key, this.params[key as keyof GraphFilterParams]]),
+      );
+      this.tuning = await tuneGraphFilter(data, {
+        params: { ...fixed, tuneBudget: 0 },
+        budgetSeconds: this.params.tuneBudget,
+        progress,
+      });
       const params = this.params as Record<string, number | string | boolean>;
       for (const key of tunable) params[key] = this.tuning.best[key];
     }
@@ -130,11 +136,22 @@ export class GraphFilter implements Recommender {
     const invSqrt = (d: Float64Array) => d.map((v) => (v > 0 ? 1 / Math.sqrt(v) : 0));
     const rn = scaleMatrix(x, invSqrt(userDegrees(x)), invSqrt(di));
     const rnT = transpose(rn);
-    const neighbors = p.linear === 'pruned' ? normalizedCooccurrenceNeighbors(rnT, rn, p.neighbors, progress) : undefined;
+    const neighbors =
+      p.linear === 'pruned' ? normalizedCooccurrenceNeighbors(rnT, rn, p.neighbors, progress) : undefined;
     const k = Math.max(1, Math.min(p.svdDims, x.numItems - 1, x.numUsers - 1));
     const svd = await randomizedSvd(rn, rnT, k, { powerIterations: p.powerIterations, seed: p.seed, progress });
     const { items, basis } = spectralVectors({ k, s: svd.s, v: svd.v }, di, p);
-    this.fitted = { train: x, rn, rnT, neighbors, items, basis, dim: 2 * k, svd: { k, s: svd.s, v: svd.v }, degrees: di };
+    this.fitted = {
+      train: x,
+      rn,
+      rnT,
+      neighbors,
+      items,
+      basis,
+      dim: 2 * k,
+      svd: { k, s: svd.s, v: svd.v },
+      degrees: di,
+    };
   }
 
   /**
@@ -151,7 +168,13 @@ export class GraphFilter implements Recommender {
       for (let r = 0; r < users.length; r++) this.addLinear(history(r), out, r * n, 1);
       return out;
     }
-    const unit: GraphFilterWeights = { alpha: 0, linearTop: 0, sharpen: 0, linearWeight: 0, [term === 'ideal' ? 'alpha' : term]: 1 };
+    const unit: GraphFilterWeights = {
+      alpha: 0,
+      linearTop: 0,
+      sharpen: 0,
+      linearWeight: 0,
+      [term === 'ideal' ? 'alpha' : term]: 1,
+    };
     const full = spectralVectors(m.svd, m.degrees, unit);
     // Only the term's own block (k of the 2k dimensions) is non-zero: score with that block alone.
     const k = m.svd.k;
@@ -218,7 +241,8 @@ export class GraphFilter implements Recommender {
     const x = m.train;
     if (!m.userCache) {
       const data = new Float32Array(x.numUsers * m.dim);
-      for (let u = 0; u < x.numUsers; u++) data.set(this.foldIn(x.indices.subarray(x.indptr[u], x.indptr[u + 1])), u * m.dim);
+      for (let u = 0; u < x.numUsers; u++)
+        data.set(this.foldIn(x.indices.subarray(x.indptr[u], x.indptr[u + 1])), u * m.dim);
       m.userCache = data;
     }
     return { count: x.numUsers, dim: m.dim, data: m.userCache };

@@ -97,7 +97,12 @@ export class IALS implements Recommender {
     const yty = tf.tensor2d(Float32Array.from(gram(cols, numCols, d)), [d, d]);
     const denseTimes = (v: Float32Array): Float32Array =>
       takeDataSync(tf.tidy(() => tf.matMul(tf.tensor2d(v, [n, d]), yty)));
-    const regParams: IalsFoldInParams = { regularization: effectiveLambda(regularization, regExponent, numCols), alpha, regExponent, numItems: numCols };
+    const regParams: IalsFoldInParams = {
+      regularization: effectiveLambda(regularization, regExponent, numCols),
+      alpha,
+      regExponent,
+      numItems: numCols,
+    };
     const lambda = new Float64Array(n);
     for (let u = 0; u < n; u++) {
       let valueSum = 0;
@@ -153,7 +158,13 @@ export class IALS implements Recommender {
 
   scoreHistory(items: Int32Array, values?: Float32Array): Float32Array {
     const xu = this.foldIn(items, values);
-    return scoreAllItems(xu, Int32Array.of(0), assertFitted(this.itemFactors, this.name), this.numItems, this.params.factors);
+    return scoreAllItems(
+      xu,
+      Int32Array.of(0),
+      assertFitted(this.itemFactors, this.name),
+      this.numItems,
+      this.params.factors,
+    );
   }
 
   itemVectors(): DenseVectors {
@@ -172,7 +183,12 @@ export class IALS implements Recommender {
   /** The parameters ials-foldin.ts needs, besides the Gram matrix and the item vectors. */
   foldInParams(): IalsFoldInParams {
     const { regularization, alpha, regExponent } = this.params;
-    return { regularization: effectiveLambda(regularization, regExponent, this.numItems), alpha, regExponent, numItems: this.numItems };
+    return {
+      regularization: effectiveLambda(regularization, regExponent, this.numItems),
+      alpha,
+      regExponent,
+      numItems: this.numItems,
+    };
   }
 
   foldIn(items: Int32Array, values?: Float32Array): Float32Array {
@@ -218,7 +234,12 @@ export class IALS implements Recommender {
       const io = i * d;
       let norm = 0;
       for (let k = 0; k < d; k++) norm += y[io + k] * y[io + k];
-      const itemParams = { regularization: effectiveLambda(regularization, regExponent, this.numUsers), alpha, regExponent, numItems: this.numUsers };
+      const itemParams = {
+        regularization: effectiveLambda(regularization, regExponent, this.numUsers),
+        alpha,
+        regExponent,
+        numItems: this.numUsers,
+      };
       total += userRegularization(itemParams, valueSum) * norm;
     }
     return total;

@@ -41,9 +41,13 @@ export class Popularity implements Recommender {
   private segmentScores = new Map<number, Float32Array>();
   private numItems = 0;
 
-  constructor(params: Partial<PopularityParams> = {}, private readonly context: PopularityContext = {}) {
+  constructor(
+    params: Partial<PopularityParams> = {},
+    private readonly context: PopularityContext = {},
+  ) {
     this.params = mergeParams('popularity', POPULARITY_DEFAULTS, params);
-    this.name = this.params.windowDays > 0 ? 'popularity-recent' : context.userSegments ? 'popularity-segment' : 'popularity';
+    this.name =
+      this.params.windowDays > 0 ? 'popularity-recent' : context.userSegments ? 'popularity-segment' : 'popularity';
   }
 
   async fit(data: InteractionMatrix, progress: ProgressSink = noopProgress): Promise<void> {

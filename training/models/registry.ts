@@ -75,7 +75,10 @@ export function createModel(spec: string): Recommender {
  */
 export function splitModelList(list: string): string[] {
   const out: string[] = [];
-  for (const part of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (part.includes('=') && !part.includes(':') && out.length > 0) out[out.length - 1] += `,${part}`;
     else out.push(part);
   }

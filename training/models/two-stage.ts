@@ -82,7 +82,8 @@ export class DotProductScorer implements Recommender {
   readonly name: string;
   readonly params: Record<string, number | string | boolean>;
   constructor(private readonly model: Recommender) {
-    if (!model.userVectors || !model.itemVectors) throw new Error(`dot-product scorer: ${model.name} exports no vectors`);
+    if (!model.userVectors || !model.itemVectors)
+      throw new Error(`dot-product scorer: ${model.name} exports no vectors`);
     this.name = `${model.name}/vectors`;
     this.params = { ...model.params };
   }

@@ -28,7 +28,10 @@ export interface CompiledFeatures {
 }
 
 /** Validates the features against the catalogue size and compiles them; throws a clear error on a mismatch. */
-export function compileFeatures(features: ItemSideFeatures | undefined, numItems: number): CompiledFeatures | undefined {
+export function compileFeatures(
+  features: ItemSideFeatures | undefined,
+  numItems: number,
+): CompiledFeatures | undefined {
   if (!features || (!features.tokens && !features.text)) return undefined;
   const { tokens, text } = features;
   if (tokens && tokens.length !== numItems) {
@@ -36,7 +39,9 @@ export function compileFeatures(features: ItemSideFeatures | undefined, numItems
   }
   if (text) {
     if (!(Number.isInteger(text.dim) && text.dim > 0) || text.data.length !== numItems * text.dim) {
-      throw new Error(`two-tower: text vectors must be ${numItems} × dim (got ${text.data.length} values for dim ${text.dim})`);
+      throw new Error(
+        `two-tower: text vectors must be ${numItems} × dim (got ${text.data.length} values for dim ${text.dim})`,
+      );
     }
     if (!text.data.every(Number.isFinite)) throw new Error('two-tower: text vectors contain non-finite values');
   }
@@ -92,7 +97,10 @@ export interface CatalogFeatureOptions {
  * TF-IDF vector of the item's text (title, creators, genres, tags, description — the same text the semantic
  * collection embeds).
  */
-export function catalogItemFeatures(items: readonly CatalogItem[], options: CatalogFeatureOptions = {}): ItemSideFeatures {
+export function catalogItemFeatures(
+  items: readonly CatalogItem[],
+  options: CatalogFeatureOptions = {},
+): ItemSideFeatures {
   const textDimension = options.textDimension ?? 128;
   const yearBucket = options.yearBucket ?? 5;
   const norm = (s: string) => s.normalize('NFKC').trim().toLowerCase();
@@ -101,7 +109,8 @@ export function catalogItemFeatures(items: readonly CatalogItem[], options: Cata
     for (const g of item.genres) if (norm(g)) out.push(`genre:${norm(g)}`);
     for (const t of item.tags) if (norm(t)) out.push(`tag:${norm(t)}`);
     for (const c of item.creators) if (norm(c)) out.push(`creator:${norm(c)}`);
-    if (item.year !== null && Number.isFinite(item.year)) out.push(`year:${Math.floor(item.year / yearBucket) * yearBucket}`);
+    if (item.year !== null && Number.isFinite(item.year))
+      out.push(`year:${Math.floor(item.year / yearBucket) * yearBucket}`);
     return out;
   });
   if (textDimension <= 0) return { tokens };

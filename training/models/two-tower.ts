@@ -89,8 +89,10 @@ export class TwoTower implements Recommender {
     }
     if (!(p.targetFraction > 0 && p.targetFraction < 1)) throw new Error('two-tower: targetFraction must be in (0, 1)');
     if (!(p.learningRate > 0)) throw new Error('two-tower: learningRate must be > 0');
-    if (!(p.learningRateEnd > 0 && p.learningRateEnd <= 1)) throw new Error('two-tower: learningRateEnd must be in (0, 1]');
-    if (!(Number.isInteger(p.sampledNegatives) && p.sampledNegatives >= 0)) throw new Error('two-tower: sampledNegatives must be an integer ≥ 0');
+    if (!(p.learningRateEnd > 0 && p.learningRateEnd <= 1))
+      throw new Error('two-tower: learningRateEnd must be in (0, 1]');
+    if (!(Number.isInteger(p.sampledNegatives) && p.sampledNegatives >= 0))
+      throw new Error('two-tower: sampledNegatives must be an integer ≥ 0');
   }
 
   /** True when the item tower has a content path (side tokens and/or text). */
@@ -125,7 +127,10 @@ export class TwoTower implements Recommender {
     const ids = new AdamTable(idTable, data.numItems, d, p.l2);
     // Token rows start at zero: their gradient does not depend on their value, and tokens no trained item
     // carries then add nothing instead of noise.
-    const tokens = features && features.vocabulary.length > 0 ? new AdamTable(new Float32Array(features.vocabulary.length * d), features.vocabulary.length, d, p.l2) : undefined;
+    const tokens =
+      features && features.vocabulary.length > 0
+        ? new AdamTable(new Float32Array(features.vocabulary.length * d), features.vocabulary.length, d, p.l2)
+        : undefined;
     this.tokenTable = tokens?.weights;
     this.dense = new Map();
     const h = p.userHidden;
@@ -148,12 +153,15 @@ export class TwoTower implements Recommender {
       init('bg', [d], 0);
     }
     const denseNames = [...this.dense.keys()];
-    const denseTables = new Map(denseNames.map((n) => [n, new AdamTable(this.dense.get(n)!.data, 1, this.dense.get(n)!.data.length)]));
+    const denseTables = new Map(
+      denseNames.map((n) => [n, new AdamTable(this.dense.get(n)!.data, 1, this.dense.get(n)!.data.length)]),
+    );
 
     // Samplers: negatives ∝ count^β; the probability that a target pair is item i is count_i / total.
     const negWeight = new Float64Array(data.numItems);
     let negSum = 0;
-    for (let i = 0; i < data.numItems; i++) negSum += negWeight[i] = counts[i] > 0 ? Math.pow(counts[i], p.negativePower) : 0;
+    for (let i = 0; i < data.numItems; i++)
+      negSum += negWeight[i] = counts[i] > 0 ? Math.pow(counts[i], p.negativePower) : 0;
     const negCdf = new Float64Array(data.numItems);
     let acc = 0;
     for (let i = 0; i < data.numItems; i++) negCdf[i] = acc += negWeight[i] / negSum;
@@ -315,7 +323,12 @@ export class TwoTower implements Recommender {
         // One forward pass: inside the taped function the logits are read back, the loss and its gradient are
         // computed in JS, and Σ logits ⊙ G (G held constant) is returned, whose gradient is G backpropagated.
         if (scratchMask.length < K) scratchMask = new Uint8Array(K * 2);
-        const rows = { positivePtr, positiveSlots: Int32Array.from(positiveSlots), targetPtr, targetSlots: Int32Array.from(targetSlots) };
+        const rows = {
+          positivePtr,
+          positiveSlots: Int32Array.from(positiveSlots),
+          targetPtr,
+          targetSlots: Int32Array.from(targetSlots),
+        };
         let loss = 0;
         const gradTensors = tf.tidy(() =>
           tf.grads((...xs: Tensor[]) => {
@@ -342,11 +355,13 @@ export class TwoTower implements Recommender {
           if (!dropped[k]) ids.addRow(cand[k], gE, k * d);
           if (gS && tokens) {
             const item = cand[k];
-            for (let q = features!.ptr[item]; q < features!.ptr[item + 1]; q++) tokens.addRow(features!.tokenIds[q], gS, k * d, features!.tokenWeights[q]);
+            for (let q = features!.ptr[item]; q < features!.ptr[item + 1]; q++)
+              tokens.addRow(features!.tokenIds[q], gS, k * d, features!.tokenWeights[q]);
           }
         }
         t++;
-        const lr = p.learningRate * (1 - (1 - p.learningRateEnd) * ((t - 1) / Math.max(1, p.epochs * stepsPerEpoch - 1)));
+        const lr =
+          p.learningRate * (1 - (1 - p.learningRateEnd) * ((t - 1) / Math.max(1, p.epochs * stepsPerEpoch - 1)));
         ids.step(t, lr);
         tokens?.step(t, lr);
         for (const n of denseNames) {
@@ -356,7 +371,8 @@ export class TwoTower implements Recommender {
         }
         for (const item of cand) slotOf[item] = -1;
 
-        if (!Number.isFinite(loss)) throw new Error(`two-tower: loss became ${loss} at epoch ${epoch + 1}; lower learningRate`);
+        if (!Number.isFinite(loss))
+          throw new Error(`two-tower: loss became ${loss} at epoch ${epoch + 1}; lower learningRate`);
         lossSum += loss * numTargets;
         pairSum += numTargets;
         progress.tick();
@@ -373,7 +389,14 @@ export class TwoTower implements Recommender {
       const u1 = Math.min(data.numUsers, u0 + block);
       const pool = new Float32Array((u1 - u0) * d);
       for (let u = u0; u < u1; u++) {
-        poolHistory(idTable, d, data.indices.subarray(data.indptr[u], data.indptr[u + 1]), data.values.subarray(data.indptr[u], data.indptr[u + 1]), pool, (u - u0) * d);
+        poolHistory(
+          idTable,
+          d,
+          data.indices.subarray(data.indptr[u], data.indptr[u + 1]),
+          data.values.subarray(data.indptr[u], data.indptr[u + 1]),
+          pool,
+          (u - u0) * d,
+        );
       }
       userVecs.set(this.runUserTower(tf, pool, u1 - u0), u0 * d);
     }
@@ -400,7 +423,10 @@ export class TwoTower implements Recommender {
       }
       const vecs = tf.tidy(() => {
         const w = this.weightTensors(tf);
-        const T = textDim > 0 ? tf.tensor2d(features!.text!.data.subarray(i0 * textDim, i1 * textDim), [n, textDim]) : undefined;
+        const T =
+          textDim > 0
+            ? tf.tensor2d(features!.text!.data.subarray(i0 * textDim, i1 * textDim), [n, textDim])
+            : undefined;
         return itemTower(tf, tf.tensor2d(e, [n, d]), s ? tf.tensor2d(s, [n, d]) : undefined, T, w);
       });
       out.set(vecs.dataSync() as Float32Array, i0 * d);
@@ -425,7 +451,8 @@ export class TwoTower implements Recommender {
 
   scoreUsers(users: Int32Array): Float32Array {
     const x = assertFitted(this.userVecs, this.name);
-    for (const u of users) if (!(u >= 0 && u < this.numUsers)) throw new Error(`two-tower: user ${u} outside [0, ${this.numUsers})`);
+    for (const u of users)
+      if (!(u >= 0 && u < this.numUsers)) throw new Error(`two-tower: user ${u} outside [0, ${this.numUsers})`);
     this.index ??= new ItemVectorIndex(assertFitted(this.itemVecs, this.name), this.numItems, this.params.dim);
     return this.index.score(gatherRows(x, users, this.params.dim), users.length);
   }
@@ -438,8 +465,10 @@ export class TwoTower implements Recommender {
   /** The user tower applied to any history (a user unseen at training time, or fresh events). */
   foldIn(items: Int32Array, values?: Float32Array): Float32Array {
     const idTable = assertFitted(this.idTable, this.name);
-    if (values && values.length !== items.length) throw new Error('two-tower: foldIn values and items differ in length');
-    for (const i of items) if (!(i >= 0 && i < this.numItems)) throw new Error(`two-tower: item ${i} outside [0, ${this.numItems})`);
+    if (values && values.length !== items.length)
+      throw new Error('two-tower: foldIn values and items differ in length');
+    for (const i of items)
+      if (!(i >= 0 && i < this.numItems)) throw new Error(`two-tower: item ${i} outside [0, ${this.numItems})`);
     const tf = tfWasmIfReady();
     if (!tf) throw new Error('two-tower: call fit() first');
     const d = this.params.dim;
@@ -491,13 +520,23 @@ function itemTower(tf: TF, ids: Tensor, side: Tensor | undefined, text: Tensor |
   if (text && w.wt) content = content.add(tf.matMul(text as tfTypes.Tensor2D, w.wt as tfTypes.Tensor2D));
   if (content.shape[0] !== ids.shape[0]) content = content.tile([ids.shape[0] as number, 1]);
   const gate = tf.sigmoid(
-    tf.matMul(ids as tfTypes.Tensor2D, w.wge! as tfTypes.Tensor2D).add(tf.matMul(content as tfTypes.Tensor2D, w.wgc! as tfTypes.Tensor2D)).add(w.bg!),
+    tf
+      .matMul(ids as tfTypes.Tensor2D, w.wge! as tfTypes.Tensor2D)
+      .add(tf.matMul(content as tfTypes.Tensor2D, w.wgc! as tfTypes.Tensor2D))
+      .add(w.bg!),
   );
   return gate.mul(ids).add(tf.scalar(1).sub(gate).mul(content));
 }
 
 /** out[off..off+d) = Σ weight·token embedding over the item's tokens (each field already a mean). */
-function addTokens(features: CompiledFeatures, table: Float32Array, item: number, out: Float32Array, off: number, d: number): void {
+function addTokens(
+  features: CompiledFeatures,
+  table: Float32Array,
+  item: number,
+  out: Float32Array,
+  off: number,
+  d: number,
+): void {
   for (let q = features.ptr[item]; q < features.ptr[item + 1]; q++) {
     const w = features.tokenWeights[q];
     const to = features.tokenIds[q] * d;
@@ -506,7 +545,14 @@ function addTokens(features: CompiledFeatures, table: Float32Array, item: number
 }
 
 /** Weighted mean of the ID rows of a history into out[off..off+d) (zeros for an empty history). */
-function poolHistory(idTable: Float32Array, d: number, items: ArrayLike<number>, values: ArrayLike<number> | undefined, out: Float32Array, off: number): void {
+function poolHistory(
+  idTable: Float32Array,
+  d: number,
+  items: ArrayLike<number>,
+  values: ArrayLike<number> | undefined,
+  out: Float32Array,
+  off: number,
+): void {
   let wsum = 0;
   for (let n = 0; n < items.length; n++) wsum += values ? values[n] : 1;
   if (wsum <= 0) return;

@@ -64,13 +64,15 @@ export class UserKNN implements Recommender {
     const byItem = assertFitted(this.byItem, this.name);
     const norms = assertFitted(this.norms, this.name);
     const sims = new Float32Array(x.numUsers);
-    for (const i of items) for (let p = byItem.indptr[i]; p < byItem.indptr[i + 1]; p++) sims[byItem.indices[p]] += norms[byItem.indices[p]];
+    for (const i of items)
+      for (let p = byItem.indptr[i]; p < byItem.indptr[i + 1]; p++) sims[byItem.indices[p]] += norms[byItem.indices[p]];
     const selfNorm = items.length > 0 ? 1 / Math.sqrt(items.length) : 0;
     const k = this.params.neighbors;
     const top = new Int32Array(k);
     topKRow(sims, 0, x.numUsers, k, new Int32Array(0), top, 0);
     const out = new Float32Array(x.numItems);
-    for (const v of top) if (v >= 0 && sims[v] > 0) this.addNeighbour(x, v, Math.pow(sims[v] * selfNorm, this.params.power), out, 0);
+    for (const v of top)
+      if (v >= 0 && sims[v] > 0) this.addNeighbour(x, v, Math.pow(sims[v] * selfNorm, this.params.power), out, 0);
     return out;
   }
 

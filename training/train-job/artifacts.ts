@@ -2,7 +2,11 @@
 // under <dataDir>/models/. `recgraph export` re-publishes a version from here without retraining.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fromStoredEncoder, type StoredTextEncoder, type TextEncoderArtifact } from '../../src/embedding/encoder-artifact.js';
+import {
+  fromStoredEncoder,
+  type StoredTextEncoder,
+  type TextEncoderArtifact,
+} from '../../src/embedding/encoder-artifact.js';
 import type { LinearMap } from '../../src/embedding/linear-map.js';
 import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
 import type { RerankState } from '../../src/recommend/graph-rerank.js';
@@ -48,9 +52,20 @@ export function artifactsDir(dataDir: string, version: string): string {
 
 export async function saveArtifacts(dir: string, model: ModelArtifacts): Promise<void> {
   await mkdir(dir, { recursive: true });
-  for (const key of MATRICES) await writeFile(path.join(dir, `${key}.bin`), Buffer.from(model[key].buffer, model[key].byteOffset, model[key].byteLength));
-  await writeFile(path.join(dir, 'textVectors.bin'), Buffer.from(model.text.vectors.buffer, model.text.vectors.byteOffset, model.text.vectors.byteLength));
-  if (model.degrees) await writeFile(path.join(dir, 'degrees.bin'), Buffer.from(model.degrees.buffer, model.degrees.byteOffset, model.degrees.byteLength));
+  for (const key of MATRICES)
+    await writeFile(
+      path.join(dir, `${key}.bin`),
+      Buffer.from(model[key].buffer, model[key].byteOffset, model[key].byteLength),
+    );
+  await writeFile(
+    path.join(dir, 'textVectors.bin'),
+    Buffer.from(model.text.vectors.buffer, model.text.vectors.byteOffset, model.text.vectors.byteLength),
+  );
+  if (model.degrees)
+    await writeFile(
+      path.join(dir, 'degrees.bin'),
+      Buffer.from(model.degrees.buffer, model.degrees.byteOffset, model.degrees.byteLength),
+    );
   if (model.rerank) {
     for (const key of RERANK_ARRAYS) {
       const a = model.rerank.lists[key];
@@ -65,9 +80,15 @@ export async function saveArtifacts(dir: string, model: ModelArtifacts): Promise
     dimension: model.dimension,
     cutoff: model.cutoff.toISOString(),
     text: { model: manifestEncoder(model.text.model), dimension: model.text.dimension },
-    textToCf: { inputDim: model.textToCf.inputDim, outputDim: model.textToCf.outputDim, weights: Array.from(model.textToCf.weights) },
+    textToCf: {
+      inputDim: model.textToCf.inputDim,
+      outputDim: model.textToCf.outputDim,
+      weights: Array.from(model.textToCf.weights),
+    },
     ...(model.layout ? { layout: model.layout } : {}),
-    ...(model.rerank ? { rerank: { linearWeight: model.rerank.linearWeight, candidates: model.rerank.candidates } } : {}),
+    ...(model.rerank
+      ? { rerank: { linearWeight: model.rerank.linearWeight, candidates: model.rerank.candidates } }
+      : {}),
   };
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   const encoder = model.text.model;
@@ -100,7 +121,10 @@ async function loadEncoder(dir: string, described: Record<string, unknown>): Pro
   return fromStoredEncoder(described as unknown as StoredTextEncoder);
 }
 
-async function readTyped<T extends Int32Array | Float32Array>(file: string, Type: { new (buffer: ArrayBuffer): T }): Promise<T> {
+async function readTyped<T extends Int32Array | Float32Array>(
+  file: string,
+  Type: { new (buffer: ArrayBuffer): T },
+): Promise<T> {
   const bytes = await readFile(file);
   // Copy into a fresh, aligned buffer (a Buffer may be a view at any offset of a shared pool).
   return new Type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
@@ -121,10 +145,16 @@ export async function loadArtifacts(dir: string): Promise<ModelArtifacts> {
     userVectors: await readTyped(path.join(dir, 'userVectors.bin'), Float32Array),
     gram: await readTyped(path.join(dir, 'gram.bin'), Float32Array),
     itemCounts: await readTyped(path.join(dir, 'itemCounts.bin'), Float32Array),
-    text: { model: await loadEncoder(dir, manifest.text.model), dimension: manifest.text.dimension, vectors: await readTyped(path.join(dir, 'textVectors.bin'), Float32Array) },
+    text: {
+      model: await loadEncoder(dir, manifest.text.model),
+      dimension: manifest.text.dimension,
+      vectors: await readTyped(path.join(dir, 'textVectors.bin'), Float32Array),
+    },
     textToCf: manifest.textToCf,
     // Plain iALS versions (trained before the blended default) have neither.
-    ...(manifest.layout ? { layout: manifest.layout, degrees: await readTyped(path.join(dir, 'degrees.bin'), Float32Array) } : {}),
+    ...(manifest.layout
+      ? { layout: manifest.layout, degrees: await readTyped(path.join(dir, 'degrees.bin'), Float32Array) }
+      : {}),
     ...(manifest.rerank
       ? {
           rerank: {

@@ -27,18 +27,29 @@ export interface BootstrapOptions {
   progress?: ProgressSink;
 }
 
-export async function trainAndPublish(pool: pg.Pool, store: VectorStore, log: Logger, options: BootstrapOptions): Promise<string> {
+export async function trainAndPublish(
+  pool: pg.Pool,
+  store: VectorStore,
+  log: Logger,
+  options: BootstrapOptions,
+): Promise<string> {
   const started = Date.now();
   // Loaded only when a model is trained: training pulls in tfjs (≈ 85 MB resident with its wasm backend), which a
   // server that finds its model live never needs.
   const { trainModel } = await import('./train.js');
-  const model = await trainModel(pool, { progress: options.progress, params: options.params,
+  const model = await trainModel(pool, {
+    progress: options.progress,
+    params: options.params,
     textModelPath: options.textModelPath,
     ...(options.train ?? {}),
   });
   const trained = Date.now();
   await saveArtifacts(artifactsDir(options.dataDir, model.version), model);
-  await publishModel(store, pool, model, { prefix: options.prefix, progress: options.progress, keepVersions: options.keepVersions });
+  await publishModel(store, pool, model, {
+    prefix: options.prefix,
+    progress: options.progress,
+    keepVersions: options.keepVersions,
+  });
   log.info(
     `model ${model.version} (${model.kind}, ${model.userIds.length} users × ${model.itemIds.length} items) trained in ${((trained - started) / 1000).toFixed(1)} s, exported and live in ${((Date.now() - trained) / 1000).toFixed(1)} s`,
   );
@@ -52,7 +63,12 @@ async function liveModelServes(pool: pg.Pool, store: VectorStore, prefix: string
   return collection !== undefined && (await store.collectionExists(collection));
 }
 
-export async function bootstrap(pool: pg.Pool, store: VectorStore, log: Logger, options: BootstrapOptions): Promise<void> {
+export async function bootstrap(
+  pool: pg.Pool,
+  store: VectorStore,
+  log: Logger,
+  options: BootstrapOptions,
+): Promise<void> {
   if (options.seedDemo !== false && (await isDatabaseEmpty(pool))) {
     log.info('empty database: seeding the demo catalog');
     const summary = await seedDemo(pool);

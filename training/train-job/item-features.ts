@@ -2,9 +2,18 @@
 // hashed text encoder embeds) from Postgres, aligned with the dense item indices of a TrainingData read.
 import type pg from 'pg';
 import { itemColumns } from '../../src/db/item-columns.js';
-import { catalogItemFeatures, type CatalogFeatureOptions, type CatalogItem, type ItemSideFeatures } from '../models/two-tower-features.js';
+import {
+  catalogItemFeatures,
+  type CatalogFeatureOptions,
+  type CatalogItem,
+  type ItemSideFeatures,
+} from '../models/two-tower-features.js';
 
-export async function readItemFeatures(pool: pg.Pool, itemIds: Int32Array, options: CatalogFeatureOptions = {}): Promise<ItemSideFeatures> {
+export async function readItemFeatures(
+  pool: pg.Pool,
+  itemIds: Int32Array,
+  options: CatalogFeatureOptions = {},
+): Promise<ItemSideFeatures> {
   const { rows } = await pool.query<CatalogItem & { id: number }>(
     `SELECT ${itemColumns(['id', 'title', 'creators', 'genres', 'tags', 'description', 'year'])}
        FROM items WHERE id = ANY($1::int[])`,

@@ -5,7 +5,11 @@
 import type { CatalogEncoderArtifact, ExternalEncoderArtifact } from '../../src/embedding/encoder-artifact.js';
 import type { LinearMap } from '../../src/embedding/linear-map.js';
 import { OnnxSentenceEncoder } from '../../src/embedding/onnx-sentence-encoder.js';
-import { exportCatalogEncoder, fitCatalogEncoder, type CatalogEncoderParams } from '../models/text-encoder/catalog-encoder.js';
+import {
+  exportCatalogEncoder,
+  fitCatalogEncoder,
+  type CatalogEncoderParams,
+} from '../models/text-encoder/catalog-encoder.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { fitTextToCf } from '../models/text-encoder/text-to-cf.js';
 
@@ -40,12 +44,25 @@ export async function trainTextEncoder(
   let encoder: OnnxSentenceEncoder;
   if (options.textModelPath) {
     encoder = await OnnxSentenceEncoder.fromDirectory(options.textModelPath);
-    artifact = { kind: 'onnx', source: 'external', fingerprint: encoder.fingerprint, dimension: encoder.dimension, path: options.textModelPath };
+    artifact = {
+      kind: 'onnx',
+      source: 'external',
+      fingerprint: encoder.fingerprint,
+      dimension: encoder.dimension,
+      path: options.textModelPath,
+    };
   } else {
     const fitted = fitCatalogEncoder(documents, { vectors: cf, dim: cfDim, rows: warmRows }, options.encoderParams);
     const { model, tokenizer } = exportCatalogEncoder(fitted);
     encoder = await OnnxSentenceEncoder.fromBytes(model, tokenizer);
-    artifact = { kind: 'onnx', source: 'catalog', fingerprint: encoder.fingerprint, dimension: encoder.dimension, model, tokenizer };
+    artifact = {
+      kind: 'onnx',
+      source: 'catalog',
+      fingerprint: encoder.fingerprint,
+      dimension: encoder.dimension,
+      model,
+      tokenizer,
+    };
   }
   try {
     const dimension = encoder.dimension;

@@ -51,7 +51,8 @@ export function newVersionLabel(now = new Date()): string {
 export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Promise<ModelArtifacts> {
   const progress = options.progress ?? noopProgress;
   const data = await readTrainingData(pool, options.cutoff);
-  if (data.users.length === 0) throw new Error('no interactions to train on: ingest data or run `recgraph seed-demo` first');
+  if (data.users.length === 0)
+    throw new Error('no interactions to train on: ingest data or run `recgraph seed-demo` first');
 
   const matrix = buildInteractionMatrix(data.userIds.length, data.itemIds.length, data.users, data.items, data.weights);
   const fitted =
@@ -62,7 +63,14 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
   const itemCounts = new Float32Array(data.itemIds.length);
   for (let k = 0; k < data.items.length; k++) itemCounts[data.items[k]] += data.weights[k];
 
-  const { rows } = await pool.query<{ id: number; title: string; creators: string[]; genres: string[]; tags: string[]; description: string | null }>(
+  const { rows } = await pool.query<{
+    id: number;
+    title: string;
+    creators: string[];
+    genres: string[];
+    tags: string[];
+    description: string | null;
+  }>(
     `SELECT ${itemColumns(['id', 'title', 'creators', 'genres', 'tags', 'description'])} FROM items WHERE id = ANY($1::int[])`,
     [Array.from(data.itemIds)],
   );
@@ -119,7 +127,11 @@ interface FittedForServing {
   tuning?: GraphFilterTuning;
 }
 
-async function fitDefault(matrix: InteractionMatrix, options: TrainOptions, progress: ProgressSink): Promise<FittedForServing> {
+async function fitDefault(
+  matrix: InteractionMatrix,
+  options: TrainOptions,
+  progress: ProgressSink,
+): Promise<FittedForServing> {
   const pipeline = new IalsLowpassBlend({ ...ialsOverrides(options.params), ...options.pipeline });
   await pipeline.fit(matrix, progress);
   const { ials: model, layout, degrees } = pipeline.servingParts();

@@ -68,7 +68,9 @@ export function apiKeyPlugin(options: ApiKeyOptions): ApolloServerPlugin<BaseCon
           const presented = presentedApiKey(request.http?.headers);
           if (!isAcceptedApiKey(presented, apiKeys)) {
             throw refused(
-              presented === undefined ? 'This operation requires an API key (x-api-key or Authorization: Bearer)' : 'The API key is not valid',
+              presented === undefined
+                ? 'This operation requires an API key (x-api-key or Authorization: Bearer)'
+                : 'The API key is not valid',
               'UNAUTHENTICATED',
             );
           }

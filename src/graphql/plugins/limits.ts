@@ -29,7 +29,9 @@ import {
 // CommonJS build, loaded with require, shares Apollo's copy under Node and under vitest alike.
 import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
 
-const queryComplexity = createRequire(import.meta.url)('graphql-query-complexity') as typeof import('graphql-query-complexity');
+const queryComplexity = createRequire(import.meta.url)(
+  'graphql-query-complexity',
+) as typeof import('graphql-query-complexity');
 
 export interface QueryLimits {
   /** Most nested object fields in one operation (introspection fields excluded). */
@@ -116,7 +118,10 @@ function limitExceeded(limit: string, maximum: number, actual: number, message: 
 }
 
 /** Field selections once every fragment spread is expanded, memoised per fragment so a fragment bomb costs linear time. */
-function expandedFieldCount(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): number {
+function expandedFieldCount(
+  operation: OperationDefinitionNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+): number {
   const memo = new Map<string, number>();
   const visiting = new Set<string>();
   const count = (selectionSet: SelectionSetNode): number => {
@@ -168,7 +173,8 @@ function costInputsOf(operation: OperationDefinitionNode, fragments: Map<string,
     for (const selection of selectionSet.selections) {
       for (const directive of selection.directives ?? []) {
         for (const argument of directive.arguments ?? []) {
-          if (argument.value.kind === Kind.VARIABLE) inputs.set(argument.value.name.value, { variable: argument.value.name.value, use: 'value' });
+          if (argument.value.kind === Kind.VARIABLE)
+            inputs.set(argument.value.name.value, { variable: argument.value.name.value, use: 'value' });
         }
       }
       if (selection.kind === Kind.FIELD) {
@@ -176,7 +182,8 @@ function costInputsOf(operation: OperationDefinitionNode, fragments: Map<string,
           if (argument.value.kind !== Kind.VARIABLE) continue;
           const variable = argument.value.name.value;
           if (argument.name.value === 'first') inputs.set(variable, { variable, use: 'value' });
-          else if ((ID_LIST_ARGUMENTS as readonly string[]).includes(argument.name.value)) inputs.set(variable, { variable, use: 'length' });
+          else if ((ID_LIST_ARGUMENTS as readonly string[]).includes(argument.name.value))
+            inputs.set(variable, { variable, use: 'length' });
         }
         if (selection.selectionSet) visit(selection.selectionSet);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -253,10 +260,20 @@ export function createOperationLimiter(overrides: Partial<QueryLimits> = {}): Op
     const shape = shapeOf(document, operation);
     const { fields, depth } = shape;
     if (fields > limits.maxFields || depth === undefined) {
-      throw limitExceeded('fields', limits.maxFields, fields, `Query selects ${fields} fields (fragments expanded), more than the limit of ${limits.maxFields}`);
+      throw limitExceeded(
+        'fields',
+        limits.maxFields,
+        fields,
+        `Query selects ${fields} fields (fragments expanded), more than the limit of ${limits.maxFields}`,
+      );
     }
     if (depth > limits.maxDepth) {
-      throw limitExceeded('depth', limits.maxDepth, depth, `Query depth is ${depth}, more than the limit of ${limits.maxDepth}`);
+      throw limitExceeded(
+        'depth',
+        limits.maxDepth,
+        depth,
+        `Query depth is ${depth}, more than the limit of ${limits.maxDepth}`,
+      );
     }
     const key = costKey(shape.costInputs, variables);
     let cost = shape.costs.get(key);
@@ -282,7 +299,12 @@ export function createOperationLimiter(overrides: Partial<QueryLimits> = {}): Op
       shape.costs.set(key, cost);
     }
     if (cost > limits.maxCost) {
-      throw limitExceeded('cost', limits.maxCost, cost, `Query cost is ${cost}, more than the limit of ${limits.maxCost}`);
+      throw limitExceeded(
+        'cost',
+        limits.maxCost,
+        cost,
+        `Query cost is ${cost}, more than the limit of ${limits.maxCost}`,
+      );
     }
     return { depth, fields, cost };
   };

@@ -30,7 +30,11 @@ const codeOf = (error: GraphQLFormattedError) =>
   typeof error.extensions?.code === 'string' ? error.extensions.code : UNCODED;
 
 /** The codes of the errors sent, as formatted for the client (after formatError's mapping). */
-function sentErrorCodes(body: { kind: 'single'; singleResult: { errors?: readonly GraphQLFormattedError[] } } | { kind: 'incremental'; initialResult: { errors?: readonly GraphQLFormattedError[] } }): string[] {
+function sentErrorCodes(
+  body:
+    | { kind: 'single'; singleResult: { errors?: readonly GraphQLFormattedError[] } }
+    | { kind: 'incremental'; initialResult: { errors?: readonly GraphQLFormattedError[] } },
+): string[] {
   const errors = (body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors) ?? [];
   return [...new Set(errors.map((error) => codeOf(error)))];
 }

@@ -11,8 +11,13 @@ import { withInfrastructure } from '../context.js';
 export function registerExport(program: Command): void {
   program
     .command('export [version]')
-    .description('publish a trained model version (default: the newest under <data dir>/models) to Qdrant and make it live')
-    .option('--keep <n>', 'model versions whose collections are kept for rollback (default: RECGRAPH_KEEP_VERSIONS or 3)')
+    .description(
+      'publish a trained model version (default: the newest under <data dir>/models) to Qdrant and make it live',
+    )
+    .option(
+      '--keep <n>',
+      'model versions whose collections are kept for rollback (default: RECGRAPH_KEEP_VERSIONS or 3)',
+    )
     .action((version: string | undefined, opts: { keep?: string }) =>
       withInfrastructure(async ({ config, infra }) => {
         const modelsDir = path.join(config.dataDir, 'models');
@@ -24,7 +29,11 @@ export function registerExport(program: Command): void {
         const store = createVectorStore(infra);
         try {
           const keepVersions = opts.keep === undefined ? config.keepVersions : keepVersionsFrom(opts.keep, '--keep');
-          await publishModel(store, infra.pool, model, { prefix: config.collectionPrefix, progress: createCliProgress(), keepVersions });
+          await publishModel(store, infra.pool, model, {
+            prefix: config.collectionPrefix,
+            progress: createCliProgress(),
+            keepVersions,
+          });
           console.log(`model ${model.version} is live`);
         } finally {
           store.close();

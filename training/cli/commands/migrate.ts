@@ -10,7 +10,9 @@ export function registerMigrate(program: Command): void {
       withInfrastructure(
         async ({ infra }) => {
           const applied = await applyMigrations(infra.databaseUrl);
-          console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database is up to date');
+          console.log(
+            applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database is up to date',
+          );
         },
         { migrate: false, qdrant: false },
       ),

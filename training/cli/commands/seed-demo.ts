@@ -12,13 +12,20 @@ export function registerSeedDemo(program: Command): void {
     .option('--seed <n>', 'random seed', String(DEMO_DEFAULTS.seed))
     .option('--force', 'seed even when the database already holds data (existing ids are kept)')
     .action((opts: { items: string; users: string; seed: string; force?: boolean }) =>
-      withInfrastructure(async ({ infra }) => {
-        if (!opts.force && !(await isDatabaseEmpty(infra.pool))) {
-          throw new Error('the database already holds data; pass --force to add the demo catalog anyway');
-        }
-        const summary = await seedDemo(infra.pool, { items: positive(opts.items, '--items'), users: positive(opts.users, '--users'), seed: positive(opts.seed, '--seed') });
-        console.log(`seeded ${summary.items} items, ${summary.users} users, ${summary.interactions} interactions`);
-      }, { qdrant: false }),
+      withInfrastructure(
+        async ({ infra }) => {
+          if (!opts.force && !(await isDatabaseEmpty(infra.pool))) {
+            throw new Error('the database already holds data; pass --force to add the demo catalog anyway');
+          }
+          const summary = await seedDemo(infra.pool, {
+            items: positive(opts.items, '--items'),
+            users: positive(opts.users, '--users'),
+            seed: positive(opts.seed, '--seed'),
+          });
+          console.log(`seeded ${summary.items} items, ${summary.users} users, ${summary.interactions} interactions`);
+        },
+        { qdrant: false },
+      ),
     );
 }
 

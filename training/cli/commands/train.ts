@@ -11,18 +11,36 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train a model on the interactions in Postgres and publish it to Qdrant (atomic alias switch)')
-    .option('--no-export', 'only train and save the artifacts under <data dir>/models; publish later with `recgraph export`')
-    .option('--keep <n>', 'model versions whose collections are kept for rollback (default: RECGRAPH_KEEP_VERSIONS or 3)')
-    .option('--model <kind>', 'default (iALS ⊕ low-pass vectors) or graphfilter (two-stage: vectors → item-item rerank)', 'default')
-    .option('--tune-budget <seconds>', `graphfilter: seconds for choosing its weights on a validation split carved from the data (default 60)`)
+    .option(
+      '--no-export',
+      'only train and save the artifacts under <data dir>/models; publish later with `recgraph export`',
+    )
+    .option(
+      '--keep <n>',
+      'model versions whose collections are kept for rollback (default: RECGRAPH_KEEP_VERSIONS or 3)',
+    )
+    .option(
+      '--model <kind>',
+      'default (iALS ⊕ low-pass vectors) or graphfilter (two-stage: vectors → item-item rerank)',
+      'default',
+    )
+    .option(
+      '--tune-budget <seconds>',
+      `graphfilter: seconds for choosing its weights on a validation split carved from the data (default 60)`,
+    )
     .option('--no-tune', 'graphfilter: skip the validation search, use the defaults')
     .action((opts: { export: boolean; keep?: string; model: string; tuneBudget?: string; tune: boolean }) =>
       withInfrastructure(async ({ config, infra, log }) => {
         const progress = createCliProgress();
-        if (opts.model !== 'default' && opts.model !== 'graphfilter') throw new Error(`--model must be default or graphfilter, got "${opts.model}"`);
+        if (opts.model !== 'default' && opts.model !== 'graphfilter')
+          throw new Error(`--model must be default or graphfilter, got "${opts.model}"`);
         const budget = opts.tuneBudget === undefined ? undefined : Number(opts.tuneBudget);
-        if (budget !== undefined && !(budget >= 0)) throw new Error(`--tune-budget must be a number of seconds ≥ 0, got "${opts.tuneBudget}"`);
-        const train = { model: opts.model as TrainedModelKind, tuneBudgetSeconds: opts.tune ? budget : (false as const) };
+        if (budget !== undefined && !(budget >= 0))
+          throw new Error(`--tune-budget must be a number of seconds ≥ 0, got "${opts.tuneBudget}"`);
+        const train = {
+          model: opts.model as TrainedModelKind,
+          tuneBudgetSeconds: opts.tune ? budget : (false as const),
+        };
         if (!opts.export) {
           // Loaded only here: training pulls in tfjs, which the other commands (start above all) never need.
           const { trainModel } = await import('../../train-job/train.js');
@@ -35,7 +53,14 @@ export function registerTrain(program: Command): void {
         const store = createVectorStore(infra);
         try {
           const keepVersions = opts.keep === undefined ? config.keepVersions : keepVersionsFrom(opts.keep, '--keep');
-          const version = await trainAndPublish(infra.pool, store, log, { dataDir: config.dataDir, prefix: config.collectionPrefix, progress, keepVersions, textModelPath: config.textModelPath, train });
+          const version = await trainAndPublish(infra.pool, store, log, {
+            dataDir: config.dataDir,
+            prefix: config.collectionPrefix,
+            progress,
+            keepVersions,
+            textModelPath: config.textModelPath,
+            train,
+          });
           console.log(`model ${version} is live`);
         } finally {
           store.close();

@@ -16,7 +16,11 @@ export function registerActivate(program: Command): void {
         try {
           const before = await activeVersion(infra.pool);
           await activateVersion(store, infra.pool, version, { prefix: config.collectionPrefix });
-          console.log(before === version ? `model ${version} was already live` : `model ${version} is live (was ${before ?? 'none'})`);
+          console.log(
+            before === version
+              ? `model ${version} was already live`
+              : `model ${version} is live (was ${before ?? 'none'})`,
+          );
         } finally {
           store.close();
         }

@@ -78,7 +78,11 @@ export function orthonormalizeColumns(q: Float64Array, rows: number, cols: numbe
  * Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations. Returns eigenvalues in
  * descending order and eigenvectors as columns of a row-major n × n matrix. n is small (≤ a few hundred).
  */
-export function symmetricEigen(a: Float64Array, n: number, maxSweeps = 60): { values: Float64Array; vectors: Float64Array } {
+export function symmetricEigen(
+  a: Float64Array,
+  n: number,
+  maxSweeps = 60,
+): { values: Float64Array; vectors: Float64Array } {
   const m = Float64Array.from(a);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;

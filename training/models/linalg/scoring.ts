@@ -63,7 +63,13 @@ export class ItemVectorIndex {
   score(userVecs: Float32Array, b: number): Float32Array {
     const tf = tfWasmIfReady();
     if (!tf || b * this.count < 1 << 16) {
-      return scoreAllItems(userVecs, Int32Array.from({ length: b }, (_, i) => i), this.items, this.count, this.dim);
+      return scoreAllItems(
+        userVecs,
+        Int32Array.from({ length: b }, (_, i) => i),
+        this.items,
+        this.count,
+        this.dim,
+      );
     }
     this.tensor ??= tf.tidy(() => tf.tensor2d(this.items, [this.count, this.dim]).transpose() as tfTypes.Tensor2D);
     const t = this.tensor;

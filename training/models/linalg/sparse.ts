@@ -42,7 +42,11 @@ export function sparseGram(m: InteractionMatrix): Float32Array {
 }
 
 /** A copy of `m` with values scaled: v_ui · rowScale[u] · colScale[i]. */
-export function scaleMatrix(m: InteractionMatrix, rowScale: ArrayLike<number>, colScale: ArrayLike<number>): InteractionMatrix {
+export function scaleMatrix(
+  m: InteractionMatrix,
+  rowScale: ArrayLike<number>,
+  colScale: ArrayLike<number>,
+): InteractionMatrix {
   const values = new Float32Array(m.values.length);
   for (let r = 0; r < m.numUsers; r++) {
     for (let p = m.indptr[r]; p < m.indptr[r + 1]; p++) values[p] = m.values[p] * rowScale[r] * colScale[m.indices[p]];
@@ -73,7 +77,12 @@ let coUserScratch: { weights: Float64Array; touched: Int32Array } | undefined;
  * weights c_v = Σ_j M_vj first (through Mᵀ), then Σ_v c_v M_v·. Cost Σ_{j∈H} deg(j) + Σ_{v co-user} nnz_v per
  * row, O(users) scratch — the exact linear filter of GF-CF at catalogue sizes where items² floats do not fit.
  */
-export function gramTimesRows(mt: InteractionMatrix, m: InteractionMatrix, history: ArrayLike<number>, out: Float32Array): void {
+export function gramTimesRows(
+  mt: InteractionMatrix,
+  m: InteractionMatrix,
+  history: ArrayLike<number>,
+  out: Float32Array,
+): void {
   if (!coUserScratch || coUserScratch.weights.length < m.numUsers) {
     coUserScratch = { weights: new Float64Array(m.numUsers), touched: new Int32Array(m.numUsers) };
   }

@@ -63,7 +63,8 @@ export async function spdInverse(
 function invertSmallSpd(a: Float64Array, b: number): Float64Array {
   const l = Float64Array.from(a);
   // Symmetrise against float32 rounding before factorising.
-  for (let i = 0; i < b; i++) for (let j = 0; j < i; j++) l[i * b + j] = l[j * b + i] = 0.5 * (l[i * b + j] + l[j * b + i]);
+  for (let i = 0; i < b; i++)
+    for (let j = 0; j < i; j++) l[i * b + j] = l[j * b + i] = 0.5 * (l[i * b + j] + l[j * b + i]);
   choleskyInPlace(l, b);
   const inv = new Float64Array(b * b);
   const e = new Float64Array(b);

@@ -15,7 +15,14 @@ import { l2Normalize } from '../../../src/embedding/pooling.js';
 import type { LinearMap } from '../../../src/embedding/linear-map.js';
 import { fitTextToCf } from './text-to-cf.js';
 import { DataType, GraphBuilder, l2NormalizeRows, maskedMeanPoolNodes } from './onnx-graph.js';
-import { buildVocabulary, CONTINUATION, isWordLike, SPECIAL_TOKENS, wordPieceTokenizerJson, wordSplitter } from './tokenizer-json.js';
+import {
+  buildVocabulary,
+  CONTINUATION,
+  isWordLike,
+  SPECIAL_TOKENS,
+  wordPieceTokenizerJson,
+  wordSplitter,
+} from './tokenizer-json.js';
 
 export interface CatalogEncoderParams {
   /** Width of the projected TF-IDF word vectors. */
@@ -79,13 +86,23 @@ const trigrams = (word: string) => trigramsOf(`<${word}>`);
  * boundary, a "##" continuation knows neither — or, when too short for a trigram, the piece itself.
  */
 function tokenFeatures(token: string, isWord: boolean): Array<{ feature: string; trigram: boolean }> {
-  if (isWord) return [{ feature: `w:${token}`, trigram: false }, ...trigrams(token).map((t) => ({ feature: `t:${t}`, trigram: true }))];
+  if (isWord)
+    return [
+      { feature: `w:${token}`, trigram: false },
+      ...trigrams(token).map((t) => ({ feature: `t:${t}`, trigram: true })),
+    ];
   const grams = token.startsWith(CONTINUATION) ? trigramsOf(token.slice(CONTINUATION.length)) : trigramsOf(`<${token}`);
-  return grams.length ? grams.map((t) => ({ feature: `t:${t}`, trigram: true })) : [{ feature: `p:${token}`, trigram: true }];
+  return grams.length
+    ? grams.map((t) => ({ feature: `t:${t}`, trigram: true }))
+    : [{ feature: `p:${token}`, trigram: true }];
 }
 
 /** The word-vector table: IDF-weighted features of every vocabulary entry, projected. */
-function wordTable(vocabulary: readonly string[], documents: readonly string[], params: CatalogEncoderParams): Float32Array {
+function wordTable(
+  vocabulary: readonly string[],
+  documents: readonly string[],
+  params: CatalogEncoderParams,
+): Float32Array {
   const split = wordSplitter();
   const wordDf = new Map<string, number>();
   const trigramDf = new Map<string, number>();
@@ -151,7 +168,8 @@ export function fitCatalogEncoder(
   overrides: Partial<CatalogEncoderParams> = {},
 ): CatalogEncoder {
   const params = { ...CATALOG_ENCODER_DEFAULTS, ...overrides };
-  if (!(params.lexicalWeight >= 0 && params.lexicalWeight <= 1)) throw new RangeError(`lexicalWeight must be in [0, 1], got ${params.lexicalWeight}`);
+  if (!(params.lexicalWeight >= 0 && params.lexicalWeight <= 1))
+    throw new RangeError(`lexicalWeight must be in [0, 1], got ${params.lexicalWeight}`);
   const { vocabulary } = buildVocabulary(documents, { maxSize: params.maxVocabulary });
   const table = wordTable(vocabulary, documents, params);
   const p = params.textDimension;
@@ -159,7 +177,8 @@ export function fitCatalogEncoder(
   if (collaborative && collaborative.rows.length > 0 && params.lexicalWeight < 1) {
     const tokenizer = new Tokenizer(wordPieceTokenizerJson(vocabulary), {});
     const text = new Float32Array(documents.length * p);
-    for (const r of collaborative.rows) text.set(textVector({ table, params }, tokenizer.encode(documents[r]).ids), r * p);
+    for (const r of collaborative.rows)
+      text.set(textVector({ table, params }, tokenizer.encode(documents[r]).ids), r * p);
     map = fitTextToCf(text, p, collaborative.vectors, collaborative.dim, collaborative.rows, params.ridge);
   }
   return { params, vocabulary, table, map, dimension: map ? p + map.outputDim : p };
@@ -185,13 +204,21 @@ export function buildEncoderGraph(encoder: CatalogEncoder): Uint8Array {
     const a = encoder.params.lexicalWeight;
     const lexicalScale = g.floats('lexical_scale', [], Float32Array.of(Math.sqrt(a)));
     const audienceScale = g.floats('collaborative_scale', [], Float32Array.of(Math.sqrt(1 - a)));
-    g.node('Concat', [g.node('Mul', [text, lexicalScale]), g.node('Mul', [collaborative, audienceScale])], { axis: 1 }, 'sentence_embedding');
+    g.node(
+      'Concat',
+      [g.node('Mul', [text, lexicalScale]), g.node('Mul', [collaborative, audienceScale])],
+      { axis: 1 },
+      'sentence_embedding',
+    );
   }
   g.output('sentence_embedding', DataType.FLOAT, ['batch', encoder.dimension]);
   return g.encode();
 }
 
 /** model.onnx bytes and tokenizer.json of an encoder: what a model version stores and serving loads. */
-export function exportCatalogEncoder(encoder: CatalogEncoder): { model: Uint8Array; tokenizer: Record<string, unknown> } {
+export function exportCatalogEncoder(encoder: CatalogEncoder): {
+  model: Uint8Array;
+  tokenizer: Record<string, unknown>;
+} {
   return { model: buildEncoderGraph(encoder), tokenizer: wordPieceTokenizerJson(encoder.vocabulary) };
 }

@@ -25,7 +25,12 @@ export class GraphBuilder {
   private static valueInfo(name: string, elemType: number, shape: readonly Dim[]) {
     return {
       name,
-      type: { tensorType: { elemType, shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+      type: {
+        tensorType: {
+          elemType,
+          shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+        },
+      },
     };
   }
 
@@ -41,7 +46,8 @@ export class GraphBuilder {
   /** A float32 constant (stored as raw little-endian bytes, like every exporter does). */
   floats(name: string, dims: readonly number[], values: Float32Array): string {
     const expected = dims.reduce((a, b) => a * b, 1);
-    if (values.length !== expected) throw new RangeError(`${name}: ${values.length} values for shape [${dims.join(', ')}]`);
+    if (values.length !== expected)
+      throw new RangeError(`${name}: ${values.length} values for shape [${dims.join(', ')}]`);
     const bytes = new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
     this.initializers.push({ name, dims: [...dims], dataType: DataType.FLOAT, rawData: bytes });
     return name;
@@ -58,7 +64,12 @@ export class GraphBuilder {
   }
 
   /** Adds a node; returns its output name (`output` or a fresh one). */
-  node(opType: string, inputs: readonly string[], attributes: Record<string, number | number[]> = {}, output?: string): string {
+  node(
+    opType: string,
+    inputs: readonly string[],
+    attributes: Record<string, number | number[]> = {},
+    output?: string,
+  ): string {
     const out = output ?? this.fresh(opType.toLowerCase());
     const attribute = Object.entries(attributes).map(([name, value]) =>
       Array.isArray(value)
@@ -77,7 +88,13 @@ export class GraphBuilder {
       irVersion: IR_VERSION,
       opsetImport: [{ domain: '', version: OPSET }],
       producerName: producer,
-      graph: { name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
+      graph: {
+        name: this.name,
+        node: this.nodes,
+        initializer: this.initializers,
+        input: this.inputs,
+        output: this.outputs,
+      },
     });
     const bytes = onnx.ModelProto.encode(model).finish();
     // protobufjs hands back a Node Buffer; callers get a plain Uint8Array view of the same bytes.

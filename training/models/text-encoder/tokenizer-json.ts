@@ -25,7 +25,14 @@ export function wordPieceTokenizerJson(vocabulary: readonly string[]): Record<st
   return {
     version: '1.0',
     truncation: null,
-    padding: { strategy: 'BatchLongest', direction: 'Right', pad_to_multiple_of: null, pad_id: 0, pad_type_id: 0, pad_token: PAD },
+    padding: {
+      strategy: 'BatchLongest',
+      direction: 'Right',
+      pad_to_multiple_of: null,
+      pad_id: 0,
+      pad_type_id: 0,
+      pad_token: PAD,
+    },
     added_tokens: SPECIAL_TOKENS.map((token, id) => specialToken(id, token)),
     normalizer: { type: 'Sequence', normalizers: [{ type: 'NFKC' }, { type: 'Lowercase' }] },
     pre_tokenizer: { type: 'Whitespace' },
@@ -60,7 +67,8 @@ function piecesOf(word: string): string[] {
   const chars = [...word];
   const out: string[] = [];
   for (let n = 1; n <= Math.min(4, chars.length); n++) out.push(chars.slice(0, n).join(''));
-  for (let i = 1; i < chars.length; i++) for (let n = 1; n <= 3 && i + n <= chars.length; n++) out.push(CONTINUATION + chars.slice(i, i + n).join(''));
+  for (let i = 1; i < chars.length; i++)
+    for (let n = 1; n <= 3 && i + n <= chars.length; n++) out.push(CONTINUATION + chars.slice(i, i + n).join(''));
   return out;
 }
 
@@ -90,7 +98,8 @@ export function buildVocabulary(
     }
     for (const piece of pieces) pieceDf.set(piece, (pieceDf.get(piece) ?? 0) + 1);
   }
-  const byFrequency = (counts: Map<string, number>) => (a: string, b: string) => counts.get(b)! - counts.get(a)! || (a < b ? -1 : a > b ? 1 : 0);
+  const byFrequency = (counts: Map<string, number>) => (a: string, b: string) =>
+    counts.get(b)! - counts.get(a)! || (a < b ? -1 : a > b ? 1 : 0);
   const single = (piece: string) => [...piece.replace(CONTINUATION, '')].length === 1;
   const room = Math.max(0, maxSize - SPECIAL_TOKENS.length);
   const pieceBudget = Math.min(options.maxPieces ?? Math.floor(room / 5), room);
