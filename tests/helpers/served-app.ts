@@ -62,7 +62,12 @@ export function testConfig(options: {
   env?: Record<string, string>;
 }): RecgraphConfig {
   return {
-    ...loadConfig({ LOG_LEVEL: 'silent', ...options.env }),
+    // DATABASE_URL as a deployment sets it: the serving pool's waits are those of an external server.
+    ...loadConfig({
+      LOG_LEVEL: 'silent',
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      ...options.env,
+    }),
     databaseUrl: options.databaseUrl,
     qdrantUrl: options.qdrantUrl ?? inject('qdrantUrl'),
     dataDir: options.dataDir,
