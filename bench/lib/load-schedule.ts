@@ -1,6 +1,8 @@
 // The pure parts of the load generator (bench/lib/load-generator.ts): when requests are due, and what a set of
 // measured latencies says. Kept free of timing and I/O so they can be unit-tested.
 
+import { uniform } from '../../src/random.js';
+
 export type ArrivalProcess = 'poisson' | 'even';
 
 export interface ScheduleOptions {
@@ -16,17 +18,8 @@ export interface ScheduleOptions {
   seed?: number;
 }
 
-/** Small seeded PRNG (mulberry32): uniform in [0, 1). */
-export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform in [0, 1) from a seed: the repository's one seeded generator (src/random.ts). */
+export const seededUniform = uniform;
 
 /**
  * Intended send times in ms from the start of the run, ascending, all before `durationSeconds`. They are fixed
@@ -46,11 +39,11 @@ export function arrivalOffsets(options: ScheduleOptions): Float64Array {
   if ((options.process ?? 'poisson') === 'even') {
     for (let i = 0; i < expected && i < cap; i++) offsets.push(i * meanGapMs);
   } else {
-    const uniform = seededUniform(options.seed ?? 1);
+    const nextUniform = seededUniform(options.seed ?? 1);
     let t = 0;
     for (;;) {
       // Exponential gap by inversion; 1 - u is in (0, 1], so the log is finite.
-      t += -Math.log(1 - uniform()) * meanGapMs;
+      t += -Math.log(1 - nextUniform()) * meanGapMs;
       if (t >= durationMs || offsets.length >= cap) break;
       offsets.push(t);
     }
