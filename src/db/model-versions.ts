@@ -10,3 +10,77 @@ export async function activeVersion(db: Queryable): Promise<string | undefined> 
   );
   return rows[0]?.version;
 }
+
+export type VersionStatus = 'exporting' | 'exported' | 'active' | 'retired' | 'failed' | 'pruned';
+
+/** A version's status, undefined when it was never recorded. */
+export async function versionStatus(db: Queryable, version: string): Promise<VersionStatus | undefined> {
+  const { rows } = await db.query<{ status: VersionStatus }>('SELECT status FROM model_versions WHERE version = $1', [
+    version,
+  ]);
+  return rows[0]?.status;
+}
+
+export interface VersionRecord {
+  version: string;
+  kind: string;
+  params: unknown;
+  metrics: unknown;
+  collections: Record<string, string>;
+  artifacts: unknown;
+  dimension: number;
+  dataCutoff: Date | string | null;
+}
+
+/** Records a version as being exported (a re-export of the same version starts over). */
+export async function recordExporting(db: Queryable, record: VersionRecord): Promise<void> {
+  await db.query(
+    `INSERT INTO model_versions (version, kind, status, params, metrics, collections, artifacts, dimension, data_cutoff)
+     VALUES ($1, $2, 'exporting', $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (version) DO UPDATE SET status = 'exporting', collections = EXCLUDED.collections,
+       artifacts = EXCLUDED.artifacts`,
+    [
+      record.version,
+      record.kind,
+      record.params,
+      record.metrics,
+      record.collections,
+      record.artifacts,
+      record.dimension,
+      record.dataCutoff,
+    ],
+  );
+}
+
+export async function setVersionStatus(db: Queryable, version: string, status: VersionStatus): Promise<void> {
+  await db.query('UPDATE model_versions SET status = $2 WHERE version = $1', [version, status]);
+}
+
+/** Marks `version` live and the previously live one retired; run it inside one transaction. */
+export async function markActive(db: Queryable, version: string): Promise<void> {
+  await db.query(`UPDATE model_versions SET status = 'retired' WHERE status = 'active' AND version <> $1`, [version]);
+  await db.query(`UPDATE model_versions SET status = 'active', activated_at = now() WHERE version = $1`, [version]);
+}
+
+/**
+ * The version that was live before the current one: the retired version activated most recently whose
+ * collections still exist (pruned versions lost theirs). Undefined when there is none to go back to.
+ */
+export async function previousVersion(db: Queryable): Promise<string | undefined> {
+  const { rows } = await db.query<{ version: string }>(
+    `SELECT version FROM model_versions WHERE status = 'retired' AND activated_at IS NOT NULL
+      ORDER BY activated_at DESC, id DESC LIMIT 1`,
+  );
+  return rows[0]?.version;
+}
+
+/** Versions whose collections may still exist, newest first. */
+export async function versionsWithCollections(
+  db: Queryable,
+): Promise<Array<{ version: string; status: VersionStatus }>> {
+  const { rows } = await db.query<{ version: string; status: VersionStatus }>(
+    `SELECT version, status FROM model_versions WHERE status IN ('active', 'retired', 'exported')
+      ORDER BY created_at DESC, id DESC`,
+  );
+  return rows;
+}

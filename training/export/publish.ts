@@ -2,6 +2,19 @@
 // Postgres, then make it live by switching every alias in one request. Serving reads aliases only, so it never
 // sees a half-written collection; on any failure the new collections are dropped and the live version stays.
 import type pg from 'pg';
+import { itemPayload } from '../../src/catalogue.js';
+import { itemColumns } from '../../src/db/item-columns.js';
+import type { ItemRow } from '../../src/db/items.js';
+import {
+  activeVersion,
+  markActive,
+  previousVersion,
+  recordExporting,
+  setVersionStatus,
+  versionStatus,
+  versionsWithCollections,
+} from '../../src/db/model-versions.js';
+import { withTransaction } from '../../src/db/transaction.js';
 import { toStoredEncoder } from '../../src/embedding/encoder-artifact.js';
 import type { IalsFoldInParams } from '../../src/embedding/ials-foldin.js';
 import { encodeArtifacts } from '../../src/recommend/model-artifacts.js';
@@ -24,30 +37,23 @@ export interface PublishOptions {
   progress?: ProgressSink;
 }
 
-interface ItemMeta {
-  id: number;
-  genres: string[];
-  tags: string[];
-  creators: string[];
-  year: number | null;
-}
+type ItemMeta = Pick<ItemRow, 'id' | 'genres' | 'tags' | 'creators' | 'year'>;
 
 async function itemPayloads(pool: pg.Pool, model: ModelArtifacts): Promise<Array<Record<string, unknown>>> {
   const { rows } = await pool.query<ItemMeta>(
-    `SELECT id, COALESCE(genres, '{}') AS genres, COALESCE(tags, '{}') AS tags, COALESCE(creators, '{}') AS creators, year
-       FROM items WHERE id = ANY($1::int[])`,
+    `SELECT ${itemColumns(['id', 'genres', 'tags', 'creators', 'year'])} FROM items WHERE id = ANY($1::int[])`,
     [Array.from(model.itemIds)],
   );
   const byId = new Map(rows.map((row) => [row.id, row]));
   return Array.from(model.itemIds, (id, index) => {
     const meta = byId.get(id);
-    return {
+    return itemPayload({
       genres: meta?.genres ?? [],
       tags: meta?.tags ?? [],
       creators: meta?.creators ?? [],
-      ...(meta?.year != null ? { year: meta.year } : {}),
+      year: meta?.year ?? null,
       popularity: model.itemCounts[index],
-    };
+    });
   });
 }
 
@@ -59,36 +65,29 @@ export async function publishModel(
 ): Promise<void> {
   const prefix = options.prefix ?? '';
   const progress = options.progress ?? noopProgress;
-  const existing = await pool.query<{ status: string }>('SELECT status FROM model_versions WHERE version = $1', [
-    model.version,
-  ]);
-  if (existing.rows[0]?.status === 'active') throw new Error(`model version "${model.version}" is already live`);
+  if ((await versionStatus(pool, model.version)) === 'active')
+    throw new Error(`model version "${model.version}" is already live`);
   const names = Object.fromEntries(
     COLLECTION_ROLES.map((role) => [role, versionedCollectionName(role, model.version, prefix)]),
   ) as Record<CollectionRole, string>;
-  await pool.query(
-    `INSERT INTO model_versions (version, kind, status, params, metrics, collections, artifacts, dimension, data_cutoff)
-     VALUES ($1, $2, 'exporting', $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (version) DO UPDATE SET status = 'exporting', collections = EXCLUDED.collections, artifacts = EXCLUDED.artifacts`,
-    [
-      model.version,
-      model.kind,
-      model.params,
-      model.metrics,
-      names,
-      // What serving needs besides the vectors (format: src/recommend/model-artifacts.ts).
-      encodeArtifacts({
-        gram: Float64Array.from(model.gram),
-        foldIn: model.params.foldIn as IalsFoldInParams,
-        text: toStoredEncoder(model.text.model),
-        textToCf: model.textToCf,
-        ...(model.layout ? { layout: model.layout } : {}),
-        ...(model.rerank ? { rerank: model.rerank } : {}),
-      }),
-      model.dimension,
-      model.cutoff,
-    ],
-  );
+  await recordExporting(pool, {
+    version: model.version,
+    kind: model.kind,
+    params: model.params,
+    metrics: model.metrics,
+    collections: names,
+    // What serving needs besides the vectors (format: src/recommend/model-artifacts.ts).
+    artifacts: encodeArtifacts({
+      gram: Float64Array.from(model.gram),
+      foldIn: model.params.foldIn as IalsFoldInParams,
+      text: toStoredEncoder(model.text.model),
+      textToCf: model.textToCf,
+      ...(model.layout ? { layout: model.layout } : {}),
+      ...(model.rerank ? { rerank: model.rerank } : {}),
+    }),
+    dimension: model.dimension,
+    dataCutoff: model.cutoff,
+  });
   try {
     const payloads = await itemPayloads(pool, model);
     // Blended vectors: the training degree rides along with each collaborative item point (fold-in needs it).
@@ -131,35 +130,18 @@ export async function publishModel(
       });
       if (probe.length !== 1) throw new Error(`${names.items_collaborative}: probe search returned nothing`);
     }
-    await pool.query(`UPDATE model_versions SET status = 'exported' WHERE version = $1`, [model.version]);
+    await setVersionStatus(pool, model.version, 'exported');
   } catch (error) {
     progress.stop();
     for (const name of Object.values(names)) await store.deleteCollection(name).catch(() => false);
-    await pool.query(`UPDATE model_versions SET status = 'failed' WHERE version = $1`, [model.version]);
+    await setVersionStatus(pool, model.version, 'failed');
     throw error;
   }
   await activateVersion(store, pool, model.version, { prefix });
   await pruneVersions(store, pool, { prefix, keep: options.keepVersions ?? 3 });
 }
 
-/**
- * The version that was live before the current one: the retired version activated most recently whose
- * collections still exist (pruned versions lost theirs). Undefined when there is none to go back to.
- */
-export async function previousVersion(pool: pg.Pool): Promise<string | undefined> {
-  const { rows } = await pool.query<{ version: string }>(
-    `SELECT version FROM model_versions WHERE status = 'retired' AND activated_at IS NOT NULL ORDER BY activated_at DESC, id DESC LIMIT 1`,
-  );
-  return rows[0]?.version;
-}
-
-/** The live version, if any. */
-export async function activeVersion(pool: pg.Pool): Promise<string | undefined> {
-  const { rows } = await pool.query<{ version: string }>(
-    `SELECT version FROM model_versions WHERE status = 'active' ORDER BY activated_at DESC NULLS LAST LIMIT 1`,
-  );
-  return rows[0]?.version;
-}
+export { activeVersion, previousVersion };
 
 /** Makes the previously live version live again (see previousVersion); returns it. */
 export async function rollbackVersion(
@@ -181,31 +163,14 @@ export async function activateVersion(
   version: string,
   options: { prefix?: string } = {},
 ): Promise<void> {
-  const { rows } = await pool.query<{ status: string }>('SELECT status FROM model_versions WHERE version = $1', [
-    version,
-  ]);
-  if (!rows[0]) throw new Error(`no model version "${version}"`);
-  if (!['exported', 'active', 'retired'].includes(rows[0].status)) {
-    const why = rows[0].status === 'pruned' ? ' (its collections were pruned; retrain or re-export it)' : '';
-    throw new Error(`model version "${version}" is ${rows[0].status}${why}; only exported versions can be activated`);
+  const status = await versionStatus(pool, version);
+  if (!status) throw new Error(`no model version "${version}"`);
+  if (!['exported', 'active', 'retired'].includes(status)) {
+    const why = status === 'pruned' ? ' (its collections were pruned; retrain or re-export it)' : '';
+    throw new Error(`model version "${version}" is ${status}${why}; only exported versions can be activated`);
   }
   await store.switchAliases(aliasSwitchActions(version, { prefix: options.prefix }));
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`UPDATE model_versions SET status = 'retired' WHERE status = 'active' AND version <> $1`, [
-      version,
-    ]);
-    await client.query(`UPDATE model_versions SET status = 'active', activated_at = now() WHERE version = $1`, [
-      version,
-    ]);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  await withTransaction(pool, (client) => markActive(client, version));
 }
 
 /** Drops the collections of versions beyond the newest `keep` (the active one is always kept). */
@@ -214,9 +179,7 @@ export async function pruneVersions(
   pool: pg.Pool,
   options: { prefix?: string; keep: number },
 ): Promise<string[]> {
-  const { rows } = await pool.query<{ version: string; status: string }>(
-    `SELECT version, status FROM model_versions WHERE status IN ('active', 'retired', 'exported') ORDER BY created_at DESC, id DESC`,
-  );
+  const rows = await versionsWithCollections(pool);
   const keep = new Set(
     rows.filter((row, index) => row.status === 'active' || index < Math.max(1, options.keep)).map((row) => row.version),
   );
@@ -228,7 +191,7 @@ export async function pruneVersions(
     if (!known) continue; // not ours to judge (another deployment sharing the prefix, or an export in flight)
     for (const role of roles)
       await store.deleteCollection(versionedCollectionName(role, version, options.prefix ?? ''));
-    await pool.query(`UPDATE model_versions SET status = 'pruned' WHERE version = $1`, [version]);
+    await setVersionStatus(pool, version, 'pruned');
     pruned.push(version);
   }
   return pruned;
