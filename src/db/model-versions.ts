@@ -84,3 +84,25 @@ export async function versionsWithCollections(
   );
   return rows;
 }
+
+/** What serving reads of a published version: its bookkeeping and the artifacts JSON (decoded by the caller). */
+export interface PublishedVersionRow {
+  version: string;
+  kind: string;
+  dimension: number;
+  dataCutoff: Date;
+  createdAt: Date;
+  activatedAt: Date | null;
+  metrics: Record<string, unknown>;
+  artifacts: unknown;
+}
+
+export async function publishedVersion(db: Queryable, version: string): Promise<PublishedVersionRow | undefined> {
+  const { rows } = await db.query<PublishedVersionRow>(
+    `SELECT version, kind, dimension, data_cutoff AS "dataCutoff", created_at AS "createdAt",
+            activated_at AS "activatedAt", metrics, artifacts
+       FROM model_versions WHERE version = $1`,
+    [version],
+  );
+  return rows[0];
+}

@@ -1,7 +1,7 @@
 // The active model as the serving path needs it: decoded once per version (Gram matrix, fold-in parameters, text
 // model, text→collaborative map) and re-read on a short TTL so an activation reaches every replica.
 import type pg from 'pg';
-import { activeVersion } from '../db/model-versions.js';
+import { activeVersion, publishedVersion } from '../db/model-versions.js';
 import { openTextEncoder } from '../embedding/encoder-artifact.js';
 import type { IalsFoldInParams } from '../embedding/ials-foldin.js';
 import type { LinearMap } from '../embedding/linear-map.js';
@@ -40,17 +40,6 @@ export interface ServingModelOptions {
   externalEncoder?: Promise<SentenceEncoder | undefined>;
   /** Use a two-stage version's rerank stage (RECGRAPH_RERANK; default true). */
   rerank?: boolean;
-}
-
-interface Row {
-  version: string;
-  kind: string;
-  dimension: number;
-  dataCutoff: Date;
-  createdAt: Date;
-  activatedAt: Date | null;
-  metrics: Record<string, unknown>;
-  artifacts: unknown;
 }
 
 export class ServingModelSource {
@@ -114,13 +103,7 @@ export class ServingModelSource {
   }
 
   private async decode(version: string): Promise<ServingModel | undefined> {
-    const { rows } = await this.pool.query<Row>(
-      `SELECT version, kind, dimension, data_cutoff AS "dataCutoff", created_at AS "createdAt", activated_at AS "activatedAt",
-              metrics, artifacts
-         FROM model_versions WHERE version = $1`,
-      [version],
-    );
-    const row = rows[0];
+    const row = await publishedVersion(this.pool, version);
     const artifacts = row ? decodeArtifacts(row.artifacts) : undefined;
     if (!row || !artifacts) return undefined;
     let text: SentenceEncoder | undefined;
