@@ -1,7 +1,7 @@
 // The active model as the serving path needs it: decoded once per version (Gram matrix, fold-in parameters, text
 // model, text→collaborative map) and re-read on a short TTL so an activation reaches every replica.
 import type pg from 'pg';
-import { activeVersion, publishedVersion } from '../db/model-versions.js';
+import { activeVersion, publishedVersion, type PublishedVersionRow } from '../db/model-versions.js';
 import { openTextEncoder } from '../embedding/encoder-artifact.js';
 import type { IalsFoldInParams } from '../embedding/ials-foldin.js';
 import type { LinearMap } from '../embedding/linear-map.js';
@@ -10,14 +10,8 @@ import type { SentenceEncoder } from '../embedding/sentence-encoder.js';
 import { GraphReranker } from './graph-rerank.js';
 import { decodeArtifacts } from './model-artifacts.js';
 
-export interface ServingModel {
-  version: string;
-  kind: string;
-  dimension: number;
-  dataCutoff: Date;
-  createdAt: Date;
-  activatedAt: Date | null;
-  metrics: Record<string, unknown>;
+/** The version's bookkeeping (src/db/model-versions.ts) and its decoded artifacts. */
+export interface ServingModel extends Omit<PublishedVersionRow, 'artifacts'> {
   gram: Float64Array;
   foldIn: IalsFoldInParams;
   /** The version's text encoder (one onnxruntime session per live version); undefined when it cannot be opened here. */

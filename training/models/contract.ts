@@ -104,3 +104,14 @@ export function mergeParams<P extends Record<string, number | string | boolean>>
   }
   return out as P;
 }
+
+/** Every training user's vector, folded in from their training history (models whose fold-in is exact). */
+export function foldInTrainingUsers(
+  x: InteractionMatrix,
+  dim: number,
+  foldIn: (items: Int32Array) => Float32Array,
+): Float32Array {
+  const data = new Float32Array(x.numUsers * dim);
+  for (let u = 0; u < x.numUsers; u++) data.set(foldIn(x.indices.subarray(x.indptr[u], x.indptr[u + 1])), u * dim);
+  return data;
+}

@@ -15,7 +15,7 @@
  */
 import { binarize, itemDegrees, transpose, userDegrees, type InteractionMatrix } from '../data/interactions.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
-import { assertFitted, mergeParams, type DenseVectors, type Recommender } from './contract.js';
+import { assertFitted, foldInTrainingUsers, mergeParams, type DenseVectors, type Recommender } from './contract.js';
 import { randomizedSvd } from './linalg/randomized-svd.js';
 import { ItemVectorIndex } from './linalg/scoring.js';
 import { accumulateRows, scaleMatrix, sparseGram } from './linalg/sparse.js';
@@ -143,12 +143,7 @@ export class GFCF implements Recommender {
   /** Training users' vectors (computed once per fit, then cached). */
   userVectors(): DenseVectors {
     const x = assertFitted(this.train, this.name);
-    if (!this.userCache) {
-      const data = new Float32Array(x.numUsers * this.k);
-      for (let u = 0; u < x.numUsers; u++)
-        data.set(this.foldIn(x.indices.subarray(x.indptr[u], x.indptr[u + 1])), u * this.k);
-      this.userCache = data;
-    }
+    this.userCache ??= foldInTrainingUsers(x, this.k, (items) => this.foldIn(items));
     return { count: x.numUsers, dim: this.k, data: this.userCache };
   }
 

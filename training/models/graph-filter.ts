@@ -26,7 +26,14 @@ import { binarize, itemDegrees, transpose, userDegrees, type InteractionMatrix }
 import type { RerankState } from '../../src/recommend/graph-rerank.js';
 import type { GraphFilterTuning } from '../eval/tune-graph-filter.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
-import { assertFitted, mergeParams, type DenseVectors, type PublishedModel, type Recommender } from './contract.js';
+import {
+  assertFitted,
+  foldInTrainingUsers,
+  mergeParams,
+  type DenseVectors,
+  type PublishedModel,
+  type Recommender,
+} from './contract.js';
 import { ItemNeighbors, normalizedCooccurrenceNeighbors } from './linalg/item-neighbors.js';
 import { randomizedSvd } from './linalg/randomized-svd.js';
 import { ItemVectorIndex } from './linalg/scoring.js';
@@ -239,12 +246,7 @@ export class GraphFilter implements Recommender {
   userVectors(): DenseVectors {
     const m = this.model;
     const x = m.train;
-    if (!m.userCache) {
-      const data = new Float32Array(x.numUsers * m.dim);
-      for (let u = 0; u < x.numUsers; u++)
-        data.set(this.foldIn(x.indices.subarray(x.indptr[u], x.indptr[u + 1])), u * m.dim);
-      m.userCache = data;
-    }
+    m.userCache ??= foldInTrainingUsers(x, m.dim, (items) => this.foldIn(items));
     return { count: x.numUsers, dim: m.dim, data: m.userCache };
   }
 
