@@ -5,13 +5,14 @@ import { createPool } from '../../src/db/pool.js';
 import { startApp, type App } from '../../src/runtime/app.js';
 import type { Infrastructure } from '../../src/runtime/infrastructure.js';
 import { createLogger } from '../../src/logger.js';
-import { generateDemoDataset, type DemoInteraction } from '../../training/demo/generate.js';
+import { generateDemoDataset } from '../../training/demo/generate.js';
 import { loadDemoDataset } from '../../training/demo/seed.js';
 import { trainAndPublish } from '../../training/train-job/bootstrap.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { demoHoldout } from '../helpers/demo-holdout.js';
 import { postGraphQL, testConfig } from '../helpers/served-app.js';
 
 const K = 10;
@@ -21,9 +22,9 @@ describe('spine end to end', () => {
   let infra: Infrastructure;
   let app: App;
   let dataDir: string;
-  const heldOut = new Map<string, Set<string>>();
-  const trainSeen = new Map<string, Set<string>>();
-  const trainCounts = new Map<string, number>();
+  let heldOut: Map<string, Set<string>>;
+  let trainSeen: Map<string, Set<string>>;
+  let trainCounts: Map<string, number>;
 
   const graphql = <T>(query: string, variables: Record<string, unknown> = {}) =>
     postGraphQL<T>(new URL(app.server.url.replace('localhost', '127.0.0.1')).origin, query, variables);
@@ -33,18 +34,9 @@ describe('spine end to end', () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'recgraph-e2e-'));
     const dataset = generateDemoDataset({ seed: 7, items: 600, users: 400, eventsPerUser: 30 });
     // Per user, the latest 20% of events are held out: the model never sees them, the test scores against them.
-    const byUser = new Map<string, DemoInteraction[]>();
-    for (const event of dataset.interactions)
-      byUser.set(event.userExternalId, [...(byUser.get(event.userExternalId) ?? []), event]);
-    const train: DemoInteraction[] = [];
-    for (const [user, events] of byUser) {
-      events.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
-      const cut = Math.floor(events.length * 0.8);
-      train.push(...events.slice(0, cut));
-      heldOut.set(user, new Set(events.slice(cut).map((e) => e.itemExternalId)));
-      trainSeen.set(user, new Set(events.slice(0, cut).map((e) => e.itemExternalId)));
-    }
-    for (const event of train) trainCounts.set(event.itemExternalId, (trainCounts.get(event.itemExternalId) ?? 0) + 1);
+    const holdout = demoHoldout(dataset.interactions);
+    ({ heldOut, trainSeen, trainCounts } = holdout);
+    const train = holdout.train;
     const pool = createPool(db.url);
     await loadDemoDataset(pool, { ...dataset, interactions: train });
 
