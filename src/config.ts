@@ -39,7 +39,14 @@ export interface RecgraphConfig {
   rerank: boolean;
   /** The serving path's Postgres pool: size and timeouts (see src/db/pool.ts, servingPoolOptions). */
   postgres: ServingPoolSettings;
+  /**
+   * Which TensorFlow.js backend training uses (RECGRAPH_TF_BACKEND): `auto` takes the native one
+   * (@tensorflow/tfjs-node, an optional dependency) when it is installed and loads, else wasm.
+   */
+  tfBackend: TfBackendRequest;
 }
+
+export type TfBackendRequest = 'auto' | 'wasm' | 'node';
 
 export interface ServingPoolSettings {
   /** Most connections the API opens. */
@@ -72,6 +79,13 @@ function positiveIntFrom(value: string | undefined, fallback: number, name: stri
   const parsed = intFrom(value, fallback, name);
   if (parsed < 1) throw new Error(`${name} must be at least 1, got "${value}"`);
   return parsed;
+}
+
+export function tfBackendFrom(value: string | undefined, name = 'RECGRAPH_TF_BACKEND'): TfBackendRequest {
+  if (value === undefined || value === '') return 'auto';
+  const lower = value.toLowerCase();
+  if (lower === 'auto' || lower === 'wasm' || lower === 'node') return lower;
+  throw new Error(`${name} must be auto, wasm or node, got "${value}"`);
 }
 
 /** RECGRAPH_API_KEY: one key, or several separated by commas (rotation). Blank entries are ignored. */
@@ -148,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     segmentAttribute: env.RECGRAPH_SEGMENT_ATTRIBUTE || 'segment',
     segmentMinEvents: intFrom(env.RECGRAPH_SEGMENT_MIN_EVENTS, 100, 'RECGRAPH_SEGMENT_MIN_EVENTS'),
     rerank: onOff(env.RECGRAPH_RERANK, true, 'RECGRAPH_RERANK'),
+    tfBackend: tfBackendFrom(env.RECGRAPH_TF_BACKEND),
     postgres: {
       poolMax: positiveIntFrom(env.RECGRAPH_PG_POOL_MAX, 10, 'RECGRAPH_PG_POOL_MAX'),
       // Together under 2 s: a blackholed Postgres (connections open, no bytes) fails a request within that. The
