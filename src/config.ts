@@ -39,6 +39,20 @@ export interface RecgraphConfig {
   rerank: boolean;
   /** The serving path's Postgres pool: size and timeouts (see src/db/pool.ts, servingPoolOptions). */
   postgres: ServingPoolSettings;
+  /** How exported collections are laid out on a distributed Qdrant (unset fields: Qdrant's own defaults). */
+  qdrantLayout: CollectionLayout;
+}
+
+/**
+ * Shards and replicas of every collection an export creates (RECGRAPH_QDRANT_SHARDS, RECGRAPH_QDRANT_REPLICAS,
+ * RECGRAPH_QDRANT_WRITE_CONSISTENCY). Unset on one node; on a cluster, replicas ≥ 2 keep every shard readable while a
+ * node is down.
+ */
+export interface CollectionLayout {
+  shards?: number;
+  replicas?: number;
+  /** Replicas that must acknowledge a write before it succeeds (≤ replicas). */
+  writeConsistency?: number;
 }
 
 export interface ServingPoolSettings {
@@ -72,6 +86,20 @@ function positiveIntFrom(value: string | undefined, fallback: number, name: stri
   const parsed = intFrom(value, fallback, name);
   if (parsed < 1) throw new Error(`${name} must be at least 1, got "${value}"`);
   return parsed;
+}
+
+export function collectionLayoutFrom(env: NodeJS.ProcessEnv): CollectionLayout {
+  const optional = (name: string) => (env[name] ? positiveIntFrom(env[name], 1, name) : undefined);
+  const layout: CollectionLayout = {
+    shards: optional('RECGRAPH_QDRANT_SHARDS'),
+    replicas: optional('RECGRAPH_QDRANT_REPLICAS'),
+    writeConsistency: optional('RECGRAPH_QDRANT_WRITE_CONSISTENCY'),
+  };
+  if (layout.writeConsistency !== undefined && layout.writeConsistency > (layout.replicas ?? 1))
+    throw new Error(
+      `RECGRAPH_QDRANT_WRITE_CONSISTENCY (${layout.writeConsistency}) cannot exceed RECGRAPH_QDRANT_REPLICAS (${layout.replicas ?? 1})`,
+    );
+  return layout;
 }
 
 /** RECGRAPH_API_KEY: one key, or several separated by commas (rotation). Blank entries are ignored. */
@@ -130,6 +158,7 @@ export function debugRequested(env: NodeJS.ProcessEnv = process.env): boolean {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig {
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    // One URL, or several nodes of one Qdrant cluster separated by commas (src/vector/failover-transport.ts).
     qdrantUrl: env.QDRANT_URL || undefined,
     qdrantApiKey: env.QDRANT_API_KEY || undefined,
     dataDir: path.resolve(env.RECGRAPH_DATA_DIR || '.recgraph'),
@@ -148,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     segmentAttribute: env.RECGRAPH_SEGMENT_ATTRIBUTE || 'segment',
     segmentMinEvents: intFrom(env.RECGRAPH_SEGMENT_MIN_EVENTS, 100, 'RECGRAPH_SEGMENT_MIN_EVENTS'),
     rerank: onOff(env.RECGRAPH_RERANK, true, 'RECGRAPH_RERANK'),
+    qdrantLayout: collectionLayoutFrom(env),
     postgres: {
       poolMax: positiveIntFrom(env.RECGRAPH_PG_POOL_MAX, 10, 'RECGRAPH_PG_POOL_MAX'),
       // Together under 2 s: a blackholed Postgres (connections open, no bytes) fails a request within that. The
