@@ -89,11 +89,11 @@ function positiveIntFrom(value: string | undefined, fallback: number, name: stri
 }
 
 export function collectionLayoutFrom(env: NodeJS.ProcessEnv): CollectionLayout {
-  const optional = (name: string) => (env[name] ? positiveIntFrom(env[name], 1, name) : undefined);
+  const optional = (value: string | undefined, name: string) => (value ? positiveIntFrom(value, 1, name) : undefined);
   const layout: CollectionLayout = {
-    shards: optional('RECGRAPH_QDRANT_SHARDS'),
-    replicas: optional('RECGRAPH_QDRANT_REPLICAS'),
-    writeConsistency: optional('RECGRAPH_QDRANT_WRITE_CONSISTENCY'),
+    shards: optional(env.RECGRAPH_QDRANT_SHARDS, 'RECGRAPH_QDRANT_SHARDS'),
+    replicas: optional(env.RECGRAPH_QDRANT_REPLICAS, 'RECGRAPH_QDRANT_REPLICAS'),
+    writeConsistency: optional(env.RECGRAPH_QDRANT_WRITE_CONSISTENCY, 'RECGRAPH_QDRANT_WRITE_CONSISTENCY'),
   };
   if (layout.writeConsistency !== undefined && layout.writeConsistency > (layout.replicas ?? 1))
     throw new Error(
