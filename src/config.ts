@@ -44,6 +44,20 @@ export interface RecgraphConfig {
    * (@tensorflow/tfjs-node, an optional dependency) when it is installed and loads, else wasm.
    */
   tfBackend: TfBackendRequest;
+  /** How exported collections are laid out on a distributed Qdrant (unset fields: Qdrant's own defaults). */
+  qdrantLayout: CollectionLayout;
+}
+
+/**
+ * Shards and replicas of every collection an export creates (RECGRAPH_QDRANT_SHARDS, RECGRAPH_QDRANT_REPLICAS,
+ * RECGRAPH_QDRANT_WRITE_CONSISTENCY). Unset on one node; on a cluster, replicas ≥ 2 keep every shard readable while a
+ * node is down.
+ */
+export interface CollectionLayout {
+  shards?: number;
+  replicas?: number;
+  /** Replicas that must acknowledge a write before it succeeds (≤ replicas). */
+  writeConsistency?: number;
 }
 
 export type TfBackendRequest = 'auto' | 'wasm' | 'node';
@@ -86,6 +100,20 @@ export function tfBackendFrom(value: string | undefined, name = 'RECGRAPH_TF_BAC
   const lower = value.toLowerCase();
   if (lower === 'auto' || lower === 'wasm' || lower === 'node') return lower;
   throw new Error(`${name} must be auto, wasm or node, got "${value}"`);
+}
+
+export function collectionLayoutFrom(env: NodeJS.ProcessEnv): CollectionLayout {
+  const optional = (value: string | undefined, name: string) => (value ? positiveIntFrom(value, 1, name) : undefined);
+  const layout: CollectionLayout = {
+    shards: optional(env.RECGRAPH_QDRANT_SHARDS, 'RECGRAPH_QDRANT_SHARDS'),
+    replicas: optional(env.RECGRAPH_QDRANT_REPLICAS, 'RECGRAPH_QDRANT_REPLICAS'),
+    writeConsistency: optional(env.RECGRAPH_QDRANT_WRITE_CONSISTENCY, 'RECGRAPH_QDRANT_WRITE_CONSISTENCY'),
+  };
+  if (layout.writeConsistency !== undefined && layout.writeConsistency > (layout.replicas ?? 1))
+    throw new Error(
+      `RECGRAPH_QDRANT_WRITE_CONSISTENCY (${layout.writeConsistency}) cannot exceed RECGRAPH_QDRANT_REPLICAS (${layout.replicas ?? 1})`,
+    );
+  return layout;
 }
 
 /** RECGRAPH_API_KEY: one key, or several separated by commas (rotation). Blank entries are ignored. */
@@ -144,6 +172,7 @@ export function debugRequested(env: NodeJS.ProcessEnv = process.env): boolean {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig {
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    // One URL, or several nodes of one Qdrant cluster separated by commas (src/vector/failover-transport.ts).
     qdrantUrl: env.QDRANT_URL || undefined,
     qdrantApiKey: env.QDRANT_API_KEY || undefined,
     dataDir: path.resolve(env.RECGRAPH_DATA_DIR || '.recgraph'),
@@ -163,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     segmentMinEvents: intFrom(env.RECGRAPH_SEGMENT_MIN_EVENTS, 100, 'RECGRAPH_SEGMENT_MIN_EVENTS'),
     rerank: onOff(env.RECGRAPH_RERANK, true, 'RECGRAPH_RERANK'),
     tfBackend: tfBackendFrom(env.RECGRAPH_TF_BACKEND),
+    qdrantLayout: collectionLayoutFrom(env),
     postgres: {
       poolMax: positiveIntFrom(env.RECGRAPH_PG_POOL_MAX, 10, 'RECGRAPH_PG_POOL_MAX'),
       // Together under 2 s: a blackholed Postgres (connections open, no bytes) fails a request within that. The

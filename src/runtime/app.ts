@@ -24,8 +24,10 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export function createVectorStore(infra: Pick<Infrastructure, 'qdrantUrl' | 'qdrantApiKey'>): VectorStore {
-  return new VectorStore({ url: infra.qdrantUrl, apiKey: infra.qdrantApiKey });
+export function createVectorStore(
+  infra: Pick<Infrastructure, 'qdrantUrl' | 'qdrantApiKey' | 'qdrantLayout'>,
+): VectorStore {
+  return new VectorStore({ url: infra.qdrantUrl, apiKey: infra.qdrantApiKey, layout: infra.qdrantLayout });
 }
 
 export function createServices(
