@@ -11,6 +11,7 @@ import { createMetrics, type ServerMetrics } from '../http/metrics.js';
 import { startHttpServer, type RunningServer } from '../http/server.js';
 import { RecommendationService } from '../recommend/service.js';
 import { ServingModelSource } from '../recommend/serving-model.js';
+import { Experiments } from '../experiments/experiments.js';
 import { VectorStore } from '../vector/client.js';
 import { aliasName } from '../vector/collections.js';
 import type { Infrastructure } from './infrastructure.js';
@@ -34,6 +35,7 @@ export function createServices(
   infra: Pick<Infrastructure, 'pool' | 'servingPool'>,
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
+  logger?: Logger,
 ): Services {
   const prefix = config.collectionPrefix;
   const pool = infra.servingPool ?? infra.pool;
@@ -58,7 +60,8 @@ export function createServices(
     models,
     segments: { attribute: segmentAttribute, minEvents: config.segmentMinEvents ?? 100 },
   });
-  return { items, itemSearch, users, recommender, models };
+  const experiments = new Experiments(pool, { log: logger });
+  return { items, itemSearch, users, recommender, models, experiments };
 }
 
 export async function startApp(
@@ -68,8 +71,9 @@ export async function startApp(
 ): Promise<App> {
   const vectorStore = createVectorStore(infra);
   const metrics = createMetrics();
-  const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup);
+  const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup, logger);
   try {
+    await services.experiments.warmUp();
     await services.models.warmUp(); // a RECGRAPH_TEXT_MODEL that cannot be loaded stops startup here, with its reason
   } catch (error) {
     vectorStore.close();

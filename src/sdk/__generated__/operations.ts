@@ -87,6 +87,8 @@ export type InteractionInput = {
    * date-time with a zone (`2024-05-01T12:30:00Z`, `2024-05-01T14:30:00.250+02:00`), from 1970 to a day ahead.
    */
   occurredAt?: string | null | undefined;
+  /** The `recommendationId` of the list the item was shown in: attributes the event to that list's experiment variant. */
+  recommendationId?: string | null | undefined;
 };
 
 export type ItemInput = {
