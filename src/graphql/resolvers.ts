@@ -3,6 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Assignment } from '../experiments/types.js';
 import { experimentMutations, experimentQueries, listOptionsOf } from './experiment-resolvers.js';
+import { trainingJobMutations, trainingJobQueries } from './training-job-resolvers.js';
 import type { ItemRow } from '../db/items.js';
 import { IdempotencyKeyReused, type EventWrite, type RecordOutcome } from '../db/users.js';
 import { encodeCursor } from './cursor.js';
@@ -216,6 +217,7 @@ export const resolvers: Resolvers = {
       };
     },
     ...experimentQueries,
+    ...trainingJobQueries,
   },
   Mutation: {
     async recordInteractions(_parent, args, context) {
@@ -299,6 +301,7 @@ export const resolvers: Resolvers = {
       return { deleted: deleted.length, notFound: ids.filter((id) => !gone.has(id)), rejected };
     },
     ...experimentMutations,
+    ...trainingJobMutations,
   },
   Item: {
     id: (row) => row.externalId,

@@ -12,6 +12,7 @@ import { startHttpServer, type RunningServer } from '../http/server.js';
 import { RecommendationService } from '../recommend/service.js';
 import { ServingModelSource } from '../recommend/serving-model.js';
 import { Experiments } from '../experiments/experiments.js';
+import { TrainingLauncher } from '../training-jobs/launcher.js';
 import { VectorStore } from '../vector/client.js';
 import { aliasName } from '../vector/collections.js';
 import type { Infrastructure } from './infrastructure.js';
@@ -30,9 +31,20 @@ export function createVectorStore(infra: Pick<Infrastructure, 'qdrantUrl' | 'qdr
 }
 
 export function createServices(
-  config: Pick<RecgraphConfig, 'collectionPrefix'> &
-    Partial<Pick<RecgraphConfig, 'textModelPath' | 'segmentAttribute' | 'segmentMinEvents' | 'rerank'>>,
-  infra: Pick<Infrastructure, 'pool' | 'servingPool'>,
+  config: Pick<RecgraphConfig, 'collectionPrefix' | 'dataDir'> &
+    Partial<
+      Pick<
+        RecgraphConfig,
+        | 'textModelPath'
+        | 'segmentAttribute'
+        | 'segmentMinEvents'
+        | 'rerank'
+        | 'retrainEveryMs'
+        | 'promotionTolerance'
+        | 'keepVersions'
+      >
+    >,
+  infra: Pick<Infrastructure, 'pool' | 'servingPool' | 'databaseUrl' | 'qdrantUrl' | 'qdrantApiKey'>,
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
   logger?: Logger,
@@ -61,7 +73,21 @@ export function createServices(
     segments: { attribute: segmentAttribute, minEvents: config.segmentMinEvents ?? 100 },
   });
   const experiments = new Experiments(pool, { log: logger });
-  return { items, itemSearch, users, recommender, models, experiments };
+  // Training jobs run as child processes against the same stores (src/training-jobs/launcher.ts).
+  const training = new TrainingLauncher(
+    infra.pool,
+    {
+      databaseUrl: infra.databaseUrl,
+      qdrantUrl: infra.qdrantUrl,
+      qdrantApiKey: infra.qdrantApiKey,
+      collectionPrefix: prefix,
+      dataDir: config.dataDir,
+      promotionTolerance: config.promotionTolerance ?? 0.02,
+      keepVersions: config.keepVersions ?? 3,
+    },
+    { retrainEveryMs: config.retrainEveryMs, log: logger },
+  );
+  return { items, itemSearch, users, recommender, models, experiments, training };
 }
 
 export async function startApp(
@@ -79,6 +105,7 @@ export async function startApp(
     vectorStore.close();
     throw error;
   }
+  services.training.startSchedule();
   const server = await startHttpServer(
     {
       services,
@@ -108,6 +135,7 @@ export async function startApp(
     metrics,
     async stop() {
       await server.stop();
+      await services.training.stop();
       vectorStore.close();
       await services.models.close();
     },

@@ -35,6 +35,8 @@ export interface PublishOptions {
   /** Versions kept (live one included) for rollback; older ones lose their collections. */
   keepVersions?: number;
   progress?: ProgressSink;
+  /** Make the version live once exported (default true); false leaves it exported (the promotion gate refused it). */
+  activate?: boolean;
 }
 
 type ItemMeta = Pick<ItemRow, 'id' | 'genres' | 'tags' | 'creators' | 'year'>;
@@ -137,7 +139,7 @@ export async function publishModel(
     await setVersionStatus(pool, model.version, 'failed');
     throw error;
   }
-  await activateVersion(store, pool, model.version, { prefix });
+  if (options.activate !== false) await activateVersion(store, pool, model.version, { prefix });
   await pruneVersions(store, pool, { prefix, keep: options.keepVersions ?? 3 });
 }
 
