@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assign } from '../../src/experiments/assignment.js';
 import { createLogger } from '../../src/logger.js';
+import { pruneVersions } from '../../training/export/publish.js';
 import { trainAndPublish } from '../../training/train-job/bootstrap.js';
 import { startServedApp, type ServedApp } from '../helpers/served-app.js';
 
@@ -190,6 +191,19 @@ describe('experiments over HTTP', () => {
       // Repeated lists of the same user may show other items (the model is deterministic: they do not).
       expect(v.catalogueCoverage).toBeGreaterThanOrEqual(distinct.size / catalogue);
     }
+
+    // Pruning down to the live version alone keeps the version variant A serves while the experiment lasts.
+    const pruned = await pruneVersions(served.app.vectorStore, served.pool, {
+      prefix: served.config.collectionPrefix,
+      keep: 1,
+    });
+    expect(pruned).not.toContain(oldVersion);
+    const again = (
+      await ok<{ recommendations: List }>(LIST, {
+        userId: users.find((u) => lists.get(u)!.experiment!.variant === 'A')!,
+      })
+    ).recommendations;
+    expect(again.modelVersion).toBe(oldVersion);
   }, 120_000);
 
   it('answers every request while the experiment is stopped, restarted and ended', async () => {

@@ -182,9 +182,17 @@ export async function pruneVersions(
   options: { prefix?: string; keep: number },
 ): Promise<string[]> {
   const rows = await versionsWithCollections(pool);
-  const keep = new Set(
-    rows.filter((row, index) => row.status === 'active' || index < Math.max(1, options.keep)).map((row) => row.version),
+  // Versions an experiment that has not ended serves to one of its variants are kept too.
+  const { rows: pinned } = await pool.query<{ version: string }>(
+    `SELECT DISTINCT v->>'modelVersion' AS version FROM experiments, jsonb_array_elements(variants) v
+      WHERE status <> 'ended' AND v ? 'modelVersion'`,
   );
+  const keep = new Set([
+    ...rows
+      .filter((row, index) => row.status === 'active' || index < Math.max(1, options.keep))
+      .map((row) => row.version),
+    ...pinned.map((row) => row.version),
+  ]);
   const present = versionsIn(await store.listCollections(), options.prefix ?? '');
   const pruned: string[] = [];
   for (const [version, roles] of present) {
