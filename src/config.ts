@@ -46,6 +46,10 @@ export interface RecgraphConfig {
   tfBackend: TfBackendRequest;
   /** How exported collections are laid out on a distributed Qdrant (unset fields: Qdrant's own defaults). */
   qdrantLayout: CollectionLayout;
+  /** RECGRAPH_RETRAIN_EVERY in ms: the server queues a training job when nothing newer exists; undefined = never. */
+  retrainEveryMs: number | undefined;
+  /** A retrained version goes live only if its validation metric is at most this fraction below the live one's. */
+  promotionTolerance: number;
 }
 
 /**
@@ -152,6 +156,26 @@ export function parseCorsOrigins(value: string | undefined, production: boolean)
     });
 }
 
+/** A duration like `6h`, `30m`, `90s`, `1d` (or plain milliseconds); empty or `off` → undefined. */
+export function durationMsFrom(value: string | undefined, name: string): number | undefined {
+  const text = value?.trim().toLowerCase();
+  if (!text || text === 'off' || text === '0') return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text);
+  if (!match) throw new Error(`${name} must be a duration like 6h, 30m, 90s or 1d, got "${value}"`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms']!;
+  const ms = Number(match[1]) * unit;
+  if (ms < 60_000) throw new Error(`${name} must be at least 1m, got "${value}"`);
+  return ms;
+}
+
+/** A fraction in [0, 1). */
+export function fractionFrom(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!(parsed >= 0 && parsed < 1)) throw new Error(`${name} must be a fraction in [0, 1), got "${value}"`);
+  return parsed;
+}
+
 /** At least 1: the live version is never pruned. */
 export function keepVersionsFrom(value: string | undefined, name = 'RECGRAPH_KEEP_VERSIONS'): number {
   const keep = intFrom(value, 3, name);
@@ -214,5 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
         'RECGRAPH_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS',
       ),
     },
+    retrainEveryMs: durationMsFrom(env.RECGRAPH_RETRAIN_EVERY, 'RECGRAPH_RETRAIN_EVERY'),
+    promotionTolerance: fractionFrom(env.RECGRAPH_PROMOTION_TOLERANCE, 0.02, 'RECGRAPH_PROMOTION_TOLERANCE'),
   };
 }

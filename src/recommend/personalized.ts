@@ -16,6 +16,8 @@ export interface PersonalizedQuery {
   page: PageRequest;
   /** MMR λ (0 = relevance order). */
   diversity: number;
+  /** Candidates to fetch (an experiment variant's setting); never fewer than the page plus one. */
+  candidates?: number;
   /** Return candidate vectors (diversity and explanations need them). */
   withVectors: boolean;
   /**
@@ -70,7 +72,7 @@ export async function personalizedPage(
   query: PersonalizedQuery,
 ): Promise<PersonalizedPage> {
   const { page, rerank } = query;
-  const wanted = candidateCount(page, query.diversity);
+  const wanted = Math.max(candidateCount(page, query.diversity), query.candidates ?? 0);
   const fromSearch = query.withVectors && !query.vectorsOf;
   const retrieved = (await searchExcluding(
     query.filter,

@@ -5,7 +5,7 @@ import type { PopularItems, PopularWindow } from '../db/popularity.js';
 import type { UserRepository } from '../db/users.js';
 import type { VectorStore } from '../vector/client.js';
 import type { HistoryPoint } from './fold-in.js';
-import type { ServingModelSource } from './serving-model.js';
+import type { ModelSource } from './serving-model.js';
 import type { ItemFilter, PageRequest, RecommendationResult } from './types.js';
 
 export interface CollectionAliases {
@@ -20,7 +20,7 @@ export interface RecommendationDeps {
   users: UserRepository;
   itemSearch: ItemSearchRepository;
   popular: PopularItems;
-  models: ServingModelSource;
+  models: ModelSource;
   /** Which users.attributes key is the segment, and how many events a segment needs to rank by its own taste. */
   segments?: { attribute: string; minEvents: number };
 }

@@ -11,6 +11,8 @@ import { createMetrics, type ServerMetrics } from '../http/metrics.js';
 import { startHttpServer, type RunningServer } from '../http/server.js';
 import { RecommendationService } from '../recommend/service.js';
 import { ServingModelSource } from '../recommend/serving-model.js';
+import { Experiments } from '../experiments/experiments.js';
+import { TrainingLauncher } from '../training-jobs/launcher.js';
 import { VectorStore } from '../vector/client.js';
 import { aliasName } from '../vector/collections.js';
 import type { Infrastructure } from './infrastructure.js';
@@ -31,11 +33,23 @@ export function createVectorStore(
 }
 
 export function createServices(
-  config: Pick<RecgraphConfig, 'collectionPrefix'> &
-    Partial<Pick<RecgraphConfig, 'textModelPath' | 'segmentAttribute' | 'segmentMinEvents' | 'rerank'>>,
-  infra: Pick<Infrastructure, 'pool' | 'servingPool'>,
+  config: Pick<RecgraphConfig, 'collectionPrefix' | 'dataDir'> &
+    Partial<
+      Pick<
+        RecgraphConfig,
+        | 'textModelPath'
+        | 'segmentAttribute'
+        | 'segmentMinEvents'
+        | 'rerank'
+        | 'retrainEveryMs'
+        | 'promotionTolerance'
+        | 'keepVersions'
+      >
+    >,
+  infra: Pick<Infrastructure, 'pool' | 'servingPool' | 'databaseUrl' | 'qdrantUrl' | 'qdrantApiKey'>,
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
+  logger?: Logger,
 ): Services {
   const prefix = config.collectionPrefix;
   const pool = infra.servingPool ?? infra.pool;
@@ -60,7 +74,22 @@ export function createServices(
     models,
     segments: { attribute: segmentAttribute, minEvents: config.segmentMinEvents ?? 100 },
   });
-  return { items, itemSearch, users, recommender, models };
+  const experiments = new Experiments(pool, { log: logger });
+  // Training jobs run as child processes against the same stores (src/training-jobs/launcher.ts).
+  const training = new TrainingLauncher(
+    infra.pool,
+    {
+      databaseUrl: infra.databaseUrl,
+      qdrantUrl: infra.qdrantUrl,
+      qdrantApiKey: infra.qdrantApiKey,
+      collectionPrefix: prefix,
+      dataDir: config.dataDir,
+      promotionTolerance: config.promotionTolerance ?? 0.02,
+      keepVersions: config.keepVersions ?? 3,
+    },
+    { retrainEveryMs: config.retrainEveryMs, log: logger },
+  );
+  return { items, itemSearch, users, recommender, models, experiments, training };
 }
 
 export async function startApp(
@@ -70,13 +99,15 @@ export async function startApp(
 ): Promise<App> {
   const vectorStore = createVectorStore(infra);
   const metrics = createMetrics();
-  const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup);
+  const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup, logger);
   try {
+    await services.experiments.warmUp();
     await services.models.warmUp(); // a RECGRAPH_TEXT_MODEL that cannot be loaded stops startup here, with its reason
   } catch (error) {
     vectorStore.close();
     throw error;
   }
+  services.training.startSchedule();
   const server = await startHttpServer(
     {
       services,
@@ -106,6 +137,7 @@ export async function startApp(
     metrics,
     async stop() {
       await server.stop();
+      await services.training.stop();
       vectorStore.close();
       await services.models.close();
     },

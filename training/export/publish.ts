@@ -35,6 +35,8 @@ export interface PublishOptions {
   /** Versions kept (live one included) for rollback; older ones lose their collections. */
   keepVersions?: number;
   progress?: ProgressSink;
+  /** Make the version live once exported (default true); false leaves it exported (the promotion gate refused it). */
+  activate?: boolean;
 }
 
 type ItemMeta = Pick<ItemRow, 'id' | 'genres' | 'tags' | 'creators' | 'year'>;
@@ -137,7 +139,7 @@ export async function publishModel(
     await setVersionStatus(pool, model.version, 'failed');
     throw error;
   }
-  await activateVersion(store, pool, model.version, { prefix });
+  if (options.activate !== false) await activateVersion(store, pool, model.version, { prefix });
   await pruneVersions(store, pool, { prefix, keep: options.keepVersions ?? 3 });
 }
 
@@ -180,9 +182,17 @@ export async function pruneVersions(
   options: { prefix?: string; keep: number },
 ): Promise<string[]> {
   const rows = await versionsWithCollections(pool);
-  const keep = new Set(
-    rows.filter((row, index) => row.status === 'active' || index < Math.max(1, options.keep)).map((row) => row.version),
+  // Versions an experiment that has not ended serves to one of its variants are kept too.
+  const { rows: pinned } = await pool.query<{ version: string }>(
+    `SELECT DISTINCT v->>'modelVersion' AS version FROM experiments, jsonb_array_elements(variants) v
+      WHERE status <> 'ended' AND v ? 'modelVersion'`,
   );
+  const keep = new Set([
+    ...rows
+      .filter((row, index) => row.status === 'active' || index < Math.max(1, options.keep))
+      .map((row) => row.version),
+    ...pinned.map((row) => row.version),
+  ]);
   const present = versionsIn(await store.listCollections(), options.prefix ?? '');
   const pruned: string[] = [];
   for (const [version, roles] of present) {

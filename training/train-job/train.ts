@@ -190,7 +190,7 @@ function tuningSummary(t: GraphFilterTuning): Record<string, unknown> {
 }
 
 /** `params` keeps its historical meaning (iALS overrides, e.g. { factors: 32 }); mapped to pipeline keys. */
-function ialsOverrides(params: Record<string, number> = {}): Partial<IalsLowpassParams> {
+export function ialsOverrides(params: Record<string, number> = {}): Partial<IalsLowpassParams> {
   const keys: Record<string, keyof IalsLowpassParams> = {
     factors: 'ialsFactors',
     iterations: 'ialsIterations',
