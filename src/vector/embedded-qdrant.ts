@@ -209,7 +209,8 @@ async function launchOnce(
     env.QDRANT__CLUSTER__ENABLED = 'true';
     env.QDRANT__CLUSTER__P2P__PORT = String(options.cluster.p2pPort);
     args.push('--uri', `http://127.0.0.1:${options.cluster.p2pPort}`);
-    if (options.cluster.bootstrapP2pPort) args.push('--bootstrap', `http://127.0.0.1:${options.cluster.bootstrapP2pPort}`);
+    if (options.cluster.bootstrapP2pPort)
+      args.push('--bootstrap', `http://127.0.0.1:${options.cluster.bootstrapP2pPort}`);
   }
   // Never let an api key from the caller's environment lock us out of our own embedded server.
   delete env.QDRANT__SERVICE__API_KEY;
