@@ -3,6 +3,7 @@
 import type { ItemSearchRepository } from '../db/items.js';
 import type { PopularItems, PopularWindow } from '../db/popularity.js';
 import type { UserRepository } from '../db/users.js';
+import type { FeedbackPolicy } from '../feedback/event-weights.js';
 import type { VectorStore } from '../vector/client.js';
 import type { HistoryPoint } from './fold-in.js';
 import type { ServingModelSource } from './serving-model.js';
@@ -23,6 +24,8 @@ export interface RecommendationDeps {
   models: ServingModelSource;
   /** Which users.attributes key is the segment, and how many events a segment needs to rank by its own taste. */
   segments?: { attribute: string; minEvents: number };
+  /** Event weights and negative feedback (the negative push-down's strength is read here). */
+  feedback?: FeedbackPolicy;
 }
 
 /** What a popular list is asked for: the page, the window, the filter, the reason the list will give. */

@@ -6,6 +6,7 @@ import { PopularItems } from '../db/popularity.js';
 import { UserRepository } from '../db/users.js';
 import type { Services } from '../graphql/context.js';
 import { LIMITS } from '../graphql/inputs.js';
+import { DEFAULT_FEEDBACK_POLICY } from '../feedback/event-weights.js';
 import { OnnxSentenceEncoder } from '../embedding/onnx-sentence-encoder.js';
 import { createMetrics, type ServerMetrics } from '../http/metrics.js';
 import { startHttpServer, type RunningServer } from '../http/server.js';
@@ -30,7 +31,12 @@ export function createVectorStore(infra: Pick<Infrastructure, 'qdrantUrl' | 'qdr
 
 export function createServices(
   config: Pick<RecgraphConfig, 'collectionPrefix'> &
-    Partial<Pick<RecgraphConfig, 'textModelPath' | 'segmentAttribute' | 'segmentMinEvents' | 'rerank'>>,
+    Partial<
+      Pick<
+        RecgraphConfig,
+        'textModelPath' | 'segmentAttribute' | 'segmentMinEvents' | 'rerank' | 'feedback' | 'rulesRefreshMs'
+      >
+    >,
   infra: Pick<Infrastructure, 'pool' | 'servingPool'>,
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
@@ -40,7 +46,8 @@ export function createServices(
   const items = new CachedItemReader(new ItemRepository(pool), { onLookup: onCacheLookup });
   const itemSearch = new ItemSearchRepository(pool, { onLookup: onCacheLookup });
   const segmentAttribute = config.segmentAttribute ?? 'segment';
-  const users = new UserRepository(pool, { onLookup: onCacheLookup, segmentAttribute });
+  const feedback = config.feedback ?? DEFAULT_FEEDBACK_POLICY;
+  const users = new UserRepository(pool, { onLookup: onCacheLookup, segmentAttribute, feedback });
   // One onnxruntime session for the configured sentence-transformers model, shared by every request.
   const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
   externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
@@ -54,9 +61,10 @@ export function createServices(
     },
     users,
     itemSearch,
-    popular: new PopularItems(pool, { onLookup: onCacheLookup }),
+    popular: new PopularItems(pool, { onLookup: onCacheLookup, negativeKinds: [...feedback.negativeKinds] }),
     models,
     segments: { attribute: segmentAttribute, minEvents: config.segmentMinEvents ?? 100 },
+    feedback,
   });
   return { items, itemSearch, users, recommender, models };
 }
