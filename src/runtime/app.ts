@@ -1,5 +1,6 @@
 // Assembles the serving application from resolved infrastructure: repositories, vector store, recommendation service, HTTP.
 import type { RecgraphConfig } from '../config.js';
+import { BusinessRuleStore } from '../db/business-rules.js';
 import { CachedItemReader } from '../db/item-cache.js';
 import { ItemRepository, ItemSearchRepository } from '../db/items.js';
 import { PopularItems } from '../db/popularity.js';
@@ -12,6 +13,7 @@ import { createMetrics, type ServerMetrics } from '../http/metrics.js';
 import { startHttpServer, type RunningServer } from '../http/server.js';
 import { RecommendationService } from '../recommend/service.js';
 import { ServingModelSource } from '../recommend/serving-model.js';
+import { RuleCache } from '../rules/rule-cache.js';
 import { VectorStore } from '../vector/client.js';
 import { aliasName } from '../vector/collections.js';
 import type { Infrastructure } from './infrastructure.js';
@@ -52,6 +54,8 @@ export function createServices(
   const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
   externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
   const models = new ServingModelSource(pool, { externalEncoder, rerank: config.rerank });
+  const ruleStore = new BusinessRuleStore(pool);
+  const ruleCache = new RuleCache(ruleStore, { refreshMs: config.rulesRefreshMs ?? 1_000 });
   const recommender = new RecommendationService({
     store,
     aliases: {
@@ -65,8 +69,10 @@ export function createServices(
     models,
     segments: { attribute: segmentAttribute, minEvents: config.segmentMinEvents ?? 100 },
     feedback,
+    rules: ruleCache,
+    items,
   });
-  return { items, itemSearch, users, recommender, models };
+  return { items, itemSearch, users, recommender, models, rules: { store: ruleStore, cache: ruleCache } };
 }
 
 export async function startApp(

@@ -111,6 +111,12 @@ export function createRecgraphClient(options: RecgraphClientOptions) {
       (await run(ops.RecordInteractionsDocument, { input })).recordInteractions,
     upsertItems: async (input: ops.ItemInput[]) => (await run(ops.UpsertItemsDocument, { input })).upsertItems,
     deleteItems: async (ids: string[]) => (await run(ops.DeleteItemsDocument, { ids })).deleteItems,
+    businessRules: async (v: ops.BusinessRulesQueryVariables = {}) =>
+      (await run(ops.BusinessRulesDocument, v)).businessRules,
+    upsertBusinessRules: async (input: ops.BusinessRuleInput[]) =>
+      (await run(ops.UpsertBusinessRulesDocument, { input })).upsertBusinessRules,
+    deleteBusinessRules: async (ids: string[]) =>
+      (await run(ops.DeleteBusinessRulesDocument, { ids })).deleteBusinessRules,
   };
 }
 
