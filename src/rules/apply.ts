@@ -121,20 +121,23 @@ export function rankByRules(
 
   const scoring = rules.filter((rule) => (rule.kind === 'BOOST' || rule.kind === 'BURY') && rule.match);
   if (scoring.length) {
-    items = items
-      .map((entry, rank) => {
-        const item = facts.get(entry.itemId);
-        let next = entry;
-        for (const rule of item ? scoring : []) {
-          if (!matches(rule.match!, item!)) continue;
-          next = withRule({ ...next, score: scaled(next.score, rule.factor ?? 1) }, rule.id);
-          touch(rule.id);
-        }
-        return { next, rank };
-      })
-      // Stable: equal scores keep the list's own order.
-      .sort((a, b) => b.next.score - a.next.score || a.rank - b.rank)
-      .map(({ next }) => next);
+    let moved = false;
+    const rescored = items.map((entry) => {
+      const item = facts.get(entry.itemId);
+      if (!item) return entry;
+      let next = entry;
+      for (const rule of scoring) {
+        if (!matches(rule.match!, item)) continue;
+        next = withRule({ ...next, score: scaled(next.score, rule.factor ?? 1) }, rule.id);
+        touch(rule.id);
+        moved = true;
+      }
+      return next;
+    });
+    if (moved) {
+      // Stable (Array.prototype.sort is): equal scores keep the list's own order.
+      items = rescored.sort((a, b) => b.score - a.score);
+    }
   }
 
   for (const rule of rules) {
