@@ -20,6 +20,18 @@ export interface ItemFilterInput {
   creators?: readonly string[];
   /** Points never to return (already seen, the query item itself …). */
   excludeIds?: readonly number[];
+  /** Items matching any of these never return (business rules' exclusions by genre, creator …; src/rules). */
+  excludeMatching?: readonly ItemMatch[];
+}
+
+/** A set of items: those meeting every given constraint (any-of within a list, as in a filter). */
+export interface ItemMatch {
+  ids?: readonly number[];
+  genres?: readonly string[];
+  tags?: readonly string[];
+  creators?: readonly string[];
+  yearFrom?: number;
+  yearTo?: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Every setting recgraph reads from the environment, in one place, with its default.
 // README.md § Configuration documents each variable; keep the two in step.
 import path from 'node:path';
+import { DEFAULT_FEEDBACK_POLICY, type FeedbackPolicy } from './feedback/event-weights.js';
 
 export interface RecgraphConfig {
   /** Postgres connection string; unset → an embedded Postgres (PGlite) under dataDir. */
@@ -50,6 +51,10 @@ export interface RecgraphConfig {
   retrainEveryMs: number | undefined;
   /** A retrained version goes live only if its validation metric is at most this fraction below the live one's. */
   promotionTolerance: number;
+  /** Event weights per kind, their cap, and which events are negative (src/feedback/event-weights.ts). */
+  feedback: FeedbackPolicy;
+  /** How often a replica checks Postgres for changed business rules (src/rules/rule-cache.ts); the staleness bound. */
+  rulesRefreshMs: number;
 }
 
 /**
@@ -176,6 +181,88 @@ export function fractionFrom(value: string | undefined, fallback: number, name: 
   return parsed;
 }
 
+function numberFrom(value: string | undefined, fallback: number, name: string, min = -Infinity): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < min) {
+    throw new Error(`${name} must be a number${min > -Infinity ? ` ≥ ${min}` : ''}, got "${value}"`);
+  }
+  return parsed;
+}
+
+function positiveNumberFrom(value: string | undefined, fallback: number, name: string): number {
+  const parsed = numberFrom(value, fallback, name);
+  if (parsed <= 0) throw new Error(`${name} must be a number > 0, got "${value}"`);
+  return parsed;
+}
+
+const KIND = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/** A comma-separated list of event kinds (RECGRAPH_NEGATIVE_KINDS …); an empty value means none. */
+export function parseKinds(value: string | undefined, fallback: readonly string[], name: string): Set<string> {
+  if (value === undefined) return new Set(fallback);
+  const kinds = value
+    .split(',')
+    .map((kind) => kind.trim())
+    .filter((kind) => kind.length > 0);
+  for (const kind of kinds) {
+    if (!KIND.test(kind)) throw new Error(`${name}: "${kind}" is not an event kind (letters, digits, - or _)`);
+  }
+  return new Set(kinds);
+}
+
+/** RECGRAPH_EVENT_WEIGHTS, e.g. `view=1,click=2,like=4,purchase=8`: one positive weight per kind. */
+export function parseEventWeights(value: string | undefined, name = 'RECGRAPH_EVENT_WEIGHTS'): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const entry of (value ?? '').split(',')) {
+    const trimmed = entry.trim();
+    if (!trimmed) continue;
+    const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(trimmed);
+    if (!match) throw new Error(`${name}: "${trimmed}" is not kind=weight (e.g. view=1,click=2,purchase=8)`);
+    const [, kind, weightText] = match;
+    if (!KIND.test(kind)) throw new Error(`${name}: "${kind}" is not an event kind (letters, digits, - or _)`);
+    const weight = Number(weightText);
+    if (!Number.isFinite(weight) || weight <= 0) {
+      throw new Error(`${name}: the weight of "${kind}" must be a number > 0, got "${weightText}"`);
+    }
+    if (weights.has(kind)) throw new Error(`${name}: "${kind}" is given twice`);
+    weights.set(kind, weight);
+  }
+  return weights;
+}
+
+/** The feedback settings alone (training reads them too, without the server's other settings). */
+export function feedbackPolicyFrom(env: NodeJS.ProcessEnv = process.env): FeedbackPolicy {
+  const defaults = DEFAULT_FEEDBACK_POLICY;
+  const negativeKinds = parseKinds(env.RECGRAPH_NEGATIVE_KINDS, [...defaults.negativeKinds], 'RECGRAPH_NEGATIVE_KINDS');
+  const weights = parseEventWeights(env.RECGRAPH_EVENT_WEIGHTS);
+  for (const kind of weights.keys()) {
+    if (negativeKinds.has(kind)) {
+      throw new Error(`RECGRAPH_EVENT_WEIGHTS weighs "${kind}", which RECGRAPH_NEGATIVE_KINDS makes negative`);
+    }
+  }
+  const below = env.RECGRAPH_NEGATIVE_RATING_BELOW?.trim();
+  return {
+    weights,
+    defaultWeight: numberFrom(
+      env.RECGRAPH_EVENT_DEFAULT_WEIGHT,
+      defaults.defaultWeight,
+      'RECGRAPH_EVENT_DEFAULT_WEIGHT',
+      0,
+    ),
+    cap: positiveNumberFrom(env.RECGRAPH_EVENT_WEIGHT_CAP, defaults.cap, 'RECGRAPH_EVENT_WEIGHT_CAP'),
+    negativeKinds,
+    ratingKinds: parseKinds(env.RECGRAPH_RATING_KINDS, [...defaults.ratingKinds], 'RECGRAPH_RATING_KINDS'),
+    negativeRatingBelow: below ? numberFrom(below, 0, 'RECGRAPH_NEGATIVE_RATING_BELOW') : undefined,
+    negativePenalty: numberFrom(
+      env.RECGRAPH_NEGATIVE_PENALTY,
+      defaults.negativePenalty,
+      'RECGRAPH_NEGATIVE_PENALTY',
+      0,
+    ),
+  };
+}
+
 /** At least 1: the live version is never pruned. */
 export function keepVersionsFrom(value: string | undefined, name = 'RECGRAPH_KEEP_VERSIONS'): number {
   const keep = intFrom(value, 3, name);
@@ -217,6 +304,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     rerank: onOff(env.RECGRAPH_RERANK, true, 'RECGRAPH_RERANK'),
     tfBackend: tfBackendFrom(env.RECGRAPH_TF_BACKEND),
     qdrantLayout: collectionLayoutFrom(env),
+    feedback: feedbackPolicyFrom(env),
+    rulesRefreshMs: positiveIntFrom(env.RECGRAPH_RULES_REFRESH_MS, 1_000, 'RECGRAPH_RULES_REFRESH_MS'),
     postgres: {
       poolMax: positiveIntFrom(env.RECGRAPH_PG_POOL_MAX, 10, 'RECGRAPH_PG_POOL_MAX'),
       // Together under 2 s: a blackholed Postgres (connections open, no bytes) fails a request within that. The

@@ -1,12 +1,14 @@
 // What every resolver receives: the shared services, this request's loaders, and what the request learned
 // along the way (whether the caller may write, whether an answer came from a fallback).
 import type { CachedItemReader } from '../db/item-cache.js';
+import type { BusinessRuleStore } from '../db/business-rules.js';
 import type { ItemSearchRepository } from '../db/items.js';
 import type { UserRepository } from '../db/users.js';
 import type { Experiments } from '../experiments/experiments.js';
 import type { TrainingLauncher } from '../training-jobs/launcher.js';
 import type { RecommendationService } from '../recommend/service.js';
 import type { ServingModelSource } from '../recommend/serving-model.js';
+import type { RuleCache } from '../rules/rule-cache.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface Services {
@@ -20,6 +22,8 @@ export interface Services {
   experiments: Experiments;
   /** Training jobs: queued here, run as child processes (src/training-jobs). */
   training: TrainingLauncher;
+  /** Business rules: the table and this replica's compiled cache of it. */
+  rules: { store: BusinessRuleStore; cache: RuleCache };
 }
 
 export interface RequestContext {

@@ -5,7 +5,10 @@
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { ItemFilter, PageRequest } from '../recommend/types.js';
 import type { ItemWrite } from '../db/items.js';
+import type { RuleWrite } from '../db/business-rules.js';
+import { DEFAULT_RULE_SET, type RuleSpec } from '../rules/types.js';
 import type {
+  BusinessRuleInput,
   ExperimentInput,
   InteractionInput,
   ItemFilter as ItemFilterArg,
@@ -13,7 +16,7 @@ import type {
 } from './__generated__/resolvers.js';
 import type { Variant } from '../experiments/types.js';
 import type { RequestContext } from './context.js';
-import { badUserInput } from './errors.js';
+import { apiError, badUserInput } from './errors.js';
 import { rejectInput } from './plugins/rejected-inputs.js';
 
 export const LIMITS = {
@@ -31,6 +34,10 @@ export const LIMITS = {
   /** How much of a bad value a rejection reason quotes. */
   quotedLength: 40,
   idempotencyKeyLength: 200,
+  rulesPerCall: 100,
+  ruleItems: 1000,
+  rulePins: 20,
+  ruleSetLength: 64,
 } as const;
 
 /** A list element rejected alone. */
@@ -403,4 +410,135 @@ export function toItemWrite(input: ItemInput, index: number): ItemWrite {
     imageUrl: text(input.imageUrl, 'imageUrl'),
     language: text(input.language, 'language'),
   };
+}
+
+// ---- business rules ------------------------------------------------------------------------------------------------
+
+/**
+ * A rule ready to store, or BAD_USER_INPUT naming the rule's index (extensions.index), the field and the reason.
+ * Item ids are checked for shape here; that they name live items, by the resolver (one batched lookup).
+ */
+export function toRuleWrite(input: BusinessRuleInput, index: number, now = Date.now()): RuleWrite {
+  const where = `input[${index}]`;
+  const fail = (field: string, reason: string): never => {
+    throw apiError('BAD_USER_INPUT', `${where}.${field} ${reason}`, { argumentName: `${where}.${field}`, index });
+  };
+  const idProblemOf = (id: string, field: string) => {
+    const problem = idProblem(id);
+    if (problem) fail(field, problem);
+    return id;
+  };
+  const { kind } = input;
+  idProblemOf(input.id, 'id');
+  const ruleSet = input.ruleSet ?? DEFAULT_RULE_SET;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(ruleSet) || ruleSet.length > LIMITS.ruleSetLength) {
+    fail('ruleSet', `must be 1 to ${LIMITS.ruleSetLength} letters, digits, ., - or _`);
+  }
+  const wants = { match: ['BOOST', 'BURY', 'EXCLUDE'], factor: ['BOOST', 'BURY'], pins: ['PIN'], cap: ['CAP'] };
+  for (const [field, kinds] of Object.entries(wants)) {
+    const given = input[field as keyof typeof wants] != null;
+    if (given && !kinds.includes(kind)) fail(field, `is not taken by a ${kind} rule (only ${kinds.join(', ')})`);
+    if (!given && kinds.includes(kind)) fail(field, `is required for a ${kind} rule`);
+  }
+  const spec: RuleSpec = {};
+  if (input.match) {
+    const { itemIds, filter } = input.match;
+    if (itemIds != null) {
+      if (!itemIds.length || itemIds.length > LIMITS.ruleItems)
+        fail('match.itemIds', `must hold 1 to ${LIMITS.ruleItems} ids`);
+      itemIds.forEach((id, k) => idProblemOf(id, `match.itemIds[${k}]`));
+    }
+    const values = (list: readonly string[] | null | undefined, name: string) => {
+      if (list == null) return undefined;
+      if (!list.length || list.length > LIMITS.filterValues)
+        fail(`match.filter.${name}`, `must hold 1 to ${LIMITS.filterValues} values`);
+      list.forEach((value, k) => {
+        const problem =
+          value.length > LIMITS.filterValueLength
+            ? `must be at most ${LIMITS.filterValueLength} characters`
+            : textProblem(value);
+        if (problem) fail(`match.filter.${name}[${k}]`, problem);
+      });
+      return [...list];
+    };
+    const year = (value: number | null | undefined, name: string) => {
+      if (value == null) return undefined;
+      if (!Number.isInteger(value) || Math.abs(value) > 10_000)
+        fail(`match.filter.${name}`, `must be a year, got ${value}`);
+      return value;
+    };
+    if (filter?.excludeIds != null) fail('match.filter.excludeIds', 'is not taken by a rule (use an EXCLUDE rule)');
+    const ruleFilter = Object.fromEntries(
+      Object.entries({
+        genres: values(filter?.genres, 'genres'),
+        tags: values(filter?.tags, 'tags'),
+        creators: values(filter?.creators, 'creators'),
+        yearFrom: year(filter?.yearFrom, 'yearFrom'),
+        yearTo: year(filter?.yearTo, 'yearTo'),
+      }).filter(([, value]) => value !== undefined),
+    );
+    if (
+      ruleFilter.yearFrom !== undefined &&
+      ruleFilter.yearTo !== undefined &&
+      ruleFilter.yearFrom > ruleFilter.yearTo
+    ) {
+      fail('match.filter.yearFrom', `(${String(ruleFilter.yearFrom)}) is after yearTo (${String(ruleFilter.yearTo)})`);
+    }
+    if (!itemIds && !Object.keys(ruleFilter).length)
+      fail('match', 'must name item ids or a filter with at least one constraint');
+    spec.match = {
+      ...(itemIds ? { itemIds: [...itemIds] } : {}),
+      ...(Object.keys(ruleFilter).length ? { filter: ruleFilter } : {}),
+    };
+  }
+  if (input.factor != null) {
+    const f = input.factor;
+    if (kind === 'BOOST' && !(Number.isFinite(f) && f >= 1 && f <= 100))
+      fail('factor', `must be between 1 and 100 for BOOST, got ${f}`);
+    if (kind === 'BURY' && !(Number.isFinite(f) && f > 0 && f <= 1))
+      fail('factor', `must be in (0, 1] for BURY, got ${f}`);
+    spec.factor = f;
+  }
+  if (input.pins) {
+    if (!input.pins.length || input.pins.length > LIMITS.rulePins)
+      fail('pins', `must hold 1 to ${LIMITS.rulePins} pins`);
+    const items = new Set<string>();
+    const positions = new Set<number>();
+    input.pins.forEach((pin, k) => {
+      idProblemOf(pin.itemId, `pins[${k}].itemId`);
+      if (!Number.isInteger(pin.position) || pin.position < 1 || pin.position > 500) {
+        fail(`pins[${k}].position`, `must be between 1 and 500, got ${pin.position}`);
+      }
+      if (items.has(pin.itemId)) fail(`pins[${k}].itemId`, `repeats ${quote(pin.itemId)}`);
+      if (positions.has(pin.position)) fail(`pins[${k}].position`, `repeats position ${pin.position}`);
+      items.add(pin.itemId);
+      positions.add(pin.position);
+    });
+    spec.pins = input.pins.map((pin) => ({ itemId: pin.itemId, position: pin.position }));
+  }
+  if (input.cap) {
+    if (!Number.isInteger(input.cap.max) || input.cap.max < 1 || input.cap.max > 100) {
+      fail('cap.max', `must be between 1 and 100, got ${input.cap.max}`);
+    }
+    spec.cap = { by: input.cap.by, max: input.cap.max };
+  }
+  const time = (value: string | null | undefined, field: string) => {
+    if (value == null) return null;
+    const parsed = parseIsoTime(value);
+    if (typeof parsed === 'string') return fail(field, parsed);
+    return parsed;
+  };
+  const startsAt = time(input.startsAt, 'startsAt');
+  const endsAt = time(input.endsAt, 'endsAt');
+  if (startsAt && endsAt && endsAt <= startsAt) fail('endsAt', 'must be after startsAt');
+  if (endsAt && endsAt.getTime() <= now) fail('endsAt', 'is in the past: the rule would never apply');
+  return { id: input.id, ruleSet, kind, spec, startsAt, endsAt };
+}
+
+/** Every catalogue item id a rule names, with the field it came from (to report an unknown one). */
+export function ruleItemRefs(rule: RuleWrite): Array<{ id: string; field: string }> {
+  return [
+    ...(rule.spec.match?.itemIds ?? []).map((id, k) => ({ id, field: `match.itemIds[${k}]` })),
+    ...(rule.spec.pins ?? []).map((pin, k) => ({ id: pin.itemId, field: `pins[${k}].itemId` })),
+  ];
 }

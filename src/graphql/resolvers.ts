@@ -11,6 +11,7 @@ import type { RecommendationResult } from '../recommend/types.js';
 import { isQdrantUnavailable } from '../vector/errors.js';
 import type { InteractionInput, Resolvers } from './__generated__/resolvers.js';
 import type { RequestContext } from './context.js';
+import { businessRuleMutations, businessRuleQueries } from './business-rules.js';
 import { apiError, badUserInput, notFound } from './errors.js';
 import {
   checkFirst,
@@ -59,12 +60,13 @@ async function toList(result: RecommendationResult, context: RequestContext, off
       entry.because === undefined
         ? null
         : {
-            text: reasons.length
-              ? `Because you liked ${reasons.map((r) => r.title).join(' and ')}`
-              : explainSource(entry.source),
+            text:
+              (reasons.length
+                ? `Because you liked ${reasons.map((r) => r.title).join(' and ')}`
+                : explainSource(entry.source)) + (entry.rules?.length ? ` (rules: ${entry.rules.join(', ')})` : ''),
             becauseOf: reasons,
           };
-    return [{ item: row, score: entry.score, source: entry.source, explanation }];
+    return [{ item: row, score: entry.score, source: entry.source, explanation, appliedRules: entry.rules ?? [] }];
   });
   const end = offset + result.items.length;
   return {
@@ -79,6 +81,7 @@ async function toList(result: RecommendationResult, context: RequestContext, off
 }
 
 function explainSource(source: string): string {
+  if (source === 'PINNED') return 'Featured';
   return source === 'POPULAR' ? 'Popular with readers right now' : 'Close to your overall taste';
 }
 
@@ -167,7 +170,7 @@ export const resolvers: Resolvers = {
       ]);
       const known = rows.flatMap((row) => (row && !row.deletedAt ? [row.id] : []));
       if (!known.length) {
-        const popular = await context.services.recommender.popular(
+        const popular = await context.services.recommender.popularList(
           { first, offset: 0 },
           'ALL_TIME',
           filter,
@@ -181,7 +184,7 @@ export const resolvers: Resolvers = {
       const first = checkFirst(args.first);
       const filter = await resolveFilter(args.filter, context);
       return toList(
-        await context.services.recommender.popular({ first, offset: 0 }, args.window ?? 'ALL_TIME', filter, null),
+        await context.services.recommender.popularList({ first, offset: 0 }, args.window ?? 'ALL_TIME', filter, null),
         context,
       );
     },
@@ -218,6 +221,7 @@ export const resolvers: Resolvers = {
     },
     ...experimentQueries,
     ...trainingJobQueries,
+    ...businessRuleQueries,
   },
   Mutation: {
     async recordInteractions(_parent, args, context) {
@@ -302,6 +306,7 @@ export const resolvers: Resolvers = {
     },
     ...experimentMutations,
     ...trainingJobMutations,
+    ...businessRuleMutations,
   },
   Item: {
     id: (row) => row.externalId,

@@ -3,9 +3,11 @@
 // similar items (similar-items.ts), search (search.ts), popular (popular.ts), index writes (index-writes.ts).
 // Candidates come from Qdrant (or Postgres for the fallbacks); which branch answers is decided by the policy
 // tables (policy.ts); when Qdrant is unreachable every use case answers from Postgres instead and says so
-// (`degraded`).
+// (`degraded`). Every public list goes through the business-rules stage (src/rules/list-stage.ts) on its way out:
+// `ruleList` below is the one place that happens.
 import type { ItemRow } from '../db/items.js';
 import { DEGREE_PAYLOAD } from '../embedding/blended-foldin.js';
+import { withBusinessRules, type RuledListRequest } from '../rules/list-stage.js';
 import { isQdrantUnavailable } from '../vector/errors.js';
 import type { HistoryPoint } from './fold-in.js';
 import { recommendForSession } from './for-session.js';
@@ -14,12 +16,13 @@ import { indexItems, unindexItems } from './index-writes.js';
 import { popularItems } from './popular.js';
 import { searchItems, type SearchMode } from './search.js';
 import { similarItems, type SimilarityMode } from './similar-items.js';
-import type { ItemFilter, PageRequest, RecommendationResult } from './types.js';
+import type { ItemFilter, ListOptions, PageRequest, RecommendationResult } from './types.js';
 import type { PopularRequest, RecommendationDeps, UseCaseContext } from './use-case.js';
 import { ServingModelSource } from './serving-model.js';
 import { MISS, VectorCache } from './vector-cache.js';
 
 export type { UserOptions, UserRef } from './for-user.js';
+export type { ListOptions } from './types.js';
 export type { CollectionAliases, RecommendationDeps } from './use-case.js';
 
 /**
@@ -43,7 +46,10 @@ export class RecommendationService implements UseCaseContext {
     options: UserOptions,
   ): Promise<RecommendationResult> {
     const service = options.modelVersion ? await this.servingVersion(options.modelVersion) : this;
-    return recommendForUser(service, user, page, filter, options);
+    const history = async () => (user ? (await service.deps.users.historyItems(user.id)).map((h) => h.itemId) : []);
+    return service.ruleList({ ruleSet: options.ruleSet, page, filter, excluded: history }, (wide, ruled) =>
+      recommendForUser(service, user, wide, ruled, options),
+    );
   }
 
   /**
@@ -75,20 +81,61 @@ export class RecommendationService implements UseCaseContext {
     return service;
   }
 
-  forSession(itemIds: readonly number[], first: number, filter: ItemFilter): Promise<RecommendationResult> {
-    return recommendForSession(this, itemIds, first, filter);
+  forSession(
+    itemIds: readonly number[],
+    first: number,
+    filter: ItemFilter,
+    list: ListOptions = {},
+  ): Promise<RecommendationResult> {
+    const page = { first, offset: 0 };
+    return this.ruleList({ ...list, page, filter, excluded: async () => itemIds }, (wide, ruled) =>
+      recommendForSession(this, itemIds, wide.first, ruled),
+    );
   }
 
-  similarTo(item: ItemRow, mode: SimilarityMode, first: number, filter: ItemFilter): Promise<RecommendationResult> {
-    return similarItems(this, item, mode, first, filter);
+  similarTo(
+    item: ItemRow,
+    mode: SimilarityMode,
+    first: number,
+    filter: ItemFilter,
+    list: ListOptions = {},
+  ): Promise<RecommendationResult> {
+    const page = { first, offset: 0 };
+    return this.ruleList({ ...list, page, filter, excluded: async () => [item.id] }, (wide, ruled) =>
+      similarItems(this, item, mode, wide.first, ruled),
+    );
   }
 
-  search(query: string, mode: SearchMode, first: number, filter: ItemFilter): Promise<RecommendationResult> {
-    return searchItems(this, query, mode, first, filter);
+  search(
+    query: string,
+    mode: SearchMode,
+    first: number,
+    filter: ItemFilter,
+    list: ListOptions = {},
+  ): Promise<RecommendationResult> {
+    return this.ruleList({ ...list, page: { first, offset: 0 }, filter }, (wide, ruled) =>
+      searchItems(this, query, mode, wide.first, ruled),
+    );
   }
 
+  /** The `popular` query (and any list answered by popular items at the API's edge), with business rules. */
+  popularList(...[page, window, filter, reason, options, list = {}]: [...PopularRequest, ListOptions?]) {
+    return this.ruleList({ ...list, page, filter }, (wide, ruled) =>
+      this.popular(wide, window, ruled, reason, options),
+    );
+  }
+
+  /** Popular items as the use cases' fallback (no rules: the list they end up in applies them once). */
   popular(...request: PopularRequest): Promise<RecommendationResult> {
     return popularItems(this.deps, ...request);
+  }
+
+  /** How a list is made: the use case, asked through the business-rules stage (src/rules/list-stage.ts). */
+  private ruleList(
+    request: RuledListRequest,
+    makeList: (page: PageRequest, filter: ItemFilter) => Promise<RecommendationResult>,
+  ): Promise<RecommendationResult> {
+    return withBusinessRules(this.deps, request, makeList);
   }
 
   indexItems(rows: readonly ItemRow[]): Promise<boolean> {

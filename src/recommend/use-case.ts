@@ -3,6 +3,9 @@
 import type { ItemSearchRepository } from '../db/items.js';
 import type { PopularItems, PopularWindow } from '../db/popularity.js';
 import type { UserRepository } from '../db/users.js';
+import type { ItemReader } from '../db/item-cache.js';
+import type { FeedbackPolicy } from '../feedback/event-weights.js';
+import type { RuleSource } from '../rules/types.js';
 import type { VectorStore } from '../vector/client.js';
 import type { HistoryPoint } from './fold-in.js';
 import type { ModelSource } from './serving-model.js';
@@ -23,6 +26,12 @@ export interface RecommendationDeps {
   models: ModelSource;
   /** Which users.attributes key is the segment, and how many events a segment needs to rank by its own taste. */
   segments?: { attribute: string; minEvents: number };
+  /** Event weights and negative feedback (the negative push-down's strength is read here). */
+  feedback?: FeedbackPolicy;
+  /** Business rules applied to every list (src/rules); none when absent. */
+  rules?: RuleSource;
+  /** Item metadata (the server's item cache): what rules match on. */
+  items?: Pick<ItemReader, 'byIds'>;
 }
 
 /** What a popular list is asked for: the page, the window, the filter, the reason the list will give. */

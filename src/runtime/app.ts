@@ -1,11 +1,13 @@
 // Assembles the serving application from resolved infrastructure: repositories, vector store, recommendation service, HTTP.
 import type { RecgraphConfig } from '../config.js';
+import { BusinessRuleStore } from '../db/business-rules.js';
 import { CachedItemReader } from '../db/item-cache.js';
 import { ItemRepository, ItemSearchRepository } from '../db/items.js';
 import { PopularItems } from '../db/popularity.js';
 import { UserRepository } from '../db/users.js';
 import type { Services } from '../graphql/context.js';
 import { LIMITS } from '../graphql/inputs.js';
+import { DEFAULT_FEEDBACK_POLICY } from '../feedback/event-weights.js';
 import { OnnxSentenceEncoder } from '../embedding/onnx-sentence-encoder.js';
 import { createMetrics, type ServerMetrics } from '../http/metrics.js';
 import { startHttpServer, type RunningServer } from '../http/server.js';
@@ -13,6 +15,7 @@ import { RecommendationService } from '../recommend/service.js';
 import { ServingModelSource } from '../recommend/serving-model.js';
 import { Experiments } from '../experiments/experiments.js';
 import { TrainingLauncher } from '../training-jobs/launcher.js';
+import { RuleCache } from '../rules/rule-cache.js';
 import { VectorStore } from '../vector/client.js';
 import { aliasName } from '../vector/collections.js';
 import type { Infrastructure } from './infrastructure.js';
@@ -44,6 +47,8 @@ export function createServices(
         | 'retrainEveryMs'
         | 'promotionTolerance'
         | 'keepVersions'
+        | 'feedback'
+        | 'rulesRefreshMs'
       >
     >,
   infra: Pick<Infrastructure, 'pool' | 'servingPool' | 'databaseUrl' | 'qdrantUrl' | 'qdrantApiKey'>,
@@ -56,11 +61,14 @@ export function createServices(
   const items = new CachedItemReader(new ItemRepository(pool), { onLookup: onCacheLookup });
   const itemSearch = new ItemSearchRepository(pool, { onLookup: onCacheLookup });
   const segmentAttribute = config.segmentAttribute ?? 'segment';
-  const users = new UserRepository(pool, { onLookup: onCacheLookup, segmentAttribute });
+  const feedback = config.feedback ?? DEFAULT_FEEDBACK_POLICY;
+  const users = new UserRepository(pool, { onLookup: onCacheLookup, segmentAttribute, feedback });
   // One onnxruntime session for the configured sentence-transformers model, shared by every request.
   const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
   externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
   const models = new ServingModelSource(pool, { externalEncoder, rerank: config.rerank });
+  const ruleStore = new BusinessRuleStore(pool);
+  const ruleCache = new RuleCache(ruleStore, { refreshMs: config.rulesRefreshMs ?? 1_000 });
   const recommender = new RecommendationService({
     store,
     aliases: {
@@ -70,9 +78,12 @@ export function createServices(
     },
     users,
     itemSearch,
-    popular: new PopularItems(pool, { onLookup: onCacheLookup }),
+    popular: new PopularItems(pool, { onLookup: onCacheLookup, negativeKinds: [...feedback.negativeKinds] }),
     models,
     segments: { attribute: segmentAttribute, minEvents: config.segmentMinEvents ?? 100 },
+    feedback,
+    rules: ruleCache,
+    items,
   });
   const experiments = new Experiments(pool, { log: logger });
   // Training jobs run as child processes against the same stores (src/training-jobs/launcher.ts).
@@ -89,7 +100,16 @@ export function createServices(
     },
     { retrainEveryMs: config.retrainEveryMs, log: logger },
   );
-  return { items, itemSearch, users, recommender, models, experiments, training };
+  return {
+    items,
+    itemSearch,
+    users,
+    recommender,
+    models,
+    experiments,
+    training,
+    rules: { store: ruleStore, cache: ruleCache },
+  };
 }
 
 export async function startApp(

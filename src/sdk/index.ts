@@ -124,6 +124,13 @@ export function createRecgraphClient(options: RecgraphClientOptions) {
     trainModel: async (input: ops.TrainModelInput = {}) => (await run(ops.TrainModelDocument, { input })).trainModel,
     trainingJobs: async (first?: number) => (await run(ops.TrainingJobsDocument, { first })).trainingJobs,
     trainingJob: async (id: string) => (await run(ops.TrainingJobDocument, { id })).trainingJob,
+    // Business rules
+    businessRules: async (v: ops.BusinessRulesQueryVariables = {}) =>
+      (await run(ops.BusinessRulesDocument, v)).businessRules,
+    upsertBusinessRules: async (input: ops.BusinessRuleInput[]) =>
+      (await run(ops.UpsertBusinessRulesDocument, { input })).upsertBusinessRules,
+    deleteBusinessRules: async (ids: string[]) =>
+      (await run(ops.DeleteBusinessRulesDocument, { ids })).deleteBusinessRules,
   };
 }
 

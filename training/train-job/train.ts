@@ -10,6 +10,7 @@ import { buildInteractionMatrix, type InteractionMatrix } from '../data/interact
 import { IalsLowpassBlend, type IalsLowpassParams } from '../models/ials-lowpass-blend.js';
 import { GraphFilter, type GraphFilterParams } from '../models/graph-filter.js';
 import type { GraphFilterTuning } from '../eval/tune-graph-filter.js';
+import type { FeedbackPolicy } from '../../src/feedback/event-weights.js';
 import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
 import type { RerankState } from '../../src/recommend/graph-rerank.js';
 import type { DenseVectors } from '../models/contract.js';
@@ -41,6 +42,8 @@ export interface TrainOptions {
   progress?: ProgressSink;
   /** Train only on events created up to this instant (default: now). */
   cutoff?: Date;
+  /** Event weights and negative kinds (default: from the environment, as the server reads them). */
+  feedback?: FeedbackPolicy;
 }
 
 export function newVersionLabel(now = new Date()): string {
@@ -50,7 +53,7 @@ export function newVersionLabel(now = new Date()): string {
 
 export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Promise<ModelArtifacts> {
   const progress = options.progress ?? noopProgress;
-  const data = await readTrainingData(pool, options.cutoff);
+  const data = await readTrainingData(pool, options.cutoff, options.feedback);
   if (data.users.length === 0)
     throw new Error('no interactions to train on: ingest data or run `recgraph seed-demo` first');
 

@@ -67,6 +67,8 @@ export type Query = {
   trainingJobs: Array<TrainingJob>;
   /** One training job by id, or null. */
   trainingJob?: Maybe<TrainingJob>;
+  /** The business rules (live ones; with `ruleSet`, that set's only), oldest first. */
+  businessRules: Array<BusinessRule>;
 };
 
 
@@ -185,6 +187,15 @@ export type QueryTrainingJobArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type QueryBusinessRulesArgs = {
+  ruleSet?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -220,6 +231,14 @@ export type Mutation = {
    * only if it passes the promotion gate (see TrainingJob.gate). Requires the API key.
    */
   trainModel: TrainModelPayload;
+  /**
+   * Creates or replaces business rules by id. All or nothing: a bad rule (or an id repeated in the call) refuses the
+   * call with BAD_USER_INPUT naming its index and the reason. Applies to every list within RECGRAPH_RULES_REFRESH_MS on
+   * every replica (at once on the one that wrote it). Requires the API key.
+   */
+  upsertBusinessRules: UpsertBusinessRulesPayload;
+  /** Deletes business rules by id: they stop applying. Requires the API key. */
+  deleteBusinessRules: DeleteBusinessRulesPayload;
 };
 
 
@@ -260,6 +279,16 @@ export type MutationEndExperimentArgs = {
 
 export type MutationTrainModelArgs = {
   input?: InputMaybe<TrainModelInput>;
+};
+
+
+export type MutationUpsertBusinessRulesArgs = {
+  input: Array<BusinessRuleInput>;
+};
+
+
+export type MutationDeleteBusinessRulesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 /** A catalog item (book, movie, product …). */
@@ -355,7 +384,9 @@ export type RecommendationSource =
   /** Same creator as the item asked about. */
   | 'SAME_CREATOR'
   /** From the items of an anonymous session. */
-  | 'SESSION';
+  | 'SESSION'
+  /** Placed at its position by a PIN business rule. */
+  | 'PINNED';
 
 /** How a list was produced: the branch of the cold-start policy that answered. */
 export type Strategy =
@@ -382,6 +413,8 @@ export type ScoredItem = {
   source: RecommendationSource;
   /** Why this item is here; only when `explain: true` was asked. */
   explanation?: Maybe<Explanation>;
+  /** Ids of the business rules that moved or placed this item (boost, bury, pin), in the order they applied. */
+  appliedRules: Array<Scalars['ID']['output']>;
 };
 
 export type Explanation = {
@@ -647,6 +680,118 @@ export type TrainingJob = {
   error?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * What a business rule does to every list of its rule set (recommendations, similarItems, search,
+ * recommendForSession, popular): in this order — EXCLUDE (filters the candidates, in every rule set), BOOST/BURY
+ * (scores × factor), CAP (at most N items per creator or genre), PIN (items at fixed positions).
+ */
+export type BusinessRuleKind =
+  /** Multiplies the scores of the matching items by `factor` (≥ 1). */
+  | 'BOOST'
+  /** Multiplies the scores of the matching items by `factor` (between 0 and 1). */
+  | 'BURY'
+  /** Places `pins` items at their positions (1 = first), when the list's filter and exclusions allow them. */
+  | 'PIN'
+  /** At most `cap.max` items per creator (or genre) in one list. */
+  | 'CAP'
+  /** Never returns the matching items (out of stock, licence ended); applies in every rule set. */
+  | 'EXCLUDE';
+
+export type CapField =
+  | 'CREATOR'
+  | 'GENRE';
+
+/** Which items a rule is about: the listed ids and/or those passing the filter (both given: both must hold). */
+export type RuleMatchInput = {
+  itemIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Genres, tags, creators and years as in any list's filter (`excludeIds` is not taken here). */
+  filter?: InputMaybe<ItemFilter>;
+};
+
+export type PinInput = {
+  itemId: Scalars['ID']['input'];
+  /** 1-based position in the whole list (not the page). */
+  position: Scalars['Int']['input'];
+};
+
+export type CapInput = {
+  by: CapField;
+  max: Scalars['Int']['input'];
+};
+
+export type BusinessRuleInput = {
+  /** Your id for the rule (1–256 characters); writing it again replaces the rule. */
+  id: Scalars['ID']['input'];
+  kind: BusinessRuleKind;
+  /** The set the rule belongs to (default "default"); a list applies one set (experiments choose it per variant). */
+  ruleSet?: InputMaybe<Scalars['String']['input']>;
+  /** BOOST, BURY, EXCLUDE: which items. */
+  match?: InputMaybe<RuleMatchInput>;
+  /** BOOST: ≥ 1 (at most 100); BURY: between 0 (exclusive) and 1. */
+  factor?: InputMaybe<Scalars['Float']['input']>;
+  /** PIN: the items and their positions (at most 20; distinct items and positions, positions 1–500). */
+  pins?: InputMaybe<Array<PinInput>>;
+  /** CAP: by what and how many. */
+  cap?: InputMaybe<CapInput>;
+  /** From when the rule applies (ISO-8601 with a zone); default: at once. */
+  startsAt?: InputMaybe<Scalars['String']['input']>;
+  /** Until when (exclusive); default: until deleted. */
+  endsAt?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RuleMatch = {
+  __typename?: 'RuleMatch';
+  itemIds: Array<Scalars['ID']['output']>;
+  genres: Array<Scalars['String']['output']>;
+  tags: Array<Scalars['String']['output']>;
+  creators: Array<Scalars['String']['output']>;
+  yearFrom?: Maybe<Scalars['Int']['output']>;
+  yearTo?: Maybe<Scalars['Int']['output']>;
+};
+
+export type Pin = {
+  __typename?: 'Pin';
+  itemId: Scalars['ID']['output'];
+  position: Scalars['Int']['output'];
+};
+
+export type Cap = {
+  __typename?: 'Cap';
+  by: CapField;
+  max: Scalars['Int']['output'];
+};
+
+export type BusinessRule = {
+  __typename?: 'BusinessRule';
+  id: Scalars['ID']['output'];
+  kind: BusinessRuleKind;
+  ruleSet: Scalars['String']['output'];
+  match?: Maybe<RuleMatch>;
+  factor?: Maybe<Scalars['Float']['output']>;
+  pins: Array<Pin>;
+  cap?: Maybe<Cap>;
+  startsAt?: Maybe<Scalars['String']['output']>;
+  endsAt?: Maybe<Scalars['String']['output']>;
+  /** Whether it applies now (inside its start and end times). */
+  active: Scalars['Boolean']['output'];
+  createdAt: Scalars['String']['output'];
+  updatedAt: Scalars['String']['output'];
+};
+
+export type UpsertBusinessRulesPayload = {
+  __typename?: 'UpsertBusinessRulesPayload';
+  created: Scalars['Int']['output'];
+  updated: Scalars['Int']['output'];
+  rules: Array<BusinessRule>;
+};
+
+export type DeleteBusinessRulesPayload = {
+  __typename?: 'DeleteBusinessRulesPayload';
+  deleted: Scalars['Int']['output'];
+  /** Ids that did not exist (or were already deleted). */
+  notFound: Array<Scalars['ID']['output']>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -764,6 +909,18 @@ export type ResolversTypes = {
   ModelParamInput: ModelParamInput;
   TrainModelPayload: ResolverTypeWrapper<TrainModelPayload>;
   TrainingJob: ResolverTypeWrapper<TrainingJob>;
+  BusinessRuleKind: BusinessRuleKind;
+  CapField: CapField;
+  RuleMatchInput: RuleMatchInput;
+  PinInput: PinInput;
+  CapInput: CapInput;
+  BusinessRuleInput: BusinessRuleInput;
+  RuleMatch: ResolverTypeWrapper<RuleMatch>;
+  Pin: ResolverTypeWrapper<Pin>;
+  Cap: ResolverTypeWrapper<Cap>;
+  BusinessRule: ResolverTypeWrapper<BusinessRule>;
+  UpsertBusinessRulesPayload: ResolverTypeWrapper<UpsertBusinessRulesPayload>;
+  DeleteBusinessRulesPayload: ResolverTypeWrapper<DeleteBusinessRulesPayload>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -804,6 +961,16 @@ export type ResolversParentTypes = {
   ModelParamInput: ModelParamInput;
   TrainModelPayload: TrainModelPayload;
   TrainingJob: TrainingJob;
+  RuleMatchInput: RuleMatchInput;
+  PinInput: PinInput;
+  CapInput: CapInput;
+  BusinessRuleInput: BusinessRuleInput;
+  RuleMatch: RuleMatch;
+  Pin: Pin;
+  Cap: Cap;
+  BusinessRule: BusinessRule;
+  UpsertBusinessRulesPayload: UpsertBusinessRulesPayload;
+  DeleteBusinessRulesPayload: DeleteBusinessRulesPayload;
 };
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -820,6 +987,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   experimentReport?: Resolver<ResolversTypes['ExperimentReport'], ParentType, ContextType, RequireFields<QueryExperimentReportArgs, 'name' | 'k' | 'clickKind'>>;
   trainingJobs?: Resolver<Array<ResolversTypes['TrainingJob']>, ParentType, ContextType, RequireFields<QueryTrainingJobsArgs, 'first'>>;
   trainingJob?: Resolver<Maybe<ResolversTypes['TrainingJob']>, ParentType, ContextType, RequireFields<QueryTrainingJobArgs, 'id'>>;
+  businessRules?: Resolver<Array<ResolversTypes['BusinessRule']>, ParentType, ContextType, Partial<QueryBusinessRulesArgs>>;
 };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -831,6 +999,8 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   stopExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationStopExperimentArgs, 'name'>>;
   endExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationEndExperimentArgs, 'name'>>;
   trainModel?: Resolver<ResolversTypes['TrainModelPayload'], ParentType, ContextType, Partial<MutationTrainModelArgs>>;
+  upsertBusinessRules?: Resolver<ResolversTypes['UpsertBusinessRulesPayload'], ParentType, ContextType, RequireFields<MutationUpsertBusinessRulesArgs, 'input'>>;
+  deleteBusinessRules?: Resolver<ResolversTypes['DeleteBusinessRulesPayload'], ParentType, ContextType, RequireFields<MutationDeleteBusinessRulesArgs, 'ids'>>;
 };
 
 export type ItemResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Item'] = ResolversParentTypes['Item']> = {
@@ -868,6 +1038,7 @@ export type ScoredItemResolvers<ContextType = RequestContext, ParentType extends
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['RecommendationSource'], ParentType, ContextType>;
   explanation?: Resolver<Maybe<ResolversTypes['Explanation']>, ParentType, ContextType>;
+  appliedRules?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
 };
 
 export type ExplanationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Explanation'] = ResolversParentTypes['Explanation']> = {
@@ -1002,6 +1173,51 @@ export type TrainingJobResolvers<ContextType = RequestContext, ParentType extend
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type RuleMatchResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RuleMatch'] = ResolversParentTypes['RuleMatch']> = {
+  itemIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  genres?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  creators?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  yearFrom?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  yearTo?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type PinResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Pin'] = ResolversParentTypes['Pin']> = {
+  itemId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CapResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Cap'] = ResolversParentTypes['Cap']> = {
+  by?: Resolver<ResolversTypes['CapField'], ParentType, ContextType>;
+  max?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BusinessRuleResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BusinessRule'] = ResolversParentTypes['BusinessRule']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['BusinessRuleKind'], ParentType, ContextType>;
+  ruleSet?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  match?: Resolver<Maybe<ResolversTypes['RuleMatch']>, ParentType, ContextType>;
+  factor?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  pins?: Resolver<Array<ResolversTypes['Pin']>, ParentType, ContextType>;
+  cap?: Resolver<Maybe<ResolversTypes['Cap']>, ParentType, ContextType>;
+  startsAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endsAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type UpsertBusinessRulesPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UpsertBusinessRulesPayload'] = ResolversParentTypes['UpsertBusinessRulesPayload']> = {
+  created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rules?: Resolver<Array<ResolversTypes['BusinessRule']>, ParentType, ContextType>;
+};
+
+export type DeleteBusinessRulesPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DeleteBusinessRulesPayload'] = ResolversParentTypes['DeleteBusinessRulesPayload']> = {
+  deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notFound?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = RequestContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1027,5 +1243,11 @@ export type Resolvers<ContextType = RequestContext> = {
   Proportion?: ProportionResolvers<ContextType>;
   TrainModelPayload?: TrainModelPayloadResolvers<ContextType>;
   TrainingJob?: TrainingJobResolvers<ContextType>;
+  RuleMatch?: RuleMatchResolvers<ContextType>;
+  Pin?: PinResolvers<ContextType>;
+  Cap?: CapResolvers<ContextType>;
+  BusinessRule?: BusinessRuleResolvers<ContextType>;
+  UpsertBusinessRulesPayload?: UpsertBusinessRulesPayloadResolvers<ContextType>;
+  DeleteBusinessRulesPayload?: DeleteBusinessRulesPayloadResolvers<ContextType>;
 };
 

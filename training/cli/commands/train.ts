@@ -59,7 +59,12 @@ export function registerTrain(program: Command): void {
           if (!opts.export) {
             // Loaded only here: training pulls in tfjs, which the other commands (start above all) never need.
             const { trainModel } = await import('../../train-job/train.js');
-            const model = await trainModel(infra.pool, { progress, textModelPath: config.textModelPath, ...train });
+            const model = await trainModel(infra.pool, {
+              progress,
+              textModelPath: config.textModelPath,
+              feedback: config.feedback,
+              ...train,
+            });
             const dir = artifactsDir(config.dataDir, model.version);
             await saveArtifacts(dir, model);
             console.log(
