@@ -39,6 +39,18 @@ export interface RecgraphConfig {
   rerank: boolean;
   /** The serving path's Postgres pool: size and timeouts (see src/db/pool.ts, servingPoolOptions). */
   postgres: ServingPoolSettings;
+  /** The OpenAI-compatible chat-completions endpoint `recgraph enrich` asks (training/enrich). */
+  llm: LlmSettings;
+  /** A CLIP-style image encoder directory (model.onnx + preprocessor_config.json): training embeds item images with it. */
+  imageModelPath: string | undefined;
+}
+
+export interface LlmSettings {
+  /** Base URL (…/v1) or the full …/chat/completions URL; unset → `enrich` refuses to run. */
+  url: string | undefined;
+  model: string | undefined;
+  /** Sent as `Authorization: Bearer`; optional (local servers often need none). */
+  apiKey: string | undefined;
 }
 
 export interface ServingPoolSettings {
@@ -148,6 +160,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     segmentAttribute: env.RECGRAPH_SEGMENT_ATTRIBUTE || 'segment',
     segmentMinEvents: intFrom(env.RECGRAPH_SEGMENT_MIN_EVENTS, 100, 'RECGRAPH_SEGMENT_MIN_EVENTS'),
     rerank: onOff(env.RECGRAPH_RERANK, true, 'RECGRAPH_RERANK'),
+    llm: {
+      url: env.RECGRAPH_LLM_URL || undefined,
+      model: env.RECGRAPH_LLM_MODEL || undefined,
+      apiKey: env.RECGRAPH_LLM_API_KEY || undefined,
+    },
+    imageModelPath: env.RECGRAPH_IMAGE_MODEL ? path.resolve(env.RECGRAPH_IMAGE_MODEL) : undefined,
     postgres: {
       poolMax: positiveIntFrom(env.RECGRAPH_PG_POOL_MAX, 10, 'RECGRAPH_PG_POOL_MAX'),
       // Together under 2 s: a blackholed Postgres (connections open, no bytes) fails a request within that. The
