@@ -115,6 +115,7 @@ export class ServingModelSource {
       createdAt: row.createdAt,
       activatedAt: row.activatedAt,
       metrics: row.metrics,
+      collections: row.collections ?? {},
       gram: artifacts.gram,
       foldIn: artifacts.foldIn,
       text,

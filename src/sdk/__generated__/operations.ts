@@ -28,7 +28,9 @@ export type ItemFilter = {
 export type SimilarityMode =
   | 'COLLABORATIVE'
   | 'SEMANTIC'
-  | 'HYBRID';
+  | 'HYBRID'
+  /** Nearest neighbours of the item's image (items_image); an item without one is answered as COLLABORATIVE, and the reason says so. */
+  | 'IMAGE';
 
 export type SearchMode =
   /** Meaning: the text encoder's vectors. */
@@ -56,7 +58,9 @@ export type RecommendationSource =
   /** Same creator as the item asked about. */
   | 'SAME_CREATOR'
   /** From the items of an anonymous session. */
-  | 'SESSION';
+  | 'SESSION'
+  /** Nearest neighbours in the image vector space (a CLIP-style encoder's vectors of item images). */
+  | 'IMAGE';
 
 /** How a list was produced: the branch of the cold-start policy that answered. */
 export type Strategy =

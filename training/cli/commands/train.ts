@@ -44,7 +44,12 @@ export function registerTrain(program: Command): void {
         if (!opts.export) {
           // Loaded only here: training pulls in tfjs, which the other commands (start above all) never need.
           const { trainModel } = await import('../../train-job/train.js');
-          const model = await trainModel(infra.pool, { progress, textModelPath: config.textModelPath, ...train });
+          const model = await trainModel(infra.pool, {
+            progress,
+            textModelPath: config.textModelPath,
+            imageModelPath: config.imageModelPath,
+            ...train,
+          });
           const dir = artifactsDir(config.dataDir, model.version);
           await saveArtifacts(dir, model);
           console.log(`trained ${model.version}; artifacts in ${dir}; publish with: recgraph export ${model.version}`);
@@ -59,6 +64,7 @@ export function registerTrain(program: Command): void {
             progress,
             keepVersions,
             textModelPath: config.textModelPath,
+            imageModelPath: config.imageModelPath,
             train,
           });
           console.log(`model ${version} is live`);
