@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { publishedVersion, activeVersion } from '../../src/db/model-versions.js';
+import { createRecgraphClient } from '../../src/sdk/index.js';
 import { aliasName } from '../../src/vector/collections.js';
 import { trainAndPublish } from '../../training/train-job/bootstrap.js';
 import { startServedApp, type ServedApp } from '../helpers/served-app.js';
@@ -148,6 +149,13 @@ describe('image vectors', () => {
     const sources = new Set(hybrid.items.map((e) => e.source));
     expect(sources.has('IMAGE')).toBe(true);
     expect(sources.has('COLLABORATIVE') || sources.has('SEMANTIC')).toBe(true);
+
+    // The typed SDK speaks the new mode too.
+    const sdk = createRecgraphClient({ url: `${served.origin}/graphql` });
+    const viaSdk = await sdk.similarItems({ itemId: redA, mode: 'IMAGE', first: 3 });
+    expect(viaSdk.items.map((e) => [e.item.id, e.source])).toEqual(
+      image.items.slice(0, 3).map((e) => [e.item.id, 'IMAGE']),
+    );
 
     // An item without a picture: IMAGE answers as COLLABORATIVE would, and says why.
     const plain = served.dataset.items[40].externalId;
