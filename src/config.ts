@@ -55,6 +55,18 @@ export interface RecgraphConfig {
   feedback: FeedbackPolicy;
   /** How often a replica checks Postgres for changed business rules (src/rules/rule-cache.ts); the staleness bound. */
   rulesRefreshMs: number;
+  /** The OpenAI-compatible chat-completions endpoint `recgraph enrich` asks (training/enrich). */
+  llm: LlmSettings;
+  /** A CLIP-style image encoder directory (model.onnx + preprocessor_config.json): training embeds item images with it. */
+  imageModelPath: string | undefined;
+}
+
+export interface LlmSettings {
+  /** Base URL (…/v1) or the full …/chat/completions URL; unset → `enrich` refuses to run. */
+  url: string | undefined;
+  model: string | undefined;
+  /** Sent as `Authorization: Bearer`; optional (local servers often need none). */
+  apiKey: string | undefined;
 }
 
 /**
@@ -306,6 +318,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     qdrantLayout: collectionLayoutFrom(env),
     feedback: feedbackPolicyFrom(env),
     rulesRefreshMs: positiveIntFrom(env.RECGRAPH_RULES_REFRESH_MS, 1_000, 'RECGRAPH_RULES_REFRESH_MS'),
+    llm: {
+      url: env.RECGRAPH_LLM_URL || undefined,
+      model: env.RECGRAPH_LLM_MODEL || undefined,
+      apiKey: env.RECGRAPH_LLM_API_KEY || undefined,
+    },
+    imageModelPath: env.RECGRAPH_IMAGE_MODEL ? path.resolve(env.RECGRAPH_IMAGE_MODEL) : undefined,
     postgres: {
       poolMax: positiveIntFrom(env.RECGRAPH_PG_POOL_MAX, 10, 'RECGRAPH_PG_POOL_MAX'),
       // Together under 2 s: a blackholed Postgres (connections open, no bytes) fails a request within that. The

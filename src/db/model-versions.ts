@@ -95,7 +95,7 @@ export interface PublishedVersionRow {
   activatedAt: Date | null;
   metrics: Record<string, unknown>;
   artifacts: unknown;
-  /** The version's own Qdrant collections by role (items_collaborative, users_collaborative, items_semantic). */
+  /** Its Qdrant collections by role (items_image only when it was trained with an image model). */
   collections: Record<string, string>;
 }
 

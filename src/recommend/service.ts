@@ -201,7 +201,8 @@ export class RecommendationService implements UseCaseContext {
   }
 
   forgetVectors(ids: readonly number[]): void {
-    this.vectors.forget([this.deps.aliases.itemsCollaborative, this.deps.aliases.itemsSemantic], ids);
+    const { itemsCollaborative, itemsSemantic, itemsImage } = this.deps.aliases;
+    this.vectors.forget([itemsCollaborative, itemsSemantic, ...(itemsImage ? [itemsImage] : [])], ids);
   }
 
   async degradeToPopular(

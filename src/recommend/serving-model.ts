@@ -174,7 +174,7 @@ export class ServingModelSource implements ModelSource {
       createdAt: row.createdAt,
       activatedAt: row.activatedAt,
       metrics: row.metrics,
-      collections: row.collections,
+      collections: row.collections ?? {},
       gram: artifacts.gram,
       foldIn: artifacts.foldIn,
       text,

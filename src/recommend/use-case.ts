@@ -15,6 +15,8 @@ export interface CollectionAliases {
   itemsCollaborative: string;
   usersCollaborative: string;
   itemsSemantic: string;
+  /** Image vectors (items_image); only versions trained with an image model have the collection behind it. */
+  itemsImage?: string;
 }
 
 export interface RecommendationDeps {

@@ -75,6 +75,7 @@ export function createServices(
       itemsCollaborative: aliasName('items_collaborative', prefix),
       usersCollaborative: aliasName('users_collaborative', prefix),
       itemsSemantic: aliasName('items_semantic', prefix),
+      itemsImage: aliasName('items_image', prefix),
     },
     users,
     itemSearch,

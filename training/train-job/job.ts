@@ -20,6 +20,8 @@ export interface JobContext {
   prefix: string;
   keepVersions: number;
   textModelPath?: string;
+  /** RECGRAPH_IMAGE_MODEL: item images embedded into items_image. */
+  imageModelPath?: string;
   /** RECGRAPH_PROMOTION_TOLERANCE. */
   tolerance: number;
   /** Also draws the CLI's bar. */
@@ -128,6 +130,7 @@ export async function runTrainingJob(ctx: JobContext, jobId: number): Promise<Tr
       params: candidate.params,
       ...(request.tuneBudgetSeconds !== undefined ? { tuneBudgetSeconds: request.tuneBudgetSeconds } : {}),
       textModelPath: ctx.textModelPath,
+      imageModelPath: ctx.imageModelPath,
       cutoff,
       progress: progress.sink,
     });

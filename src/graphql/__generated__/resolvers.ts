@@ -34,7 +34,10 @@ export type Query = {
    * Page with `after: pageInfo.endCursor`.
    */
   recommendations: RecommendationList;
-  /** Items like this one: COLLABORATIVE (people who liked it also liked), SEMANTIC (similar text) or HYBRID (both, fused). */
+  /**
+   * Items like this one: COLLABORATIVE (people who liked it also liked), SEMANTIC (similar text), IMAGE (similar
+   * pictures, when the model was trained with an image encoder) or HYBRID (all the item has, fused).
+   */
   similarItems: RecommendationList;
   /** Text search over titles, creators, genres, tags and descriptions. */
   search: RecommendationList;
@@ -356,7 +359,9 @@ export type ItemFilter = {
 export type SimilarityMode =
   | 'COLLABORATIVE'
   | 'SEMANTIC'
-  | 'HYBRID';
+  | 'HYBRID'
+  /** Nearest neighbours of the item's image (items_image); an item without one is answered as COLLABORATIVE, and the reason says so. */
+  | 'IMAGE';
 
 export type SearchMode =
   /** Meaning: the text encoder's vectors. */
@@ -386,7 +391,9 @@ export type RecommendationSource =
   /** From the items of an anonymous session. */
   | 'SESSION'
   /** Placed at its position by a PIN business rule. */
-  | 'PINNED';
+  | 'PINNED'
+  /** Nearest neighbours in the image vector space (a CLIP-style encoder's vectors of item images). */
+  | 'IMAGE';
 
 /** How a list was produced: the branch of the cold-start policy that answered. */
 export type Strategy =

@@ -28,7 +28,9 @@ export type ItemFilter = {
 export type SimilarityMode =
   | 'COLLABORATIVE'
   | 'SEMANTIC'
-  | 'HYBRID';
+  | 'HYBRID'
+  /** Nearest neighbours of the item's image (items_image); an item without one is answered as COLLABORATIVE, and the reason says so. */
+  | 'IMAGE';
 
 export type SearchMode =
   /** Meaning: the text encoder's vectors. */
@@ -58,7 +60,9 @@ export type RecommendationSource =
   /** From the items of an anonymous session. */
   | 'SESSION'
   /** Placed at its position by a PIN business rule. */
-  | 'PINNED';
+  | 'PINNED'
+  /** Nearest neighbours in the image vector space (a CLIP-style encoder's vectors of item images). */
+  | 'IMAGE';
 
 /** How a list was produced: the branch of the cold-start policy that answered. */
 export type Strategy =

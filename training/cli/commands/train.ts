@@ -63,6 +63,7 @@ export function registerTrain(program: Command): void {
               progress,
               textModelPath: config.textModelPath,
               feedback: config.feedback,
+              imageModelPath: config.imageModelPath,
               ...train,
             });
             const dir = artifactsDir(config.dataDir, model.version);
@@ -100,6 +101,7 @@ export function registerTrain(program: Command): void {
                 prefix: config.collectionPrefix,
                 keepVersions,
                 textModelPath: config.textModelPath,
+                imageModelPath: config.imageModelPath,
                 tolerance: config.promotionTolerance,
                 progress: jobId === undefined ? progress : undefined,
               },
