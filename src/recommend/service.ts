@@ -1,6 +1,7 @@
 // The serving facade the GraphQL layer calls: it holds the dependencies, the vector cache and the shared
 // fallbacks, and hands each request to its use case — for a user (for-user.ts), for a session (for-session.ts),
-// similar items (similar-items.ts), search (search.ts), popular (popular.ts), index writes (index-writes.ts).
+// similar items (similar-items.ts), search (search.ts), popular (popular.ts), latest (latest.ts), trending
+// (trending.ts), similar users (similar-users.ts), index writes (index-writes.ts).
 // Candidates come from Qdrant (or Postgres for the fallbacks); which branch answers is decided by the policy
 // tables (policy.ts); when Qdrant is unreachable every use case answers from Postgres instead and says so
 // (`degraded`).
@@ -11,9 +12,13 @@ import type { HistoryPoint } from './fold-in.js';
 import { recommendForSession } from './for-session.js';
 import { recommendForUser, type UserOptions, type UserRef } from './for-user.js';
 import { indexItems, unindexItems } from './index-writes.js';
+import { latestItems } from './latest.js';
 import { popularItems } from './popular.js';
 import { searchItems, type SearchMode } from './search.js';
 import { similarItems, type SimilarityMode } from './similar-items.js';
+import { similarUsers, type SimilarUsersResult } from './similar-users.js';
+import { trendingItems } from './trending.js';
+import type { TrendingWindow } from '../db/trending.js';
 import type { ItemFilter, PageRequest, RecommendationResult } from './types.js';
 import type { PopularRequest, RecommendationDeps, UseCaseContext } from './use-case.js';
 import { MISS, VectorCache } from './vector-cache.js';
@@ -56,6 +61,18 @@ export class RecommendationService implements UseCaseContext {
 
   popular(...request: PopularRequest): Promise<RecommendationResult> {
     return popularItems(this.deps, ...request);
+  }
+
+  latest(page: PageRequest, filter: ItemFilter): Promise<RecommendationResult> {
+    return latestItems(this.deps, page, filter);
+  }
+
+  trending(page: PageRequest, window: TrendingWindow, filter: ItemFilter): Promise<RecommendationResult> {
+    return trendingItems(this, page, window, filter);
+  }
+
+  similarUsers(user: UserRef, page: PageRequest): Promise<SimilarUsersResult> {
+    return similarUsers(this, user, page);
   }
 
   indexItems(rows: readonly ItemRow[]): Promise<boolean> {

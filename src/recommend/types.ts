@@ -1,8 +1,29 @@
 // The vocabulary of the serving use cases: what a list is made of and why it looks the way it does.
 import type { ItemFilterInput } from '../catalogue.js';
 
-export type Source = 'COLLABORATIVE' | 'SEMANTIC' | 'KEYWORD' | 'POPULAR' | 'SAME_CREATOR' | 'SESSION';
-export type Strategy = 'MODEL' | 'FOLD_IN' | 'SEMANTIC' | 'SAME_CREATOR' | 'SESSION' | 'SEARCH' | 'POPULAR';
+export type Source =
+  | 'COLLABORATIVE'
+  | 'SEMANTIC'
+  | 'KEYWORD'
+  | 'POPULAR'
+  | 'SAME_CREATOR'
+  | 'SESSION'
+  | 'LATEST'
+  | 'TRENDING'
+  | 'ALSO_BOUGHT'
+  | 'ALSO_VIEWED';
+export type Strategy =
+  | 'MODEL'
+  | 'FOLD_IN'
+  | 'SEMANTIC'
+  | 'SAME_CREATOR'
+  | 'SESSION'
+  | 'SEARCH'
+  | 'POPULAR'
+  | 'LATEST'
+  | 'TRENDING'
+  | 'RELATED'
+  | 'NONE';
 
 export interface ScoredItemId {
   itemId: number;

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { debugRequested } from '../../src/config.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExport } from './commands/export.js';
+import { registerExportRecommendations } from './commands/export-recommendations.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSeedDemo } from './commands/seed-demo.js';
@@ -25,6 +26,7 @@ const commands = [
   registerEvaluate,
   registerTune,
   registerExport,
+  registerExportRecommendations,
   registerActivate,
   registerRollback,
 ];
