@@ -2,6 +2,7 @@
 // orders (trending's growth values computed by hand from the events this test records), filters, cursor pages,
 // the fallbacks and their reasons, and bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRecgraphClient, RecgraphError } from '../../src/sdk/index.js';
 import { aliasName } from '../../src/vector/collections.js';
 import { startServedApp, type ServedApp } from '../helpers/served-app.js';
 
@@ -273,6 +274,25 @@ describe('latest, trending, similar users and related items over HTTP', () => {
         /^no bought-together, also-bought or also-viewed items \(under this filter\): /,
       );
     });
+  });
+
+  it('is in the typed SDK: latest, trending, similarUsers, similarItems(mode: RELATED)', async () => {
+    const sdk = createRecgraphClient({ url: `${served.origin}/graphql` });
+    const viaHttp = await latest('first: 4');
+    const viaSdk = await sdk.latest({ first: 4 });
+    expect(viaSdk.strategy).toBe('LATEST');
+    expect(viaSdk.items.map((e) => e.item.id)).toEqual(viaHttp.items.map((e) => e.item.id));
+    const next = await sdk.latest({ first: 4, after: viaSdk.pageInfo.endCursor });
+    expect(next.items.map((e) => e.item.id)).not.toContain(viaSdk.items[0].item.id);
+    expect((await sdk.trending({ window: 'LAST_7_DAYS', first: 1 })).items[0].item.id).toBe(items()[10].externalId);
+    const neighbours = await sdk.similarUsers({ userId: users()[25], first: 3 });
+    expect(neighbours.users.map((u) => u.user.id)).toEqual(
+      (await similarUsers(users()[25], 'first: 3')).users.map((u) => u.user.id),
+    );
+    expect((await sdk.similarItems({ itemId: items()[40].externalId, mode: 'RELATED' })).strategy).toBe('RELATED');
+    const error = await sdk.similarUsers({ userId: 'nobody' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RecgraphError);
+    expect((error as RecgraphError).code).toBe('NOT_FOUND');
   });
 
   it('refuses bad arguments of the new lists with BAD_USER_INPUT or a validation error', async () => {
