@@ -2,10 +2,11 @@
 // (6,039 users × 3,583 items, 590,733 events) ingested and trained with the default model.
 //
 //   npx tsx bench/export-recommendations.ts [--database recgraph_bench_export] [--data-dir DIR] [--first 50]
-//                                           [--concurrency 4] [--out FILE]
+//                                           [--concurrency 1,4] [--out FILE]
 // Prepares the catalogue once with the CLI itself (`recgraph migrate`, `ingest splits`, `train`) when the database
 // has no live model, then runs the export in this process exactly as `recgraph export-recommendations` does (the
-// services createServices builds for the API), sampling this process's RSS every 100 ms. Postgres: DATABASE_URL's
+// services createServices builds for the API), once per --concurrency value (each with fresh services: cold caches),
+// sampling this process's RSS every 100 ms. Postgres: DATABASE_URL's
 // server, else 127.0.0.1:5432; Qdrant: QDRANT_URL, else the bundled binary under the data directory. Prints a table
 // and writes bench/results/export-recommendations.json.
 import { execFileSync } from 'node:child_process';
@@ -29,7 +30,7 @@ const { values: args } = parseArgs({
     database: { type: 'string', default: 'recgraph_bench_export' },
     'data-dir': { type: 'string', default: path.join(os.tmpdir(), 'recgraph-bench-export') },
     first: { type: 'string', default: '50' },
-    concurrency: { type: 'string', default: '4' },
+    concurrency: { type: 'string', default: '1,4' },
     out: { type: 'string', default: path.join(os.tmpdir(), 'recgraph-bench-export-recs.jsonl') },
   },
 });
@@ -68,56 +69,69 @@ if (!live[0].n) {
 const config = loadConfig(env);
 const infra = await openInfrastructure(config, createLogger('warn'));
 const store = createVectorStore(infra);
-const services = createServices(config, infra, store);
-let peakRss = process.memoryUsage().rss;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-const loadBefore = os.loadavg();
+const runs = [];
 try {
-  await services.models.warmUp();
-  const model = await services.models.get();
-  const summary = await exportRecommendations(
-    { recommender: services.recommender, users: services.users, items: services.items, idProblem },
-    { first: Number(args.first), out: args.out, concurrency: Number(args.concurrency) },
-  );
-  clearInterval(sampler);
-  const bytes = (await stat(args.out)).size;
-  const result = {
-    command: `npx tsx bench/export-recommendations.ts --first ${args.first} --concurrency ${args.concurrency}`,
-    dataset: 'ml-1m-split train.txt (recgraph ingest splits --create-missing-items; recgraph train)',
-    catalogue: prepared,
-    model: model && { version: model.version, kind: model.kind, dimension: model.dimension },
-    first: Number(args.first),
-    concurrency: Number(args.concurrency),
-    users: summary.users,
-    strategies: summary.strategies,
-    seconds: Number(summary.seconds.toFixed(2)),
-    usersPerSecond: Number(summary.usersPerSecond.toFixed(1)),
-    outputBytes: bytes,
-    peakRssMiB: Math.round(peakRss / 2 ** 20),
-    loadAverage: { before: loadBefore, after: os.loadavg() },
-    cpus: os.cpus().length,
-    node: process.version,
-    at: new Date().toISOString(),
-  };
-  console.table([
-    {
-      users: result.users,
-      first: result.first,
-      concurrency: result.concurrency,
-      seconds: result.seconds,
-      'users/s': result.usersPerSecond,
-      'peak RSS MiB': result.peakRssMiB,
-      'load (1 min)': loadBefore[0].toFixed(2),
-    },
-  ]);
-  await writeFile(
-    path.join(root, 'bench', 'results', 'export-recommendations.json'),
-    JSON.stringify(result, null, 2) + '\n',
-  );
-  await rm(args.out, { force: true });
+  for (const concurrency of args.concurrency.split(',').map(Number)) {
+    // Fresh services per run: no run starts with the caches of the one before.
+    const services = createServices(config, infra, store);
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+    const loadBefore = os.loadavg();
+    try {
+      await services.models.warmUp();
+      const model = await services.models.get();
+      const summary = await exportRecommendations(
+        { recommender: services.recommender, users: services.users, items: services.items, idProblem },
+        { first: Number(args.first), out: args.out, concurrency },
+      );
+      runs.push({
+        concurrency,
+        model: model && { version: model.version, kind: model.kind, dimension: model.dimension },
+        users: summary.users,
+        strategies: summary.strategies,
+        seconds: Number(summary.seconds.toFixed(2)),
+        usersPerSecond: Number(summary.usersPerSecond.toFixed(1)),
+        outputBytes: (await stat(args.out)).size,
+        peakRssMiB: Math.round(peakRss / 2 ** 20),
+        loadAverage: { before: loadBefore, after: os.loadavg() },
+      });
+    } finally {
+      clearInterval(sampler);
+      await services.models.close();
+    }
+  }
 } finally {
-  clearInterval(sampler);
   store.close();
-  await services.models.close();
   await infra.stop();
+  await rm(args.out, { force: true });
 }
+const base = runs[0];
+console.table(
+  runs.map((run) => ({
+    users: run.users,
+    first: Number(args.first),
+    concurrency: run.concurrency,
+    seconds: run.seconds,
+    'users/s': run.usersPerSecond,
+    [`× concurrency ${base.concurrency}`]: (run.usersPerSecond / base.usersPerSecond).toFixed(2),
+    'peak RSS MiB': run.peakRssMiB,
+    'load (1 min)': run.loadAverage.before[0].toFixed(2),
+  })),
+);
+await writeFile(
+  path.join(root, 'bench', 'results', 'export-recommendations.json'),
+  JSON.stringify(
+    {
+      command: `npx tsx bench/export-recommendations.ts ${process.argv.slice(2).join(' ')}`.trim(),
+      dataset: 'ml-1m-split train.txt (recgraph ingest splits --create-missing-items; recgraph train)',
+      catalogue: prepared,
+      first: Number(args.first),
+      runs,
+      cpus: os.cpus().length,
+      node: process.version,
+      at: new Date().toISOString(),
+    },
+    null,
+    2,
+  ) + '\n',
+);
