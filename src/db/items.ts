@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { ItemFilterInput } from '../catalogue.js';
 import { itemColumns } from './item-columns.js';
 import { itemFilterSql } from './item-filter-sql.js';
+import { relatedItems, type RelatedItem } from './item-relations.js';
 
 export interface ItemWrite {
   externalId: string;
@@ -82,6 +83,11 @@ export class ItemSearchRepository {
       params,
     );
     return rows;
+  }
+
+  /** The catalogue's own relations of the item (also bought, also viewed: item-relations.ts). */
+  related(itemId: number, limit: number, filter: ItemFilterInput | undefined): Promise<RelatedItem[]> {
+    return relatedItems(this.pool, itemId, limit, filter);
   }
 
   /**

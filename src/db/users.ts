@@ -178,6 +178,31 @@ export class UserRepository {
     return { itemId, value: confidence, negative, lastCreatedAt };
   }
 
+  /** Users by internal id, in the order asked; undefined where none exists (similarUsers joins its hits here). */
+  async byIds(ids: readonly number[]): Promise<(UserRow | undefined)[]> {
+    const { rows } = await this.pool.query<UserRow>(
+      `SELECT id, external_id AS "externalId" FROM users WHERE id = ANY($1::int[])`,
+      [ids],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id));
+  }
+
+  /** One page of every user in id order, after `afterId` (keyset paging: batch jobs walk all users in bounded memory). */
+  async pageAfter(afterId: number, limit: number): Promise<UserRow[]> {
+    const { rows } = await this.pool.query<UserRow>(
+      `SELECT id, external_id AS "externalId" FROM users WHERE id > $1 ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+    return rows;
+  }
+
+  /** How many users there are (a batch job's progress total). */
+  async count(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM users`);
+    return rows[0].n;
+  }
+
   async byExternalIds(externalIds: readonly string[]): Promise<(UserRow | undefined)[]> {
     const { rows } = await this.pool.query<UserRow>({
       text: `SELECT u.id, u.external_id AS "externalId", w.last AS "lastEventId", w.events

@@ -32,7 +32,7 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The request body is larger than RECGRAPH_MAX_BODY_BYTES' },
   UNAUTHENTICATED: { status: 401, meaning: 'A mutation without a valid API key (x-api-key or Authorization: Bearer)' },
   FORBIDDEN: { status: 403, meaning: 'Mutations are disabled: the server runs in production without an API key' },
-  NOT_FOUND: { status: 404, meaning: 'The item asked about (or the HTTP route) does not exist' },
+  NOT_FOUND: { status: 404, meaning: 'The item or user asked about (or the HTTP route) does not exist' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, meaning: 'An Idempotency-Key already used for a different request body' },
   SERVICE_DEGRADED: { status: 503, meaning: 'The vector store is unreachable and this field has no fallback: retry' },
   SERVICE_UNAVAILABLE: {

@@ -8,6 +8,7 @@ export interface Loaders {
   itemById: DataLoader<number, ItemRow | undefined>;
   itemByExternalId: DataLoader<string, ItemRow | undefined>;
   userByExternalId: DataLoader<string, UserRow | undefined>;
+  userById: DataLoader<number, UserRow | undefined>;
   /** The user and (into the repository's cache) their history, in one statement: for recommendations. */
   userWithHistoryByExternalId: DataLoader<string, UserRow | undefined>;
 }
@@ -17,6 +18,7 @@ export function createLoaders(items: ItemReader, users: UserRepository): Loaders
     itemById: new DataLoader((ids) => items.byIds(ids)),
     itemByExternalId: new DataLoader((ids) => items.byExternalIds(ids)),
     userByExternalId: new DataLoader((ids) => users.byExternalIds(ids)),
+    userById: new DataLoader((ids) => users.byIds(ids)),
     userWithHistoryByExternalId: new DataLoader((ids) => users.byExternalIdsWithHistory(ids)),
   };
 }

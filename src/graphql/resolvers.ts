@@ -188,6 +188,33 @@ export const resolvers: Resolvers = {
         context,
       );
     },
+    async latest(_parent, args, context) {
+      const page = checkPage(args.first, args.after);
+      const filter = await resolveFilter(args.filter, context);
+      return toList(await context.services.recommender.latest(page, filter), context, page.offset);
+    },
+    async trending(_parent, args, context) {
+      const page = checkPage(args.first, args.after);
+      const filter = await resolveFilter(args.filter, context);
+      const result = await context.services.recommender.trending(page, args.window ?? 'LAST_7_DAYS', filter);
+      return toList(result, context, page.offset);
+    },
+    async similarUsers(_parent, args, context) {
+      const page = checkPage(args.first, args.after);
+      const user = await context.loaders.userWithHistoryByExternalId.load(checkId(args.userId, 'userId'));
+      if (!user) throw notFound(`no user with id "${args.userId}"`);
+      const result = await context.services.recommender.similarUsers(user, page);
+      const rows = loadedOrThrow(await context.loaders.userById.loadMany(result.users.map((u) => u.userId)));
+      const users = result.users.flatMap((entry, i) => (rows[i] ? [{ user: rows[i], score: entry.score }] : []));
+      const end = page.offset + result.users.length;
+      return {
+        users,
+        strategy: result.strategy,
+        reason: result.reason,
+        modelVersion: result.modelVersion,
+        pageInfo: { endCursor: result.users.length ? encodeCursor(end) : null, hasNextPage: result.hasMore },
+      };
+    },
     async item(_parent, args, context) {
       const row = await context.loaders.itemByExternalId.load(checkId(args.id, 'id'));
       return row && !row.deletedAt ? row : null;

@@ -28,7 +28,7 @@ export interface UserOptions {
 }
 
 /** At most this many history items feed fold-in and explanations (the most recent ones). */
-const HISTORY_FOR_VECTORS = 300;
+export const HISTORY_FOR_VECTORS = 300;
 
 export async function recommendForUser(
   ctx: UseCaseContext,

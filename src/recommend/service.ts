@@ -1,6 +1,7 @@
 // The serving facade the GraphQL layer calls: it holds the dependencies, the vector cache and the shared
 // fallbacks, and hands each request to its use case — for a user (for-user.ts), for a session (for-session.ts),
-// similar items (similar-items.ts), search (search.ts), popular (popular.ts), index writes (index-writes.ts).
+// similar items (similar-items.ts), search (search.ts), popular (popular.ts), latest (latest.ts), trending
+// (trending.ts), similar users (similar-users.ts), index writes (index-writes.ts).
 // Candidates come from Qdrant (or Postgres for the fallbacks); which branch answers is decided by the policy
 // tables (policy.ts); when Qdrant is unreachable every use case answers from Postgres instead and says so
 // (`degraded`). Every public list goes through the business-rules stage (src/rules/list-stage.ts) on its way out:
@@ -13,9 +14,13 @@ import type { HistoryPoint } from './fold-in.js';
 import { recommendForSession } from './for-session.js';
 import { recommendForUser, type UserOptions, type UserRef } from './for-user.js';
 import { indexItems, unindexItems } from './index-writes.js';
+import { latestItems } from './latest.js';
 import { popularItems } from './popular.js';
 import { searchItems, type SearchMode } from './search.js';
 import { similarItems, type SimilarityMode } from './similar-items.js';
+import { similarUsers, type SimilarUsersResult } from './similar-users.js';
+import { trendingItems } from './trending.js';
+import type { TrendingWindow } from '../db/trending.js';
 import type { ItemFilter, ListOptions, PageRequest, RecommendationResult } from './types.js';
 import type { PopularRequest, RecommendationDeps, UseCaseContext } from './use-case.js';
 import { ServingModelSource } from './serving-model.js';
@@ -128,6 +133,23 @@ export class RecommendationService implements UseCaseContext {
   /** Popular items as the use cases' fallback (no rules: the list they end up in applies them once). */
   popular(...request: PopularRequest): Promise<RecommendationResult> {
     return popularItems(this.deps, ...request);
+  }
+
+  latest(page: PageRequest, filter: ItemFilter, list: ListOptions = {}): Promise<RecommendationResult> {
+    return this.ruleList({ ...list, page, filter }, (wide, ruled) => latestItems(this.deps, wide, ruled));
+  }
+
+  trending(
+    page: PageRequest,
+    window: TrendingWindow,
+    filter: ItemFilter,
+    list: ListOptions = {},
+  ): Promise<RecommendationResult> {
+    return this.ruleList({ ...list, page, filter }, (wide, ruled) => trendingItems(this, wide, window, ruled));
+  }
+
+  similarUsers(user: UserRef, page: PageRequest): Promise<SimilarUsersResult> {
+    return similarUsers(this, user, page);
   }
 
   /** How a list is made: the use case, asked through the business-rules stage (src/rules/list-stage.ts). */

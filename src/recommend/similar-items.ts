@@ -5,10 +5,11 @@ import type { ItemRow } from '../db/items.js';
 import { searchExcluding } from './exclusions.js';
 import { decide, ITEM_POLICY, reasonOf } from './policy.js';
 import { reciprocalRankFusion, type Ranked } from './rank.js';
+import { relatedToItem } from './related-items.js';
 import type { ItemFilter, RecommendationResult, Source } from './types.js';
 import { withExcluded, type UseCaseContext } from './use-case.js';
 
-export type SimilarityMode = 'COLLABORATIVE' | 'SEMANTIC' | 'HYBRID' | 'IMAGE';
+export type SimilarityMode = 'COLLABORATIVE' | 'SEMANTIC' | 'HYBRID' | 'IMAGE' | 'RELATED';
 
 export async function similarItems(
   ctx: UseCaseContext,
@@ -20,6 +21,12 @@ export async function similarItems(
   const { store, itemSearch, models } = ctx.deps;
   const page = { first, offset: 0 };
   const excluding = withExcluded(filter, [item.id]);
+  if (mode === 'RELATED') {
+    return relatedToItem(itemSearch, item, first, excluding, async (why) => {
+      const hybrid = await similarItems(ctx, item, 'HYBRID', first, filter);
+      return { ...hybrid, reason: `${why}: ${hybrid.reason ?? 'similar items (HYBRID)'}` };
+    });
+  }
   // Without Qdrant, the same creator's other items (from Postgres) are still "like this one"; popular otherwise.
   const sameCreatorFallback = async (): Promise<RecommendationResult | undefined> => {
     const hits = await itemSearch.byCreators(item.creators, first + 1, excluding);

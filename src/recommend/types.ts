@@ -2,8 +2,30 @@
 import type { ItemFilterInput } from '../catalogue.js';
 
 export type Source =
-  'COLLABORATIVE' | 'SEMANTIC' | 'IMAGE' | 'KEYWORD' | 'POPULAR' | 'SAME_CREATOR' | 'SESSION' | 'PINNED';
-export type Strategy = 'MODEL' | 'FOLD_IN' | 'SEMANTIC' | 'SAME_CREATOR' | 'SESSION' | 'SEARCH' | 'POPULAR';
+  | 'COLLABORATIVE'
+  | 'SEMANTIC'
+  | 'IMAGE'
+  | 'KEYWORD'
+  | 'POPULAR'
+  | 'SAME_CREATOR'
+  | 'SESSION'
+  | 'LATEST'
+  | 'TRENDING'
+  | 'ALSO_BOUGHT'
+  | 'ALSO_VIEWED'
+  | 'PINNED';
+export type Strategy =
+  | 'MODEL'
+  | 'FOLD_IN'
+  | 'SEMANTIC'
+  | 'SAME_CREATOR'
+  | 'SESSION'
+  | 'SEARCH'
+  | 'POPULAR'
+  | 'LATEST'
+  | 'TRENDING'
+  | 'RELATED'
+  | 'NONE';
 
 export interface ScoredItemId {
   itemId: number;

@@ -1,7 +1,9 @@
 // What every use case of the serving facade (service.ts) is given: the dependencies and the shared plumbing —
 // cached vector lookups, history points for fold-in, and the popular fallbacks every list can end in.
 import type { ItemSearchRepository } from '../db/items.js';
+import type { LatestItems } from '../db/latest.js';
 import type { PopularItems, PopularWindow } from '../db/popularity.js';
+import type { TrendingItems } from '../db/trending.js';
 import type { UserRepository } from '../db/users.js';
 import type { ItemReader } from '../db/item-cache.js';
 import type { FeedbackPolicy } from '../feedback/event-weights.js';
@@ -25,6 +27,9 @@ export interface RecommendationDeps {
   users: UserRepository;
   itemSearch: ItemSearchRepository;
   popular: PopularItems;
+  /** `latest` and `trending` (Postgres lists). */
+  latest: LatestItems;
+  trending: TrendingItems;
   models: ModelSource;
   /** Which users.attributes key is the segment, and how many events a segment needs to rank by its own taste. */
   segments?: { attribute: string; minEvents: number };

@@ -3,7 +3,9 @@ import type { RecgraphConfig } from '../config.js';
 import { BusinessRuleStore } from '../db/business-rules.js';
 import { CachedItemReader } from '../db/item-cache.js';
 import { ItemRepository, ItemSearchRepository } from '../db/items.js';
+import { LatestItems } from '../db/latest.js';
 import { PopularItems } from '../db/popularity.js';
+import { TrendingItems } from '../db/trending.js';
 import { UserRepository } from '../db/users.js';
 import type { Services } from '../graphql/context.js';
 import { LIMITS } from '../graphql/inputs.js';
@@ -80,6 +82,8 @@ export function createServices(
     users,
     itemSearch,
     popular: new PopularItems(pool, { onLookup: onCacheLookup, negativeKinds: [...feedback.negativeKinds] }),
+    latest: new LatestItems(pool),
+    trending: new TrendingItems(pool),
     models,
     segments: { attribute: segmentAttribute, minEvents: config.segmentMinEvents ?? 100 },
     feedback,

@@ -103,6 +103,9 @@ export function createRecgraphClient(options: RecgraphClientOptions) {
     recommendForSession: async (v: ops.RecommendForSessionQueryVariables) =>
       (await run(ops.RecommendForSessionDocument, v)).recommendForSession,
     popular: async (v: ops.PopularQueryVariables = {}) => (await run(ops.PopularDocument, v)).popular,
+    latest: async (v: ops.LatestQueryVariables = {}) => (await run(ops.LatestDocument, v)).latest,
+    trending: async (v: ops.TrendingQueryVariables = {}) => (await run(ops.TrendingDocument, v)).trending,
+    similarUsers: async (v: ops.SimilarUsersQueryVariables) => (await run(ops.SimilarUsersDocument, v)).similarUsers,
     item: async (id: string) => (await run(ops.ItemDocument, { id })).item,
     items: async (ids: string[]) => (await run(ops.ItemsDocument, { ids })).items,
     userHistory: async (v: ops.UserHistoryQueryVariables) => (await run(ops.UserHistoryDocument, v)).user,

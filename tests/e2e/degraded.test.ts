@@ -123,6 +123,15 @@ describe('Qdrant stopped mid-test', () => {
     const popular = await served.graphql<{ popular: List }>(`{ popular(first: 3) { ${LIST} } }`);
     expect(popular.extensions).toBeUndefined();
     expect(popular.data!.popular.items).toHaveLength(3);
+    for (const list of ['latest', 'trending']) {
+      const answer = await served.graphql<Record<string, List>>(`{ ${list}(first: 3) { ${LIST} } }`);
+      expect(answer.extensions).toBeUndefined();
+      expect(answer.data![list].items).toHaveLength(3);
+    }
+    // similarUsers has no Postgres answer: a retryable 503.
+    const neighbours = await served.graphql(`{ similarUsers(userId: "${user}") { strategy } }`);
+    expect(neighbours.status).toBe(503);
+    expect(neighbours.errors?.[0].extensions?.code).toBe('SERVICE_DEGRADED');
 
     // Writes stay durable; the missing vectors are reported rather than failing the write.
     const upsert = await served.graphql<{ upsertItems: { created: number } }>(

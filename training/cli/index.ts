@@ -4,6 +4,7 @@ import { debugRequested } from '../../src/config.js';
 import { registerEnrich } from './commands/enrich.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExport } from './commands/export.js';
+import { registerExportRecommendations } from './commands/export-recommendations.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSeedDemo } from './commands/seed-demo.js';
@@ -27,6 +28,7 @@ const commands = [
   registerEvaluate,
   registerTune,
   registerExport,
+  registerExportRecommendations,
   registerActivate,
   registerRollback,
 ];

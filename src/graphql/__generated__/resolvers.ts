@@ -48,6 +48,25 @@ export type Query = {
   recommendForSession: RecommendationList;
   /** Most interacted-with items over a time window. */
   popular: RecommendationList;
+  /**
+   * The newest items: by when they entered the catalogue (first ingested or upserted; a re-ingest or an update does
+   * not make an item new again), newest first. `score` is that time in Unix seconds. Page with `after`.
+   */
+  latest: RecommendationList;
+  /**
+   * Items whose interactions grow fastest against their own baseline, not the most interacted-with:
+   * growth = (w + 3) / (b / 7 + 3), where w = distinct users with an event on the item in the window and b = those in
+   * the 7 windows before it (the item's usual rate per window); an item needs w >= 3 and growth > 1. `score` is the
+   * growth. With no item growing in the window the answer is all-time popular items, saying so in `reason`.
+   */
+  trending: RecommendationList;
+  /**
+   * Users with the closest taste (nearest user vectors of the active model; the user themself left out). A user with
+   * events newer than the model (or unseen by it) is folded in first (`strategy: FOLD_IN`); the neighbours found are
+   * users the model was trained on. An unknown user is NOT_FOUND; one without events, or before the first training, gets
+   * an empty list with `strategy: NONE` and the reason.
+   */
+  similarUsers: SimilarUserList;
   /** One item by id, or null when it does not exist (or was deleted). */
   item?: Maybe<Item>;
   /**
@@ -132,6 +151,40 @@ export type QueryPopularArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   window?: InputMaybe<PopularWindow>;
   filter?: InputMaybe<ItemFilter>;
+};
+
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type QueryLatestArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ItemFilter>;
+};
+
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type QueryTrendingArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  window?: InputMaybe<TrendingWindow>;
+  filter?: InputMaybe<ItemFilter>;
+};
+
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type QuerySimilarUsersArgs = {
+  userId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -361,7 +414,12 @@ export type SimilarityMode =
   | 'SEMANTIC'
   | 'HYBRID'
   /** Nearest neighbours of the item's image (items_image); an item without one is answered as COLLABORATIVE, and the reason says so. */
-  | 'IMAGE';
+  | 'IMAGE'
+  /**
+   * The catalogue's own item-item relations (Amazon's bought together, also bought, then also viewed, kept by
+   * `ingest amazon`), in that order; an item without any is answered like HYBRID, saying so in `reason`.
+   */
+  | 'RELATED';
 
 export type SearchMode =
   /** Meaning: the text encoder's vectors. */
@@ -370,6 +428,12 @@ export type SearchMode =
   | 'KEYWORD'
   /** Both, fused by reciprocal rank. */
   | 'HYBRID';
+
+/** How far back `trending` looks; its baseline is the 7 windows before. */
+export type TrendingWindow =
+  | 'LAST_DAY'
+  | 'LAST_7_DAYS'
+  | 'LAST_30_DAYS';
 
 export type PopularWindow =
   | 'ALL_TIME'
@@ -393,7 +457,15 @@ export type RecommendationSource =
   /** Placed at its position by a PIN business rule. */
   | 'PINNED'
   /** Nearest neighbours in the image vector space (a CLIP-style encoder's vectors of item images). */
-  | 'IMAGE';
+  | 'IMAGE'
+  /** Newest in the catalogue (`latest`). */
+  | 'LATEST'
+  /** Growing fastest against its own baseline (`trending`). */
+  | 'TRENDING'
+  /** The catalogue lists it as bought with the item asked about (bought together, also bought). */
+  | 'ALSO_BOUGHT'
+  /** The catalogue lists it as viewed with the item asked about (also viewed). */
+  | 'ALSO_VIEWED';
 
 /** How a list was produced: the branch of the cold-start policy that answered. */
 export type Strategy =
@@ -410,7 +482,15 @@ export type Strategy =
   /** A text search. */
   | 'SEARCH'
   /** Popular items: nothing personal is known, or the vector store is unavailable. */
-  | 'POPULAR';
+  | 'POPULAR'
+  /** Newest items (`latest`). */
+  | 'LATEST'
+  /** Items growing fastest against their own baseline (`trending`). */
+  | 'TRENDING'
+  /** The catalogue's own item-item relations (`similarItems(mode: RELATED)`). */
+  | 'RELATED'
+  /** Nothing to go on (a user without events, no trained model): the list is empty and `reason` says why. */
+  | 'NONE';
 
 export type ScoredItem = {
   __typename?: 'ScoredItem';
@@ -445,6 +525,23 @@ export type RecommendationList = {
   recommendationId: Scalars['ID']['output'];
   /** The experiment and variant the list was served under; null outside experiments. */
   experiment?: Maybe<ExperimentAssignment>;
+};
+
+/** A user and how close their taste is to the one asked about. */
+export type ScoredUser = {
+  __typename?: 'ScoredUser';
+  user: User;
+  /** Dot product of the two user vectors: higher is closer; comparable only within one list. */
+  score: Scalars['Float']['output'];
+};
+
+export type SimilarUserList = {
+  __typename?: 'SimilarUserList';
+  users: Array<ScoredUser>;
+  strategy: Strategy;
+  reason?: Maybe<Scalars['String']['output']>;
+  modelVersion?: Maybe<Scalars['String']['output']>;
+  pageInfo: PageInfo;
 };
 
 export type PageInfo = {
@@ -886,12 +983,15 @@ export type ResolversTypes = {
   ItemFilter: ItemFilter;
   SimilarityMode: SimilarityMode;
   SearchMode: SearchMode;
+  TrendingWindow: TrendingWindow;
   PopularWindow: PopularWindow;
   RecommendationSource: RecommendationSource;
   Strategy: Strategy;
   ScoredItem: ResolverTypeWrapper<Omit<ScoredItem, 'item' | 'explanation'> & { item: ResolversTypes['Item'], explanation?: Maybe<ResolversTypes['Explanation']> }>;
   Explanation: ResolverTypeWrapper<Omit<Explanation, 'becauseOf'> & { becauseOf: Array<ResolversTypes['Item']> }>;
   RecommendationList: ResolverTypeWrapper<Omit<RecommendationList, 'items'> & { items: Array<ResolversTypes['ScoredItem']> }>;
+  ScoredUser: ResolverTypeWrapper<Omit<ScoredUser, 'user'> & { user: ResolversTypes['User'] }>;
+  SimilarUserList: ResolverTypeWrapper<Omit<SimilarUserList, 'users'> & { users: Array<ResolversTypes['ScoredUser']> }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   ModelInfo: ResolverTypeWrapper<ModelInfo>;
   InteractionInput: InteractionInput;
@@ -947,6 +1047,8 @@ export type ResolversParentTypes = {
   ScoredItem: Omit<ScoredItem, 'item' | 'explanation'> & { item: ResolversParentTypes['Item'], explanation?: Maybe<ResolversParentTypes['Explanation']> };
   Explanation: Omit<Explanation, 'becauseOf'> & { becauseOf: Array<ResolversParentTypes['Item']> };
   RecommendationList: Omit<RecommendationList, 'items'> & { items: Array<ResolversParentTypes['ScoredItem']> };
+  ScoredUser: Omit<ScoredUser, 'user'> & { user: ResolversParentTypes['User'] };
+  SimilarUserList: Omit<SimilarUserList, 'users'> & { users: Array<ResolversParentTypes['ScoredUser']> };
   PageInfo: PageInfo;
   ModelInfo: ModelInfo;
   InteractionInput: InteractionInput;
@@ -986,6 +1088,9 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   search?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'query' | 'mode' | 'first'>>;
   recommendForSession?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<QueryRecommendForSessionArgs, 'itemIds' | 'first'>>;
   popular?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<QueryPopularArgs, 'first' | 'window'>>;
+  latest?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<QueryLatestArgs, 'first'>>;
+  trending?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<QueryTrendingArgs, 'first' | 'window'>>;
+  similarUsers?: Resolver<ResolversTypes['SimilarUserList'], ParentType, ContextType, RequireFields<QuerySimilarUsersArgs, 'userId' | 'first'>>;
   item?: Resolver<Maybe<ResolversTypes['Item']>, ParentType, ContextType, RequireFields<QueryItemArgs, 'id'>>;
   items?: Resolver<Array<Maybe<ResolversTypes['Item']>>, ParentType, ContextType, RequireFields<QueryItemsArgs, 'ids'>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
@@ -1061,6 +1166,19 @@ export type RecommendationListResolvers<ContextType = RequestContext, ParentType
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   recommendationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   experiment?: Resolver<Maybe<ResolversTypes['ExperimentAssignment']>, ParentType, ContextType>;
+};
+
+export type ScoredUserResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ScoredUser'] = ResolversParentTypes['ScoredUser']> = {
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type SimilarUserListResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SimilarUserList'] = ResolversParentTypes['SimilarUserList']> = {
+  users?: Resolver<Array<ResolversTypes['ScoredUser']>, ParentType, ContextType>;
+  strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  modelVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1235,6 +1353,8 @@ export type Resolvers<ContextType = RequestContext> = {
   ScoredItem?: ScoredItemResolvers<ContextType>;
   Explanation?: ExplanationResolvers<ContextType>;
   RecommendationList?: RecommendationListResolvers<ContextType>;
+  ScoredUser?: ScoredUserResolvers<ContextType>;
+  SimilarUserList?: SimilarUserListResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   ModelInfo?: ModelInfoResolvers<ContextType>;
   RecordInteractionsPayload?: RecordInteractionsPayloadResolvers<ContextType>;
