@@ -16,5 +16,6 @@ export function itemFilterSql(filter: ItemFilterInput | undefined, params: unkno
   if (filter?.yearFrom !== undefined) add((p) => `${alias}.year >= ${p}`, filter.yearFrom);
   if (filter?.yearTo !== undefined) add((p) => `${alias}.year <= ${p}`, filter.yearTo);
   if (filter?.excludeIds?.length) add((p) => `${alias}.id <> ALL(${p}::int[])`, filter.excludeIds);
+  if (filter?.onlyIds) add((p) => `${alias}.id = ANY(${p}::int[])`, filter.onlyIds);
   return conditions.join(' AND ');
 }

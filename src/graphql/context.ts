@@ -3,6 +3,7 @@
 import type { CachedItemReader } from '../db/item-cache.js';
 import type { ItemSearchRepository } from '../db/items.js';
 import type { UserRepository } from '../db/users.js';
+import type { WorkMapSource } from '../db/works.js';
 import type { RecommendationService } from '../recommend/service.js';
 import type { ServingModelSource } from '../recommend/serving-model.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -14,6 +15,8 @@ export interface Services {
   users: UserRepository;
   recommender: RecommendationService;
   models: ServingModelSource;
+  /** Editions grouped into works, cached in process (item writes through the API reload it). */
+  works: WorkMapSource;
 }
 
 export interface RequestContext {

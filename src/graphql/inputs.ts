@@ -5,6 +5,7 @@
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { ItemFilter, PageRequest } from '../recommend/types.js';
 import type { ItemWrite } from '../db/items.js';
+import { workFilterIds } from './works.js';
 import type { InteractionInput, ItemFilter as ItemFilterArg, ItemInput } from './__generated__/resolvers.js';
 import type { RequestContext } from './context.js';
 import { badUserInput } from './errors.js';
@@ -201,6 +202,7 @@ export async function resolveFilter(
     const rows = loadedOrThrow(await context.loaders.itemByExternalId.loadMany(ids));
     filter.excludeIds = rows.flatMap((row) => (row ? [row.id] : []));
   }
+  if (arg.workId != null) filter.onlyIds = await workFilterIds(arg.workId, context);
   return filter;
 }
 

@@ -27,6 +27,7 @@ import {
   type ElementRejection,
 } from './inputs.js';
 import { markDegraded, VECTOR_STORE_UNAVAILABLE } from './plugins/degraded.js';
+import { workResolvers } from './works.js';
 
 interface RecordInteractionsAnswer {
   recorded: number;
@@ -234,6 +235,7 @@ export const resolvers: Resolvers = {
       if (new Set(ids).size !== ids.length) throw badUserInput('input repeats an item id', 'input');
       const saved = await context.services.itemSearch.upsert(writes);
       context.services.items.invalidate({ externalIds: ids });
+      context.services.works.invalidate();
       try {
         await context.services.recommender.indexItems(saved.map((s) => s.row));
       } catch (error) {
@@ -252,6 +254,7 @@ export const resolvers: Resolvers = {
       const ids = valid.map(({ id }) => id);
       const deleted = ids.length ? await context.services.itemSearch.softDelete(ids) : [];
       context.services.items.invalidate({ ids: deleted.map((d) => d.id) });
+      if (deleted.length) context.services.works.invalidate();
       try {
         if (deleted.length) await context.services.recommender.unindexItems(deleted.map((d) => d.id));
       } catch (error) {
@@ -265,7 +268,9 @@ export const resolvers: Resolvers = {
   },
   Item: {
     id: (row) => row.externalId,
+    ...workResolvers.Item,
   },
+  Work: workResolvers.Work,
   User: {
     id: (row) => row.externalId,
     async history(row, args, context) {

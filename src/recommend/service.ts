@@ -17,6 +17,7 @@ import { similarItems, type SimilarityMode } from './similar-items.js';
 import type { ItemFilter, PageRequest, RecommendationResult } from './types.js';
 import type { PopularRequest, RecommendationDeps, UseCaseContext } from './use-case.js';
 import { MISS, VectorCache } from './vector-cache.js';
+import { onePerWork } from './one-per-work.js';
 
 export type { UserOptions, UserRef } from './for-user.js';
 export type { CollectionAliases, RecommendationDeps } from './use-case.js';
@@ -33,29 +34,67 @@ export class RecommendationService implements UseCaseContext {
 
   constructor(readonly deps: RecommendationDeps) {}
 
-  forUser(
+  // Every list goes through onePerWork (one-per-work.ts): one edition per work, exclusions covering whole works.
+  async forUser(
     user: UserRef | undefined,
     page: PageRequest,
     filter: ItemFilter,
     options: UserOptions,
   ): Promise<RecommendationResult> {
-    return recommendForUser(this, user, page, filter, options);
+    const works = await this.works();
+    if (!works?.hasWorks || user === undefined) {
+      return onePerWork(works, page, filter, (p, f) => recommendForUser(this, user, p, f, options));
+    }
+    // The history is in the user repository's cache (loaded with the user): no extra round trip.
+    const seen = (await this.deps.users.historyItems(user.id)).map((h) => h.itemId);
+    return onePerWork(works, page, filter, (p, f) => recommendForUser(this, user, p, f, options), {
+      alsoExclude: seen,
+      interacted: seen,
+    });
   }
 
-  forSession(itemIds: readonly number[], first: number, filter: ItemFilter): Promise<RecommendationResult> {
-    return recommendForSession(this, itemIds, first, filter);
+  async forSession(itemIds: readonly number[], first: number, filter: ItemFilter): Promise<RecommendationResult> {
+    return onePerWork(
+      await this.works(),
+      { first, offset: 0 },
+      filter,
+      (p, f) => recommendForSession(this, itemIds, p.first, f),
+      { alsoExclude: itemIds, interacted: itemIds },
+    );
   }
 
-  similarTo(item: ItemRow, mode: SimilarityMode, first: number, filter: ItemFilter): Promise<RecommendationResult> {
-    return similarItems(this, item, mode, first, filter);
+  async similarTo(
+    item: ItemRow,
+    mode: SimilarityMode,
+    first: number,
+    filter: ItemFilter,
+  ): Promise<RecommendationResult> {
+    return onePerWork(
+      await this.works(),
+      { first, offset: 0 },
+      filter,
+      (p, f) => similarItems(this, item, mode, p.first, f),
+      {
+        alsoExclude: [item.id],
+      },
+    );
   }
 
-  search(query: string, mode: SearchMode, first: number, filter: ItemFilter): Promise<RecommendationResult> {
-    return searchItems(this, query, mode, first, filter);
+  async search(query: string, mode: SearchMode, first: number, filter: ItemFilter): Promise<RecommendationResult> {
+    return onePerWork(await this.works(), { first, offset: 0 }, filter, (p, f) =>
+      searchItems(this, query, mode, p.first, f),
+    );
   }
 
-  popular(...request: PopularRequest): Promise<RecommendationResult> {
-    return popularItems(this.deps, ...request);
+  async popular(...[page, window, filter, reason, options]: PopularRequest): Promise<RecommendationResult> {
+    return onePerWork(await this.works(), page, filter, (p, f) =>
+      popularItems(this.deps, p, window, f, reason, options),
+    );
+  }
+
+  /** The live work map; none when the deployment has no works source (every item its own work). */
+  private works() {
+    return this.deps.works?.get();
   }
 
   indexItems(rows: readonly ItemRow[]): Promise<boolean> {

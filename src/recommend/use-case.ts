@@ -3,6 +3,7 @@
 import type { ItemSearchRepository } from '../db/items.js';
 import type { PopularItems, PopularWindow } from '../db/popularity.js';
 import type { UserRepository } from '../db/users.js';
+import type { WorkMapSource } from '../db/works.js';
 import type { VectorStore } from '../vector/client.js';
 import type { HistoryPoint } from './fold-in.js';
 import type { ServingModelSource } from './serving-model.js';
@@ -21,6 +22,8 @@ export interface RecommendationDeps {
   itemSearch: ItemSearchRepository;
   popular: PopularItems;
   models: ServingModelSource;
+  /** Editions grouped into works: every list shows a work once (one-per-work.ts). Absent: items are their own work. */
+  works?: Pick<WorkMapSource, 'get'>;
   /** Which users.attributes key is the segment, and how many events a segment needs to rank by its own taste. */
   segments?: { attribute: string; minEvents: number };
 }

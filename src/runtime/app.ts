@@ -4,6 +4,7 @@ import { CachedItemReader } from '../db/item-cache.js';
 import { ItemRepository, ItemSearchRepository } from '../db/items.js';
 import { PopularItems } from '../db/popularity.js';
 import { UserRepository } from '../db/users.js';
+import { WorkMapSource } from '../db/works.js';
 import type { Services } from '../graphql/context.js';
 import { LIMITS } from '../graphql/inputs.js';
 import { OnnxSentenceEncoder } from '../embedding/onnx-sentence-encoder.js';
@@ -44,6 +45,7 @@ export function createServices(
   // One onnxruntime session for the configured sentence-transformers model, shared by every request.
   const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
   externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
+  const works = new WorkMapSource(pool, { onLookup: onCacheLookup });
   const models = new ServingModelSource(pool, { externalEncoder, rerank: config.rerank });
   const recommender = new RecommendationService({
     store,
@@ -56,9 +58,10 @@ export function createServices(
     itemSearch,
     popular: new PopularItems(pool, { onLookup: onCacheLookup }),
     models,
+    works,
     segments: { attribute: segmentAttribute, minEvents: config.segmentMinEvents ?? 100 },
   });
-  return { items, itemSearch, users, recommender, models };
+  return { items, itemSearch, users, recommender, models, works };
 }
 
 export async function startApp(
