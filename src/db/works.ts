@@ -5,6 +5,7 @@
 // API (upsertItems, deleteItems) reload it at once. Items outside the map are their own work.
 import type pg from 'pg';
 import type { ItemRow } from './items.js';
+import { regroupEditions } from './work-grouping.js';
 
 /** What the GraphQL Work type resolves from: the work id and the edition it was reached through. */
 export interface WorkRef {
@@ -121,6 +122,17 @@ export class WorkMapSource {
     this.generation++;
     this.current = undefined;
     this.loading = undefined;
+  }
+
+  /**
+   * Groups items just written through the API into works (work-grouping.ts) and reloads the map; returns the rows
+   * with their work ids.
+   */
+  async regroup(rows: readonly ItemRow[]): Promise<ItemRow[]> {
+    this.invalidate();
+    const works = await regroupEditions(this.pool, rows);
+    this.invalidate();
+    return rows.map((row) => (works.has(row.id) ? { ...row, workId: works.get(row.id)! } : row));
   }
 
   /** Live editions of one work straight from Postgres (for a work the map does not hold: one edition or none). */

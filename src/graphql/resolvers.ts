@@ -233,9 +233,11 @@ export const resolvers: Resolvers = {
       const writes = args.input.map(toItemWrite);
       const ids = writes.map((w) => w.externalId);
       if (new Set(ids).size !== ids.length) throw badUserInput('input repeats an item id', 'input');
-      const saved = await context.services.itemSearch.upsert(writes);
+      const upserted = await context.services.itemSearch.upsert(writes);
+      // New editions join their works with the matcher ingest uses (src/db/work-grouping.ts).
+      const grouped = await context.services.works.regroup(upserted.map((s) => s.row));
+      const saved = upserted.map((s, index) => ({ ...s, row: grouped[index] }));
       context.services.items.invalidate({ externalIds: ids });
-      context.services.works.invalidate();
       try {
         await context.services.recommender.indexItems(saved.map((s) => s.row));
       } catch (error) {

@@ -17,6 +17,7 @@ import { noopProgress, type ProgressSink } from '../progress.js';
 import type { ModelArtifacts } from './artifacts.js';
 import { trainTextEncoder } from './text-encoder.js';
 import { readTrainingData } from './training-data.js';
+import { expandToEditions, expandValues, pairsOnWorks, workColumns, type WorksMode } from './works.js';
 
 /** Which model `train` publishes: the iALS ⊕ low-pass blend, or the two-stage graph filter. */
 export type TrainedModelKind = 'default' | 'graphfilter';
@@ -41,6 +42,11 @@ export interface TrainOptions {
   progress?: ProgressSink;
   /** Train only on events created up to this instant (default: now). */
   cutoff?: Date;
+  /**
+   * One column per work instead of per edition (works.ts): 'auto' (default, RECGRAPH_TRAIN_ON_WORKS) when some work
+   * groups two or more editions. The graph filter trains on editions (its neighbour lists are per edition).
+   */
+  works?: WorksMode;
 }
 
 export function newVersionLabel(now = new Date()): string {
@@ -54,12 +60,24 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
   if (data.users.length === 0)
     throw new Error('no interactions to train on: ingest data or run `recgraph seed-demo` first');
 
-  const matrix = buildInteractionMatrix(data.userIds.length, data.itemIds.length, data.users, data.items, data.weights);
+  const works = options.model === 'graphfilter' ? undefined : workColumns(data.workIds, options.works);
+  const matrix = works
+    ? buildInteractionMatrix(
+        data.userIds.length,
+        works.columns,
+        data.users,
+        pairsOnWorks(data.items, works),
+        data.weights,
+      )
+    : buildInteractionMatrix(data.userIds.length, data.itemIds.length, data.users, data.items, data.weights);
   const fitted =
     options.model === 'graphfilter'
       ? await fitGraphFilter(matrix, data.itemIds, options, progress)
       : await fitDefault(matrix, options, progress);
-  const { items, users, layout, degrees, gram } = fitted;
+  const { users, layout, gram } = fitted;
+  // Every edition is served with its work's vector (and its work's degree for fold-in).
+  const items = works ? expandToEditions(fitted.items, works) : fitted.items;
+  const degrees = works ? expandValues(fitted.degrees, works) : fitted.degrees;
   const itemCounts = new Float32Array(data.itemIds.length);
   for (let k = 0; k < data.items.length; k++) itemCounts[data.items[k]] += data.weights[k];
 
@@ -96,6 +114,8 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
       users: data.userIds.length,
       items: data.itemIds.length,
       pairs: data.users.length,
+      trainedOn: works ? 'works' : 'editions',
+      ...(works ? { works: works.columns, multiEditionWorks: works.multiEditionWorks } : {}),
       ...(fitted.tuning ? { tuning: tuningSummary(fitted.tuning) } : {}),
     },
     dimension: items.dim,

@@ -7,6 +7,8 @@ export interface TrainingData {
   /** Dense index → internal (Postgres) id. */
   userIds: Int32Array;
   itemIds: Int32Array;
+  /** Per item index, its work id (items.work_id; the item's own id when ungrouped). */
+  workIds: Int32Array;
   /** One entry per distinct (user, item) pair, as dense indices; weight = number of events (≥ 1). */
   users: Int32Array;
   items: Int32Array;
@@ -20,7 +22,9 @@ export async function readTrainingData(pool: pg.Pool, cutoff = new Date()): Prom
   const { items, pairs } = await withTransaction(
     pool,
     async (client) => ({
-      items: await client.query<{ id: number }>(`SELECT id FROM items WHERE deleted_at IS NULL ORDER BY id`),
+      items: await client.query<{ id: number; workId: number }>(
+        `SELECT id, COALESCE(work_id, id) AS "workId" FROM items WHERE deleted_at IS NULL ORDER BY id`,
+      ),
       pairs: await client.query<{ u: number; i: number; w: number }>(
         `SELECT x.user_id AS u, x.item_id AS i, count(*)::float4 AS w
            FROM interactions x JOIN items it ON it.id = x.item_id AND it.deleted_at IS NULL
@@ -33,6 +37,7 @@ export async function readTrainingData(pool: pg.Pool, cutoff = new Date()): Prom
   );
 
   const itemIds = Int32Array.from(items.rows, (row) => row.id);
+  const workIds = Int32Array.from(items.rows, (row) => row.workId);
   const itemIndex = new Map<number, number>();
   itemIds.forEach((id, index) => itemIndex.set(id, index));
   const userIndex = new Map<number, number>();
@@ -52,5 +57,5 @@ export async function readTrainingData(pool: pg.Pool, cutoff = new Date()): Prom
     itemsOut[k] = itemIndex.get(row.i)!;
     weights[k] = row.w;
   });
-  return { userIds: Int32Array.from(userIdList), itemIds, users, items: itemsOut, weights, cutoff };
+  return { userIds: Int32Array.from(userIdList), itemIds, workIds, users, items: itemsOut, weights, cutoff };
 }

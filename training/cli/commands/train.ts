@@ -40,6 +40,7 @@ export function registerTrain(program: Command): void {
         const train = {
           model: opts.model as TrainedModelKind,
           tuneBudgetSeconds: opts.tune ? budget : (false as const),
+          works: config.trainOnWorks,
         };
         if (!opts.export) {
           // Loaded only here: training pulls in tfjs, which the other commands (start above all) never need.
