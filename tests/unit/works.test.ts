@@ -5,7 +5,8 @@ import { WorkMap } from '../../src/db/works.js';
 import { collapseToWorks, onePerWork } from '../../src/recommend/one-per-work.js';
 import type { PageRequest, RecommendationResult, ScoredItemId } from '../../src/recommend/types.js';
 import { buildInteractionMatrix, rowItems } from '../../training/data/interactions.js';
-import { collapsedToWorks, matrixOnWorks } from '../../training/eval/works.js';
+import { runEvaluationOnMatrices } from '../../training/eval/runner.js';
+import { collapsedToWorks, matrixOnWorks, parseWorksFile } from '../../training/eval/works.js';
 import { expandToEditions, expandValues, pairsOnWorks, workColumns } from '../../training/train-job/works.js';
 
 // Work 1 = items 1, 2, 3 (item 2 most read); work 10 = items 10, 11 (same events: the newer year wins); 5 is alone.
@@ -127,5 +128,34 @@ describe('work columns', () => {
     expect(Array.from(rowItems(trainW, 0))).toEqual([2]);
     const ranker = collapsedToWorks(async () => Int32Array.from([4, 0, 1, 2, -1, -1]), works, trainW);
     expect(Array.from(await ranker(Int32Array.from([0]), 2))).toEqual([0, 1]);
+  });
+});
+
+describe('evaluation per work', () => {
+  it('reads an "item work" file and reports every model per edition, per work and fitted on works', async () => {
+    expect(Array.from(parseWorksFile('0 0\n1 0\n\n3 2\n', 4))).toEqual([0, 0, 2, 2]);
+    expect(() => parseWorksFile('0 zero\n', 2)).toThrow(/line 1/);
+    // Items 0 and 1 are one work; users read it in either edition, and item 2 / 3.
+    const users = [0, 0, 1, 1, 2, 2, 3, 3];
+    const items = [0, 2, 1, 2, 0, 3, 1, 3];
+    const train = buildInteractionMatrix(4, 4, users.slice(0, 6), items.slice(0, 6));
+    const test = buildInteractionMatrix(4, 4, [3], [1]);
+    const report = await runEvaluationOnMatrices({
+      train,
+      test,
+      models: ['popularity'],
+      noBaselines: true,
+      served: false,
+      works: workColumns(parseWorksFile('0 0\n1 0\n', 4), 'on'),
+      dataset: { train: 'memory', test: 'memory' },
+    });
+    expect(report.results.map((r) => r.model)).toEqual([
+      'popularity',
+      'popularity · per work',
+      'popularity on works · per work',
+      'popularity on works · per edition',
+    ]);
+    // On works, the one work (read 4 times across its editions) is the most popular: a hit at rank 1.
+    expect(report.results[2].metrics['hitrate@10']).toBe(1);
   });
 });

@@ -8,7 +8,9 @@ import { buildInteractionMatrix, rowItems, type InteractionMatrix } from '../dat
 import type { Recommender } from '../models/contract.js';
 import { topKRow } from '../models/linalg/topk.js';
 import type { WorkColumns } from '../train-job/works.js';
-import type { TopKRanker } from './evaluate.js';
+import type { ProgressSink } from '../progress.js';
+import { evaluateRanker, fullCatalogRanker, type TopKRanker } from './evaluate.js';
+import type { ModelResult } from './report.js';
 
 /** The matrix with its items replaced by their works (a user's strengths on several editions summed). */
 export function matrixOnWorks(m: InteractionMatrix, works: WorkColumns): InteractionMatrix {
@@ -69,4 +71,62 @@ export function expandedToEditions(
     }
     return out;
   };
+}
+
+/** Work ids of a split's items from a "item work" file (one pair a line; unlisted items are their own work). */
+export function parseWorksFile(text: string, numItems: number): Int32Array {
+  const workIds = Int32Array.from({ length: numItems }, (_, item) => item);
+  text.split('\n').forEach((line, index) => {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length === 1 && fields[0] === '') return;
+    const [item, work] = fields.map(Number);
+    if (fields.length !== 2 || !Number.isInteger(item) || !Number.isInteger(work) || item < 0 || work < 0) {
+      throw new Error(`works file line ${index + 1}: expected "item work" (two non-negative integers), got "${line}"`);
+    }
+    if (item < numItems) workIds[item] = work;
+  });
+  return workIds;
+}
+
+/**
+ * The per-work rows of an evaluation (README § Editions and works): the edition-trained model's lists collapsed to
+ * one item per work, and the same model fitted on works, scored per work and per edition.
+ */
+export async function perWorkResults(
+  spec: string,
+  fitted: Recommender,
+  train: InteractionMatrix,
+  test: InteractionMatrix,
+  works: WorkColumns,
+  options: { ks: readonly number[]; progress?: ProgressSink; fresh: (spec: string) => Recommender },
+): Promise<ModelResult[]> {
+  const trainW = matrixOnWorks(train, works);
+  const testW = matrixOnWorks(test, works);
+  const eval_ = { ks: options.ks, progress: options.progress, diversity: null };
+  const row = (model: string, r: { metrics: Record<string, number>; users: number; seconds: number }, fit = 0) => ({
+    model,
+    params: { ...fitted.params },
+    metrics: r.metrics,
+    trainSeconds: fit,
+    evalSeconds: r.seconds,
+    users: r.users,
+    pipeline: 'full catalogue, editions grouped into works',
+  });
+  const collapsed = await evaluateRanker(
+    collapsedToWorks(fullCatalogRanker(fitted, train), works, trainW),
+    trainW,
+    testW,
+    eval_,
+  );
+  const onWorks = options.fresh(spec);
+  const t0 = performance.now();
+  await onWorks.fit(trainW, options.progress);
+  const fit = (performance.now() - t0) / 1000;
+  const perWork = await evaluateRanker(fullCatalogRanker(onWorks, trainW), trainW, testW, eval_);
+  const perEdition = await evaluateRanker(expandedToEditions(onWorks, works, train), train, test, eval_);
+  return [
+    row(`${fitted.name} · per work`, collapsed),
+    row(`${fitted.name} on works · per work`, perWork, fit),
+    row(`${fitted.name} on works · per edition`, perEdition, fit),
+  ];
 }
