@@ -39,19 +39,23 @@ async function listOf(app: ServedApp, field: string, args: string, variables: Re
   return response.data![field];
 }
 
-/** Works with ≥ 2 editions, from the API itself: work id → edition ids. */
+/** Works with ≥ 2 editions, from the API itself: work id → edition ids (asked 100 ids at a time: cost limits). */
 async function multiEditionWorks(app: ServedApp, ids: string[]): Promise<Map<string, string[]>> {
-  const response = await app.graphql<{
-    items: Array<{ id: string; work: { id: string; editions: { id: string }[] } }>;
-  }>(`query ($ids: [ID!]!) { items(ids: $ids) { id work { id editions(first: 20) { id } } } }`, { ids });
-  expect(response.errors).toBeUndefined();
   const works = new Map<string, string[]>();
-  for (const item of response.data!.items) {
-    if (item.work.editions.length > 1)
-      works.set(
-        item.work.id,
-        item.work.editions.map((e) => e.id),
-      );
+  for (let start = 0; start < ids.length; start += 100) {
+    const response = await app.graphql<{
+      items: Array<{ id: string; work: { id: string; editions: { id: string }[] } }>;
+    }>(`query ($ids: [ID!]!) { items(ids: $ids) { id work { id editions(first: 20) { id } } } }`, {
+      ids: ids.slice(start, start + 100),
+    });
+    expect(response.errors).toBeUndefined();
+    for (const item of response.data!.items) {
+      if (item.work.editions.length > 1)
+        works.set(
+          item.work.id,
+          item.work.editions.map((e) => e.id),
+        );
+    }
   }
   return works;
 }
