@@ -1,5 +1,5 @@
 /**
- * Training on works vs training on editions: `npx tsx bench/works.ts` (options: --dataset bx-shaped|demo|all,
+ * Training on works vs training on editions: `npx tsx bench/works.ts` (options: --dataset bx-shaped|bx-sparse|demo|all,
  * --models default,ials,popularity).
  *
  * Datasets with editions, grouped by the same matcher ingest uses (src/editions/matcher.ts):
@@ -12,7 +12,8 @@
  * works and scored on both levels, every test (or validation) user ranking the full catalogue with training items
  * excluded: per work (the list as served, one item per work — an edition-trained model's list is collapsed to one
  * edition per work) and per edition (a work-trained model scores each edition with its work's score).
- * Prints a table and writes bench/results/works.json with the machine's load average.
+ *   - bx-sparse: the same generator at Book-Crossing's own density (≈ 8 events per reader, ≈ 4 per ISBN).
+ * Prints a table and writes bench/results/works-<dataset>.json with the machine's load average.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -69,6 +70,19 @@ function bxShaped(): Catalogue {
   return catalogue(
     'bx-shaped',
     'Book-Crossing-shaped generated catalogue (training/demo/editions.ts, defaults)',
+    bx.books.map((b) => ({ title: b.title, creators: [b.author], year: b.year })),
+    bx.ratings.map((r) => ({ user: r.user - 1, item: index.get(r.isbn)! })),
+    bx.users,
+  );
+}
+
+/** The same generator at Book-Crossing's own density (≈ 4 events per ISBN, ≈ 8 per reader). */
+function bxSparse(): Catalogue {
+  const bx = generateEditionsCatalog({ eventsPerUser: 8 });
+  const index = new Map(bx.books.map((b, i) => [b.isbn, i]));
+  return catalogue(
+    'bx-sparse',
+    'Book-Crossing-shaped generated catalogue at Book-Crossing density (training/demo/editions.ts, eventsPerUser 8)',
     bx.books.map((b) => ({ title: b.title, creators: [b.author], year: b.year })),
     bx.ratings.map((r) => ({ user: r.user - 1, item: index.get(r.isbn)! })),
     bx.users,
@@ -163,7 +177,7 @@ async function measure(c: Catalogue, split: 'validation' | 'test', train: Intera
 
 async function main() {
   const loadBefore = os.loadavg();
-  const builders: Record<string, () => Catalogue> = { 'bx-shaped': bxShaped, demo };
+  const builders: Record<string, () => Catalogue> = { 'bx-shaped': bxShaped, 'bx-sparse': bxSparse, demo };
   const names = args.dataset === 'all' ? Object.keys(builders) : [args.dataset!];
   const rows: Row[] = [];
   const datasets: Record<string, unknown> = {};
@@ -198,8 +212,9 @@ async function main() {
     datasets,
     rows,
   };
-  await writeFile(path.join(outDir, 'works.json'), JSON.stringify(result, null, 2) + '\n');
-  console.log(`wrote ${path.relative(root, path.join(outDir, 'works.json'))}`);
+  const file = path.join(outDir, `works-${args.dataset}.json`);
+  await writeFile(file, JSON.stringify(result, null, 2) + '\n');
+  console.log(`wrote ${path.relative(root, file)}`);
 }
 
 await main();
