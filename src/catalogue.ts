@@ -22,6 +22,18 @@ export interface ItemFilterInput {
   excludeIds?: readonly number[];
   /** Only these points (the editions of one work: the API's `workId` filter); empty matches nothing. */
   onlyIds?: readonly number[];
+  /** Items matching any of these never return (business rules' exclusions by genre, creator …; src/rules). */
+  excludeMatching?: readonly ItemMatch[];
+}
+
+/** A set of items: those meeting every given constraint (any-of within a list, as in a filter). */
+export interface ItemMatch {
+  ids?: readonly number[];
+  genres?: readonly string[];
+  tags?: readonly string[];
+  creators?: readonly string[];
+  yearFrom?: number;
+  yearTo?: number;
 }
 
 /**

@@ -80,7 +80,14 @@ export class PopularItems {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly options: { ttlMs?: number; depth?: number; maxEntries?: number; onLookup?: CacheObserver } = {},
+    private readonly options: {
+      ttlMs?: number;
+      depth?: number;
+      maxEntries?: number;
+      onLookup?: CacheObserver;
+      /** Events of these kinds (dislike, return …) do not make an item popular. */
+      negativeKinds?: readonly string[];
+    } = {},
   ) {}
 
   /**
@@ -172,6 +179,11 @@ export class PopularItems {
     const params: unknown[] = [this.options.depth ?? 1000];
     const days = WINDOW_DAYS[window];
     const since = days === null ? '' : `AND x.occurred_at >= now() - interval '${days} days'`;
+    let positive = '';
+    if (this.options.negativeKinds?.length) {
+      params.push(this.options.negativeKinds);
+      positive = `AND x.kind <> ALL($${params.length}::text[])`;
+    }
     let bySegment = '';
     if (segment) {
       params.push(segment.attribute, segment.value);
@@ -182,7 +194,7 @@ export class PopularItems {
       `SELECT x.item_id AS "itemId", count(*)::int AS count, min(it.genres[1]) AS genre,
               (sum(count(*)) OVER ())::float8 AS events
          FROM interactions x JOIN items it ON it.id = x.item_id
-        WHERE ${itemFilterSql(filter, params)} ${since} ${bySegment}
+        WHERE ${itemFilterSql(filter, params)} ${since} ${bySegment} ${positive}
         GROUP BY x.item_id ORDER BY count(*) DESC, x.item_id LIMIT $1`,
       params,
     );

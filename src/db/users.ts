@@ -6,6 +6,14 @@
 // replica, and an unchanged history is not read again. (The count covers what the newest id alone would miss: two
 // replicas inserting for one user at once, the lower id committing last.)
 import type pg from 'pg';
+import { recordAttributions } from './impressions.js';
+import {
+  DEFAULT_FEEDBACK_POLICY,
+  kindCountsOf,
+  pairFeedback,
+  ratingThresholdParam,
+  type FeedbackPolicy,
+} from '../feedback/event-weights.js';
 import { withTransaction } from './transaction.js';
 
 export interface UserRow {
@@ -22,8 +30,10 @@ export interface UserRow {
 
 export interface HistoryItem {
   itemId: number;
-  /** Summed strength of the user's events on the item. */
+  /** The pair's confidence: its events weighed by kind, up to the cap (src/feedback/event-weights.ts); 0 if negative. */
   value: number;
+  /** The user said no to the item (a negative kind, a low rating): never shown again, its neighbours pushed down. */
+  negative: boolean;
   /** Creation time of the user's latest event on the item (compared with the model's data cutoff). */
   lastCreatedAt: Date;
 }
@@ -50,6 +60,8 @@ export interface EventWrite {
   kind: string;
   value: number;
   occurredAt: Date;
+  /** The list the item was shown in: the stored event is attributed to it (recommendation_events). */
+  recommendationId?: string;
 }
 
 /** What became of each event of a recordEvents call, by position in its list. */
@@ -96,6 +108,7 @@ interface CachedHistory {
 interface PackedHistory {
   itemIds: Int32Array;
   values: Float64Array;
+  negative: Uint8Array;
   lastCreatedAtMs: Float64Array;
 }
 
@@ -103,8 +116,27 @@ function pack(items: ReadonlyArray<HistoryItem>): PackedHistory {
   return {
     itemIds: Int32Array.from(items, (h) => h.itemId),
     values: Float64Array.from(items, (h) => h.value),
+    negative: Uint8Array.from(items, (h) => (h.negative ? 1 : 0)),
     lastCreatedAtMs: Float64Array.from(items, (h) => h.lastCreatedAt.getTime()),
   };
+}
+
+/** Per-kind counts of a user's events on one item, as the history statements aggregate them. */
+type KindSummary = Record<string, [number, number]>;
+
+/**
+ * The history subquery's rows: one per item, with its per-kind event counts (weighed in TypeScript by the one
+ * feedback function training uses too), the newest creation and occurrence times and newest event id.
+ */
+function historyByItemSql(userId: string, threshold: string, extraCondition = ''): string {
+  return `SELECT k.item_id, jsonb_object_agg(k.kind, jsonb_build_array(k.n, k.below)) AS kinds,
+                 max(k.last_created) AS last_created, max(k.last_occurred) AS last_occurred, max(k.last_id) AS last_id,
+                 sum(k.n)::int AS n
+            FROM (SELECT item_id, kind, count(*)::int AS n, count(*) FILTER (WHERE value < ${threshold})::int AS below,
+                         max(created_at) AS last_created, max(occurred_at) AS last_occurred, max(id) AS last_id
+                    FROM interactions WHERE user_id = ${userId} ${extraCondition}
+                   GROUP BY item_id, kind) k
+           GROUP BY k.item_id`;
 }
 
 function unpack(history: PackedHistory, limit: number): HistoryItem[] {
@@ -114,6 +146,7 @@ function unpack(history: PackedHistory, limit: number): HistoryItem[] {
     out[i] = {
       itemId: history.itemIds[i],
       value: history.values[i],
+      negative: history.negative[i] === 1,
       lastCreatedAt: new Date(history.lastCreatedAtMs[i]),
     };
   }
@@ -129,8 +162,21 @@ export class UserRepository {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly options: { onLookup?: (cache: string, hit: boolean) => void; segmentAttribute?: string } = {},
+    private readonly options: {
+      onLookup?: (cache: string, hit: boolean) => void;
+      segmentAttribute?: string;
+      feedback?: FeedbackPolicy;
+    } = {},
   ) {}
+
+  private get feedback(): FeedbackPolicy {
+    return this.options.feedback ?? DEFAULT_FEEDBACK_POLICY;
+  }
+
+  private historyItem(itemId: number, kinds: KindSummary, lastCreatedAt: Date): HistoryItem {
+    const { confidence, negative } = pairFeedback(kindCountsOf(kinds), this.feedback);
+    return { itemId, value: confidence, negative, lastCreatedAt };
+  }
 
   async byExternalIds(externalIds: readonly string[]): Promise<(UserRow | undefined)[]> {
     const { rows } = await this.pool.query<UserRow>({
@@ -178,7 +224,7 @@ export class UserRepository {
         events: number | null;
         fromCache: boolean;
         itemIds: number[] | null;
-        values: number[] | null;
+        kinds: KindSummary[] | null;
         lastCreatedAts: Date[] | null;
       }
     >({
@@ -186,7 +232,7 @@ export class UserRepository {
                     nullif(u.attributes ->> $3, '') AS segment,
                     (c.user_id IS NOT NULL AND c.watermark IS NOT DISTINCT FROM w.last AND c.events IS NOT DISTINCT FROM w.events)
                       AS "fromCache",
-                    h.item_ids AS "itemIds", h.vals AS "values", h.last_created AS "lastCreatedAts"
+                    h.item_ids AS "itemIds", h.kinds, h.last_created AS "lastCreatedAts"
                FROM users u
                -- GROUP BY keeps the planner off a backward walk of the whole primary key (min/max rewrite)
                LEFT JOIN LATERAL (SELECT max(x.id) AS last, count(*)::int AS events FROM interactions x
@@ -194,14 +240,14 @@ export class UserRepository {
                LEFT JOIN unnest($4::int[], $5::bigint[], $6::int[]) AS c(user_id, watermark, events) ON c.user_id = u.id
                LEFT JOIN LATERAL (
                  SELECT array_agg(g.item_id ORDER BY g.last_occurred DESC, g.item_id) AS item_ids,
-                        array_agg(g.value ORDER BY g.last_occurred DESC, g.item_id) AS vals,
+                        array_agg(g.kinds ORDER BY g.last_occurred DESC, g.item_id) AS kinds,
                         array_agg(g.last_created ORDER BY g.last_occurred DESC, g.item_id) AS last_created
-                   FROM (SELECT item_id, sum(value)::float8 AS value, max(created_at) AS last_created, max(occurred_at) AS last_occurred
-                           FROM interactions
-                          WHERE user_id = u.id
-                            AND NOT (c.user_id IS NOT NULL AND c.watermark IS NOT DISTINCT FROM w.last
-                                     AND c.events IS NOT DISTINCT FROM w.events)
-                          GROUP BY item_id ORDER BY max(occurred_at) DESC LIMIT $2) g
+                   FROM (${historyByItemSql(
+                     'u.id',
+                     '$7::float8',
+                     `AND NOT (c.user_id IS NOT NULL AND c.watermark IS NOT DISTINCT FROM w.last
+                               AND c.events IS NOT DISTINCT FROM w.events)`,
+                   )} ORDER BY max(k.last_occurred) DESC LIMIT $2) g
                ) h ON true
               WHERE u.external_id = ANY($1::text[])`,
       values: [
@@ -211,20 +257,17 @@ export class UserRepository {
         cachedIds,
         cachedWatermarks,
         cachedCounts,
+        ratingThresholdParam(this.feedback),
       ],
     });
     const now = Date.now();
     const byExternal = new Map<string, UserRow>();
-    for (const { itemIds, values, lastCreatedAts, fromCache, events, ...user } of rows) {
+    for (const { itemIds, kinds, lastCreatedAts, fromCache, events, ...user } of rows) {
       const watermark = user.lastEventId ?? null;
       this.remember(this.watermarks, user.id, { value: watermark, events: events ?? null, at: now });
       this.remember(this.internalIds, user.externalId, user.id);
       if (!fromCache) {
-        const items = (itemIds ?? []).map((itemId, i) => ({
-          itemId,
-          value: values![i],
-          lastCreatedAt: lastCreatedAts![i],
-        }));
+        const items = (itemIds ?? []).map((itemId, i) => this.historyItem(itemId, kinds![i], lastCreatedAts![i]));
         this.remember(this.histories, user.id, {
           watermark,
           events: events ?? null,
@@ -254,14 +297,20 @@ export class UserRepository {
     }
     this.options.onLookup?.('history', false);
     // The window max runs before LIMIT: the watermark covers all of the user's events, not just the rows returned.
-    const { rows } = await this.pool.query<HistoryItem & { watermark: number | null; events: number }>({
-      text: `SELECT item_id AS "itemId", sum(value)::float8 AS value, max(created_at) AS "lastCreatedAt",
-                    max(max(id)) OVER () AS watermark, (sum(count(*)) OVER ())::int AS events
-               FROM interactions WHERE user_id = $1
-              GROUP BY item_id ORDER BY max(occurred_at) DESC LIMIT $2`,
-      values: [userId, limit],
+    const { rows } = await this.pool.query<{
+      itemId: number;
+      kinds: KindSummary;
+      lastCreatedAt: Date;
+      watermark: number | null;
+      events: number;
+    }>({
+      text: `SELECT h.item_id AS "itemId", h.kinds, h.last_created AS "lastCreatedAt",
+                    max(h.last_id) OVER () AS watermark, (sum(h.n) OVER ())::int AS events
+               FROM (${historyByItemSql('$1', '$3::float8')}) h
+              ORDER BY h.last_occurred DESC LIMIT $2`,
+      values: [userId, limit, ratingThresholdParam(this.feedback)],
     });
-    const items = rows.map(({ itemId, value, lastCreatedAt }) => ({ itemId, value, lastCreatedAt }));
+    const items = rows.map(({ itemId, kinds, lastCreatedAt }) => this.historyItem(itemId, kinds, lastCreatedAt));
     this.remember(this.histories, userId, {
       watermark: rows[0]?.watermark ?? null,
       events: rows[0]?.events ?? null,
@@ -377,6 +426,14 @@ export class UserRepository {
       if (fresh.delete(keyOf(row))) outcome.recorded.push(index);
       else outcome.duplicates.push(index);
     });
+    // Attribution of stored events to the list they were shown in, in the same transaction.
+    await recordAttributions(
+      client,
+      outcome.recorded.flatMap((index) => {
+        const { recommendationId, userId, itemId, kind, occurredAt } = rows[index];
+        return recommendationId ? [{ recommendationId, userId, itemId, kind, occurredAt }] : [];
+      }),
+    );
     return outcome;
   }
 }

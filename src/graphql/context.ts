@@ -1,11 +1,15 @@
 // What every resolver receives: the shared services, this request's loaders, and what the request learned
 // along the way (whether the caller may write, whether an answer came from a fallback).
 import type { CachedItemReader } from '../db/item-cache.js';
+import type { BusinessRuleStore } from '../db/business-rules.js';
 import type { ItemSearchRepository } from '../db/items.js';
 import type { UserRepository } from '../db/users.js';
 import type { WorkMapSource } from '../db/works.js';
+import type { Experiments } from '../experiments/experiments.js';
+import type { TrainingLauncher } from '../training-jobs/launcher.js';
 import type { RecommendationService } from '../recommend/service.js';
 import type { ServingModelSource } from '../recommend/serving-model.js';
+import type { RuleCache } from '../rules/rule-cache.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface Services {
@@ -17,6 +21,12 @@ export interface Services {
   models: ServingModelSource;
   /** Editions grouped into works, cached in process (item writes through the API reload it). */
   works: WorkMapSource;
+  /** A/B experiments: assignment from memory, impressions, reports (src/experiments). */
+  experiments: Experiments;
+  /** Training jobs: queued here, run as child processes (src/training-jobs). */
+  training: TrainingLauncher;
+  /** Business rules: the table and this replica's compiled cache of it. */
+  rules: { store: BusinessRuleStore; cache: RuleCache };
 }
 
 export interface RequestContext {

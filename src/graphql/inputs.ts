@@ -5,10 +5,19 @@
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { ItemFilter, PageRequest } from '../recommend/types.js';
 import type { ItemWrite } from '../db/items.js';
+import type { RuleWrite } from '../db/business-rules.js';
 import { workFilterIds } from './works.js';
-import type { InteractionInput, ItemFilter as ItemFilterArg, ItemInput } from './__generated__/resolvers.js';
+import { DEFAULT_RULE_SET, type RuleSpec } from '../rules/types.js';
+import type {
+  BusinessRuleInput,
+  ExperimentInput,
+  InteractionInput,
+  ItemFilter as ItemFilterArg,
+  ItemInput,
+} from './__generated__/resolvers.js';
+import type { Variant } from '../experiments/types.js';
 import type { RequestContext } from './context.js';
-import { badUserInput } from './errors.js';
+import { apiError, badUserInput } from './errors.js';
 import { rejectInput } from './plugins/rejected-inputs.js';
 
 export const LIMITS = {
@@ -26,6 +35,10 @@ export const LIMITS = {
   /** How much of a bad value a rejection reason quotes. */
   quotedLength: 40,
   idempotencyKeyLength: 200,
+  rulesPerCall: 100,
+  ruleItems: 1000,
+  rulePins: 20,
+  ruleSetLength: 64,
 } as const;
 
 /** A list element rejected alone. */
@@ -252,6 +265,8 @@ export interface CheckedInteraction {
   value: number;
   /** Undefined: the time the call is recorded. */
   occurredAt: Date | undefined;
+  /** The list the item was shown in (experiment attribution). */
+  recommendationId?: string;
 }
 
 /** The event as it will be stored, or the reason it cannot be. */
@@ -272,13 +287,81 @@ export function checkInteraction(input: InteractionInput, now: number): CheckedI
     if (parsed.getTime() < Date.UTC(1970, 0, 1)) return 'occurredAt is before 1970';
     occurredAt = parsed;
   }
+  if (input.recommendationId != null && !RECOMMENDATION_ID.test(input.recommendationId))
+    return `recommendationId must be a recommendationId this API returned, got ${quote(input.recommendationId)}`;
   return {
     userExternalId: input.userId,
     itemExternalId: input.itemId,
     kind: input.kind ?? 'interaction',
     value: input.value ?? 1,
     occurredAt,
+    ...(input.recommendationId != null ? { recommendationId: input.recommendationId.toLowerCase() } : {}),
   };
+}
+
+/** Lists' ids are UUIDs (crypto.randomUUID). */
+const RECOMMENDATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// ---- experiments ---------------------------------------------------------------------------------------------------
+
+const EXPERIMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+/** An experiment or variant name, or BAD_USER_INPUT. */
+export function checkExperimentName(name: string, argumentName = 'name'): string {
+  if (!EXPERIMENT_NAME.test(name))
+    throw badUserInput(`${argumentName} must be 1–100 letters, digits, -, _ or . (got ${quote(name)})`, argumentName);
+  return name;
+}
+
+/** A whole experiment definition: names, shares in (0, 1] summing to at most 1, settings in range. */
+export function checkExperimentInput(input: ExperimentInput): {
+  name: string;
+  salt: string;
+  variants: Variant[];
+} {
+  const name = checkExperimentName(input.name);
+  const salt = input.salt ?? name;
+  if (!salt.length || salt.length > LIMITS.idLength || textProblem(salt))
+    throw badUserInput(`salt must be 1–${LIMITS.idLength} characters of valid text`, 'salt');
+  if (!input.variants.length || input.variants.length > 20)
+    throw badUserInput('an experiment has 1–20 variants', 'variants');
+  const seen = new Set<string>();
+  let total = 0;
+  const variants = input.variants.map((v, index): Variant => {
+    const where = `variants[${index}]`;
+    checkExperimentName(v.name, `${where}.name`);
+    if (seen.has(v.name)) throw badUserInput(`${where}.name repeats "${v.name}"`, 'variants');
+    seen.add(v.name);
+    if (!(v.share > 0 && v.share <= 1))
+      throw badUserInput(`${where}.share must be in (0, 1], got ${v.share}`, 'variants');
+    total += v.share;
+    if (v.diversity != null && !(v.diversity >= 0 && v.diversity <= 1))
+      throw badUserInput(`${where}.diversity must be within 0–1, got ${v.diversity}`, 'variants');
+    if (
+      v.candidateCount != null &&
+      !(Number.isInteger(v.candidateCount) && v.candidateCount >= 1 && v.candidateCount <= 1000)
+    )
+      throw badUserInput(
+        `${where}.candidateCount must be an integer within 1–1000, got ${v.candidateCount}`,
+        'variants',
+      );
+    for (const [key, text] of [
+      ['modelVersion', v.modelVersion],
+      ['ruleSet', v.ruleSet],
+    ] as const)
+      if (text != null && idProblem(text)) throw badUserInput(`${where}.${key} ${idProblem(text)}`, 'variants');
+    return {
+      name: v.name,
+      share: v.share,
+      ...(v.modelVersion != null ? { modelVersion: v.modelVersion } : {}),
+      ...(v.ruleSet != null ? { ruleSet: v.ruleSet } : {}),
+      ...(v.diversity != null ? { diversity: v.diversity } : {}),
+      ...(v.candidateCount != null ? { candidateCount: v.candidateCount } : {}),
+    };
+  });
+  if (total > 1 + 1e-9)
+    throw badUserInput(`variants' shares sum to ${Number(total.toFixed(6))}, more than 1`, 'variants');
+  return { name, salt, variants };
 }
 
 /** An Idempotency-Key header value: 1–200 visible ASCII characters (a UUID fits), or BAD_USER_INPUT. */
@@ -329,4 +412,135 @@ export function toItemWrite(input: ItemInput, index: number): ItemWrite {
     imageUrl: text(input.imageUrl, 'imageUrl'),
     language: text(input.language, 'language'),
   };
+}
+
+// ---- business rules ------------------------------------------------------------------------------------------------
+
+/**
+ * A rule ready to store, or BAD_USER_INPUT naming the rule's index (extensions.index), the field and the reason.
+ * Item ids are checked for shape here; that they name live items, by the resolver (one batched lookup).
+ */
+export function toRuleWrite(input: BusinessRuleInput, index: number, now = Date.now()): RuleWrite {
+  const where = `input[${index}]`;
+  const fail = (field: string, reason: string): never => {
+    throw apiError('BAD_USER_INPUT', `${where}.${field} ${reason}`, { argumentName: `${where}.${field}`, index });
+  };
+  const idProblemOf = (id: string, field: string) => {
+    const problem = idProblem(id);
+    if (problem) fail(field, problem);
+    return id;
+  };
+  const { kind } = input;
+  idProblemOf(input.id, 'id');
+  const ruleSet = input.ruleSet ?? DEFAULT_RULE_SET;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(ruleSet) || ruleSet.length > LIMITS.ruleSetLength) {
+    fail('ruleSet', `must be 1 to ${LIMITS.ruleSetLength} letters, digits, ., - or _`);
+  }
+  const wants = { match: ['BOOST', 'BURY', 'EXCLUDE'], factor: ['BOOST', 'BURY'], pins: ['PIN'], cap: ['CAP'] };
+  for (const [field, kinds] of Object.entries(wants)) {
+    const given = input[field as keyof typeof wants] != null;
+    if (given && !kinds.includes(kind)) fail(field, `is not taken by a ${kind} rule (only ${kinds.join(', ')})`);
+    if (!given && kinds.includes(kind)) fail(field, `is required for a ${kind} rule`);
+  }
+  const spec: RuleSpec = {};
+  if (input.match) {
+    const { itemIds, filter } = input.match;
+    if (itemIds != null) {
+      if (!itemIds.length || itemIds.length > LIMITS.ruleItems)
+        fail('match.itemIds', `must hold 1 to ${LIMITS.ruleItems} ids`);
+      itemIds.forEach((id, k) => idProblemOf(id, `match.itemIds[${k}]`));
+    }
+    const values = (list: readonly string[] | null | undefined, name: string) => {
+      if (list == null) return undefined;
+      if (!list.length || list.length > LIMITS.filterValues)
+        fail(`match.filter.${name}`, `must hold 1 to ${LIMITS.filterValues} values`);
+      list.forEach((value, k) => {
+        const problem =
+          value.length > LIMITS.filterValueLength
+            ? `must be at most ${LIMITS.filterValueLength} characters`
+            : textProblem(value);
+        if (problem) fail(`match.filter.${name}[${k}]`, problem);
+      });
+      return [...list];
+    };
+    const year = (value: number | null | undefined, name: string) => {
+      if (value == null) return undefined;
+      if (!Number.isInteger(value) || Math.abs(value) > 10_000)
+        fail(`match.filter.${name}`, `must be a year, got ${value}`);
+      return value;
+    };
+    if (filter?.excludeIds != null) fail('match.filter.excludeIds', 'is not taken by a rule (use an EXCLUDE rule)');
+    const ruleFilter = Object.fromEntries(
+      Object.entries({
+        genres: values(filter?.genres, 'genres'),
+        tags: values(filter?.tags, 'tags'),
+        creators: values(filter?.creators, 'creators'),
+        yearFrom: year(filter?.yearFrom, 'yearFrom'),
+        yearTo: year(filter?.yearTo, 'yearTo'),
+      }).filter(([, value]) => value !== undefined),
+    );
+    if (
+      ruleFilter.yearFrom !== undefined &&
+      ruleFilter.yearTo !== undefined &&
+      ruleFilter.yearFrom > ruleFilter.yearTo
+    ) {
+      fail('match.filter.yearFrom', `(${String(ruleFilter.yearFrom)}) is after yearTo (${String(ruleFilter.yearTo)})`);
+    }
+    if (!itemIds && !Object.keys(ruleFilter).length)
+      fail('match', 'must name item ids or a filter with at least one constraint');
+    spec.match = {
+      ...(itemIds ? { itemIds: [...itemIds] } : {}),
+      ...(Object.keys(ruleFilter).length ? { filter: ruleFilter } : {}),
+    };
+  }
+  if (input.factor != null) {
+    const f = input.factor;
+    if (kind === 'BOOST' && !(Number.isFinite(f) && f >= 1 && f <= 100))
+      fail('factor', `must be between 1 and 100 for BOOST, got ${f}`);
+    if (kind === 'BURY' && !(Number.isFinite(f) && f > 0 && f <= 1))
+      fail('factor', `must be in (0, 1] for BURY, got ${f}`);
+    spec.factor = f;
+  }
+  if (input.pins) {
+    if (!input.pins.length || input.pins.length > LIMITS.rulePins)
+      fail('pins', `must hold 1 to ${LIMITS.rulePins} pins`);
+    const items = new Set<string>();
+    const positions = new Set<number>();
+    input.pins.forEach((pin, k) => {
+      idProblemOf(pin.itemId, `pins[${k}].itemId`);
+      if (!Number.isInteger(pin.position) || pin.position < 1 || pin.position > 500) {
+        fail(`pins[${k}].position`, `must be between 1 and 500, got ${pin.position}`);
+      }
+      if (items.has(pin.itemId)) fail(`pins[${k}].itemId`, `repeats ${quote(pin.itemId)}`);
+      if (positions.has(pin.position)) fail(`pins[${k}].position`, `repeats position ${pin.position}`);
+      items.add(pin.itemId);
+      positions.add(pin.position);
+    });
+    spec.pins = input.pins.map((pin) => ({ itemId: pin.itemId, position: pin.position }));
+  }
+  if (input.cap) {
+    if (!Number.isInteger(input.cap.max) || input.cap.max < 1 || input.cap.max > 100) {
+      fail('cap.max', `must be between 1 and 100, got ${input.cap.max}`);
+    }
+    spec.cap = { by: input.cap.by, max: input.cap.max };
+  }
+  const time = (value: string | null | undefined, field: string) => {
+    if (value == null) return null;
+    const parsed = parseIsoTime(value);
+    if (typeof parsed === 'string') return fail(field, parsed);
+    return parsed;
+  };
+  const startsAt = time(input.startsAt, 'startsAt');
+  const endsAt = time(input.endsAt, 'endsAt');
+  if (startsAt && endsAt && endsAt <= startsAt) fail('endsAt', 'must be after startsAt');
+  if (endsAt && endsAt.getTime() <= now) fail('endsAt', 'is in the past: the rule would never apply');
+  return { id: input.id, ruleSet, kind, spec, startsAt, endsAt };
+}
+
+/** Every catalogue item id a rule names, with the field it came from (to report an unknown one). */
+export function ruleItemRefs(rule: RuleWrite): Array<{ id: string; field: string }> {
+  return [
+    ...(rule.spec.match?.itemIds ?? []).map((id, k) => ({ id, field: `match.itemIds[${k}]` })),
+    ...(rule.spec.pins ?? []).map((pin, k) => ({ id: pin.itemId, field: `pins[${k}].itemId` })),
+  ];
 }

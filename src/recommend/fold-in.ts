@@ -10,16 +10,19 @@ export interface HistoryPoint {
   degree?: number;
 }
 
-/** The user vector from the items of `history` that have vectors; undefined when none has. */
+/**
+ * The user vector from the positive items of `history` that have vectors; undefined when none has. `value` is the
+ * pair's confidence as training weighs it (src/feedback/event-weights.ts): the same events make the same vector
+ * whether they were trained on or folded in. Negative pairs (and kinds weighed 0) are not positives: left out.
+ */
 export function foldIn(
   model: ServingModel,
-  history: ReadonlyArray<{ itemId: number; value: number }>,
+  history: ReadonlyArray<{ itemId: number; value: number; negative?: boolean }>,
   points: ReadonlyMap<number, HistoryPoint>,
 ): Float32Array | undefined {
-  const known = history.filter((h) => points.has(h.itemId));
+  const known = history.filter((h) => !h.negative && h.value > 0 && points.has(h.itemId));
   if (!known.length) return undefined;
-  // Events are implicit feedback: strength is how often the user came back to the item.
-  const strength = (h: { value: number }) => Math.max(1, h.value);
+  const strength = (h: { value: number }) => h.value;
   if (model.layout) {
     return foldInBlended(
       model.gram,

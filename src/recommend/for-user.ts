@@ -2,6 +2,7 @@
 // user's segment), the user's own vector, or one folded in from their history — then one personalized search
 // (personalized.ts) with optional explanations ("because you liked …").
 import { foldIn, type HistoryPoint } from './fold-in.js';
+import { NEGATIVES_PER_REQUEST } from './negative-feedback.js';
 import { personalizedPage } from './personalized.js';
 import { decide, reasonOf, USER_POLICY, type UserSituation } from './policy.js';
 import { popularInSegment } from './popular.js';
@@ -18,6 +19,12 @@ export interface UserRef {
 export interface UserOptions {
   diversity: number;
   explain: boolean;
+  /** Serve this published model version instead of the live one (an experiment variant's choice). */
+  modelVersion?: string;
+  /** Candidates fetched from the vector store (at least the page plus one); default candidateCount(). */
+  candidateCount?: number;
+  /** The rule set the rules stage applies to this list (an experiment variant's choice); undefined: the default. */
+  ruleSet?: string;
 }
 
 /** At most this many history items feed fold-in and explanations (the most recent ones). */
@@ -64,7 +71,18 @@ export async function recommendForUser(
       return ctx.popular(page, 'ALL_TIME', excluding, reasonOf(row, situation), { diverse: true });
     }
 
-    const recent = history.slice(0, HISTORY_FOR_VECTORS);
+    // Only what the user liked explains a pick or feeds the item-item term; what they said no to pushes down.
+    const liked = history.filter((h) => !h.negative);
+    const recent = liked.slice(0, HISTORY_FOR_VECTORS);
+    const negativeIds = history
+      .filter((h) => h.negative)
+      .slice(0, NEGATIVES_PER_REQUEST)
+      .map((h) => h.itemId);
+    const penalty = ctx.deps.feedback?.negativePenalty ?? 0;
+    const negativeVectors =
+      negativeIds.length && penalty > 0
+        ? [...(await ctx.vectorsOf(aliases.itemsCollaborative, negativeIds)).values()]
+        : [];
     const needHistoryVectors = row.strategy === 'FOLD_IN' || options.explain;
     const recentIds = recent.map((h) => h.itemId);
     // Fold-in needs the training degrees (payload) too; explanations only the vectors, which the cache holds.
@@ -97,10 +115,12 @@ export async function recommendForUser(
       filter: excluding,
       page,
       diversity: options.diversity,
+      ...(options.candidateCount ? { candidates: options.candidateCount } : {}),
       withVectors: options.diversity > 0 || options.explain,
       vectorsOf: (ids) => ctx.vectorsOf(aliases.itemsCollaborative, ids),
       // Two-stage versions rerank Qdrant's candidates by the item-item term of the user's history.
-      ...(model.reranker ? { rerank: { reranker: model.reranker, history: seen } } : {}),
+      ...(model.reranker ? { rerank: { reranker: model.reranker, history: liked.map((h) => h.itemId) } } : {}),
+      ...(negativeVectors.length ? { negatives: { vectors: negativeVectors, penalty } } : {}),
     });
     const items: ScoredItemId[] = pageHits.map((hit) => ({
       itemId: hit.id,

@@ -6,6 +6,7 @@
 import type { ScoredHit, VectorStore } from '../vector/client.js';
 import { searchExcluding } from './exclusions.js';
 import type { GraphReranker } from './graph-rerank.js';
+import { pushDownNearNegatives, type NegativeSignal } from './negative-feedback.js';
 import { diversify } from './rank.js';
 import type { ItemFilter, PageRequest } from './types.js';
 
@@ -16,6 +17,8 @@ export interface PersonalizedQuery {
   page: PageRequest;
   /** MMR λ (0 = relevance order). */
   diversity: number;
+  /** Candidates to fetch (an experiment variant's setting); never fewer than the page plus one. */
+  candidates?: number;
   /** Return candidate vectors (diversity and explanations need them). */
   withVectors: boolean;
   /**
@@ -27,6 +30,8 @@ export interface PersonalizedQuery {
   search?: SearchTuning;
   /** The model version's rerank stage and the history it reads (item ids, most recent first). */
   rerank?: { reranker: GraphReranker; history: readonly number[] };
+  /** The user's negative items: candidates near them are pushed down (negative-feedback.ts). */
+  negatives?: NegativeSignal;
 }
 
 export interface SearchTuning {
@@ -70,8 +75,14 @@ export async function personalizedPage(
   query: PersonalizedQuery,
 ): Promise<PersonalizedPage> {
   const { page, rerank } = query;
-  const wanted = candidateCount(page, query.diversity);
-  const fromSearch = query.withVectors && !query.vectorsOf;
+  const negatives = query.negatives?.vectors.length && query.negatives.penalty > 0 ? query.negatives : undefined;
+  // A push-down needs room below the page for what it pushes down: the same pool diversification gets.
+  const wanted = Math.max(
+    candidateCount(page, negatives ? Math.max(query.diversity, 1) : query.diversity),
+    query.candidates ?? 0,
+  );
+  const withVectors = query.withVectors || negatives !== undefined;
+  const fromSearch = withVectors && !query.vectorsOf;
   const retrieved = (await searchExcluding(
     query.filter,
     rerank ? rerank.reranker.candidateCount(wanted) : wanted,
@@ -84,12 +95,13 @@ export async function personalizedPage(
         ...(query.search ?? SEARCH_TUNING),
       }),
   ))!;
-  const hits = rerank ? rerank.reranker.rerank(retrieved, rerank.history) : retrieved;
+  const reranked = rerank ? rerank.reranker.rerank(retrieved, rerank.history) : retrieved;
   const vectors = fromSearch
-    ? new Map(hits.filter((h) => h.vector).map((h) => [h.id, h.vector as number[]]))
-    : query.withVectors
-      ? new Map(await query.vectorsOf!(hits.map((h) => h.id)))
+    ? new Map(reranked.filter((h) => h.vector).map((h) => [h.id, h.vector as number[]]))
+    : withVectors
+      ? new Map(await query.vectorsOf!(reranked.map((h) => h.id)))
       : new Map<number, number[]>();
+  const hits = negatives ? pushDownNearNegatives(reranked, vectors, negatives) : reranked;
   const end = page.offset + page.first;
   const ordered = diversify(hits, vectors, query.diversity, end);
   return {

@@ -3,9 +3,11 @@
 // similar items (similar-items.ts), search (search.ts), popular (popular.ts), index writes (index-writes.ts).
 // Candidates come from Qdrant (or Postgres for the fallbacks); which branch answers is decided by the policy
 // tables (policy.ts); when Qdrant is unreachable every use case answers from Postgres instead and says so
-// (`degraded`).
+// (`degraded`). Every public list goes through the business-rules stage (src/rules/list-stage.ts) on its way out:
+// `ruleList` below is the one place that happens — and where every list shows a work once (one-per-work.ts).
 import type { ItemRow } from '../db/items.js';
 import { DEGREE_PAYLOAD } from '../embedding/blended-foldin.js';
+import { withBusinessRules, type RuledListRequest } from '../rules/list-stage.js';
 import { isQdrantUnavailable } from '../vector/errors.js';
 import type { HistoryPoint } from './fold-in.js';
 import { recommendForSession } from './for-session.js';
@@ -14,12 +16,14 @@ import { indexItems, unindexItems } from './index-writes.js';
 import { popularItems } from './popular.js';
 import { searchItems, type SearchMode } from './search.js';
 import { similarItems, type SimilarityMode } from './similar-items.js';
-import type { ItemFilter, PageRequest, RecommendationResult } from './types.js';
+import type { ItemFilter, ListOptions, PageRequest, RecommendationResult } from './types.js';
 import type { PopularRequest, RecommendationDeps, UseCaseContext } from './use-case.js';
+import { ServingModelSource } from './serving-model.js';
 import { MISS, VectorCache } from './vector-cache.js';
 import { onePerWork } from './one-per-work.js';
 
 export type { UserOptions, UserRef } from './for-user.js';
+export type { ListOptions } from './types.js';
 export type { CollectionAliases, RecommendationDeps } from './use-case.js';
 
 /**
@@ -31,70 +35,113 @@ const PRELOADED_VECTORS = 100_000;
 
 export class RecommendationService implements UseCaseContext {
   private readonly vectors = new VectorCache();
+  /** One facade per non-live version an experiment variant serves: its own aliases (the version's collections) and vector cache. */
+  private readonly pinned = new Map<string, RecommendationService>();
 
   constructor(readonly deps: RecommendationDeps) {}
 
-  // Every list goes through onePerWork (one-per-work.ts): one edition per work, exclusions covering whole works.
   async forUser(
     user: UserRef | undefined,
     page: PageRequest,
     filter: ItemFilter,
     options: UserOptions,
   ): Promise<RecommendationResult> {
-    const works = await this.works();
-    if (!works?.hasWorks || user === undefined) {
-      return onePerWork(works, page, filter, (p, f) => recommendForUser(this, user, p, f, options));
-    }
-    // The history is in the user repository's cache (loaded with the user): no extra round trip.
-    const seen = (await this.deps.users.historyItems(user.id)).map((h) => h.itemId);
-    return onePerWork(works, page, filter, (p, f) => recommendForUser(this, user, p, f, options), {
-      alsoExclude: seen,
-      interacted: seen,
-    });
-  }
-
-  async forSession(itemIds: readonly number[], first: number, filter: ItemFilter): Promise<RecommendationResult> {
-    return onePerWork(
-      await this.works(),
-      { first, offset: 0 },
-      filter,
-      (p, f) => recommendForSession(this, itemIds, p.first, f),
-      { alsoExclude: itemIds, interacted: itemIds },
+    const service = options.modelVersion ? await this.servingVersion(options.modelVersion) : this;
+    const history = async () => (user ? (await service.deps.users.historyItems(user.id)).map((h) => h.itemId) : []);
+    return service.ruleList({ ruleSet: options.ruleSet, page, filter, excluded: history }, (wide, ruled) =>
+      recommendForUser(service, user, wide, ruled, options),
     );
   }
 
-  async similarTo(
+  /**
+   * The facade that serves `version`: this one when it is live; a facade over the version's own collections when
+   * it is another published version (experiments); this one again when the version cannot be served (pruned,
+   * failed, unknown) — the list comes from the live model rather than not at all.
+   */
+  private async servingVersion(version: string): Promise<RecommendationService> {
+    const source = this.deps.models;
+    if (!(source instanceof ServingModelSource) || (await source.get())?.version === version) return this;
+    const model = await source.pinned(version).catch(() => undefined);
+    const collections = model?.collections;
+    if (!collections?.items_collaborative || !collections.users_collaborative || !collections.items_semantic)
+      return this;
+    let service = this.pinned.get(version);
+    if (!service) {
+      if (this.pinned.size >= 4) this.pinned.delete(this.pinned.keys().next().value!);
+      service = new RecommendationService({
+        ...this.deps,
+        aliases: {
+          itemsCollaborative: collections.items_collaborative,
+          usersCollaborative: collections.users_collaborative,
+          itemsSemantic: collections.items_semantic,
+        },
+        models: { get: () => source.pinned(version) },
+      });
+      this.pinned.set(version, service);
+    }
+    return service;
+  }
+
+  forSession(
+    itemIds: readonly number[],
+    first: number,
+    filter: ItemFilter,
+    list: ListOptions = {},
+  ): Promise<RecommendationResult> {
+    const page = { first, offset: 0 };
+    return this.ruleList({ ...list, page, filter, excluded: async () => itemIds }, (wide, ruled) =>
+      recommendForSession(this, itemIds, wide.first, ruled),
+    );
+  }
+
+  similarTo(
     item: ItemRow,
     mode: SimilarityMode,
     first: number,
     filter: ItemFilter,
+    list: ListOptions = {},
   ): Promise<RecommendationResult> {
-    return onePerWork(
-      await this.works(),
-      { first, offset: 0 },
-      filter,
-      (p, f) => similarItems(this, item, mode, p.first, f),
-      {
-        alsoExclude: [item.id],
-      },
+    const page = { first, offset: 0 };
+    return this.ruleList({ ...list, page, filter, excluded: async () => [item.id] }, (wide, ruled) =>
+      similarItems(this, item, mode, wide.first, ruled),
     );
   }
 
-  async search(query: string, mode: SearchMode, first: number, filter: ItemFilter): Promise<RecommendationResult> {
-    return onePerWork(await this.works(), { first, offset: 0 }, filter, (p, f) =>
-      searchItems(this, query, mode, p.first, f),
+  search(
+    query: string,
+    mode: SearchMode,
+    first: number,
+    filter: ItemFilter,
+    list: ListOptions = {},
+  ): Promise<RecommendationResult> {
+    return this.ruleList({ ...list, page: { first, offset: 0 }, filter }, (wide, ruled) =>
+      searchItems(this, query, mode, wide.first, ruled),
     );
   }
 
-  async popular(...[page, window, filter, reason, options]: PopularRequest): Promise<RecommendationResult> {
-    return onePerWork(await this.works(), page, filter, (p, f) =>
-      popularItems(this.deps, p, window, f, reason, options),
+  /** The `popular` query (and any list answered by popular items at the API's edge), with business rules. */
+  popularList(...[page, window, filter, reason, options, list = {}]: [...PopularRequest, ListOptions?]) {
+    return this.ruleList({ ...list, page, filter }, (wide, ruled) =>
+      this.popular(wide, window, ruled, reason, options),
     );
   }
 
-  /** The live work map; none when the deployment has no works source (every item its own work). */
-  private works() {
-    return this.deps.works?.get();
+  /** Popular items as the use cases' fallback (no rules: the list they end up in applies them once). */
+  popular(...request: PopularRequest): Promise<RecommendationResult> {
+    return popularItems(this.deps, ...request);
+  }
+
+  /** How a list is made: the use case, asked through the business-rules stage (src/rules/list-stage.ts). */
+  private async ruleList(
+    request: RuledListRequest,
+    makeList: (page: PageRequest, filter: ItemFilter) => Promise<RecommendationResult>,
+  ): Promise<RecommendationResult> {
+    // Editions: one item per work, the list's own exclusions (history, the item asked about) widened to whole works.
+    const works = await this.deps.works?.get();
+    const excluded = works?.hasWorks && request.excluded ? await request.excluded() : [];
+    return withBusinessRules(this.deps, request, (page, filter) =>
+      onePerWork(works, page, filter, makeList, { alsoExclude: excluded, interacted: excluded }),
+    );
   }
 
   indexItems(rows: readonly ItemRow[]): Promise<boolean> {
@@ -160,7 +207,8 @@ export class RecommendationService implements UseCaseContext {
   }
 
   forgetVectors(ids: readonly number[]): void {
-    this.vectors.forget([this.deps.aliases.itemsCollaborative, this.deps.aliases.itemsSemantic], ids);
+    const { itemsCollaborative, itemsSemantic, itemsImage } = this.deps.aliases;
+    this.vectors.forget([itemsCollaborative, itemsSemantic, ...(itemsImage ? [itemsImage] : [])], ids);
   }
 
   async degradeToPopular(

@@ -1,7 +1,8 @@
 // The vocabulary of the serving use cases: what a list is made of and why it looks the way it does.
 import type { ItemFilterInput } from '../catalogue.js';
 
-export type Source = 'COLLABORATIVE' | 'SEMANTIC' | 'KEYWORD' | 'POPULAR' | 'SAME_CREATOR' | 'SESSION';
+export type Source =
+  'COLLABORATIVE' | 'SEMANTIC' | 'IMAGE' | 'KEYWORD' | 'POPULAR' | 'SAME_CREATOR' | 'SESSION' | 'PINNED';
 export type Strategy = 'MODEL' | 'FOLD_IN' | 'SEMANTIC' | 'SAME_CREATOR' | 'SESSION' | 'SEARCH' | 'POPULAR';
 
 export interface ScoredItemId {
@@ -10,6 +11,8 @@ export interface ScoredItemId {
   source: Source;
   /** History items that pulled this one in, most influential first (only when an explanation was asked for). */
   because?: number[];
+  /** Business rules that moved or placed this item (src/rules), in the order they applied. */
+  rules?: string[];
 }
 
 export interface RecommendationResult {
@@ -25,6 +28,12 @@ export interface RecommendationResult {
 
 /** Filters as the use cases see them: internal ids, already validated. */
 export type ItemFilter = ItemFilterInput;
+
+/** Per-request list options every list takes (an experiment's variant sets them). */
+export interface ListOptions {
+  /** Business rules of this set apply (default "default"; EXCLUDE rules of every set always apply). */
+  ruleSet?: string;
+}
 
 export interface PageRequest {
   first: number;

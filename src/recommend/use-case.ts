@@ -4,15 +4,20 @@ import type { ItemSearchRepository } from '../db/items.js';
 import type { PopularItems, PopularWindow } from '../db/popularity.js';
 import type { UserRepository } from '../db/users.js';
 import type { WorkMapSource } from '../db/works.js';
+import type { ItemReader } from '../db/item-cache.js';
+import type { FeedbackPolicy } from '../feedback/event-weights.js';
+import type { RuleSource } from '../rules/types.js';
 import type { VectorStore } from '../vector/client.js';
 import type { HistoryPoint } from './fold-in.js';
-import type { ServingModelSource } from './serving-model.js';
+import type { ModelSource } from './serving-model.js';
 import type { ItemFilter, PageRequest, RecommendationResult } from './types.js';
 
 export interface CollectionAliases {
   itemsCollaborative: string;
   usersCollaborative: string;
   itemsSemantic: string;
+  /** Image vectors (items_image); only versions trained with an image model have the collection behind it. */
+  itemsImage?: string;
 }
 
 export interface RecommendationDeps {
@@ -21,11 +26,17 @@ export interface RecommendationDeps {
   users: UserRepository;
   itemSearch: ItemSearchRepository;
   popular: PopularItems;
-  models: ServingModelSource;
+  models: ModelSource;
   /** Editions grouped into works: every list shows a work once (one-per-work.ts). Absent: items are their own work. */
   works?: Pick<WorkMapSource, 'get'>;
   /** Which users.attributes key is the segment, and how many events a segment needs to rank by its own taste. */
   segments?: { attribute: string; minEvents: number };
+  /** Event weights and negative feedback (the negative push-down's strength is read here). */
+  feedback?: FeedbackPolicy;
+  /** Business rules applied to every list (src/rules); none when absent. */
+  rules?: RuleSource;
+  /** Item metadata (the server's item cache): what rules match on. */
+  items?: Pick<ItemReader, 'byIds'>;
 }
 
 /** What a popular list is asked for: the page, the window, the filter, the reason the list will give. */

@@ -1,5 +1,6 @@
 // Assembles the serving application from resolved infrastructure: repositories, vector store, recommendation service, HTTP.
 import type { RecgraphConfig } from '../config.js';
+import { BusinessRuleStore } from '../db/business-rules.js';
 import { CachedItemReader } from '../db/item-cache.js';
 import { ItemRepository, ItemSearchRepository } from '../db/items.js';
 import { PopularItems } from '../db/popularity.js';
@@ -7,11 +8,15 @@ import { UserRepository } from '../db/users.js';
 import { WorkMapSource } from '../db/works.js';
 import type { Services } from '../graphql/context.js';
 import { LIMITS } from '../graphql/inputs.js';
+import { DEFAULT_FEEDBACK_POLICY } from '../feedback/event-weights.js';
 import { OnnxSentenceEncoder } from '../embedding/onnx-sentence-encoder.js';
 import { createMetrics, type ServerMetrics } from '../http/metrics.js';
 import { startHttpServer, type RunningServer } from '../http/server.js';
 import { RecommendationService } from '../recommend/service.js';
 import { ServingModelSource } from '../recommend/serving-model.js';
+import { Experiments } from '../experiments/experiments.js';
+import { TrainingLauncher } from '../training-jobs/launcher.js';
+import { RuleCache } from '../rules/rule-cache.js';
 import { VectorStore } from '../vector/client.js';
 import { aliasName } from '../vector/collections.js';
 import type { Infrastructure } from './infrastructure.js';
@@ -25,43 +30,91 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export function createVectorStore(infra: Pick<Infrastructure, 'qdrantUrl' | 'qdrantApiKey'>): VectorStore {
-  return new VectorStore({ url: infra.qdrantUrl, apiKey: infra.qdrantApiKey });
+export function createVectorStore(
+  infra: Pick<Infrastructure, 'qdrantUrl' | 'qdrantApiKey' | 'qdrantLayout'>,
+): VectorStore {
+  return new VectorStore({ url: infra.qdrantUrl, apiKey: infra.qdrantApiKey, layout: infra.qdrantLayout });
 }
 
 export function createServices(
-  config: Pick<RecgraphConfig, 'collectionPrefix'> &
-    Partial<Pick<RecgraphConfig, 'textModelPath' | 'segmentAttribute' | 'segmentMinEvents' | 'rerank'>>,
-  infra: Pick<Infrastructure, 'pool' | 'servingPool'>,
+  config: Pick<RecgraphConfig, 'collectionPrefix' | 'dataDir'> &
+    Partial<
+      Pick<
+        RecgraphConfig,
+        | 'textModelPath'
+        | 'segmentAttribute'
+        | 'segmentMinEvents'
+        | 'rerank'
+        | 'retrainEveryMs'
+        | 'promotionTolerance'
+        | 'keepVersions'
+        | 'feedback'
+        | 'rulesRefreshMs'
+      >
+    >,
+  infra: Pick<Infrastructure, 'pool' | 'servingPool' | 'databaseUrl' | 'qdrantUrl' | 'qdrantApiKey'>,
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
+  logger?: Logger,
 ): Services {
   const prefix = config.collectionPrefix;
   const pool = infra.servingPool ?? infra.pool;
   const items = new CachedItemReader(new ItemRepository(pool), { onLookup: onCacheLookup });
   const itemSearch = new ItemSearchRepository(pool, { onLookup: onCacheLookup });
   const segmentAttribute = config.segmentAttribute ?? 'segment';
-  const users = new UserRepository(pool, { onLookup: onCacheLookup, segmentAttribute });
+  const feedback = config.feedback ?? DEFAULT_FEEDBACK_POLICY;
+  const users = new UserRepository(pool, { onLookup: onCacheLookup, segmentAttribute, feedback });
   // One onnxruntime session for the configured sentence-transformers model, shared by every request.
   const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
   externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
   const works = new WorkMapSource(pool, { onLookup: onCacheLookup });
   const models = new ServingModelSource(pool, { externalEncoder, rerank: config.rerank });
+  const ruleStore = new BusinessRuleStore(pool);
+  const ruleCache = new RuleCache(ruleStore, { refreshMs: config.rulesRefreshMs ?? 1_000 });
   const recommender = new RecommendationService({
     store,
     aliases: {
       itemsCollaborative: aliasName('items_collaborative', prefix),
       usersCollaborative: aliasName('users_collaborative', prefix),
       itemsSemantic: aliasName('items_semantic', prefix),
+      itemsImage: aliasName('items_image', prefix),
     },
     users,
     itemSearch,
-    popular: new PopularItems(pool, { onLookup: onCacheLookup }),
+    popular: new PopularItems(pool, { onLookup: onCacheLookup, negativeKinds: [...feedback.negativeKinds] }),
     models,
     works,
     segments: { attribute: segmentAttribute, minEvents: config.segmentMinEvents ?? 100 },
+    feedback,
+    rules: ruleCache,
+    items,
   });
-  return { items, itemSearch, users, recommender, models, works };
+  const experiments = new Experiments(pool, { log: logger });
+  // Training jobs run as child processes against the same stores (src/training-jobs/launcher.ts).
+  const training = new TrainingLauncher(
+    infra.pool,
+    {
+      databaseUrl: infra.databaseUrl,
+      qdrantUrl: infra.qdrantUrl,
+      qdrantApiKey: infra.qdrantApiKey,
+      collectionPrefix: prefix,
+      dataDir: config.dataDir,
+      promotionTolerance: config.promotionTolerance ?? 0.02,
+      keepVersions: config.keepVersions ?? 3,
+    },
+    { retrainEveryMs: config.retrainEveryMs, log: logger },
+  );
+  return {
+    items,
+    itemSearch,
+    users,
+    recommender,
+    models,
+    experiments,
+    training,
+    rules: { store: ruleStore, cache: ruleCache },
+    works,
+  };
 }
 
 export async function startApp(
@@ -71,13 +124,15 @@ export async function startApp(
 ): Promise<App> {
   const vectorStore = createVectorStore(infra);
   const metrics = createMetrics();
-  const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup);
+  const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup, logger);
   try {
+    await services.experiments.warmUp();
     await services.models.warmUp(); // a RECGRAPH_TEXT_MODEL that cannot be loaded stops startup here, with its reason
   } catch (error) {
     vectorStore.close();
     throw error;
   }
+  services.training.startSchedule();
   const server = await startHttpServer(
     {
       services,
@@ -107,6 +162,7 @@ export async function startApp(
     metrics,
     async stop() {
       await server.stop();
+      await services.training.stop();
       vectorStore.close();
       await services.models.close();
     },

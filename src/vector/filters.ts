@@ -2,7 +2,7 @@
 // Semantics: every given constraint must hold (AND); inside a list the item needs at least one of the values
 // (genres ["Comedy","Drama"] = a comedy OR a drama). An empty list or a missing field means "no constraint".
 import type { Schemas } from '@qdrant/js-client-rest';
-import { ITEM_PAYLOAD, type ItemFilterInput } from '../catalogue.js';
+import { ITEM_PAYLOAD, type ItemFilterInput, type ItemMatch } from '../catalogue.js';
 
 export type QdrantFilter = Schemas['Filter'];
 export type QdrantCondition = Schemas['Condition'];
@@ -60,8 +60,25 @@ export function buildItemFilter(input: ItemFilterInput = {}): QdrantFilter | und
   if (input.excludeIds?.length) mustNot.push(hasId(input.excludeIds));
   // Item ids start at 1: has_id [0] is "no item" (Qdrant wants a non-empty list).
   if (input.onlyIds) must.push(hasId(input.onlyIds.length ? input.onlyIds : [0]));
+  for (const match of input.excludeMatching ?? []) {
+    const conditions = matchConditions(match);
+    if (conditions.length) mustNot.push({ must: conditions } as QdrantFilter);
+  }
   if (!must.length && !mustNot.length) return undefined;
   return { ...(must.length ? { must } : {}), ...(mustNot.length ? { must_not: mustNot } : {}) };
+}
+
+/** The conditions an item of `match` meets (AND); none = every item (not sent: an empty match excludes nothing). */
+function matchConditions(match: ItemMatch): QdrantCondition[] {
+  const conditions: QdrantCondition[] = [];
+  if (match.ids?.length) conditions.push(hasId(match.ids));
+  if (match.genres?.length) conditions.push(matchAny(ITEM_PAYLOAD.genres, match.genres));
+  if (match.tags?.length) conditions.push(matchAny(ITEM_PAYLOAD.tags, match.tags));
+  if (match.creators?.length) conditions.push(matchAny(ITEM_PAYLOAD.creators, match.creators));
+  if (match.yearFrom !== undefined || match.yearTo !== undefined) {
+    conditions.push(numberRange(ITEM_PAYLOAD.year, { gte: match.yearFrom, lte: match.yearTo }));
+  }
+  return conditions;
 }
 
 function asList(clause: QdrantFilter['must']): QdrantCondition[] {

@@ -10,6 +10,7 @@ import { buildInteractionMatrix, type InteractionMatrix } from '../data/interact
 import { IalsLowpassBlend, type IalsLowpassParams } from '../models/ials-lowpass-blend.js';
 import { GraphFilter, type GraphFilterParams } from '../models/graph-filter.js';
 import type { GraphFilterTuning } from '../eval/tune-graph-filter.js';
+import type { FeedbackPolicy } from '../../src/feedback/event-weights.js';
 import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
 import type { RerankState } from '../../src/recommend/graph-rerank.js';
 import type { DenseVectors } from '../models/contract.js';
@@ -17,7 +18,10 @@ import { noopProgress, type ProgressSink } from '../progress.js';
 import type { ModelArtifacts } from './artifacts.js';
 import { trainTextEncoder } from './text-encoder.js';
 import { readTrainingData } from './training-data.js';
+import { loadConfig } from '../../src/config.js';
 import { expandToEditions, expandValues, pairsOnWorks, workColumns, type WorksMode } from './works.js';
+import { trainImageVectors } from './image-vectors.js';
+import type { EmbedImagesOptions } from '../images/embed-items.js';
 
 /** Which model `train` publishes: the iALS ⊕ low-pass blend, or the two-stage graph filter. */
 export type TrainedModelKind = 'default' | 'graphfilter';
@@ -39,6 +43,10 @@ export interface TrainOptions {
   textDimension?: number;
   /** A sentence-transformers ONNX model directory (RECGRAPH_TEXT_MODEL) to embed text with instead of training the catalog encoder. */
   textModelPath?: string;
+  /** A CLIP-style ONNX image encoder directory (RECGRAPH_IMAGE_MODEL): item images are embedded into items_image. */
+  imageModelPath?: string;
+  /** How item images are fetched (timeout, size limit, root of relative paths). */
+  imageFetch?: EmbedImagesOptions;
   progress?: ProgressSink;
   /** Train only on events created up to this instant (default: now). */
   cutoff?: Date;
@@ -47,6 +55,8 @@ export interface TrainOptions {
    * groups two or more editions. The graph filter trains on editions (its neighbour lists are per edition).
    */
   works?: WorksMode;
+  /** Event weights and negative kinds (default: from the environment, as the server reads them). */
+  feedback?: FeedbackPolicy;
 }
 
 export function newVersionLabel(now = new Date()): string {
@@ -56,11 +66,12 @@ export function newVersionLabel(now = new Date()): string {
 
 export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Promise<ModelArtifacts> {
   const progress = options.progress ?? noopProgress;
-  const data = await readTrainingData(pool, options.cutoff);
+  const data = await readTrainingData(pool, options.cutoff, options.feedback);
   if (data.users.length === 0)
     throw new Error('no interactions to train on: ingest data or run `recgraph seed-demo` first');
 
-  const works = options.model === 'graphfilter' ? undefined : workColumns(data.workIds, options.works);
+  const works =
+    options.model === 'graphfilter' ? undefined : workColumns(data.workIds, options.works ?? loadConfig().trainOnWorks);
   const matrix = works
     ? buildInteractionMatrix(
         data.userIds.length,
@@ -106,6 +117,10 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
     progress,
   });
 
+  const image = options.imageModelPath
+    ? await trainImageVectors(pool, data.itemIds, options.imageModelPath, { ...options.imageFetch, progress })
+    : undefined;
+
   return {
     version: newVersionLabel(),
     kind: fitted.kind,
@@ -117,6 +132,7 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
       trainedOn: works ? 'works' : 'editions',
       ...(works ? { works: works.columns, multiEditionWorks: works.multiEditionWorks } : {}),
       ...(fitted.tuning ? { tuning: tuningSummary(fitted.tuning) } : {}),
+      ...(image ? { images: image.counts } : {}),
     },
     dimension: items.dim,
     cutoff: data.cutoff,
@@ -131,6 +147,7 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
     layout,
     degrees: Float32Array.from(degrees),
     ...(fitted.rerank ? { rerank: fitted.rerank } : {}),
+    ...(image ? { image } : {}),
   };
 }
 
@@ -210,7 +227,7 @@ function tuningSummary(t: GraphFilterTuning): Record<string, unknown> {
 }
 
 /** `params` keeps its historical meaning (iALS overrides, e.g. { factors: 32 }); mapped to pipeline keys. */
-function ialsOverrides(params: Record<string, number> = {}): Partial<IalsLowpassParams> {
+export function ialsOverrides(params: Record<string, number> = {}): Partial<IalsLowpassParams> {
   const keys: Record<string, keyof IalsLowpassParams> = {
     factors: 'ialsFactors',
     iterations: 'ialsIterations',

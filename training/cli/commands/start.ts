@@ -28,6 +28,7 @@ export function registerStart(program: Command): void {
             progress: createCliProgress(),
             textModelPath: config.textModelPath,
             train: { works: config.trainOnWorks },
+            imageModelPath: config.imageModelPath,
           }),
       });
       if (service) console.log(readyMessage(service));
