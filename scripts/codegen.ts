@@ -29,7 +29,11 @@ export async function generateResolverTypes(sdl: string): Promise<string> {
       useTypeImports: true,
       // Resolvers return these shapes; the field resolvers fill in the rest (see src/graphql/resolvers.ts).
       contextType: '../context.js#RequestContext',
-      mappers: { Item: '../../db/items.js#ItemRow', User: '../../db/users.js#UserRow' },
+      mappers: {
+        Item: '../../db/items.js#ItemRow',
+        User: '../../db/users.js#UserRow',
+        Work: '../../db/works.js#WorkRef',
+      },
       scalars: { ID: 'string' },
       enumsAsTypes: true,
     },

@@ -20,6 +20,8 @@ export interface ItemFilterInput {
   creators?: readonly string[];
   /** Points never to return (already seen, the query item itself …). */
   excludeIds?: readonly number[];
+  /** Only these points (the editions of one work: the API's `workId` filter); empty matches nothing. */
+  onlyIds?: readonly number[];
   /** Items matching any of these never return (business rules' exclusions by genre, creator …; src/rules). */
   excludeMatching?: readonly ItemMatch[];
 }

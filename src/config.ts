@@ -38,6 +38,8 @@ export interface RecgraphConfig {
    * serves their vectors' order alone: for measuring what the stage costs, or shedding it under load).
    */
   rerank: boolean;
+  /** Train one vector per work (editions grouped): 'auto' when some work has two or more editions (RECGRAPH_TRAIN_ON_WORKS). */
+  trainOnWorks: 'auto' | 'on' | 'off';
   /** The serving path's Postgres pool: size and timeouts (see src/db/pool.ts, servingPoolOptions). */
   postgres: ServingPoolSettings;
   /**
@@ -107,6 +109,11 @@ function onOff(value: string | undefined, fallback: boolean, name: string): bool
   if (['on', 'true', '1'].includes(value.toLowerCase())) return true;
   if (['off', 'false', '0'].includes(value.toLowerCase())) return false;
   throw new Error(`${name} must be on or off, got "${value}"`);
+}
+
+function worksMode(value: string | undefined): 'auto' | 'on' | 'off' {
+  if (value === undefined || value === '' || value.toLowerCase() === 'auto') return 'auto';
+  return onOff(value, true, 'RECGRAPH_TRAIN_ON_WORKS (auto, on or off)') ? 'on' : 'off';
 }
 
 /** 0 would switch a timeout off or leave a pool empty: refused. */
@@ -314,6 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     segmentAttribute: env.RECGRAPH_SEGMENT_ATTRIBUTE || 'segment',
     segmentMinEvents: intFrom(env.RECGRAPH_SEGMENT_MIN_EVENTS, 100, 'RECGRAPH_SEGMENT_MIN_EVENTS'),
     rerank: onOff(env.RECGRAPH_RERANK, true, 'RECGRAPH_RERANK'),
+    trainOnWorks: worksMode(env.RECGRAPH_TRAIN_ON_WORKS),
     tfBackend: tfBackendFrom(env.RECGRAPH_TF_BACKEND),
     qdrantLayout: collectionLayoutFrom(env),
     feedback: feedbackPolicyFrom(env),

@@ -13,6 +13,7 @@ const ITEM_COLUMN_SQL = {
   imageUrl: 'image_url AS "imageUrl"',
   language: 'language',
   deletedAt: 'deleted_at AS "deletedAt"',
+  workId: 'work_id AS "workId"',
 } as const;
 
 export type ItemColumn = keyof typeof ITEM_COLUMN_SQL;

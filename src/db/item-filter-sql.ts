@@ -16,6 +16,7 @@ export function itemFilterSql(filter: ItemFilterInput | undefined, params: unkno
   if (filter?.yearFrom !== undefined) add((p) => `${alias}.year >= ${p}`, filter.yearFrom);
   if (filter?.yearTo !== undefined) add((p) => `${alias}.year <= ${p}`, filter.yearTo);
   if (filter?.excludeIds?.length) add((p) => `${alias}.id <> ALL(${p}::int[])`, filter.excludeIds);
+  if (filter?.onlyIds) add((p) => `${alias}.id = ANY(${p}::int[])`, filter.onlyIds);
   for (const match of filter?.excludeMatching ?? []) {
     const matching = matchSql(match, params, alias);
     // coalesce: an item without a year does not meet a year bound, so it is not excluded by one (as in Qdrant).

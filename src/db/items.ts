@@ -21,6 +21,8 @@ export interface ItemWrite {
 export interface ItemRow extends ItemWrite {
   id: number;
   deletedAt: Date | null;
+  /** The work this edition belongs to (src/editions/matcher.ts); null until grouped, i.e. its own work. */
+  workId?: number | null;
 }
 
 const COLUMNS = itemColumns();

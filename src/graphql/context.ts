@@ -4,6 +4,7 @@ import type { CachedItemReader } from '../db/item-cache.js';
 import type { BusinessRuleStore } from '../db/business-rules.js';
 import type { ItemSearchRepository } from '../db/items.js';
 import type { UserRepository } from '../db/users.js';
+import type { WorkMapSource } from '../db/works.js';
 import type { Experiments } from '../experiments/experiments.js';
 import type { TrainingLauncher } from '../training-jobs/launcher.js';
 import type { RecommendationService } from '../recommend/service.js';
@@ -18,6 +19,8 @@ export interface Services {
   users: UserRepository;
   recommender: RecommendationService;
   models: ServingModelSource;
+  /** Editions grouped into works, cached in process (item writes through the API reload it). */
+  works: WorkMapSource;
   /** A/B experiments: assignment from memory, impressions, reports (src/experiments). */
   experiments: Experiments;
   /** Training jobs: queued here, run as child processes (src/training-jobs). */

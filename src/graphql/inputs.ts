@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import type { ItemFilter, PageRequest } from '../recommend/types.js';
 import type { ItemWrite } from '../db/items.js';
 import type { RuleWrite } from '../db/business-rules.js';
+import { workFilterIds } from './works.js';
 import { DEFAULT_RULE_SET, type RuleSpec } from '../rules/types.js';
 import type {
   BusinessRuleInput,
@@ -214,6 +215,7 @@ export async function resolveFilter(
     const rows = loadedOrThrow(await context.loaders.itemByExternalId.loadMany(ids));
     filter.excludeIds = rows.flatMap((row) => (row ? [row.id] : []));
   }
+  if (arg.workId != null) filter.onlyIds = await workFilterIds(arg.workId, context);
   return filter;
 }
 

@@ -31,6 +31,7 @@ import {
   type ElementRejection,
 } from './inputs.js';
 import { markDegraded, VECTOR_STORE_UNAVAILABLE } from './plugins/degraded.js';
+import { workResolvers } from './works.js';
 
 interface RecordInteractionsAnswer {
   recorded: number;
@@ -301,7 +302,10 @@ export const resolvers: Resolvers = {
       const writes = args.input.map(toItemWrite);
       const ids = writes.map((w) => w.externalId);
       if (new Set(ids).size !== ids.length) throw badUserInput('input repeats an item id', 'input');
-      const saved = await context.services.itemSearch.upsert(writes);
+      const upserted = await context.services.itemSearch.upsert(writes);
+      // New editions join their works with the matcher ingest uses (src/db/work-grouping.ts).
+      const grouped = await context.services.works.regroup(upserted.map((s) => s.row));
+      const saved = upserted.map((s, index) => ({ ...s, row: grouped[index] }));
       context.services.items.invalidate({ externalIds: ids });
       try {
         await context.services.recommender.indexItems(saved.map((s) => s.row));
@@ -321,6 +325,7 @@ export const resolvers: Resolvers = {
       const ids = valid.map(({ id }) => id);
       const deleted = ids.length ? await context.services.itemSearch.softDelete(ids) : [];
       context.services.items.invalidate({ ids: deleted.map((d) => d.id) });
+      if (deleted.length) context.services.works.invalidate();
       try {
         if (deleted.length) await context.services.recommender.unindexItems(deleted.map((d) => d.id));
       } catch (error) {
@@ -337,7 +342,9 @@ export const resolvers: Resolvers = {
   },
   Item: {
     id: (row) => row.externalId,
+    ...workResolvers.Item,
   },
+  Work: workResolvers.Work,
   User: {
     id: (row) => row.externalId,
     async history(row, args, context) {

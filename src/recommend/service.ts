@@ -5,7 +5,7 @@
 // Candidates come from Qdrant (or Postgres for the fallbacks); which branch answers is decided by the policy
 // tables (policy.ts); when Qdrant is unreachable every use case answers from Postgres instead and says so
 // (`degraded`). Every public list goes through the business-rules stage (src/rules/list-stage.ts) on its way out:
-// `ruleList` below is the one place that happens.
+// `ruleList` below is the one place that happens — and where every list shows a work once (one-per-work.ts).
 import type { ItemRow } from '../db/items.js';
 import { DEGREE_PAYLOAD } from '../embedding/blended-foldin.js';
 import { withBusinessRules, type RuledListRequest } from '../rules/list-stage.js';
@@ -25,6 +25,7 @@ import type { ItemFilter, ListOptions, PageRequest, RecommendationResult } from 
 import type { PopularRequest, RecommendationDeps, UseCaseContext } from './use-case.js';
 import { ServingModelSource } from './serving-model.js';
 import { MISS, VectorCache } from './vector-cache.js';
+import { onePerWork } from './one-per-work.js';
 
 export type { UserOptions, UserRef } from './for-user.js';
 export type { ListOptions } from './types.js';
@@ -153,11 +154,16 @@ export class RecommendationService implements UseCaseContext {
   }
 
   /** How a list is made: the use case, asked through the business-rules stage (src/rules/list-stage.ts). */
-  private ruleList(
+  private async ruleList(
     request: RuledListRequest,
     makeList: (page: PageRequest, filter: ItemFilter) => Promise<RecommendationResult>,
   ): Promise<RecommendationResult> {
-    return withBusinessRules(this.deps, request, makeList);
+    // Editions: one item per work, the list's own exclusions (history, the item asked about) widened to whole works.
+    const works = await this.deps.works?.get();
+    const excluded = works?.hasWorks && request.excluded ? await request.excluded() : [];
+    return withBusinessRules(this.deps, request, (page, filter) =>
+      onePerWork(works, page, filter, makeList, { alsoExclude: excluded, interacted: excluded }),
+    );
   }
 
   indexItems(rows: readonly ItemRow[]): Promise<boolean> {

@@ -5,6 +5,7 @@ import type { LatestItems } from '../db/latest.js';
 import type { PopularItems, PopularWindow } from '../db/popularity.js';
 import type { TrendingItems } from '../db/trending.js';
 import type { UserRepository } from '../db/users.js';
+import type { WorkMapSource } from '../db/works.js';
 import type { ItemReader } from '../db/item-cache.js';
 import type { FeedbackPolicy } from '../feedback/event-weights.js';
 import type { RuleSource } from '../rules/types.js';
@@ -31,6 +32,8 @@ export interface RecommendationDeps {
   latest: LatestItems;
   trending: TrendingItems;
   models: ModelSource;
+  /** Editions grouped into works: every list shows a work once (one-per-work.ts). Absent: items are their own work. */
+  works?: Pick<WorkMapSource, 'get'>;
   /** Which users.attributes key is the segment, and how many events a segment needs to rank by its own taste. */
   segments?: { attribute: string; minEvents: number };
   /** Event weights and negative feedback (the negative push-down's strength is read here). */

@@ -7,6 +7,7 @@ import { LatestItems } from '../db/latest.js';
 import { PopularItems } from '../db/popularity.js';
 import { TrendingItems } from '../db/trending.js';
 import { UserRepository } from '../db/users.js';
+import { WorkMapSource } from '../db/works.js';
 import type { Services } from '../graphql/context.js';
 import { LIMITS } from '../graphql/inputs.js';
 import { DEFAULT_FEEDBACK_POLICY } from '../feedback/event-weights.js';
@@ -68,6 +69,7 @@ export function createServices(
   // One onnxruntime session for the configured sentence-transformers model, shared by every request.
   const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
   externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
+  const works = new WorkMapSource(pool, { onLookup: onCacheLookup });
   const models = new ServingModelSource(pool, { externalEncoder, rerank: config.rerank });
   const ruleStore = new BusinessRuleStore(pool);
   const ruleCache = new RuleCache(ruleStore, { refreshMs: config.rulesRefreshMs ?? 1_000 });
@@ -85,6 +87,7 @@ export function createServices(
     latest: new LatestItems(pool),
     trending: new TrendingItems(pool),
     models,
+    works,
     segments: { attribute: segmentAttribute, minEvents: config.segmentMinEvents ?? 100 },
     feedback,
     rules: ruleCache,
@@ -114,6 +117,7 @@ export function createServices(
     experiments,
     training,
     rules: { store: ruleStore, cache: ruleCache },
+    works,
   };
 }
 

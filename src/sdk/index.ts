@@ -110,6 +110,8 @@ export function createRecgraphClient(options: RecgraphClientOptions) {
     items: async (ids: string[]) => (await run(ops.ItemsDocument, { ids })).items,
     userHistory: async (v: ops.UserHistoryQueryVariables) => (await run(ops.UserHistoryDocument, v)).user,
     modelInfo: async () => (await run(ops.ModelInfoDocument, {})).modelInfo,
+    /** The work an item is an edition of, with its editions (null when the item does not exist). */
+    work: async (v: ops.WorkQueryVariables) => (await run(ops.WorkDocument, v)).item?.work ?? null,
     recordInteractions: async (input: ops.InteractionInput[]) =>
       (await run(ops.RecordInteractionsDocument, { input })).recordInteractions,
     upsertItems: async (input: ops.ItemInput[]) => (await run(ops.UpsertItemsDocument, { input })).upsertItems,

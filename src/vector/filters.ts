@@ -58,6 +58,8 @@ export function buildItemFilter(input: ItemFilterInput = {}): QdrantFilter | und
     must.push(numberRange(ITEM_PAYLOAD.year, { gte: input.yearFrom, lte: input.yearTo }));
   }
   if (input.excludeIds?.length) mustNot.push(hasId(input.excludeIds));
+  // Item ids start at 1: has_id [0] is "no item" (Qdrant wants a non-empty list).
+  if (input.onlyIds) must.push(hasId(input.onlyIds.length ? input.onlyIds : [0]));
   for (const match of input.excludeMatching ?? []) {
     const conditions = matchConditions(match);
     if (conditions.length) mustNot.push({ must: conditions } as QdrantFilter);

@@ -48,6 +48,8 @@ export interface ServedAppOptions {
   /** Override the pool (e.g. one reaching Postgres through a proxy the test can cut). */
   databaseUrl?: (realUrl: string) => string;
   train?: boolean;
+  /** Loads the catalogue instead of the generated demo dataset (e.g. files through `recgraph ingest`). */
+  load?: (pool: ReturnType<typeof createPool>) => Promise<void>;
 }
 
 /**
@@ -98,7 +100,8 @@ export async function startServedApp(options: ServedAppOptions = {}): Promise<Se
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'recgraph-served-'));
   const dataset = generateDemoDataset(options.dataset ?? { seed: 21, items: 300, users: 150, eventsPerUser: 20 });
   const seedPool = createPool(db.url);
-  await loadDemoDataset(seedPool, dataset);
+  if (options.load) await options.load(seedPool);
+  else await loadDemoDataset(seedPool, dataset);
   const databaseUrl = options.databaseUrl ? options.databaseUrl(db.url) : db.url;
   const pool = databaseUrl === db.url ? seedPool : createPool(databaseUrl);
   if (pool !== seedPool) await seedPool.end();

@@ -114,13 +114,4 @@ export function cleanText(text: string, options: TextCleaningOptions = {}, stats
   return noControl.replace(/\s+/g, ' ').trim();
 }
 
-/** Lower-case ASCII-ish key for matching: accents folded, punctuation dropped, whitespace collapsed. */
-export function foldForMatching(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[''`´]/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+export { foldForMatching } from '../../src/editions/fold.js';

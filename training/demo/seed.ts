@@ -3,10 +3,13 @@
 // wire protocol has no COPY.
 import type pg from 'pg';
 import { withTransaction } from '../../src/db/transaction.js';
+import { assignWorkIds } from '../ingest/work-ids.js';
 import { generateDemoDataset, type DemoDataset, type DemoOptions } from './generate.js';
 
 export interface SeedSummary {
   items: number;
+  /** Works with two or more editions (same creator, near-identical titles), grouped as ingest groups them. */
+  multiEditionWorks: number;
   users: number;
   interactions: number;
 }
@@ -32,7 +35,7 @@ export function seedDemo(pool: pg.Pool, options: DemoOptions = {}): Promise<Seed
 
 /** Loads a generated dataset (or part of one: tests hold events out) in one transaction. */
 export async function loadDemoDataset(pool: pg.Pool, data: DemoDataset): Promise<SeedSummary> {
-  await withTransaction(pool, async (client) => {
+  const works = await withTransaction(pool, async (client) => {
     for (const part of chunks(data.items)) {
       await client.query(
         `INSERT INTO items (external_id, title, creators, genres, tags, year, description)
@@ -73,6 +76,13 @@ export async function loadDemoDataset(pool: pg.Pool, data: DemoDataset): Promise
         ],
       );
     }
+    // Editions into works, as `recgraph ingest` does (batched inserts: the embedded PGlite has no COPY).
+    return assignWorkIds(client, {}, 'insert');
   });
-  return { items: data.items.length, users: data.users.length, interactions: data.interactions.length };
+  return {
+    items: data.items.length,
+    multiEditionWorks: works.multiEditionWorks,
+    users: data.users.length,
+    interactions: data.interactions.length,
+  };
 }

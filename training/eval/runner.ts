@@ -15,6 +15,9 @@ import { diversityEmbedding, evaluateModel, testUsers } from './evaluate.js';
 import { DEFAULT_KS } from './metrics.js';
 import type { EvaluationReport, ModelResult } from './report.js';
 import { evaluateServed, servedExport } from './served.js';
+import { parseWorksFile, perWorkResults } from './works.js';
+import { workColumns, type WorkColumns } from '../train-job/works.js';
+import { readFile } from 'node:fs/promises';
 
 export interface RunEvaluationOptions {
   train: string;
@@ -33,6 +36,8 @@ export interface RunEvaluationOptions {
   served?: boolean;
   /** Qdrant for the served row; default: the bundled server, started for the run. */
   qdrantUrl?: string;
+  /** "item work" lines mapping the split's items to works: also report every model per work (training/eval/works.ts). */
+  works?: string;
 }
 
 /** Adds popularity and a strong simple baseline (EASE when it fits, else iALS) unless already requested. */
@@ -94,6 +99,8 @@ export interface MatrixRunOptions {
   /** Also measure the served default pipeline through a real Qdrant (default true; see served.ts). */
   served?: boolean;
   qdrantUrl?: string;
+  /** Items grouped into works: every model is also scored per work and fitted on works (training/eval/works.ts). */
+  works?: WorkColumns;
 }
 
 /** A self-tuning model's validation search, summarised (choice, validation score, cost, every trial). */
@@ -144,6 +151,16 @@ export async function runEvaluationOnMatrices(options: MatrixRunOptions): Promis
     const result = await fitAndEvaluate(model, train, test, { ks, progress, diversity, users });
     results.push(result);
     options.onResult?.(result);
+    if (options.works) {
+      for (const row of await perWorkResults(spec, model, train, test, options.works, {
+        ks,
+        progress,
+        fresh: createModel,
+      })) {
+        results.push(row);
+        options.onResult?.(row);
+      }
+    }
     const exported = options.served !== false ? servedExport(model) : undefined;
     if (exported) {
       // The same fitted model, exported and ranked through the serving code: the number users get.
@@ -194,8 +211,12 @@ export async function runEvaluationOnMatrices(options: MatrixRunOptions): Promis
 export async function runEvaluation(options: RunEvaluationOptions): Promise<EvaluationReport> {
   const split = await loadSplitFiles({ train: options.train, valid: options.valid, test: options.test });
   const train = split.valid ? mergeMatrices(split.train, split.valid) : split.train;
+  const works = options.works
+    ? workColumns(parseWorksFile(await readFile(options.works, 'utf8'), train.numItems), 'on')
+    : undefined;
   return runEvaluationOnMatrices({
     ...options,
+    works,
     train,
     test: split.test!,
     dataset: { train: options.train, test: options.test, valid: options.valid },

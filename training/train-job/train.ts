@@ -18,6 +18,8 @@ import { noopProgress, type ProgressSink } from '../progress.js';
 import type { ModelArtifacts } from './artifacts.js';
 import { trainTextEncoder } from './text-encoder.js';
 import { readTrainingData } from './training-data.js';
+import { loadConfig } from '../../src/config.js';
+import { expandToEditions, expandValues, pairsOnWorks, workColumns, type WorksMode } from './works.js';
 import { trainImageVectors } from './image-vectors.js';
 import type { EmbedImagesOptions } from '../images/embed-items.js';
 
@@ -48,6 +50,11 @@ export interface TrainOptions {
   progress?: ProgressSink;
   /** Train only on events created up to this instant (default: now). */
   cutoff?: Date;
+  /**
+   * One column per work instead of per edition (works.ts): 'auto' (default, RECGRAPH_TRAIN_ON_WORKS) when some work
+   * groups two or more editions. The graph filter trains on editions (its neighbour lists are per edition).
+   */
+  works?: WorksMode;
   /** Event weights and negative kinds (default: from the environment, as the server reads them). */
   feedback?: FeedbackPolicy;
 }
@@ -63,12 +70,25 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
   if (data.users.length === 0)
     throw new Error('no interactions to train on: ingest data or run `recgraph seed-demo` first');
 
-  const matrix = buildInteractionMatrix(data.userIds.length, data.itemIds.length, data.users, data.items, data.weights);
+  const works =
+    options.model === 'graphfilter' ? undefined : workColumns(data.workIds, options.works ?? loadConfig().trainOnWorks);
+  const matrix = works
+    ? buildInteractionMatrix(
+        data.userIds.length,
+        works.columns,
+        data.users,
+        pairsOnWorks(data.items, works),
+        data.weights,
+      )
+    : buildInteractionMatrix(data.userIds.length, data.itemIds.length, data.users, data.items, data.weights);
   const fitted =
     options.model === 'graphfilter'
       ? await fitGraphFilter(matrix, data.itemIds, options, progress)
       : await fitDefault(matrix, options, progress);
-  const { items, users, layout, degrees, gram } = fitted;
+  const { users, layout, gram } = fitted;
+  // Every edition is served with its work's vector (and its work's degree for fold-in).
+  const items = works ? expandToEditions(fitted.items, works) : fitted.items;
+  const degrees = works ? expandValues(fitted.degrees, works) : fitted.degrees;
   const itemCounts = new Float32Array(data.itemIds.length);
   for (let k = 0; k < data.items.length; k++) itemCounts[data.items[k]] += data.weights[k];
 
@@ -109,6 +129,8 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
       users: data.userIds.length,
       items: data.itemIds.length,
       pairs: data.users.length,
+      trainedOn: works ? 'works' : 'editions',
+      ...(works ? { works: works.columns, multiEditionWorks: works.multiEditionWorks } : {}),
       ...(fitted.tuning ? { tuning: tuningSummary(fitted.tuning) } : {}),
       ...(image ? { images: image.counts } : {}),
     },

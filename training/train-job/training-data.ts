@@ -16,6 +16,8 @@ export interface TrainingData {
   /** Dense index → internal (Postgres) id. */
   userIds: Int32Array;
   itemIds: Int32Array;
+  /** Per item index, its work id (items.work_id; the item's own id when ungrouped). */
+  workIds: Int32Array;
   /** One entry per positive (user, item) pair, as dense indices; weight = the pair's confidence (> 0). */
   users: Int32Array;
   items: Int32Array;
@@ -35,7 +37,9 @@ export async function readTrainingData(
   const { items, pairs } = await withTransaction(
     pool,
     async (client) => ({
-      items: await client.query<{ id: number }>(`SELECT id FROM items WHERE deleted_at IS NULL ORDER BY id`),
+      items: await client.query<{ id: number; workId: number }>(
+        `SELECT id, COALESCE(work_id, id) AS "workId" FROM items WHERE deleted_at IS NULL ORDER BY id`,
+      ),
       pairs: await client.query<{ u: number; i: number; kind: string; n: number; below: number }>(
         `SELECT x.user_id AS u, x.item_id AS i, x.kind, count(*)::int AS n,
                 count(*) FILTER (WHERE x.value < $2::float8)::int AS below
@@ -49,6 +53,7 @@ export async function readTrainingData(
   );
 
   const itemIds = Int32Array.from(items.rows, (row) => row.id);
+  const workIds = Int32Array.from(items.rows, (row) => row.workId);
   const itemIndex = new Map<number, number>();
   itemIds.forEach((id, index) => itemIndex.set(id, index));
   const userIndex = new Map<number, number>();
@@ -82,6 +87,7 @@ export async function readTrainingData(
   return {
     userIds: Int32Array.from(userIdList),
     itemIds,
+    workIds,
     users: Int32Array.from(users),
     items: Int32Array.from(itemsOut),
     weights: Float32Array.from(weights),

@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ItemRow } from '../../db/items.js';
 import type { UserRow } from '../../db/users.js';
+import type { WorkRef } from '../../db/works.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -360,6 +361,33 @@ export type Item = {
   description?: Maybe<Scalars['String']['output']>;
   imageUrl?: Maybe<Scalars['String']['output']>;
   language?: Maybe<Scalars['String']['output']>;
+  /** The work this item is an edition of (an item with no other editions is a work of one edition). */
+  work: Work;
+  /** Ids of the other live editions of this item's work, preferred edition first (empty for a work of one edition). */
+  otherEditions: Array<Scalars['ID']['output']>;
+};
+
+/**
+ * A work: the editions of one book (ISBNs, formats, printings) grouped by title and creator, as ingest and
+ * upsertItems group them. Lists show a work once, as one of its editions.
+ */
+export type Work = {
+  __typename?: 'Work';
+  /** The id of the work's first edition (its lowest internal id): stable while any of its editions remains. */
+  id: Scalars['ID']['output'];
+  /** The live editions, preferred first: most interacted-with, then newest. */
+  editions: Array<Item>;
+  /** How many live editions the work has. */
+  editionCount: Scalars['Int']['output'];
+};
+
+
+/**
+ * A work: the editions of one book (ISBNs, formats, printings) grouped by title and creator, as ingest and
+ * upsertItems group them. Lists show a work once, as one of its editions.
+ */
+export type WorkEditionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type User = {
@@ -407,6 +435,8 @@ export type ItemFilter = {
   yearTo?: InputMaybe<Scalars['Int']['input']>;
   /** Never return these items. */
   excludeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Only editions of this work (a work id, or the id of any of its editions). */
+  workId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type SimilarityMode =
@@ -977,6 +1007,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Item: ResolverTypeWrapper<ItemRow>;
+  Work: ResolverTypeWrapper<WorkRef>;
   User: ResolverTypeWrapper<UserRow>;
   HistoryConnection: ResolverTypeWrapper<Omit<HistoryConnection, 'events'> & { events: Array<ResolversTypes['HistoryEvent']> }>;
   HistoryEvent: ResolverTypeWrapper<Omit<HistoryEvent, 'item'> & { item: ResolversTypes['Item'] }>;
@@ -1040,6 +1071,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Mutation: Record<PropertyKey, never>;
   Item: ItemRow;
+  Work: WorkRef;
   User: UserRow;
   HistoryConnection: Omit<HistoryConnection, 'events'> & { events: Array<ResolversParentTypes['HistoryEvent']> };
   HistoryEvent: Omit<HistoryEvent, 'item'> & { item: ResolversParentTypes['Item'] };
@@ -1126,6 +1158,14 @@ export type ItemResolvers<ContextType = RequestContext, ParentType extends Resol
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   imageUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  work?: Resolver<ResolversTypes['Work'], ParentType, ContextType>;
+  otherEditions?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type WorkResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Work'] = ResolversParentTypes['Work']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  editions?: Resolver<Array<ResolversTypes['Item']>, ParentType, ContextType, RequireFields<WorkEditionsArgs, 'first'>>;
+  editionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type UserResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
@@ -1347,6 +1387,7 @@ export type Resolvers<ContextType = RequestContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Item?: ItemResolvers<ContextType>;
+  Work?: WorkResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   HistoryConnection?: HistoryConnectionResolvers<ContextType>;
   HistoryEvent?: HistoryEventResolvers<ContextType>;

@@ -25,6 +25,7 @@ export function registerEvaluate(program: Command): Command {
       '--models <list>',
       `comma-separated model specs, e.g. "ials:factors=64,ease" (default: ${DEFAULT_EVALUATE_MODELS})`,
     )
+    .option('--works <file>', '"item work" lines: also score every model per work and fitted on works')
     .option('--ks <list>', 'cut-offs K', '10,20,50')
     .option('--json <file>', 'write the JSON report here')
     .option('--report <file>', 'write the HTML report here')
@@ -43,6 +44,7 @@ export function registerEvaluate(program: Command): Command {
         quiet?: boolean;
         served: boolean;
         qdrantUrl?: string;
+        works?: string;
       }) => {
         const ks = opts.ks.split(',').map((k) => Number(k.trim()));
         if (ks.some((k) => !Number.isInteger(k) || k < 1))
@@ -62,6 +64,7 @@ export function registerEvaluate(program: Command): Command {
           ks,
           served: opts.served,
           qdrantUrl: opts.qdrantUrl,
+          works: opts.works,
           progress: createCliProgress({ enabled: !opts.quiet }),
           onResult: (r) =>
             process.stderr.write(

@@ -27,6 +27,7 @@ export function registerStart(program: Command): void {
             seedDemo: opts.seed,
             progress: createCliProgress(),
             textModelPath: config.textModelPath,
+            train: { works: config.trainOnWorks },
             imageModelPath: config.imageModelPath,
           }),
       });
