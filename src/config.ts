@@ -39,6 +39,8 @@ export interface RecgraphConfig {
   rerank: boolean;
   /** The serving path's Postgres pool: size and timeouts (see src/db/pool.ts, servingPoolOptions). */
   postgres: ServingPoolSettings;
+  /** Serve the web console at /console (RECGRAPH_CONSOLE; default on in development, off in production). */
+  console: boolean;
 }
 
 export interface ServingPoolSettings {
@@ -148,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     segmentAttribute: env.RECGRAPH_SEGMENT_ATTRIBUTE || 'segment',
     segmentMinEvents: intFrom(env.RECGRAPH_SEGMENT_MIN_EVENTS, 100, 'RECGRAPH_SEGMENT_MIN_EVENTS'),
     rerank: onOff(env.RECGRAPH_RERANK, true, 'RECGRAPH_RERANK'),
+    console: onOff(env.RECGRAPH_CONSOLE, env.NODE_ENV !== 'production', 'RECGRAPH_CONSOLE'),
     postgres: {
       poolMax: positiveIntFrom(env.RECGRAPH_PG_POOL_MAX, 10, 'RECGRAPH_PG_POOL_MAX'),
       // Together under 2 s: a blackholed Postgres (connections open, no bytes) fails a request within that. The

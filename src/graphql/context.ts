@@ -4,6 +4,7 @@ import type { CachedItemReader } from '../db/item-cache.js';
 import type { ItemSearchRepository } from '../db/items.js';
 import type { UserRepository } from '../db/users.js';
 import type { RecommendationService } from '../recommend/service.js';
+import type { ModelVersionAdmin } from '../recommend/model-versions-admin.js';
 import type { ServingModelSource } from '../recommend/serving-model.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -14,6 +15,8 @@ export interface Services {
   users: UserRepository;
   recommender: RecommendationService;
   models: ServingModelSource;
+  /** The recorded model versions, activate and rollback (the console's Models page). */
+  modelVersions: ModelVersionAdmin;
 }
 
 export interface RequestContext {

@@ -9,6 +9,7 @@ import { isQdrantUnavailable } from '../vector/errors.js';
 import type { InteractionInput, Resolvers } from './__generated__/resolvers.js';
 import type { RequestContext } from './context.js';
 import { apiError, badUserInput, notFound } from './errors.js';
+import { modelVersionResolvers } from './model-version-resolvers.js';
 import {
   checkFirst,
   checkId,
@@ -101,6 +102,7 @@ function answerOf(
 
 export const resolvers: Resolvers = {
   Query: {
+    ...modelVersionResolvers.Query,
     async recommendations(_parent, args, context) {
       const page = checkPage(args.first, args.after);
       const diversity = checkRange(args.diversity, 0, 0, 1, 'diversity');
@@ -262,6 +264,7 @@ export const resolvers: Resolvers = {
       const gone = new Set(deleted.map((d) => d.externalId));
       return { deleted: deleted.length, notFound: ids.filter((id) => !gone.has(id)), rejected };
     },
+    ...modelVersionResolvers.Mutation,
   },
   Item: {
     id: (row) => row.externalId,

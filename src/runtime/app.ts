@@ -1,5 +1,8 @@
 // Assembles the serving application from resolved infrastructure: repositories, vector store, recommendation service, HTTP.
+import path from 'node:path';
 import type { RecgraphConfig } from '../config.js';
+import { buildConsoleAssets } from '../console/bundle.js';
+import { consoleHandler } from '../console/routes.js';
 import { CachedItemReader } from '../db/item-cache.js';
 import { ItemRepository, ItemSearchRepository } from '../db/items.js';
 import { PopularItems } from '../db/popularity.js';
@@ -9,6 +12,7 @@ import { LIMITS } from '../graphql/inputs.js';
 import { OnnxSentenceEncoder } from '../embedding/onnx-sentence-encoder.js';
 import { createMetrics, type ServerMetrics } from '../http/metrics.js';
 import { startHttpServer, type RunningServer } from '../http/server.js';
+import { ModelVersionAdmin } from '../recommend/model-versions-admin.js';
 import { RecommendationService } from '../recommend/service.js';
 import { ServingModelSource } from '../recommend/serving-model.js';
 import { VectorStore } from '../vector/client.js';
@@ -18,6 +22,8 @@ import { createLogger, type Logger } from '../logger.js';
 
 export interface App {
   server: RunningServer;
+  /** Where the web console is served (RECGRAPH_CONSOLE), or undefined when it is off. */
+  consoleUrl: string | undefined;
   services: Services;
   vectorStore: VectorStore;
   metrics: ServerMetrics;
@@ -30,7 +36,7 @@ export function createVectorStore(infra: Pick<Infrastructure, 'qdrantUrl' | 'qdr
 
 export function createServices(
   config: Pick<RecgraphConfig, 'collectionPrefix'> &
-    Partial<Pick<RecgraphConfig, 'textModelPath' | 'segmentAttribute' | 'segmentMinEvents' | 'rerank'>>,
+    Partial<Pick<RecgraphConfig, 'textModelPath' | 'segmentAttribute' | 'segmentMinEvents' | 'rerank' | 'dataDir'>>,
   infra: Pick<Infrastructure, 'pool' | 'servingPool'>,
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
@@ -58,7 +64,9 @@ export function createServices(
     models,
     segments: { attribute: segmentAttribute, minEvents: config.segmentMinEvents ?? 100 },
   });
-  return { items, itemSearch, users, recommender, models };
+  const modelsDir = config.dataDir ? path.join(config.dataDir, 'models') : undefined;
+  const modelVersions = new ModelVersionAdmin({ pool, store, prefix, models, modelsDir });
+  return { items, itemSearch, users, recommender, models, modelVersions };
 }
 
 export async function startApp(
@@ -75,9 +83,16 @@ export async function startApp(
     vectorStore.close();
     throw error;
   }
+  // Built while the server starts; the first console request waits for it (a failure is logged and answered 500).
+  const consoleAssets = config.console ? buildConsoleAssets() : undefined;
+  consoleAssets?.then(
+    (built) => logger.info({ buildMs: Math.round(built.buildMs) }, 'console built'),
+    (error: unknown) => logger.error({ err: error }, 'console build failed'),
+  );
   const server = await startHttpServer(
     {
       services,
+      console: consoleAssets && consoleHandler(consoleAssets),
       production: config.production,
       logger,
       metrics,
@@ -99,6 +114,7 @@ export async function startApp(
   );
   return {
     server,
+    consoleUrl: consoleAssets ? server.url.replace(/\/graphql$/, '/console/') : undefined,
     services,
     vectorStore,
     metrics,

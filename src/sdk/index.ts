@@ -111,6 +111,10 @@ export function createRecgraphClient(options: RecgraphClientOptions) {
       (await run(ops.RecordInteractionsDocument, { input })).recordInteractions,
     upsertItems: async (input: ops.ItemInput[]) => (await run(ops.UpsertItemsDocument, { input })).upsertItems,
     deleteItems: async (ids: string[]) => (await run(ops.DeleteItemsDocument, { ids })).deleteItems,
+    modelVersions: async () => (await run(ops.ModelVersionsDocument, {})).modelVersions,
+    activateModelVersion: async (version: string) =>
+      (await run(ops.ActivateModelVersionDocument, { version })).activateModelVersion,
+    rollbackModelVersion: async () => (await run(ops.RollbackModelVersionDocument, {})).rollbackModelVersion,
   };
 }
 

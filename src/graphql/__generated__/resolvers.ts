@@ -56,6 +56,8 @@ export type Query = {
   user?: Maybe<User>;
   /** The model currently serving, or null before the first training. */
   modelInfo?: Maybe<ModelInfo>;
+  /** Every recorded model version, newest first, the live one marked. */
+  modelVersions: Array<ModelVersion>;
 };
 
 
@@ -166,6 +168,13 @@ export type Mutation = {
   upsertItems: UpsertItemsPayload;
   /** Deletes items: they are never recommended again (their past events stay for audit). Requires the API key. */
   deleteItems: DeleteItemsPayload;
+  /**
+   * Makes an exported model version live: one atomic alias switch (this server follows at once, other replicas within
+   * 5 s). An unknown, pruned or failed version is BAD_USER_INPUT. Requires the API key.
+   */
+  activateModelVersion: ModelSwitchPayload;
+  /** Makes the previously live model version live again; BAD_USER_INPUT when there is none. Requires the API key. */
+  rollbackModelVersion: ModelSwitchPayload;
 };
 
 
@@ -181,6 +190,11 @@ export type MutationUpsertItemsArgs = {
 
 export type MutationDeleteItemsArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationActivateModelVersionArgs = {
+  version: Scalars['ID']['input'];
 };
 
 /** A catalog item (book, movie, product …). */
@@ -408,6 +422,46 @@ export type DeleteItemsPayload = {
   rejected: Array<RejectedInput>;
 };
 
+/** Where a model version is in its life: exported versions can be made live; pruned ones lost their collections. */
+export type ModelVersionStatus =
+  | 'EXPORTING'
+  | 'EXPORTED'
+  | 'ACTIVE'
+  | 'RETIRED'
+  | 'FAILED'
+  | 'PRUNED';
+
+export type ModelVersion = {
+  __typename?: 'ModelVersion';
+  version: Scalars['ID']['output'];
+  kind: Scalars['String']['output'];
+  status: ModelVersionStatus;
+  /** True for the version serving now. */
+  live: Scalars['Boolean']['output'];
+  trainedAt: Scalars['String']['output'];
+  activatedAt?: Maybe<Scalars['String']['output']>;
+  /** Events created after this instant are folded in at request time. */
+  dataCutoff?: Maybe<Scalars['String']['output']>;
+  dimension: Scalars['Int']['output'];
+  /** The parameters training chose or was given (JSON object). */
+  params: Scalars['String']['output'];
+  /** Evaluation and training figures recorded with the model (JSON object). */
+  metrics: Scalars['String']['output'];
+  /**
+   * The evaluation report kept with the version (`<data dir>/models/<version>/evaluation.json`, as written by
+   * `recgraph evaluate --json`), or null when there is none.
+   */
+  evaluationReport?: Maybe<Scalars['String']['output']>;
+};
+
+export type ModelSwitchPayload = {
+  __typename?: 'ModelSwitchPayload';
+  /** The version live before the switch. */
+  from?: Maybe<Scalars['String']['output']>;
+  /** The version live now. */
+  to: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -509,6 +563,9 @@ export type ResolversTypes = {
   ItemInput: ItemInput;
   UpsertItemsPayload: ResolverTypeWrapper<Omit<UpsertItemsPayload, 'items'> & { items: Array<ResolversTypes['Item']> }>;
   DeleteItemsPayload: ResolverTypeWrapper<DeleteItemsPayload>;
+  ModelVersionStatus: ModelVersionStatus;
+  ModelVersion: ResolverTypeWrapper<ModelVersion>;
+  ModelSwitchPayload: ResolverTypeWrapper<ModelSwitchPayload>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -536,6 +593,8 @@ export type ResolversParentTypes = {
   ItemInput: ItemInput;
   UpsertItemsPayload: Omit<UpsertItemsPayload, 'items'> & { items: Array<ResolversParentTypes['Item']> };
   DeleteItemsPayload: DeleteItemsPayload;
+  ModelVersion: ModelVersion;
+  ModelSwitchPayload: ModelSwitchPayload;
 };
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -548,12 +607,15 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   items?: Resolver<Array<Maybe<ResolversTypes['Item']>>, ParentType, ContextType, RequireFields<QueryItemsArgs, 'ids'>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
   modelInfo?: Resolver<Maybe<ResolversTypes['ModelInfo']>, ParentType, ContextType>;
+  modelVersions?: Resolver<Array<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   recordInteractions?: Resolver<ResolversTypes['RecordInteractionsPayload'], ParentType, ContextType, RequireFields<MutationRecordInteractionsArgs, 'input'>>;
   upsertItems?: Resolver<ResolversTypes['UpsertItemsPayload'], ParentType, ContextType, RequireFields<MutationUpsertItemsArgs, 'input'>>;
   deleteItems?: Resolver<ResolversTypes['DeleteItemsPayload'], ParentType, ContextType, RequireFields<MutationDeleteItemsArgs, 'ids'>>;
+  activateModelVersion?: Resolver<ResolversTypes['ModelSwitchPayload'], ParentType, ContextType, RequireFields<MutationActivateModelVersionArgs, 'version'>>;
+  rollbackModelVersion?: Resolver<ResolversTypes['ModelSwitchPayload'], ParentType, ContextType>;
 };
 
 export type ItemResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Item'] = ResolversParentTypes['Item']> = {
@@ -644,6 +706,25 @@ export type DeleteItemsPayloadResolvers<ContextType = RequestContext, ParentType
   rejected?: Resolver<Array<ResolversTypes['RejectedInput']>, ParentType, ContextType>;
 };
 
+export type ModelVersionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion']> = {
+  version?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ModelVersionStatus'], ParentType, ContextType>;
+  live?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  trainedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  activatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dataCutoff?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dimension?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  params?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  metrics?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  evaluationReport?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ModelSwitchPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ModelSwitchPayload'] = ResolversParentTypes['ModelSwitchPayload']> = {
+  from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = RequestContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -660,5 +741,7 @@ export type Resolvers<ContextType = RequestContext> = {
   RejectedInput?: RejectedInputResolvers<ContextType>;
   UpsertItemsPayload?: UpsertItemsPayloadResolvers<ContextType>;
   DeleteItemsPayload?: DeleteItemsPayloadResolvers<ContextType>;
+  ModelVersion?: ModelVersionResolvers<ContextType>;
+  ModelSwitchPayload?: ModelSwitchPayloadResolvers<ContextType>;
 };
 
