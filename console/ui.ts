@@ -44,7 +44,7 @@ export function ItemSummary({ item }: { item: ItemFieldsFragment }) {
     <${Cover} item=${item} />
     <div>
       <a class="title" href=${itemHref(item.id)} data-test="item-title">${item.title}</a>
-      ${item.year ? html` <span class="muted">(${item.year})</span>` : null}
+      ${item.year && !item.title.includes(`(${item.year})`) ? html` <span class="muted">(${item.year})</span>` : null}
       <div class="muted small">${item.creators.join(', ')}</div>
       <div class="chips">${item.genres.map((genre) => html`<span class="chip">${genre}</span>`)}</div>
     </div>
@@ -85,7 +85,7 @@ export function ScoredList({
               ? html`<div class="explanation small" data-test="explanation">
                   ${
                     entry.explanation.becauseOf.length
-                      ? html`Because you liked
+                      ? html`Because you liked${' '}
                         ${entry.explanation.becauseOf.map(
                           // The server's sentence ("Because you liked A and B"), with each title a link to its item.
                           (item, i) => html`${i ? ' and ' : ''}<a href=${itemHref(item.id)}>${item.title}</a>`,

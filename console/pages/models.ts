@@ -93,7 +93,7 @@ function VersionDetails({ version }: { version: Version }) {
         ? html`<${EvaluationPlots} report=${report} />`
         : html`<p class="muted small" data-test="no-evaluation">
             None kept for this version. Write one with <code>recgraph evaluate … --json</code> to
-            <code>&lt;data dir&gt;/models/${version.version}/evaluation.json</code>.
+            <code>${`<data dir>/models/${version.version}/evaluation.json`}</code>.
           </p>`
     }
   </div>`;
