@@ -26,6 +26,7 @@ export function LineChart({
   width = 320,
   height = 180,
   unit = '',
+  minTop = 1e-9,
   testId,
 }: {
   title: string;
@@ -35,12 +36,14 @@ export function LineChart({
   width?: number;
   height?: number;
   unit?: string;
+  /** The y axis reaches at least this high (an idle server's zeros still get a readable axis). */
+  minTop?: number;
   testId?: string;
 }) {
   const pad = { l: 44, r: 8, t: 20, b: 24 };
   const points = Math.max(1, ...series.map((s) => s.values.length));
   const all = series.flatMap((s) => s.values).filter((v): v is number => v !== null && Number.isFinite(v));
-  const yMax = Math.max(1e-9, ...all) * 1.1;
+  const yMax = Math.max(minTop, ...all) * 1.1;
   const x = (i: number) => pad.l + (points === 1 ? 0.5 : i / (points - 1)) * (width - pad.l - pad.r);
   const y = (v: number) => height - pad.b - (v / yMax) * (height - pad.t - pad.b);
   const labelEvery = Math.max(1, Math.ceil(points / 8));

@@ -147,11 +147,13 @@ export function HealthPage() {
             <div class="charts" data-test="live-chart">
               <${LineChart}
                 title="requests per second"
+                minTop=${1}
                 series=${[{ name: 'all operations', values: points.map((p) => p.rate) }]}
               />
               <${LineChart}
                 title="p95 latency"
                 unit="ms"
+                minTop=${10}
                 series=${[{ name: 'all operations', values: points.map((p) => p.p95ms) }]}
               />
             </div>
@@ -165,7 +167,7 @@ export function HealthPage() {
                 <tr>
                   <th>operation</th>
                   <th>requests</th>
-                  <th>per second</th>
+                  <th>per second (last poll)</th>
                   <th>p50 ms</th>
                   <th>p95 ms</th>
                   <th>p99 ms</th>

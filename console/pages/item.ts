@@ -109,7 +109,7 @@ export function ItemPage({
   const [item] = useLoad(() => (itemId ? api().item(itemId) : Promise.resolve(undefined)), [itemId]);
   return html`<section data-test="page-item">
     <h1>Item</h1>
-    <${SearchPanel} query=${query} mode=${mode} navigate=${navigate} />
+    <${SearchPanel} key=${`${mode} ${query}`} query=${query} mode=${mode} navigate=${navigate} />
     ${
       itemId
         ? html`<${Show} loaded=${item}>
