@@ -190,6 +190,20 @@ describe('web console in Chromium', () => {
       for (const text of await column.locator('[data-test=source]').allTextContents()) expect(text).toMatch(source);
     }
     await screenshot(page, 'item');
+
+    // A catalogue image (`imageUrl`) is shown: here a 1×1 PNG as a data: URL (the CSP allows images from anywhere).
+    const png =
+      'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const upsert = await served.graphql(
+      `mutation($input: [ItemInput!]!) { upsertItems(input: $input) { created } }`,
+      { input: [{ id: 'console-cover', title: 'A Book With a Cover', genres: ['fantasy'], imageUrl: png }] },
+      { 'x-api-key': API_KEY },
+    );
+    expect(upsert.errors).toBeUndefined();
+    await open('#/item/console-cover');
+    const cover = page.locator('[data-test=item-details] img.cover');
+    await expect.poll(() => cover.count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => cover.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
     expect(browser.problems).toEqual([]);
   });
 
