@@ -14,6 +14,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && rm -rf node_modul
 COPY schema.graphql tsconfig.json ./
 COPY src ./src
 COPY training ./training
+# The web console's browser sources (bundled in memory at start when RECGRAPH_CONSOLE=on; off by default here).
+COPY console ./console
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=5 \
   CMD node -e "fetch('http://127.0.0.1:4000/health/ready').then(r => process.exit(r.ok ? 0 : 1)).catch(() => process.exit(1))"

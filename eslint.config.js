@@ -33,6 +33,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web console's browser code (bundled by src/console/bundle.ts).
+    files: ['console/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['tests/**'],
     rules: {
       // Fixtures read untyped rows back from Postgres to compare them whole.

@@ -61,6 +61,8 @@ export interface RecgraphConfig {
   llm: LlmSettings;
   /** A CLIP-style image encoder directory (model.onnx + preprocessor_config.json): training embeds item images with it. */
   imageModelPath: string | undefined;
+  /** Serve the web console at /console (RECGRAPH_CONSOLE; default on in development, off in production). */
+  console: boolean;
 }
 
 export interface LlmSettings {
@@ -332,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
       apiKey: env.RECGRAPH_LLM_API_KEY || undefined,
     },
     imageModelPath: env.RECGRAPH_IMAGE_MODEL ? path.resolve(env.RECGRAPH_IMAGE_MODEL) : undefined,
+    console: onOff(env.RECGRAPH_CONSOLE, env.NODE_ENV !== 'production', 'RECGRAPH_CONSOLE'),
     postgres: {
       poolMax: positiveIntFrom(env.RECGRAPH_PG_POOL_MAX, 10, 'RECGRAPH_PG_POOL_MAX'),
       // Together under 2 s: a blackholed Postgres (connections open, no bytes) fails a request within that. The

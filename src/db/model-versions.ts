@@ -108,3 +108,27 @@ export async function publishedVersion(db: Queryable, version: string): Promise<
   );
   return rows[0];
 }
+
+/** One recorded version as the console's Models page lists it. */
+export interface VersionListing {
+  version: string;
+  kind: string;
+  status: VersionStatus;
+  params: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+  dimension: number;
+  dataCutoff: Date | null;
+  createdAt: Date;
+  activatedAt: Date | null;
+}
+
+/** Every recorded version, newest first (at most `limit`: the table only grows). */
+export async function listVersions(db: Queryable, limit = 100): Promise<VersionListing[]> {
+  const { rows } = await db.query<VersionListing>(
+    `SELECT version, kind, status, params, metrics, dimension, data_cutoff AS "dataCutoff", created_at AS "createdAt",
+            activated_at AS "activatedAt"
+       FROM model_versions ORDER BY created_at DESC, id DESC LIMIT $1`,
+    [limit],
+  );
+  return rows;
+}

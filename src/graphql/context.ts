@@ -8,6 +8,7 @@ import type { WorkMapSource } from '../db/works.js';
 import type { Experiments } from '../experiments/experiments.js';
 import type { TrainingLauncher } from '../training-jobs/launcher.js';
 import type { RecommendationService } from '../recommend/service.js';
+import type { ModelVersionAdmin } from '../recommend/model-versions-admin.js';
 import type { ServingModelSource } from '../recommend/serving-model.js';
 import type { RuleCache } from '../rules/rule-cache.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -27,6 +28,8 @@ export interface Services {
   training: TrainingLauncher;
   /** Business rules: the table and this replica's compiled cache of it. */
   rules: { store: BusinessRuleStore; cache: RuleCache };
+  /** The recorded model versions, activate and rollback (the console's Models page). */
+  modelVersions: ModelVersionAdmin;
 }
 
 export interface RequestContext {

@@ -13,6 +13,7 @@ import type { InteractionInput, Resolvers } from './__generated__/resolvers.js';
 import type { RequestContext } from './context.js';
 import { businessRuleMutations, businessRuleQueries } from './business-rules.js';
 import { apiError, badUserInput, notFound } from './errors.js';
+import { modelVersionResolvers } from './model-version-resolvers.js';
 import {
   checkFirst,
   checkId,
@@ -121,6 +122,7 @@ function answerOf(
 
 export const resolvers: Resolvers = {
   Query: {
+    ...modelVersionResolvers.Query,
     async recommendations(_parent, args, context) {
       const page = checkPage(args.first, args.after);
       const diversity = checkRange(args.diversity, 0, 0, 1, 'diversity');
@@ -339,6 +341,7 @@ export const resolvers: Resolvers = {
     ...experimentMutations,
     ...trainingJobMutations,
     ...businessRuleMutations,
+    ...modelVersionResolvers.Mutation,
   },
   Item: {
     id: (row) => row.externalId,

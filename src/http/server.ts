@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { HeaderMap, type BaseContext } from '@apollo/server';
+import { isConsolePath, type ConsoleHandler } from '../console/routes.js';
 import { createGraphQLServer } from '../graphql/apollo.js';
 import { createRequestContext, type Services } from '../graphql/context.js';
 import { ERROR_CODES, type ErrorCode } from '../graphql/error-codes.js';
@@ -33,6 +34,8 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
   /** A readiness check that has not answered by then counts as down (a blackholed dependency never answers). */
   readinessTimeoutMs?: number;
+  /** The web console under /console (src/console/); none → /console is a 404 like any unknown route. */
+  console?: ConsoleHandler;
 }
 
 export interface RunningServer {
@@ -156,6 +159,7 @@ export async function startHttpServer(
       for (const [name, value] of Object.entries(corsHeaders(options.cors, req))) res.setHeader(name, value);
       if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'ok' });
       if (url.pathname === '/metrics') return await serveMetrics(req, res);
+      if (options.console && isConsolePath(url.pathname)) return await options.console(req, res, url.pathname);
       if (url.pathname === '/health/ready') {
         // Draining: tell the load balancer to route elsewhere while in-flight requests finish.
         if (stopping) return sendJson(res, 503, { status: 'stopping', checks: {} });

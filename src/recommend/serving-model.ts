@@ -74,6 +74,11 @@ export class ServingModelSource implements ModelSource {
     return model;
   }
 
+  /** Forgets the cached live version: the next request reads it again (this process just switched it). */
+  refresh(): void {
+    this.cache = undefined;
+  }
+
   /**
    * Loads what serving needs before the first request: the configured external encoder (a load failure is a
    * startup error, not a slow first search) and the active version with its encoder session.

@@ -1,6 +1,9 @@
 // Assembles the serving application from resolved infrastructure: repositories, vector store, recommendation service, HTTP.
+import path from 'node:path';
 import type { RecgraphConfig } from '../config.js';
 import { BusinessRuleStore } from '../db/business-rules.js';
+import { buildConsoleAssets } from '../console/bundle.js';
+import { consoleHandler } from '../console/routes.js';
 import { CachedItemReader } from '../db/item-cache.js';
 import { ItemRepository, ItemSearchRepository } from '../db/items.js';
 import { LatestItems } from '../db/latest.js';
@@ -14,6 +17,7 @@ import { DEFAULT_FEEDBACK_POLICY } from '../feedback/event-weights.js';
 import { OnnxSentenceEncoder } from '../embedding/onnx-sentence-encoder.js';
 import { createMetrics, type ServerMetrics } from '../http/metrics.js';
 import { startHttpServer, type RunningServer } from '../http/server.js';
+import { ModelVersionAdmin } from '../recommend/model-versions-admin.js';
 import { RecommendationService } from '../recommend/service.js';
 import { ServingModelSource } from '../recommend/serving-model.js';
 import { Experiments } from '../experiments/experiments.js';
@@ -26,6 +30,8 @@ import { createLogger, type Logger } from '../logger.js';
 
 export interface App {
   server: RunningServer;
+  /** Where the web console is served (RECGRAPH_CONSOLE), or undefined when it is off. */
+  consoleUrl: string | undefined;
   services: Services;
   vectorStore: VectorStore;
   metrics: ServerMetrics;
@@ -93,6 +99,8 @@ export function createServices(
     rules: ruleCache,
     items,
   });
+  const modelsDir = config.dataDir ? path.join(config.dataDir, 'models') : undefined;
+  const modelVersions = new ModelVersionAdmin({ pool, store, prefix, models, modelsDir });
   const experiments = new Experiments(pool, { log: logger });
   // Training jobs run as child processes against the same stores (src/training-jobs/launcher.ts).
   const training = new TrainingLauncher(
@@ -118,6 +126,7 @@ export function createServices(
     training,
     rules: { store: ruleStore, cache: ruleCache },
     works,
+    modelVersions,
   };
 }
 
@@ -137,9 +146,16 @@ export async function startApp(
     throw error;
   }
   services.training.startSchedule();
+  // Built while the server starts; the first console request waits for it (a failure is logged and answered 500).
+  const consoleAssets = config.console ? buildConsoleAssets() : undefined;
+  consoleAssets?.then(
+    (built) => logger.info({ buildMs: Math.round(built.buildMs) }, 'console built'),
+    (error: unknown) => logger.error({ err: error }, 'console build failed'),
+  );
   const server = await startHttpServer(
     {
       services,
+      console: consoleAssets && consoleHandler(consoleAssets),
       production: config.production,
       logger,
       metrics,
@@ -161,6 +177,7 @@ export async function startApp(
   );
   return {
     server,
+    consoleUrl: consoleAssets ? server.url.replace(/\/graphql$/, '/console/') : undefined,
     services,
     vectorStore,
     metrics,

@@ -83,6 +83,7 @@ export function readyMessage({ app, config, seconds }: StartedService): string {
   const curl = JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') });
   return [
     `\nrecgraph is ready in ${seconds.toFixed(1)} s: ${url}`,
+    ...(app.consoleUrl ? [`Web console: ${app.consoleUrl}`] : []),
     ...(config.production ? [] : ['Open it in a browser for Apollo Sandbox, or try:\n']),
     `curl -s ${url} -H 'content-type: application/json' \\\n  -d '${curl}'\n`,
     ...(config.production ? [] : [`Example query for Sandbox:\n\n${EXAMPLE_QUERY}\n`]),

@@ -136,6 +136,11 @@ export function createRecgraphClient(options: RecgraphClientOptions) {
       (await run(ops.UpsertBusinessRulesDocument, { input })).upsertBusinessRules,
     deleteBusinessRules: async (ids: string[]) =>
       (await run(ops.DeleteBusinessRulesDocument, { ids })).deleteBusinessRules,
+    // Model versions
+    modelVersions: async () => (await run(ops.ModelVersionsDocument, {})).modelVersions,
+    activateModelVersion: async (version: string) =>
+      (await run(ops.ActivateModelVersionDocument, { version })).activateModelVersion,
+    rollbackModelVersion: async () => (await run(ops.RollbackModelVersionDocument, {})).rollbackModelVersion,
   };
 }
 

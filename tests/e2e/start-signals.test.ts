@@ -158,6 +158,19 @@ describe.skipIf(process.platform !== 'linux')('stopping recgraph with a signal t
     });
   }
 
+  it('npm start serves the web console and prints where (a fresh clone needs no build step)', async () => {
+    const started = await start('npm', ['start', '--', '--no-seed']);
+    const consoleUrl = `http://127.0.0.1:${started.port}/console/`;
+    expect(started.output()).toContain(`Web console: ${consoleUrl}`);
+    const page = await fetch(consoleUrl);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const script = await fetch(`${consoleUrl}app.js`);
+    expect(script.status).toBe(200);
+    expect((await script.text()).length).toBeGreaterThan(10_000); // the bundle esbuild built at start
+    await expectCleanStop(started, 'SIGTERM');
+  });
+
   it('npx recgraph start stops on SIGTERM (npx runs it under a shell that does not pass the signal on)', async () => {
     const started = await start('npx', ['recgraph', 'start', '--no-seed']);
     await expectCleanStop(started, 'SIGTERM');

@@ -7,22 +7,18 @@ import { itemColumns } from '../../src/db/item-columns.js';
 import type { ItemRow } from '../../src/db/items.js';
 import {
   activeVersion,
-  markActive,
-  publishedVersion,
   previousVersion,
   recordExporting,
   setVersionStatus,
   versionStatus,
   versionsWithCollections,
 } from '../../src/db/model-versions.js';
-import { withTransaction } from '../../src/db/transaction.js';
 import { toStoredEncoder } from '../../src/embedding/encoder-artifact.js';
 import type { IalsFoldInParams } from '../../src/embedding/ials-foldin.js';
 import { encodeArtifacts } from '../../src/recommend/model-artifacts.js';
+import { activateVersion, rollbackVersion } from '../../src/recommend/model-switch.js';
 import type { VectorStore } from '../../src/vector/client.js';
 import {
-  aliasSwitchActions,
-  COLLECTION_ROLES,
   REQUIRED_ROLES,
   versionedCollectionName,
   versionsIn,
@@ -167,40 +163,8 @@ export async function publishModel(
 }
 
 export { activeVersion, previousVersion };
-
-/** Makes the previously live version live again (see previousVersion); returns it. */
-export async function rollbackVersion(
-  store: VectorStore,
-  pool: pg.Pool,
-  options: { prefix?: string } = {},
-): Promise<{ from: string | undefined; to: string }> {
-  const from = await activeVersion(pool);
-  const to = await previousVersion(pool);
-  if (!to) throw new Error('no previous model version to roll back to (none was live before, or it was pruned)');
-  await activateVersion(store, pool, to, options);
-  return { from, to };
-}
-
-/** Makes an exported version live: one atomic alias switch in Qdrant, then the bookkeeping in Postgres. */
-export async function activateVersion(
-  store: VectorStore,
-  pool: pg.Pool,
-  version: string,
-  options: { prefix?: string } = {},
-): Promise<void> {
-  const status = await versionStatus(pool, version);
-  if (!status) throw new Error(`no model version "${version}"`);
-  if (!['exported', 'active', 'retired'].includes(status)) {
-    const why = status === 'pruned' ? ' (its collections were pruned; retrain or re-export it)' : '';
-    throw new Error(`model version "${version}" is ${status}${why}; only exported versions can be activated`);
-  }
-  // The version's own roles go live; an optional role it lacks (items_image) loses its alias in the same step.
-  const collections = (await publishedVersion(pool, version))?.collections ?? {};
-  const roles = COLLECTION_ROLES.filter((role) => role in collections || REQUIRED_ROLES.includes(role));
-  const dropRoles = COLLECTION_ROLES.filter((role) => !roles.includes(role));
-  await store.switchAliases(aliasSwitchActions(version, { prefix: options.prefix, roles, dropRoles }));
-  await withTransaction(pool, (client) => markActive(client, version));
-}
+// Activation lives on the serving side (the API activates and rolls back too); re-exported for the CLI and tests.
+export { activateVersion, rollbackVersion };
 
 /** Drops the collections of versions beyond the newest `keep` (the active one is always kept). */
 export async function pruneVersions(

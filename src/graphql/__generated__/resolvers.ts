@@ -92,6 +92,8 @@ export type Query = {
   trainingJob?: Maybe<TrainingJob>;
   /** The business rules (live ones; with `ruleSet`, that set's only), oldest first. */
   businessRules: Array<BusinessRule>;
+  /** Every recorded model version, newest first, the live one marked. */
+  modelVersions: Array<ModelVersion>;
 };
 
 
@@ -296,6 +298,13 @@ export type Mutation = {
   upsertBusinessRules: UpsertBusinessRulesPayload;
   /** Deletes business rules by id: they stop applying. Requires the API key. */
   deleteBusinessRules: DeleteBusinessRulesPayload;
+  /**
+   * Makes an exported model version live: one atomic alias switch (this server follows at once, other replicas within
+   * 5 s). An unknown, pruned or failed version is BAD_USER_INPUT. Requires the API key.
+   */
+  activateModelVersion: ModelSwitchPayload;
+  /** Makes the previously live model version live again; BAD_USER_INPUT when there is none. Requires the API key. */
+  rollbackModelVersion: ModelSwitchPayload;
 };
 
 
@@ -346,6 +355,11 @@ export type MutationUpsertBusinessRulesArgs = {
 
 export type MutationDeleteBusinessRulesArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationActivateModelVersionArgs = {
+  version: Scalars['ID']['input'];
 };
 
 /** A catalog item (book, movie, product …). */
@@ -926,6 +940,46 @@ export type DeleteBusinessRulesPayload = {
   notFound: Array<Scalars['ID']['output']>;
 };
 
+/** Where a model version is in its life: exported versions can be made live; pruned ones lost their collections. */
+export type ModelVersionStatus =
+  | 'EXPORTING'
+  | 'EXPORTED'
+  | 'ACTIVE'
+  | 'RETIRED'
+  | 'FAILED'
+  | 'PRUNED';
+
+export type ModelVersion = {
+  __typename?: 'ModelVersion';
+  version: Scalars['ID']['output'];
+  kind: Scalars['String']['output'];
+  status: ModelVersionStatus;
+  /** True for the version serving now. */
+  live: Scalars['Boolean']['output'];
+  trainedAt: Scalars['String']['output'];
+  activatedAt?: Maybe<Scalars['String']['output']>;
+  /** Events created after this instant are folded in at request time. */
+  dataCutoff?: Maybe<Scalars['String']['output']>;
+  dimension: Scalars['Int']['output'];
+  /** The parameters training chose or was given (JSON object). */
+  params: Scalars['String']['output'];
+  /** Evaluation and training figures recorded with the model (JSON object). */
+  metrics: Scalars['String']['output'];
+  /**
+   * The evaluation report kept with the version (`<data dir>/models/<version>/evaluation.json`, as written by
+   * `recgraph evaluate --json`), or null when there is none.
+   */
+  evaluationReport?: Maybe<Scalars['String']['output']>;
+};
+
+export type ModelSwitchPayload = {
+  __typename?: 'ModelSwitchPayload';
+  /** The version live before the switch. */
+  from?: Maybe<Scalars['String']['output']>;
+  /** The version live now. */
+  to: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1059,6 +1113,9 @@ export type ResolversTypes = {
   BusinessRule: ResolverTypeWrapper<BusinessRule>;
   UpsertBusinessRulesPayload: ResolverTypeWrapper<UpsertBusinessRulesPayload>;
   DeleteBusinessRulesPayload: ResolverTypeWrapper<DeleteBusinessRulesPayload>;
+  ModelVersionStatus: ModelVersionStatus;
+  ModelVersion: ResolverTypeWrapper<ModelVersion>;
+  ModelSwitchPayload: ResolverTypeWrapper<ModelSwitchPayload>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1112,6 +1169,8 @@ export type ResolversParentTypes = {
   BusinessRule: BusinessRule;
   UpsertBusinessRulesPayload: UpsertBusinessRulesPayload;
   DeleteBusinessRulesPayload: DeleteBusinessRulesPayload;
+  ModelVersion: ModelVersion;
+  ModelSwitchPayload: ModelSwitchPayload;
 };
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -1132,6 +1191,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   trainingJobs?: Resolver<Array<ResolversTypes['TrainingJob']>, ParentType, ContextType, RequireFields<QueryTrainingJobsArgs, 'first'>>;
   trainingJob?: Resolver<Maybe<ResolversTypes['TrainingJob']>, ParentType, ContextType, RequireFields<QueryTrainingJobArgs, 'id'>>;
   businessRules?: Resolver<Array<ResolversTypes['BusinessRule']>, ParentType, ContextType, Partial<QueryBusinessRulesArgs>>;
+  modelVersions?: Resolver<Array<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1145,6 +1205,8 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   trainModel?: Resolver<ResolversTypes['TrainModelPayload'], ParentType, ContextType, Partial<MutationTrainModelArgs>>;
   upsertBusinessRules?: Resolver<ResolversTypes['UpsertBusinessRulesPayload'], ParentType, ContextType, RequireFields<MutationUpsertBusinessRulesArgs, 'input'>>;
   deleteBusinessRules?: Resolver<ResolversTypes['DeleteBusinessRulesPayload'], ParentType, ContextType, RequireFields<MutationDeleteBusinessRulesArgs, 'ids'>>;
+  activateModelVersion?: Resolver<ResolversTypes['ModelSwitchPayload'], ParentType, ContextType, RequireFields<MutationActivateModelVersionArgs, 'version'>>;
+  rollbackModelVersion?: Resolver<ResolversTypes['ModelSwitchPayload'], ParentType, ContextType>;
 };
 
 export type ItemResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Item'] = ResolversParentTypes['Item']> = {
@@ -1383,6 +1445,25 @@ export type DeleteBusinessRulesPayloadResolvers<ContextType = RequestContext, Pa
   notFound?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
 };
 
+export type ModelVersionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion']> = {
+  version?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ModelVersionStatus'], ParentType, ContextType>;
+  live?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  trainedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  activatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dataCutoff?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dimension?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  params?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  metrics?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  evaluationReport?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ModelSwitchPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ModelSwitchPayload'] = ResolversParentTypes['ModelSwitchPayload']> = {
+  from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = RequestContext> = {
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1417,5 +1498,7 @@ export type Resolvers<ContextType = RequestContext> = {
   BusinessRule?: BusinessRuleResolvers<ContextType>;
   UpsertBusinessRulesPayload?: UpsertBusinessRulesPayloadResolvers<ContextType>;
   DeleteBusinessRulesPayload?: DeleteBusinessRulesPayloadResolvers<ContextType>;
+  ModelVersion?: ModelVersionResolvers<ContextType>;
+  ModelSwitchPayload?: ModelSwitchPayloadResolvers<ContextType>;
 };
 
