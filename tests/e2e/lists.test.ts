@@ -72,8 +72,10 @@ describe('latest, trending, similar users and related items over HTTP', () => {
         ok(`mutation($i: [ItemInput!]!) { upsertItems(input: $i) { created } }`, {
           i: [{ id, title, genres, creators: ['New Author'] }],
         });
-      await upsert('new-1', 'A new arrival', ['zz-new']);
-      await upsert('new-2', 'A newer arrival', ['other']);
+      // Titles far apart: two near-identical titles by one author would be grouped as editions of one work, and lists
+      // show a work once.
+      await upsert('new-1', 'Harbour Lights', ['zz-new']);
+      await upsert('new-2', 'Quiet Mountain Roads', ['other']);
       // An update of an old item does not make it new.
       const old = items()[0];
       await upsert(old.externalId, `${old.title} (revised)`, old.genres);
