@@ -40,11 +40,48 @@ export interface RecgraphConfig {
   rerank: boolean;
   /** The serving path's Postgres pool: size and timeouts (see src/db/pool.ts, servingPoolOptions). */
   postgres: ServingPoolSettings;
+  /**
+   * Which TensorFlow.js backend training uses (RECGRAPH_TF_BACKEND): `auto` takes the native one
+   * (@tensorflow/tfjs-node, an optional dependency) when it is installed and loads, else wasm.
+   */
+  tfBackend: TfBackendRequest;
+  /** How exported collections are laid out on a distributed Qdrant (unset fields: Qdrant's own defaults). */
+  qdrantLayout: CollectionLayout;
+  /** RECGRAPH_RETRAIN_EVERY in ms: the server queues a training job when nothing newer exists; undefined = never. */
+  retrainEveryMs: number | undefined;
+  /** A retrained version goes live only if its validation metric is at most this fraction below the live one's. */
+  promotionTolerance: number;
   /** Event weights per kind, their cap, and which events are negative (src/feedback/event-weights.ts). */
   feedback: FeedbackPolicy;
   /** How often a replica checks Postgres for changed business rules (src/rules/rule-cache.ts); the staleness bound. */
   rulesRefreshMs: number;
+  /** The OpenAI-compatible chat-completions endpoint `recgraph enrich` asks (training/enrich). */
+  llm: LlmSettings;
+  /** A CLIP-style image encoder directory (model.onnx + preprocessor_config.json): training embeds item images with it. */
+  imageModelPath: string | undefined;
 }
+
+export interface LlmSettings {
+  /** Base URL (…/v1) or the full …/chat/completions URL; unset → `enrich` refuses to run. */
+  url: string | undefined;
+  model: string | undefined;
+  /** Sent as `Authorization: Bearer`; optional (local servers often need none). */
+  apiKey: string | undefined;
+}
+
+/**
+ * Shards and replicas of every collection an export creates (RECGRAPH_QDRANT_SHARDS, RECGRAPH_QDRANT_REPLICAS,
+ * RECGRAPH_QDRANT_WRITE_CONSISTENCY). Unset on one node; on a cluster, replicas ≥ 2 keep every shard readable while a
+ * node is down.
+ */
+export interface CollectionLayout {
+  shards?: number;
+  replicas?: number;
+  /** Replicas that must acknowledge a write before it succeeds (≤ replicas). */
+  writeConsistency?: number;
+}
+
+export type TfBackendRequest = 'auto' | 'wasm' | 'node';
 
 export interface ServingPoolSettings {
   /** Most connections the API opens. */
@@ -77,6 +114,27 @@ function positiveIntFrom(value: string | undefined, fallback: number, name: stri
   const parsed = intFrom(value, fallback, name);
   if (parsed < 1) throw new Error(`${name} must be at least 1, got "${value}"`);
   return parsed;
+}
+
+export function tfBackendFrom(value: string | undefined, name = 'RECGRAPH_TF_BACKEND'): TfBackendRequest {
+  if (value === undefined || value === '') return 'auto';
+  const lower = value.toLowerCase();
+  if (lower === 'auto' || lower === 'wasm' || lower === 'node') return lower;
+  throw new Error(`${name} must be auto, wasm or node, got "${value}"`);
+}
+
+export function collectionLayoutFrom(env: NodeJS.ProcessEnv): CollectionLayout {
+  const optional = (value: string | undefined, name: string) => (value ? positiveIntFrom(value, 1, name) : undefined);
+  const layout: CollectionLayout = {
+    shards: optional(env.RECGRAPH_QDRANT_SHARDS, 'RECGRAPH_QDRANT_SHARDS'),
+    replicas: optional(env.RECGRAPH_QDRANT_REPLICAS, 'RECGRAPH_QDRANT_REPLICAS'),
+    writeConsistency: optional(env.RECGRAPH_QDRANT_WRITE_CONSISTENCY, 'RECGRAPH_QDRANT_WRITE_CONSISTENCY'),
+  };
+  if (layout.writeConsistency !== undefined && layout.writeConsistency > (layout.replicas ?? 1))
+    throw new Error(
+      `RECGRAPH_QDRANT_WRITE_CONSISTENCY (${layout.writeConsistency}) cannot exceed RECGRAPH_QDRANT_REPLICAS (${layout.replicas ?? 1})`,
+    );
+  return layout;
 }
 
 /** RECGRAPH_API_KEY: one key, or several separated by commas (rotation). Blank entries are ignored. */
@@ -113,6 +171,26 @@ export function parseCorsOrigins(value: string | undefined, production: boolean)
       }
       return url.origin;
     });
+}
+
+/** A duration like `6h`, `30m`, `90s`, `1d` (or plain milliseconds); empty or `off` → undefined. */
+export function durationMsFrom(value: string | undefined, name: string): number | undefined {
+  const text = value?.trim().toLowerCase();
+  if (!text || text === 'off' || text === '0') return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text);
+  if (!match) throw new Error(`${name} must be a duration like 6h, 30m, 90s or 1d, got "${value}"`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms']!;
+  const ms = Number(match[1]) * unit;
+  if (ms < 60_000) throw new Error(`${name} must be at least 1m, got "${value}"`);
+  return ms;
+}
+
+/** A fraction in [0, 1). */
+export function fractionFrom(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!(parsed >= 0 && parsed < 1)) throw new Error(`${name} must be a fraction in [0, 1), got "${value}"`);
+  return parsed;
 }
 
 function numberFrom(value: string | undefined, fallback: number, name: string, min = -Infinity): number {
@@ -217,6 +295,7 @@ export function debugRequested(env: NodeJS.ProcessEnv = process.env): boolean {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig {
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    // One URL, or several nodes of one Qdrant cluster separated by commas (src/vector/failover-transport.ts).
     qdrantUrl: env.QDRANT_URL || undefined,
     qdrantApiKey: env.QDRANT_API_KEY || undefined,
     dataDir: path.resolve(env.RECGRAPH_DATA_DIR || '.recgraph'),
@@ -235,8 +314,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     segmentAttribute: env.RECGRAPH_SEGMENT_ATTRIBUTE || 'segment',
     segmentMinEvents: intFrom(env.RECGRAPH_SEGMENT_MIN_EVENTS, 100, 'RECGRAPH_SEGMENT_MIN_EVENTS'),
     rerank: onOff(env.RECGRAPH_RERANK, true, 'RECGRAPH_RERANK'),
+    tfBackend: tfBackendFrom(env.RECGRAPH_TF_BACKEND),
+    qdrantLayout: collectionLayoutFrom(env),
     feedback: feedbackPolicyFrom(env),
     rulesRefreshMs: positiveIntFrom(env.RECGRAPH_RULES_REFRESH_MS, 1_000, 'RECGRAPH_RULES_REFRESH_MS'),
+    llm: {
+      url: env.RECGRAPH_LLM_URL || undefined,
+      model: env.RECGRAPH_LLM_MODEL || undefined,
+      apiKey: env.RECGRAPH_LLM_API_KEY || undefined,
+    },
+    imageModelPath: env.RECGRAPH_IMAGE_MODEL ? path.resolve(env.RECGRAPH_IMAGE_MODEL) : undefined,
     postgres: {
       poolMax: positiveIntFrom(env.RECGRAPH_PG_POOL_MAX, 10, 'RECGRAPH_PG_POOL_MAX'),
       // Together under 2 s: a blackholed Postgres (connections open, no bytes) fails a request within that. The
@@ -258,5 +345,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
         'RECGRAPH_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS',
       ),
     },
+    retrainEveryMs: durationMsFrom(env.RECGRAPH_RETRAIN_EVERY, 'RECGRAPH_RETRAIN_EVERY'),
+    promotionTolerance: fractionFrom(env.RECGRAPH_PROMOTION_TOLERANCE, 0.02, 'RECGRAPH_PROMOTION_TOLERANCE'),
   };
 }

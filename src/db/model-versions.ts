@@ -95,12 +95,14 @@ export interface PublishedVersionRow {
   activatedAt: Date | null;
   metrics: Record<string, unknown>;
   artifacts: unknown;
+  /** Its Qdrant collections by role (items_image only when it was trained with an image model). */
+  collections: Record<string, string>;
 }
 
 export async function publishedVersion(db: Queryable, version: string): Promise<PublishedVersionRow | undefined> {
   const { rows } = await db.query<PublishedVersionRow>(
     `SELECT version, kind, dimension, data_cutoff AS "dataCutoff", created_at AS "createdAt",
-            activated_at AS "activatedAt", metrics, artifacts
+            activated_at AS "activatedAt", metrics, artifacts, collections
        FROM model_versions WHERE version = $1`,
     [version],
   );

@@ -6,6 +6,7 @@
 // replica, and an unchanged history is not read again. (The count covers what the newest id alone would miss: two
 // replicas inserting for one user at once, the lower id committing last.)
 import type pg from 'pg';
+import { recordAttributions } from './impressions.js';
 import {
   DEFAULT_FEEDBACK_POLICY,
   kindCountsOf,
@@ -59,6 +60,8 @@ export interface EventWrite {
   kind: string;
   value: number;
   occurredAt: Date;
+  /** The list the item was shown in: the stored event is attributed to it (recommendation_events). */
+  recommendationId?: string;
 }
 
 /** What became of each event of a recordEvents call, by position in its list. */
@@ -423,6 +426,14 @@ export class UserRepository {
       if (fresh.delete(keyOf(row))) outcome.recorded.push(index);
       else outcome.duplicates.push(index);
     });
+    // Attribution of stored events to the list they were shown in, in the same transaction.
+    await recordAttributions(
+      client,
+      outcome.recorded.flatMap((index) => {
+        const { recommendationId, userId, itemId, kind, occurredAt } = rows[index];
+        return recommendationId ? [{ recommendationId, userId, itemId, kind, occurredAt }] : [];
+      }),
+    );
     return outcome;
   }
 }

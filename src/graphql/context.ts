@@ -4,6 +4,8 @@ import type { CachedItemReader } from '../db/item-cache.js';
 import type { BusinessRuleStore } from '../db/business-rules.js';
 import type { ItemSearchRepository } from '../db/items.js';
 import type { UserRepository } from '../db/users.js';
+import type { Experiments } from '../experiments/experiments.js';
+import type { TrainingLauncher } from '../training-jobs/launcher.js';
 import type { RecommendationService } from '../recommend/service.js';
 import type { ServingModelSource } from '../recommend/serving-model.js';
 import type { RuleCache } from '../rules/rule-cache.js';
@@ -16,6 +18,10 @@ export interface Services {
   users: UserRepository;
   recommender: RecommendationService;
   models: ServingModelSource;
+  /** A/B experiments: assignment from memory, impressions, reports (src/experiments). */
+  experiments: Experiments;
+  /** Training jobs: queued here, run as child processes (src/training-jobs). */
+  training: TrainingLauncher;
   /** Business rules: the table and this replica's compiled cache of it. */
   rules: { store: BusinessRuleStore; cache: RuleCache };
 }

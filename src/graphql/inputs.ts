@@ -9,10 +9,12 @@ import type { RuleWrite } from '../db/business-rules.js';
 import { DEFAULT_RULE_SET, type RuleSpec } from '../rules/types.js';
 import type {
   BusinessRuleInput,
+  ExperimentInput,
   InteractionInput,
   ItemFilter as ItemFilterArg,
   ItemInput,
 } from './__generated__/resolvers.js';
+import type { Variant } from '../experiments/types.js';
 import type { RequestContext } from './context.js';
 import { apiError, badUserInput } from './errors.js';
 import { rejectInput } from './plugins/rejected-inputs.js';
@@ -261,6 +263,8 @@ export interface CheckedInteraction {
   value: number;
   /** Undefined: the time the call is recorded. */
   occurredAt: Date | undefined;
+  /** The list the item was shown in (experiment attribution). */
+  recommendationId?: string;
 }
 
 /** The event as it will be stored, or the reason it cannot be. */
@@ -281,13 +285,81 @@ export function checkInteraction(input: InteractionInput, now: number): CheckedI
     if (parsed.getTime() < Date.UTC(1970, 0, 1)) return 'occurredAt is before 1970';
     occurredAt = parsed;
   }
+  if (input.recommendationId != null && !RECOMMENDATION_ID.test(input.recommendationId))
+    return `recommendationId must be a recommendationId this API returned, got ${quote(input.recommendationId)}`;
   return {
     userExternalId: input.userId,
     itemExternalId: input.itemId,
     kind: input.kind ?? 'interaction',
     value: input.value ?? 1,
     occurredAt,
+    ...(input.recommendationId != null ? { recommendationId: input.recommendationId.toLowerCase() } : {}),
   };
+}
+
+/** Lists' ids are UUIDs (crypto.randomUUID). */
+const RECOMMENDATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// ---- experiments ---------------------------------------------------------------------------------------------------
+
+const EXPERIMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+/** An experiment or variant name, or BAD_USER_INPUT. */
+export function checkExperimentName(name: string, argumentName = 'name'): string {
+  if (!EXPERIMENT_NAME.test(name))
+    throw badUserInput(`${argumentName} must be 1–100 letters, digits, -, _ or . (got ${quote(name)})`, argumentName);
+  return name;
+}
+
+/** A whole experiment definition: names, shares in (0, 1] summing to at most 1, settings in range. */
+export function checkExperimentInput(input: ExperimentInput): {
+  name: string;
+  salt: string;
+  variants: Variant[];
+} {
+  const name = checkExperimentName(input.name);
+  const salt = input.salt ?? name;
+  if (!salt.length || salt.length > LIMITS.idLength || textProblem(salt))
+    throw badUserInput(`salt must be 1–${LIMITS.idLength} characters of valid text`, 'salt');
+  if (!input.variants.length || input.variants.length > 20)
+    throw badUserInput('an experiment has 1–20 variants', 'variants');
+  const seen = new Set<string>();
+  let total = 0;
+  const variants = input.variants.map((v, index): Variant => {
+    const where = `variants[${index}]`;
+    checkExperimentName(v.name, `${where}.name`);
+    if (seen.has(v.name)) throw badUserInput(`${where}.name repeats "${v.name}"`, 'variants');
+    seen.add(v.name);
+    if (!(v.share > 0 && v.share <= 1))
+      throw badUserInput(`${where}.share must be in (0, 1], got ${v.share}`, 'variants');
+    total += v.share;
+    if (v.diversity != null && !(v.diversity >= 0 && v.diversity <= 1))
+      throw badUserInput(`${where}.diversity must be within 0–1, got ${v.diversity}`, 'variants');
+    if (
+      v.candidateCount != null &&
+      !(Number.isInteger(v.candidateCount) && v.candidateCount >= 1 && v.candidateCount <= 1000)
+    )
+      throw badUserInput(
+        `${where}.candidateCount must be an integer within 1–1000, got ${v.candidateCount}`,
+        'variants',
+      );
+    for (const [key, text] of [
+      ['modelVersion', v.modelVersion],
+      ['ruleSet', v.ruleSet],
+    ] as const)
+      if (text != null && idProblem(text)) throw badUserInput(`${where}.${key} ${idProblem(text)}`, 'variants');
+    return {
+      name: v.name,
+      share: v.share,
+      ...(v.modelVersion != null ? { modelVersion: v.modelVersion } : {}),
+      ...(v.ruleSet != null ? { ruleSet: v.ruleSet } : {}),
+      ...(v.diversity != null ? { diversity: v.diversity } : {}),
+      ...(v.candidateCount != null ? { candidateCount: v.candidateCount } : {}),
+    };
+  });
+  if (total > 1 + 1e-9)
+    throw badUserInput(`variants' shares sum to ${Number(total.toFixed(6))}, more than 1`, 'variants');
+  return { name, salt, variants };
 }
 
 /** An Idempotency-Key header value: 1–200 visible ASCII characters (a UUID fits), or BAD_USER_INPUT. */

@@ -1,6 +1,9 @@
 // Resolvers for schema.graphql; their types come from it (npm run codegen). They validate input, call the
 // pipelines in src/recommend, and join results with metadata through the request's DataLoaders.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Assignment } from '../experiments/types.js';
+import { experimentMutations, experimentQueries, listOptionsOf } from './experiment-resolvers.js';
+import { trainingJobMutations, trainingJobQueries } from './training-job-resolvers.js';
 import type { ItemRow } from '../db/items.js';
 import { IdempotencyKeyReused, type EventWrite, type RecordOutcome } from '../db/users.js';
 import { encodeCursor } from './cursor.js';
@@ -35,8 +38,11 @@ interface RecordInteractionsAnswer {
   duplicates: number[];
 }
 
-/** Joins scored ids with their metadata in one batched load, dropping items deleted since the model was trained. */
-async function toList(result: RecommendationResult, context: RequestContext, offset = 0) {
+/**
+ * Joins scored ids with their metadata in one batched load, dropping items deleted since the model was trained.
+ * Every list gets a fresh id (events sent with it are attributed to the list) and says its experiment, if any.
+ */
+async function toList(result: RecommendationResult, context: RequestContext, offset = 0, assignment?: Assignment) {
   // Reasons are fixed codes (metric labels); the detail stays in the server log.
   if (result.degraded) markDegraded(context, VECTOR_STORE_UNAVAILABLE);
   const because = [...new Set(result.items.flatMap((entry) => entry.because ?? []))];
@@ -69,6 +75,8 @@ async function toList(result: RecommendationResult, context: RequestContext, off
     reason: result.reason,
     modelVersion: result.modelVersion,
     pageInfo: { endCursor: result.items.length ? encodeCursor(end) : null, hasNextPage: result.hasMore },
+    recommendationId: randomUUID(),
+    experiment: assignment ? { name: assignment.experiment, variant: assignment.variant.name } : null,
   };
 }
 
@@ -85,7 +93,15 @@ async function itemOr404(context: RequestContext, id: string, argumentName: stri
 
 /** The same events (in the same order) hash the same, however the client ordered the fields of each. */
 function hashOfEvents(input: readonly InteractionInput[]): string {
-  const canonical = input.map((e) => [e.userId, e.itemId, e.kind ?? null, e.value ?? null, e.occurredAt ?? null]);
+  const canonical = input.map((e) => [
+    e.userId,
+    e.itemId,
+    e.kind ?? null,
+    e.value ?? null,
+    e.occurredAt ?? null,
+    // Only when sent: the hash of a call without attribution stays what it was (stored keys keep matching).
+    ...(e.recommendationId != null ? [e.recommendationId] : []),
+  ]);
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
@@ -111,11 +127,24 @@ export const resolvers: Resolvers = {
         context.loaders.userWithHistoryByExternalId.load(checkId(args.userId, 'userId')),
         resolveFilter(args.filter, context),
       ]);
+      // The user's experiment variant (from memory) may choose the model version, rule set and list settings.
+      const assignment = context.services.experiments.assign(args.userId);
       const result = await context.services.recommender.forUser(user, page, filter, {
         diversity,
         explain: args.explain ?? false,
+        ...listOptionsOf(assignment),
       });
-      return toList(result, context, page.offset);
+      const list = await toList(result, context, page.offset, assignment);
+      if (assignment) {
+        await context.services.experiments.recordImpression({
+          recommendationId: list.recommendationId,
+          experimentId: assignment.experimentId,
+          variant: assignment.variant.name,
+          userKey: args.userId,
+          itemIds: list.items.map((entry) => entry.item.id),
+        });
+      }
+      return list;
     },
     async similarItems(_parent, args, context) {
       const first = checkFirst(args.first);
@@ -190,6 +219,8 @@ export const resolvers: Resolvers = {
         metrics: JSON.stringify(model.metrics),
       };
     },
+    ...experimentQueries,
+    ...trainingJobQueries,
     ...businessRuleQueries,
   },
   Mutation: {
@@ -215,8 +246,15 @@ export const resolvers: Resolvers = {
         if (!row || row.deletedAt) {
           return void rejected.push({ index, reason: `unknown item ${JSON.stringify(event.itemExternalId)}` });
         }
-        const { userExternalId, kind, value, occurredAt } = event;
-        writes.push({ userExternalId, itemId: row.id, kind, value, occurredAt: occurredAt ?? new Date(now) });
+        const { userExternalId, kind, value, occurredAt, recommendationId } = event;
+        writes.push({
+          userExternalId,
+          itemId: row.id,
+          kind,
+          value,
+          occurredAt: occurredAt ?? new Date(now),
+          ...(recommendationId ? { recommendationId } : {}),
+        });
         positions.push(index);
       });
       try {
@@ -266,6 +304,8 @@ export const resolvers: Resolvers = {
       const gone = new Set(deleted.map((d) => d.externalId));
       return { deleted: deleted.length, notFound: ids.filter((id) => !gone.has(id)), rejected };
     },
+    ...experimentMutations,
+    ...trainingJobMutations,
     ...businessRuleMutations,
   },
   Item: {

@@ -19,7 +19,11 @@ export interface UserRef {
 export interface UserOptions {
   diversity: number;
   explain: boolean;
-  /** Business rules of this set apply to the list (src/rules); default "default". */
+  /** Serve this published model version instead of the live one (an experiment variant's choice). */
+  modelVersion?: string;
+  /** Candidates fetched from the vector store (at least the page plus one); default candidateCount(). */
+  candidateCount?: number;
+  /** The rule set the rules stage applies to this list (an experiment variant's choice); undefined: the default. */
   ruleSet?: string;
 }
 
@@ -111,6 +115,7 @@ export async function recommendForUser(
       filter: excluding,
       page,
       diversity: options.diversity,
+      ...(options.candidateCount ? { candidates: options.candidateCount } : {}),
       withVectors: options.diversity > 0 || options.explain,
       vectorsOf: (ids) => ctx.vectorsOf(aliases.itemsCollaborative, ids),
       // Two-stage versions rerank Qdrant's candidates by the item-item term of the user's history.

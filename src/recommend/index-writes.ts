@@ -52,10 +52,12 @@ export async function indexItems(ctx: UseCaseContext, rows: readonly ItemRow[]):
 export async function unindexItems(ctx: UseCaseContext, ids: readonly number[]): Promise<void> {
   const { store, aliases, models } = ctx.deps;
   ctx.forgetVectors(ids);
-  if (!ids.length || !(await models.get())) return;
+  const model = await models.get();
+  if (!ids.length || !model) return;
   await Promise.all([
     store.deletePoints(aliases.itemsCollaborative, ids),
     store.deletePoints(aliases.itemsSemantic, ids),
+    ...(model.collections.items_image && aliases.itemsImage ? [store.deletePoints(aliases.itemsImage, ids)] : []),
   ]);
   ctx.forgetVectors(ids);
 }

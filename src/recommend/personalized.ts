@@ -17,6 +17,8 @@ export interface PersonalizedQuery {
   page: PageRequest;
   /** MMR λ (0 = relevance order). */
   diversity: number;
+  /** Candidates to fetch (an experiment variant's setting); never fewer than the page plus one. */
+  candidates?: number;
   /** Return candidate vectors (diversity and explanations need them). */
   withVectors: boolean;
   /**
@@ -75,7 +77,10 @@ export async function personalizedPage(
   const { page, rerank } = query;
   const negatives = query.negatives?.vectors.length && query.negatives.penalty > 0 ? query.negatives : undefined;
   // A push-down needs room below the page for what it pushes down: the same pool diversification gets.
-  const wanted = candidateCount(page, negatives ? Math.max(query.diversity, 1) : query.diversity);
+  const wanted = Math.max(
+    candidateCount(page, negatives ? Math.max(query.diversity, 1) : query.diversity),
+    query.candidates ?? 0,
+  );
   const withVectors = query.withVectors || negatives !== undefined;
   const fromSearch = withVectors && !query.vectorsOf;
   const retrieved = (await searchExcluding(

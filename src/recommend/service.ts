@@ -18,6 +18,7 @@ import { searchItems, type SearchMode } from './search.js';
 import { similarItems, type SimilarityMode } from './similar-items.js';
 import type { ItemFilter, ListOptions, PageRequest, RecommendationResult } from './types.js';
 import type { PopularRequest, RecommendationDeps, UseCaseContext } from './use-case.js';
+import { ServingModelSource } from './serving-model.js';
 import { MISS, VectorCache } from './vector-cache.js';
 
 export type { UserOptions, UserRef } from './for-user.js';
@@ -33,19 +34,51 @@ const PRELOADED_VECTORS = 100_000;
 
 export class RecommendationService implements UseCaseContext {
   private readonly vectors = new VectorCache();
+  /** One facade per non-live version an experiment variant serves: its own aliases (the version's collections) and vector cache. */
+  private readonly pinned = new Map<string, RecommendationService>();
 
   constructor(readonly deps: RecommendationDeps) {}
 
-  forUser(
+  async forUser(
     user: UserRef | undefined,
     page: PageRequest,
     filter: ItemFilter,
     options: UserOptions,
   ): Promise<RecommendationResult> {
-    const history = async () => (user ? (await this.deps.users.historyItems(user.id)).map((h) => h.itemId) : []);
-    return this.ruleList({ ruleSet: options.ruleSet, page, filter, excluded: history }, (wide, ruled) =>
-      recommendForUser(this, user, wide, ruled, options),
+    const service = options.modelVersion ? await this.servingVersion(options.modelVersion) : this;
+    const history = async () => (user ? (await service.deps.users.historyItems(user.id)).map((h) => h.itemId) : []);
+    return service.ruleList({ ruleSet: options.ruleSet, page, filter, excluded: history }, (wide, ruled) =>
+      recommendForUser(service, user, wide, ruled, options),
     );
+  }
+
+  /**
+   * The facade that serves `version`: this one when it is live; a facade over the version's own collections when
+   * it is another published version (experiments); this one again when the version cannot be served (pruned,
+   * failed, unknown) — the list comes from the live model rather than not at all.
+   */
+  private async servingVersion(version: string): Promise<RecommendationService> {
+    const source = this.deps.models;
+    if (!(source instanceof ServingModelSource) || (await source.get())?.version === version) return this;
+    const model = await source.pinned(version).catch(() => undefined);
+    const collections = model?.collections;
+    if (!collections?.items_collaborative || !collections.users_collaborative || !collections.items_semantic)
+      return this;
+    let service = this.pinned.get(version);
+    if (!service) {
+      if (this.pinned.size >= 4) this.pinned.delete(this.pinned.keys().next().value!);
+      service = new RecommendationService({
+        ...this.deps,
+        aliases: {
+          itemsCollaborative: collections.items_collaborative,
+          usersCollaborative: collections.users_collaborative,
+          itemsSemantic: collections.items_semantic,
+        },
+        models: { get: () => source.pinned(version) },
+      });
+      this.pinned.set(version, service);
+    }
+    return service;
   }
 
   forSession(
@@ -168,7 +201,8 @@ export class RecommendationService implements UseCaseContext {
   }
 
   forgetVectors(ids: readonly number[]): void {
-    this.vectors.forget([this.deps.aliases.itemsCollaborative, this.deps.aliases.itemsSemantic], ids);
+    const { itemsCollaborative, itemsSemantic, itemsImage } = this.deps.aliases;
+    this.vectors.forget([itemsCollaborative, itemsSemantic, ...(itemsImage ? [itemsImage] : [])], ids);
   }
 
   async degradeToPopular(

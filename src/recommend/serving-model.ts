@@ -1,7 +1,7 @@
 // The active model as the serving path needs it: decoded once per version (Gram matrix, fold-in parameters, text
 // model, text→collaborative map) and re-read on a short TTL so an activation reaches every replica.
 import type pg from 'pg';
-import { activeVersion, publishedVersion, type PublishedVersionRow } from '../db/model-versions.js';
+import { activeVersion, publishedVersion, versionStatus, type PublishedVersionRow } from '../db/model-versions.js';
 import { openTextEncoder } from '../embedding/encoder-artifact.js';
 import type { IalsFoldInParams } from '../embedding/ials-foldin.js';
 import type { LinearMap } from '../embedding/linear-map.js';
@@ -36,7 +36,18 @@ export interface ServingModelOptions {
   rerank?: boolean;
 }
 
-export class ServingModelSource {
+/** What serving reads the live model through: the facade's use cases only ever call `get`. */
+export interface ModelSource {
+  get(): Promise<ServingModel | undefined>;
+}
+
+/** Versions an experiment variant may serve: exported and not pruned (their collections exist). */
+const SERVABLE: ReadonlySet<string> = new Set(['active', 'retired', 'exported']);
+/** Non-live versions kept decoded at once (experiment variants rarely need more). */
+const MAX_PINNED = 4;
+
+export class ServingModelSource implements ModelSource {
+  private pinnedModels = new Map<string, { at: number; model: Promise<ServingModel | undefined> }>();
   private cache: { at: number; model: ServingModel | undefined } | undefined;
   private decoded = new Map<string, ServingModel>();
   private pending = new Map<string, Promise<ServingModel | undefined>>();
@@ -77,6 +88,11 @@ export class ServingModelSource {
     const external = await this.externalEncoder.catch(() => undefined);
     for (const model of this.decoded.values())
       if (model.text && model.text !== external) await model.text.close?.()?.catch(() => undefined);
+    for (const { model: pinned } of this.pinnedModels.values()) {
+      const model = await pinned;
+      if (model?.text && model.text !== external) await model.text.close?.()?.catch(() => undefined);
+    }
+    this.pinnedModels.clear();
     await external?.close?.()?.catch(() => undefined);
     this.decoded.clear();
     this.cache = undefined;
@@ -84,6 +100,33 @@ export class ServingModelSource {
 
   invalidate(): void {
     this.cache = undefined;
+  }
+
+  /**
+   * A published version other than (or equal to) the live one, for an experiment variant: decoded once and kept
+   * apart from the live version's cache; its status is re-read on the TTL, so a pruned or failed version stops
+   * being served (undefined: the caller serves the live model instead).
+   */
+  async pinned(version: string): Promise<ServingModel | undefined> {
+    const entry = this.pinnedModels.get(version);
+    if (entry && Date.now() - entry.at < this.ttlMs) return entry.model;
+    const status = await versionStatus(this.pool, version);
+    if (!status || !SERVABLE.has(status)) {
+      this.pinnedModels.delete(version);
+      return undefined;
+    }
+    const model = entry?.model ?? this.build(version).catch(() => undefined);
+    if (!entry && this.pinnedModels.size >= MAX_PINNED) {
+      const oldest = this.pinnedModels.keys().next().value!;
+      const evicted = this.pinnedModels.get(oldest)!.model;
+      this.pinnedModels.delete(oldest);
+      void Promise.all([evicted, this.externalEncoder.catch(() => undefined)]).then(([old, external]) => {
+        if (old?.text && old.text !== external)
+          setTimeout(() => void old.text?.close?.()?.catch(() => undefined), 30_000).unref();
+      });
+    }
+    this.pinnedModels.set(version, { at: Date.now(), model });
+    return model;
   }
 
   /** Concurrent first requests for a new version share one decode (and one encoder session). */
@@ -97,6 +140,22 @@ export class ServingModelSource {
   }
 
   private async decode(version: string): Promise<ServingModel | undefined> {
+    const model = await this.build(version);
+    if (!model) return undefined;
+    // Keep only the live version's decoded matrices and encoder session (the configured external one stays open).
+    const external = await this.externalEncoder.catch(() => undefined);
+    for (const old of this.decoded.values()) {
+      // Requests that picked up the old version a moment ago may still be encoding with it: close it later.
+      if (old.text && old.text !== external)
+        setTimeout(() => void old.text?.close?.()?.catch(() => undefined), 30_000).unref();
+    }
+    this.decoded.clear();
+    this.decoded.set(version, model);
+    return model;
+  }
+
+  /** Decodes one published version (artifacts, encoder session); undefined when it has no usable artifacts. */
+  private async build(version: string): Promise<ServingModel | undefined> {
     const row = await publishedVersion(this.pool, version);
     const artifacts = row ? decodeArtifacts(row.artifacts) : undefined;
     if (!row || !artifacts) return undefined;
@@ -115,6 +174,7 @@ export class ServingModelSource {
       createdAt: row.createdAt,
       activatedAt: row.activatedAt,
       metrics: row.metrics,
+      collections: row.collections ?? {},
       gram: artifacts.gram,
       foldIn: artifacts.foldIn,
       text,
@@ -123,15 +183,6 @@ export class ServingModelSource {
       layout: artifacts.layout,
       reranker: artifacts.rerank && this.rerank ? new GraphReranker(artifacts.rerank) : undefined,
     };
-    // Keep only the live version's decoded matrices and encoder session (the configured external one stays open).
-    const external = await this.externalEncoder.catch(() => undefined);
-    for (const old of this.decoded.values()) {
-      // Requests that picked up the old version a moment ago may still be encoding with it: close it later.
-      if (old.text && old.text !== external)
-        setTimeout(() => void old.text?.close?.()?.catch(() => undefined), 30_000).unref();
-    }
-    this.decoded.clear();
-    this.decoded.set(version, model);
     return model;
   }
 }

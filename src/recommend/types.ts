@@ -1,7 +1,8 @@
 // The vocabulary of the serving use cases: what a list is made of and why it looks the way it does.
 import type { ItemFilterInput } from '../catalogue.js';
 
-export type Source = 'COLLABORATIVE' | 'SEMANTIC' | 'KEYWORD' | 'POPULAR' | 'SAME_CREATOR' | 'SESSION' | 'PINNED';
+export type Source =
+  'COLLABORATIVE' | 'SEMANTIC' | 'IMAGE' | 'KEYWORD' | 'POPULAR' | 'SAME_CREATOR' | 'SESSION' | 'PINNED';
 export type Strategy = 'MODEL' | 'FOLD_IN' | 'SEMANTIC' | 'SAME_CREATOR' | 'SESSION' | 'SEARCH' | 'POPULAR';
 
 export interface ScoredItemId {

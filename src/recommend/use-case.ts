@@ -8,13 +8,15 @@ import type { FeedbackPolicy } from '../feedback/event-weights.js';
 import type { RuleSource } from '../rules/types.js';
 import type { VectorStore } from '../vector/client.js';
 import type { HistoryPoint } from './fold-in.js';
-import type { ServingModelSource } from './serving-model.js';
+import type { ModelSource } from './serving-model.js';
 import type { ItemFilter, PageRequest, RecommendationResult } from './types.js';
 
 export interface CollectionAliases {
   itemsCollaborative: string;
   usersCollaborative: string;
   itemsSemantic: string;
+  /** Image vectors (items_image); only versions trained with an image model have the collection behind it. */
+  itemsImage?: string;
 }
 
 export interface RecommendationDeps {
@@ -23,7 +25,7 @@ export interface RecommendationDeps {
   users: UserRepository;
   itemSearch: ItemSearchRepository;
   popular: PopularItems;
-  models: ServingModelSource;
+  models: ModelSource;
   /** Which users.attributes key is the segment, and how many events a segment needs to rank by its own taste. */
   segments?: { attribute: string; minEvents: number };
   /** Event weights and negative feedback (the negative push-down's strength is read here). */

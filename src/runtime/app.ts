@@ -13,6 +13,8 @@ import { createMetrics, type ServerMetrics } from '../http/metrics.js';
 import { startHttpServer, type RunningServer } from '../http/server.js';
 import { RecommendationService } from '../recommend/service.js';
 import { ServingModelSource } from '../recommend/serving-model.js';
+import { Experiments } from '../experiments/experiments.js';
+import { TrainingLauncher } from '../training-jobs/launcher.js';
 import { RuleCache } from '../rules/rule-cache.js';
 import { VectorStore } from '../vector/client.js';
 import { aliasName } from '../vector/collections.js';
@@ -27,21 +29,32 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export function createVectorStore(infra: Pick<Infrastructure, 'qdrantUrl' | 'qdrantApiKey'>): VectorStore {
-  return new VectorStore({ url: infra.qdrantUrl, apiKey: infra.qdrantApiKey });
+export function createVectorStore(
+  infra: Pick<Infrastructure, 'qdrantUrl' | 'qdrantApiKey' | 'qdrantLayout'>,
+): VectorStore {
+  return new VectorStore({ url: infra.qdrantUrl, apiKey: infra.qdrantApiKey, layout: infra.qdrantLayout });
 }
 
 export function createServices(
-  config: Pick<RecgraphConfig, 'collectionPrefix'> &
+  config: Pick<RecgraphConfig, 'collectionPrefix' | 'dataDir'> &
     Partial<
       Pick<
         RecgraphConfig,
-        'textModelPath' | 'segmentAttribute' | 'segmentMinEvents' | 'rerank' | 'feedback' | 'rulesRefreshMs'
+        | 'textModelPath'
+        | 'segmentAttribute'
+        | 'segmentMinEvents'
+        | 'rerank'
+        | 'retrainEveryMs'
+        | 'promotionTolerance'
+        | 'keepVersions'
+        | 'feedback'
+        | 'rulesRefreshMs'
       >
     >,
-  infra: Pick<Infrastructure, 'pool' | 'servingPool'>,
+  infra: Pick<Infrastructure, 'pool' | 'servingPool' | 'databaseUrl' | 'qdrantUrl' | 'qdrantApiKey'>,
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
+  logger?: Logger,
 ): Services {
   const prefix = config.collectionPrefix;
   const pool = infra.servingPool ?? infra.pool;
@@ -62,6 +75,7 @@ export function createServices(
       itemsCollaborative: aliasName('items_collaborative', prefix),
       usersCollaborative: aliasName('users_collaborative', prefix),
       itemsSemantic: aliasName('items_semantic', prefix),
+      itemsImage: aliasName('items_image', prefix),
     },
     users,
     itemSearch,
@@ -72,7 +86,31 @@ export function createServices(
     rules: ruleCache,
     items,
   });
-  return { items, itemSearch, users, recommender, models, rules: { store: ruleStore, cache: ruleCache } };
+  const experiments = new Experiments(pool, { log: logger });
+  // Training jobs run as child processes against the same stores (src/training-jobs/launcher.ts).
+  const training = new TrainingLauncher(
+    infra.pool,
+    {
+      databaseUrl: infra.databaseUrl,
+      qdrantUrl: infra.qdrantUrl,
+      qdrantApiKey: infra.qdrantApiKey,
+      collectionPrefix: prefix,
+      dataDir: config.dataDir,
+      promotionTolerance: config.promotionTolerance ?? 0.02,
+      keepVersions: config.keepVersions ?? 3,
+    },
+    { retrainEveryMs: config.retrainEveryMs, log: logger },
+  );
+  return {
+    items,
+    itemSearch,
+    users,
+    recommender,
+    models,
+    experiments,
+    training,
+    rules: { store: ruleStore, cache: ruleCache },
+  };
 }
 
 export async function startApp(
@@ -82,13 +120,15 @@ export async function startApp(
 ): Promise<App> {
   const vectorStore = createVectorStore(infra);
   const metrics = createMetrics();
-  const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup);
+  const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup, logger);
   try {
+    await services.experiments.warmUp();
     await services.models.warmUp(); // a RECGRAPH_TEXT_MODEL that cannot be loaded stops startup here, with its reason
   } catch (error) {
     vectorStore.close();
     throw error;
   }
+  services.training.startSchedule();
   const server = await startHttpServer(
     {
       services,
@@ -118,6 +158,7 @@ export async function startApp(
     metrics,
     async stop() {
       await server.stop();
+      await services.training.stop();
       vectorStore.close();
       await services.models.close();
     },

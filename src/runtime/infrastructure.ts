@@ -2,7 +2,7 @@
 // embedded ones under the data directory (zero-config local run). Migrates the database either way.
 import path from 'node:path';
 import type pg from 'pg';
-import type { RecgraphConfig } from '../config.js';
+import type { CollectionLayout, RecgraphConfig } from '../config.js';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.js';
 import { applyMigrations, redactUrl } from '../db/migrate.js';
 import { createPool, servingPoolOptions } from '../db/pool.js';
@@ -14,6 +14,8 @@ export interface Infrastructure {
   /** Empty when the command asked for no Qdrant (e.g. ingest, migrate). */
   qdrantUrl: string;
   qdrantApiKey: string | undefined;
+  /** Shards/replicas of the collections exports create (config.qdrantLayout). */
+  qdrantLayout?: CollectionLayout;
   /** True when Postgres is the embedded PGlite (no COPY protocol, serialised transactions). */
   embeddedPostgres: boolean;
   pool: pg.Pool;
@@ -65,6 +67,7 @@ export async function openInfrastructure(
       databaseUrl,
       qdrantUrl,
       qdrantApiKey: config.qdrantApiKey,
+      qdrantLayout: config.qdrantLayout,
       embeddedPostgres: !config.databaseUrl,
       pool,
       servingPool,

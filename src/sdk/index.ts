@@ -111,6 +111,20 @@ export function createRecgraphClient(options: RecgraphClientOptions) {
       (await run(ops.RecordInteractionsDocument, { input })).recordInteractions,
     upsertItems: async (input: ops.ItemInput[]) => (await run(ops.UpsertItemsDocument, { input })).upsertItems,
     deleteItems: async (ids: string[]) => (await run(ops.DeleteItemsDocument, { ids })).deleteItems,
+    // Experiments (A/B)
+    experiments: async () => (await run(ops.ExperimentsDocument, {})).experiments,
+    experimentReport: async (v: ops.ExperimentReportQueryVariables) =>
+      (await run(ops.ExperimentReportDocument, v)).experimentReport,
+    createExperiment: async (input: ops.ExperimentInput) =>
+      (await run(ops.CreateExperimentDocument, { input })).createExperiment,
+    startExperiment: async (name: string) => (await run(ops.StartExperimentDocument, { name })).startExperiment,
+    stopExperiment: async (name: string) => (await run(ops.StopExperimentDocument, { name })).stopExperiment,
+    endExperiment: async (name: string) => (await run(ops.EndExperimentDocument, { name })).endExperiment,
+    // Training jobs
+    trainModel: async (input: ops.TrainModelInput = {}) => (await run(ops.TrainModelDocument, { input })).trainModel,
+    trainingJobs: async (first?: number) => (await run(ops.TrainingJobsDocument, { first })).trainingJobs,
+    trainingJob: async (id: string) => (await run(ops.TrainingJobDocument, { id })).trainingJob,
+    // Business rules
     businessRules: async (v: ops.BusinessRulesQueryVariables = {}) =>
       (await run(ops.BusinessRulesDocument, v)).businessRules,
     upsertBusinessRules: async (input: ops.BusinessRuleInput[]) =>

@@ -1,13 +1,18 @@
 // VectorStore: the project's whole vocabulary for Qdrant (collections, points, search, aliases, health),
 // over the keep-alive node:http transport. Request/response shapes follow @qdrant/js-client-rest's Schemas.
 import type { Schemas } from '@qdrant/js-client-rest';
+import type { CollectionLayout } from '../config.js';
 import type { AliasAction } from './collections.js';
 import type { PayloadIndexType, QdrantFilter } from './filters.js';
-import { QdrantTransport, type TransportOptions } from './http-transport.js';
+import { transportFor, type Transport } from './failover-transport.js';
+import type { TransportOptions } from './http-transport.js';
 import { assertPointId, dimensionOf, encodeUpsertBatch, type Payload, type PointRows } from './points-encoding.js';
 
 export type { Payload, PointRows } from './points-encoding.js';
-export type VectorStoreOptions = TransportOptions;
+export interface VectorStoreOptions extends TransportOptions {
+  /** Shards and replicas for the collections this store creates (a CreateCollectionOptions value wins). */
+  layout?: CollectionLayout;
+}
 
 export type Distance = 'Dot' | 'Cosine';
 export type Vector = readonly number[] | Float32Array;
@@ -28,9 +33,10 @@ export interface CreateCollectionOptions {
   bulkLoad?: boolean;
   /** Raw optimizer overrides, applied last. */
   optimizers?: Schemas['OptimizersConfigDiff'];
-  /** Scale-out: shards and replicas (distributed Qdrant); defaults suit a single node. */
+  /** Scale-out: shards and replicas (distributed Qdrant); unset → the store's layout, else Qdrant's defaults. */
   shardNumber?: number;
   replicationFactor?: number;
+  writeConsistencyFactor?: number;
 }
 
 export interface WriteOptions {
@@ -141,10 +147,13 @@ function searchRequest(params: SearchParams): QueryRequest {
 }
 
 export class VectorStore {
-  private readonly http: QdrantTransport;
+  private readonly http: Transport;
+  private readonly layout: CollectionLayout;
 
+  /** `options.url` may list several nodes of one Qdrant cluster, comma-separated (failover-transport.ts). */
   constructor(options: VectorStoreOptions) {
-    this.http = new QdrantTransport(options);
+    this.http = transportFor(options);
+    this.layout = options.layout ?? {};
   }
 
   get url(): string {
@@ -189,8 +198,7 @@ export class VectorStore {
         ? { quantization_config: { scalar: { type: 'int8', quantile: 0.99, always_ram: true } } }
         : {}),
       optimizers_config: { ...(options.bulkLoad ? { indexing_threshold: 0 } : {}), ...options.optimizers },
-      ...(options.shardNumber ? { shard_number: options.shardNumber } : {}),
-      ...(options.replicationFactor ? { replication_factor: options.replicationFactor } : {}),
+      ...layoutFields(options, this.layout),
     };
     await this.http.request('PUT', path(name), body);
   }
@@ -455,4 +463,19 @@ export class VectorStore {
     }
     await this.http.request('POST', '/collections/aliases', { actions }, { timeoutMs: options.timeoutMs });
   }
+}
+
+/** shard_number / replication_factor / write_consistency_factor: only those set, so one node gets Qdrant's defaults. */
+function layoutFields(
+  options: CreateCollectionOptions,
+  layout: CollectionLayout,
+): Partial<Schemas['CreateCollection']> {
+  const shards = options.shardNumber ?? layout.shards;
+  const replicas = options.replicationFactor ?? layout.replicas;
+  const writeConsistency = options.writeConsistencyFactor ?? layout.writeConsistency;
+  return {
+    ...(shards ? { shard_number: shards } : {}),
+    ...(replicas ? { replication_factor: replicas } : {}),
+    ...(writeConsistency ? { write_consistency_factor: writeConsistency } : {}),
+  };
 }

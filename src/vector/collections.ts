@@ -2,8 +2,19 @@
 // collections (`${prefix}${role}__${version}`), and going live is one alias-switch request for all roles, so a
 // reader never sees a mix of versions or a half-written collection.
 
-export const COLLECTION_ROLES = ['items_collaborative', 'users_collaborative', 'items_semantic'] as const;
+export const COLLECTION_ROLES = [
+  'items_collaborative',
+  'users_collaborative',
+  'items_semantic',
+  'items_image',
+] as const;
 export type CollectionRole = (typeof COLLECTION_ROLES)[number];
+/** Roles every model version has; items_image only exists for versions trained with RECGRAPH_IMAGE_MODEL. */
+export const REQUIRED_ROLES: readonly CollectionRole[] = [
+  'items_collaborative',
+  'users_collaborative',
+  'items_semantic',
+];
 
 /** One action of POST /collections/aliases (Qdrant applies the whole list in one step). */
 export type AliasAction =
@@ -74,16 +85,18 @@ export function versionsIn(collectionNames: readonly string[], prefix = ''): Map
 /**
  * Actions that point every role's alias at `version`, for VectorStore.switchAliases (one request = atomic).
  * Each alias is deleted then re-created: deleting an absent alias is a no-op, so the same list works for the
- * first deployment and for later switches. Pass `roles` when a version does not have all of them
- * (e.g. no semantic model yet); the other aliases are left untouched.
+ * first deployment and for later switches. `roles` (default REQUIRED_ROLES) are the version's collections; the
+ * aliases of `dropRoles` are deleted in the same step (a version without image vectors must not leave the previous
+ * version's items_image live beside it); other aliases are left untouched.
  */
 export function aliasSwitchActions(
   version: string,
-  options: { prefix?: string; roles?: readonly CollectionRole[] } = {},
+  options: { prefix?: string; roles?: readonly CollectionRole[]; dropRoles?: readonly CollectionRole[] } = {},
 ): AliasAction[] {
   const prefix = options.prefix ?? '';
-  const roles = options.roles ?? COLLECTION_ROLES;
+  const roles = options.roles ?? REQUIRED_ROLES;
   const actions: AliasAction[] = [];
+  for (const role of options.dropRoles ?? []) actions.push({ delete_alias: { alias_name: aliasName(role, prefix) } });
   for (const role of roles) {
     const alias = aliasName(role, prefix);
     actions.push({ delete_alias: { alias_name: alias } });

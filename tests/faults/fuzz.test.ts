@@ -154,7 +154,7 @@ function operationsFor(v: ReturnType<typeof valuesFor>) {
         `query S($i: ID!, $m: SimilarityMode, $n: Int, $f: ItemFilter) { similarItems(itemId: $i, mode: $m, first: $n, filter: $f) { ${LIST} } }`,
       ),
       variables: fc.record(
-        { i: id, m: fc.constantFrom('COLLABORATIVE', 'SEMANTIC', 'HYBRID', 'NOPE'), n: number, f: filter },
+        { i: id, m: fc.constantFrom('COLLABORATIVE', 'SEMANTIC', 'HYBRID', 'IMAGE', 'NOPE'), n: number, f: filter },
         { requiredKeys: [] },
       ),
     }),

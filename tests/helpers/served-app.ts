@@ -112,6 +112,7 @@ export async function startServedApp(options: ServedAppOptions = {}): Promise<Se
     databaseUrl,
     qdrantUrl,
     qdrantApiKey: undefined,
+    qdrantLayout: config.qdrantLayout,
     embeddedPostgres: false,
     pool,
     servingPool,

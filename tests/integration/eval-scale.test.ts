@@ -10,7 +10,7 @@ import { syntheticInteractions } from '../../training/data/synthetic.js';
 import { testUsers } from '../../training/eval/evaluate.js';
 import { runEvaluationOnMatrices } from '../../training/eval/runner.js';
 import { randomHoldout } from '../../training/eval/splits.js';
-import { tfWasm } from '../../training/models/linalg/gemm.js';
+import { tensorflow } from '../../training/models/linalg/tf-backend.js';
 
 const USERS = 30_000;
 const ITEMS = 40_000;
@@ -26,7 +26,7 @@ describe('evaluation at 30k users × 40k items', () => {
     });
     expect(nnz(all) / (USERS * ITEMS)).toBeLessThanOrEqual(0.002);
     const { train, test } = randomHoldout(all, 0.2, 4);
-    const tf = await tfWasm();
+    const tf = await tensorflow();
     const report = await runEvaluationOnMatrices({
       train,
       test,

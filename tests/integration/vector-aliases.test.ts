@@ -4,7 +4,7 @@ import { VectorStore } from '../../src/vector/client.js';
 import {
   aliasName,
   aliasSwitchActions,
-  COLLECTION_ROLES,
+  REQUIRED_ROLES,
   versionedCollectionName,
 } from '../../src/vector/collections.js';
 import { dropPrefixed, getTestQdrant, uniquePrefix, type TestQdrant } from '../helpers/qdrant.js';
@@ -19,7 +19,7 @@ const prefix = uniquePrefix('valias');
 
 async function writeVersion(version: string): Promise<void> {
   const size = SIZES[version]!;
-  for (const role of COLLECTION_ROLES) {
+  for (const role of REQUIRED_ROLES) {
     const name = versionedCollectionName(role, version, prefix);
     await store.createCollection(name, { dimension: DIM, distance: 'Dot' });
     const ids = Array.from({ length: size }, (_, i) => i + 1);
@@ -56,7 +56,7 @@ describe('alias switching', () => {
     await store.switchAliases(aliasSwitchActions('v1', { prefix }));
     const live = await liveVersions();
     expect(live).toEqual(
-      new Map(COLLECTION_ROLES.map((role) => [aliasName(role, prefix), versionedCollectionName(role, 'v1', prefix)])),
+      new Map(REQUIRED_ROLES.map((role) => [aliasName(role, prefix), versionedCollectionName(role, 'v1', prefix)])),
     );
     expect(await store.resolveAlias(aliasName('items_semantic', prefix))).toBe(
       versionedCollectionName('items_semantic', 'v1', prefix),

@@ -3,7 +3,7 @@
 // onnxruntime-node's would download CUDA libraries from outside the registry and fail, and the project .npmrc
 // setting that used to skip it is one npm does not know (it warns on every command and is going away).
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -46,5 +46,23 @@ describe('dependency install scripts', () => {
     });
     expect(stderr).not.toMatch(/warn/i);
     expect(stdout).toContain('No packages with unreviewed install scripts');
+  });
+
+  it('the optional native TensorFlow backend is installed whole or not at all', async () => {
+    // Its install script downloads libtensorflow; offline it fails and npm must drop the package, never leave it
+    // without its native binding (training would then fail to load it instead of falling back to wasm).
+    const { allowScripts, optionalDependencies } = await readJson('package.json');
+    expect(optionalDependencies).toHaveProperty(['@tensorflow/tfjs-node']);
+    expect(allowScripts['@tensorflow/tfjs-node']).toBe(true);
+    const dir = path.join(ROOT, 'node_modules/@tensorflow/tfjs-node');
+    const installed = await stat(dir).then(
+      () => true,
+      () => false,
+    );
+    if (installed) {
+      const lib = await readdir(path.join(dir, 'lib'));
+      const bindings = lib.filter((entry) => entry.startsWith('napi-v'));
+      expect(bindings, 'a napi-v* folder with tfjs_binding.node').not.toHaveLength(0);
+    }
   });
 });

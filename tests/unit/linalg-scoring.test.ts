@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticInteractions } from '../../training/data/synthetic.js';
 import { IALS } from '../../training/models/ials.js';
-import { matmul, tfWasm } from '../../training/models/linalg/gemm.js';
+import { matmul } from '../../training/models/linalg/gemm.js';
+import { tensorflow } from '../../training/models/linalg/tf-backend.js';
 import { Rng } from '../../src/random.js';
 import { ItemVectorIndex, SCORE_BLOCK_FLOATS, scoreAllItems } from '../../training/models/linalg/scoring.js';
 
 /** Live tensors and wasm heap bytes: what a leaked tfjs result shows up in. */
 async function wasmUse() {
-  const tf = await tfWasm();
+  const tf = await tensorflow();
   return { tensors: tf.memory().numTensors, bytes: tf.memory().numBytes };
 }
 
 describe('wasm scoring keeps nothing alive between calls', () => {
   it('ItemVectorIndex.score in blocks equals the JS product and frees every block', async () => {
-    await tfWasm();
+    await tensorflow();
     const rng = new Rng(5);
     const count = 3000;
     const dim = 16;

@@ -6,14 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildInteractionMatrix } from '../../training/data/interactions.js';
 import { Rng } from '../../src/random.js';
-import { tfWasm } from '../../training/models/linalg/gemm.js';
+import { tensorflow } from '../../training/models/linalg/tf-backend.js';
 import { TwoTower } from '../../training/models/two-tower.js';
 import { catalogItemFeatures, compileFeatures, type CatalogItem } from '../../training/models/two-tower-features.js';
 import { sampledSoftmaxLoss } from '../../training/models/two-tower-loss.js';
 
 describe('sampledSoftmaxLoss', () => {
   it('matches tfjs autodiff of softplus(logsumexp(negatives) − target logit) with logQ and masks', async () => {
-    const tf = await tfWasm();
+    const tf = await tensorflow();
     const rng = new Rng(3);
     const B = 4;
     const K = 7;

@@ -38,6 +38,33 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('docker-compose.yml cluster profile', () => {
+  it('runs three Qdrant peers that bootstrap through the first and an API that lists all three', async () => {
+    const compose = parse(await read('docker-compose.yml'));
+    const services = compose.services as Record<string, Record<string, any>>;
+    const peers = ['qdrant-node1', 'qdrant-node2', 'qdrant-node3'].map((name) => services[name]!);
+    for (const [i, peer] of peers.entries()) {
+      expect(peer.profiles).toEqual(['cluster']);
+      expect(peer.image).toBe(services.qdrant!.image);
+      expect(peer.environment.QDRANT__CLUSTER__ENABLED).toBe('true');
+      expect(peer.command).toContain(`--uri http://qdrant-node${i + 1}:6335`);
+      if (i > 0) expect(peer.command).toContain('--bootstrap http://qdrant-node1:6335');
+      expect(peer.healthcheck?.test).toEqual(services.qdrant!.healthcheck.test);
+    }
+    const api = services['api-cluster']!;
+    expect(api.profiles).toEqual(['cluster']);
+    expect(api.environment.QDRANT_URL.split(',')).toEqual(
+      ['qdrant-node1', 'qdrant-node2', 'qdrant-node3'].map((host) => `http://${host}:6333`),
+    );
+    expect(Number(api.environment.RECGRAPH_QDRANT_REPLICAS)).toBeGreaterThanOrEqual(2);
+    const config = await read('src/config.ts');
+    for (const name of Object.keys(api.environment))
+      expect(config, `src/config.ts reads ${name}`).toContain(`env.${name}`);
+    const defaultServices = Object.entries(services).filter(([, service]) => !service.profiles);
+    expect(defaultServices.map(([name]) => name).sort()).toEqual(['api', 'postgres', 'qdrant']);
+  });
+});
+
 describe('README.md', () => {
   it('documents the two commands and every environment variable the code reads', async () => {
     const readme = await read('README.md');

@@ -1,6 +1,7 @@
 // `recgraph <command>`: one commander program; each command lives in its own module under commands/.
 import { Command, CommanderError } from 'commander';
 import { debugRequested } from '../../src/config.js';
+import { registerEnrich } from './commands/enrich.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExport } from './commands/export.js';
 import { registerIngest } from './commands/ingest.js';
@@ -22,6 +23,7 @@ const commands = [
   registerSeedDemo,
   registerIngest,
   registerTrain,
+  registerEnrich,
   registerEvaluate,
   registerTune,
   registerExport,

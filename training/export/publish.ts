@@ -8,6 +8,7 @@ import type { ItemRow } from '../../src/db/items.js';
 import {
   activeVersion,
   markActive,
+  publishedVersion,
   previousVersion,
   recordExporting,
   setVersionStatus,
@@ -22,6 +23,7 @@ import type { VectorStore } from '../../src/vector/client.js';
 import {
   aliasSwitchActions,
   COLLECTION_ROLES,
+  REQUIRED_ROLES,
   versionedCollectionName,
   versionsIn,
   type CollectionRole,
@@ -35,6 +37,8 @@ export interface PublishOptions {
   /** Versions kept (live one included) for rollback; older ones lose their collections. */
   keepVersions?: number;
   progress?: ProgressSink;
+  /** Make the version live once exported (default true); false leaves it exported (the promotion gate refused it). */
+  activate?: boolean;
 }
 
 type ItemMeta = Pick<ItemRow, 'id' | 'genres' | 'tags' | 'creators' | 'year'>;
@@ -67,9 +71,12 @@ export async function publishModel(
   const progress = options.progress ?? noopProgress;
   if ((await versionStatus(pool, model.version)) === 'active')
     throw new Error(`model version "${model.version}" is already live`);
+  // items_image only when training embedded at least one item image.
+  const hasImages = (model.image?.itemIds.length ?? 0) > 0;
+  const roles: CollectionRole[] = [...REQUIRED_ROLES, ...(hasImages ? (['items_image'] as const) : [])];
   const names = Object.fromEntries(
-    COLLECTION_ROLES.map((role) => [role, versionedCollectionName(role, model.version, prefix)]),
-  ) as Record<CollectionRole, string>;
+    roles.map((role) => [role, versionedCollectionName(role, model.version, prefix)]),
+  ) as Partial<Record<CollectionRole, string>> & Record<(typeof REQUIRED_ROLES)[number], string>;
   await recordExporting(pool, {
     version: model.version,
     kind: model.kind,
@@ -116,7 +123,25 @@ export async function publishModel(
         itemIndexes: true,
       },
     ];
-    progress.start(model.itemIds.length * 2 + model.userIds.length, 'export to Qdrant');
+    if (hasImages) {
+      const image = model.image!;
+      const indexOf = new Map(Array.from(model.itemIds, (id, index) => [id, index]));
+      writes.push({
+        name: names.items_image!,
+        dimension: image.dimension,
+        distance: 'Cosine',
+        rows: {
+          ids: image.itemIds,
+          vectors: image.vectors,
+          payloads: Array.from(image.itemIds, (id) => payloads[indexOf.get(id)!]),
+        },
+        itemIndexes: true,
+      });
+    }
+    progress.start(
+      writes.reduce((sum, write) => sum + write.rows.ids.length, 0),
+      'export to Qdrant',
+    );
     for (const write of writes) {
       await writeCollection(store, write);
       progress.tick(write.rows.ids.length);
@@ -137,7 +162,7 @@ export async function publishModel(
     await setVersionStatus(pool, model.version, 'failed');
     throw error;
   }
-  await activateVersion(store, pool, model.version, { prefix });
+  if (options.activate !== false) await activateVersion(store, pool, model.version, { prefix });
   await pruneVersions(store, pool, { prefix, keep: options.keepVersions ?? 3 });
 }
 
@@ -169,7 +194,11 @@ export async function activateVersion(
     const why = status === 'pruned' ? ' (its collections were pruned; retrain or re-export it)' : '';
     throw new Error(`model version "${version}" is ${status}${why}; only exported versions can be activated`);
   }
-  await store.switchAliases(aliasSwitchActions(version, { prefix: options.prefix }));
+  // The version's own roles go live; an optional role it lacks (items_image) loses its alias in the same step.
+  const collections = (await publishedVersion(pool, version))?.collections ?? {};
+  const roles = COLLECTION_ROLES.filter((role) => role in collections || REQUIRED_ROLES.includes(role));
+  const dropRoles = COLLECTION_ROLES.filter((role) => !roles.includes(role));
+  await store.switchAliases(aliasSwitchActions(version, { prefix: options.prefix, roles, dropRoles }));
   await withTransaction(pool, (client) => markActive(client, version));
 }
 
@@ -180,9 +209,17 @@ export async function pruneVersions(
   options: { prefix?: string; keep: number },
 ): Promise<string[]> {
   const rows = await versionsWithCollections(pool);
-  const keep = new Set(
-    rows.filter((row, index) => row.status === 'active' || index < Math.max(1, options.keep)).map((row) => row.version),
+  // Versions an experiment that has not ended serves to one of its variants are kept too.
+  const { rows: pinned } = await pool.query<{ version: string }>(
+    `SELECT DISTINCT v->>'modelVersion' AS version FROM experiments, jsonb_array_elements(variants) v
+      WHERE status <> 'ended' AND v ? 'modelVersion'`,
   );
+  const keep = new Set([
+    ...rows
+      .filter((row, index) => row.status === 'active' || index < Math.max(1, options.keep))
+      .map((row) => row.version),
+    ...pinned.map((row) => row.version),
+  ]);
   const present = versionsIn(await store.listCollections(), options.prefix ?? '');
   const pruned: string[] = [];
   for (const [version, roles] of present) {

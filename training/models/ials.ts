@@ -17,7 +17,8 @@ import { noopProgress, type ProgressSink } from '../progress.js';
 import { assertFitted, mergeParams, type DenseVectors, type Recommender } from './contract.js';
 import { foldInUser, userRegularization, type IalsFoldInParams } from './ials-foldin.js';
 import { gram } from './linalg/dense.js';
-import { takeDataSync, tfWasm } from './linalg/gemm.js';
+import { takeDataSync } from './linalg/gemm.js';
+import { tensorflow } from './linalg/tf-backend.js';
 import { Rng } from '../../src/random.js';
 import { gatherRows, ItemVectorIndex, scoreAllItems } from './linalg/scoring.js';
 
@@ -93,7 +94,7 @@ export class IALS implements Recommender {
   private async halfStep(m: InteractionMatrix, rows: Float32Array, cols: Float32Array, numCols: number): Promise<void> {
     const { factors: d, cgSteps, alpha, regExponent, regularization } = this.params;
     const n = m.numUsers;
-    const tf = await tfWasm();
+    const tf = await tensorflow();
     const yty = tf.tensor2d(Float32Array.from(gram(cols, numCols, d)), [d, d]);
     const denseTimes = (v: Float32Array): Float32Array =>
       takeDataSync(tf.tidy(() => tf.matMul(tf.tensor2d(v, [n, d]), yty)));

@@ -31,7 +31,7 @@ import { itemDegrees, type InteractionMatrix } from '../data/interactions.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { assertFitted, mergeParams, type DenseVectors, type Recommender } from './contract.js';
 import { AdamTable } from './linalg/adam.js';
-import { tfWasm, tfWasmIfReady } from './linalg/gemm.js';
+import { tensorflow, tensorflowIfReady } from './linalg/tf-backend.js';
 import { Rng } from '../../src/random.js';
 import { gatherRows, ItemVectorIndex, scoreAllItems } from './linalg/scoring.js';
 import { TWO_TOWER_DEFAULTS, type TwoTowerParams } from './two-tower-config.js';
@@ -101,7 +101,7 @@ export class TwoTower implements Recommender {
   }
 
   async fit(data: InteractionMatrix, progress: ProgressSink = noopProgress): Promise<void> {
-    const tf = await tfWasm();
+    const tf = await tensorflow();
     const p = this.params;
     const d = p.dim;
     const rng = new Rng(p.seed);
@@ -469,7 +469,7 @@ export class TwoTower implements Recommender {
       throw new Error('two-tower: foldIn values and items differ in length');
     for (const i of items)
       if (!(i >= 0 && i < this.numItems)) throw new Error(`two-tower: item ${i} outside [0, ${this.numItems})`);
-    const tf = tfWasmIfReady();
+    const tf = tensorflowIfReady();
     if (!tf) throw new Error('two-tower: call fit() first');
     const d = this.params.dim;
     const pool = new Float32Array(d);

@@ -10,6 +10,7 @@ import {
 import type { LinearMap } from '../../src/embedding/linear-map.js';
 import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
 import type { RerankState } from '../../src/recommend/graph-rerank.js';
+import type { ImageCounts } from '../images/embed-items.js';
 
 export interface ModelArtifacts {
   version: string;
@@ -41,6 +42,17 @@ export interface ModelArtifacts {
   degrees?: Float32Array;
   /** The rerank stage of a two-stage model (neighbour lists by item id; src/recommend/graph-rerank.ts). */
   rerank?: RerankState;
+  /** Image vectors (RECGRAPH_IMAGE_MODEL) of the items whose image could be fetched; absent without an image model. */
+  image?: TrainedImageVectors;
+}
+
+export interface TrainedImageVectors {
+  /** Model directory and fingerprint of the image encoder. */
+  model: { path: string; fingerprint: string };
+  dimension: number;
+  itemIds: Int32Array;
+  vectors: Float32Array;
+  counts: ImageCounts;
 }
 
 const MATRICES = ['itemIds', 'userIds', 'itemVectors', 'userVectors', 'gram', 'itemCounts'] as const;
@@ -72,6 +84,17 @@ export async function saveArtifacts(dir: string, model: ModelArtifacts): Promise
       await writeFile(path.join(dir, `rerank-${key}.bin`), Buffer.from(a.buffer, a.byteOffset, a.byteLength));
     }
   }
+  if (model.image) {
+    const { itemIds, vectors } = model.image;
+    await writeFile(
+      path.join(dir, 'image-itemIds.bin'),
+      Buffer.from(itemIds.buffer, itemIds.byteOffset, itemIds.byteLength),
+    );
+    await writeFile(
+      path.join(dir, 'imageVectors.bin'),
+      Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength),
+    );
+  }
   const manifest = {
     version: model.version,
     kind: model.kind,
@@ -88,6 +111,9 @@ export async function saveArtifacts(dir: string, model: ModelArtifacts): Promise
     ...(model.layout ? { layout: model.layout } : {}),
     ...(model.rerank
       ? { rerank: { linearWeight: model.rerank.linearWeight, candidates: model.rerank.candidates } }
+      : {}),
+    ...(model.image
+      ? { image: { model: model.image.model, dimension: model.image.dimension, counts: model.image.counts } }
       : {}),
   };
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
@@ -165,6 +191,15 @@ export async function loadArtifacts(dir: string): Promise<ModelArtifacts> {
               neighbors: await readTyped(path.join(dir, 'rerank-neighbors.bin'), Int32Array),
               weights: await readTyped(path.join(dir, 'rerank-weights.bin'), Float32Array),
             },
+          },
+        }
+      : {}),
+    ...(manifest.image
+      ? {
+          image: {
+            ...manifest.image,
+            itemIds: await readTyped(path.join(dir, 'image-itemIds.bin'), Int32Array),
+            vectors: await readTyped(path.join(dir, 'imageVectors.bin'), Float32Array),
           },
         }
       : {}),

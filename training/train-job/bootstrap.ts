@@ -8,6 +8,7 @@ import { aliasName } from '../../src/vector/collections.js';
 import { isDatabaseEmpty, seedDemo } from '../demo/seed.js';
 import { publishModel } from '../export/publish.js';
 import type { ProgressSink } from '../progress.js';
+import { formatImageCounts } from '../images/embed-items.js';
 import { artifactsDir, saveArtifacts } from './artifacts.js';
 import type { TrainOptions } from './train.js';
 
@@ -24,6 +25,10 @@ export interface BootstrapOptions {
   seedDemo?: boolean;
   /** RECGRAPH_TEXT_MODEL: a sentence-transformers ONNX directory to embed text with (default: train the catalog encoder). */
   textModelPath?: string;
+  /** RECGRAPH_IMAGE_MODEL: a CLIP-style ONNX image encoder directory; item images go to items_image. */
+  imageModelPath?: string;
+  /** How item images are fetched (timeout, size limit, root of relative paths). */
+  imageFetch?: TrainOptions['imageFetch'];
   progress?: ProgressSink;
 }
 
@@ -41,9 +46,12 @@ export async function trainAndPublish(
     progress: options.progress,
     params: options.params,
     textModelPath: options.textModelPath,
+    imageModelPath: options.imageModelPath,
+    imageFetch: options.imageFetch,
     ...(options.train ?? {}),
   });
   const trained = Date.now();
+  if (model.image) log.info(formatImageCounts(model.image.counts));
   await saveArtifacts(artifactsDir(options.dataDir, model.version), model);
   await publishModel(store, pool, model, {
     prefix: options.prefix,

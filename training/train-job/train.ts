@@ -18,6 +18,8 @@ import { noopProgress, type ProgressSink } from '../progress.js';
 import type { ModelArtifacts } from './artifacts.js';
 import { trainTextEncoder } from './text-encoder.js';
 import { readTrainingData } from './training-data.js';
+import { trainImageVectors } from './image-vectors.js';
+import type { EmbedImagesOptions } from '../images/embed-items.js';
 
 /** Which model `train` publishes: the iALS ⊕ low-pass blend, or the two-stage graph filter. */
 export type TrainedModelKind = 'default' | 'graphfilter';
@@ -39,6 +41,10 @@ export interface TrainOptions {
   textDimension?: number;
   /** A sentence-transformers ONNX model directory (RECGRAPH_TEXT_MODEL) to embed text with instead of training the catalog encoder. */
   textModelPath?: string;
+  /** A CLIP-style ONNX image encoder directory (RECGRAPH_IMAGE_MODEL): item images are embedded into items_image. */
+  imageModelPath?: string;
+  /** How item images are fetched (timeout, size limit, root of relative paths). */
+  imageFetch?: EmbedImagesOptions;
   progress?: ProgressSink;
   /** Train only on events created up to this instant (default: now). */
   cutoff?: Date;
@@ -91,6 +97,10 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
     progress,
   });
 
+  const image = options.imageModelPath
+    ? await trainImageVectors(pool, data.itemIds, options.imageModelPath, { ...options.imageFetch, progress })
+    : undefined;
+
   return {
     version: newVersionLabel(),
     kind: fitted.kind,
@@ -100,6 +110,7 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
       items: data.itemIds.length,
       pairs: data.users.length,
       ...(fitted.tuning ? { tuning: tuningSummary(fitted.tuning) } : {}),
+      ...(image ? { images: image.counts } : {}),
     },
     dimension: items.dim,
     cutoff: data.cutoff,
@@ -114,6 +125,7 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
     layout,
     degrees: Float32Array.from(degrees),
     ...(fitted.rerank ? { rerank: fitted.rerank } : {}),
+    ...(image ? { image } : {}),
   };
 }
 
@@ -193,7 +205,7 @@ function tuningSummary(t: GraphFilterTuning): Record<string, unknown> {
 }
 
 /** `params` keeps its historical meaning (iALS overrides, e.g. { factors: 32 }); mapped to pipeline keys. */
-function ialsOverrides(params: Record<string, number> = {}): Partial<IalsLowpassParams> {
+export function ialsOverrides(params: Record<string, number> = {}): Partial<IalsLowpassParams> {
   const keys: Record<string, keyof IalsLowpassParams> = {
     factors: 'ialsFactors',
     iterations: 'ialsIterations',

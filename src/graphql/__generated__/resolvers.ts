@@ -34,7 +34,10 @@ export type Query = {
    * Page with `after: pageInfo.endCursor`.
    */
   recommendations: RecommendationList;
-  /** Items like this one: COLLABORATIVE (people who liked it also liked), SEMANTIC (similar text) or HYBRID (both, fused). */
+  /**
+   * Items like this one: COLLABORATIVE (people who liked it also liked), SEMANTIC (similar text), IMAGE (similar
+   * pictures, when the model was trained with an image encoder) or HYBRID (all the item has, fused).
+   */
   similarItems: RecommendationList;
   /** Text search over titles, creators, genres, tags and descriptions. */
   search: RecommendationList;
@@ -56,6 +59,17 @@ export type Query = {
   user?: Maybe<User>;
   /** The model currently serving, or null before the first training. */
   modelInfo?: Maybe<ModelInfo>;
+  /** Every experiment, newest first. */
+  experiments: Array<Experiment>;
+  /**
+   * Per variant: lists served, users, CTR@K and conversion per event kind with 95 % Wilson score intervals, catalogue
+   * coverage. Counts only events sent with the `recommendationId` of a list that showed the item.
+   */
+  experimentReport: ExperimentReport;
+  /** Training jobs, newest first (trainModel, the RECGRAPH_RETRAIN_EVERY schedule, `recgraph train`). */
+  trainingJobs: Array<TrainingJob>;
+  /** One training job by id, or null. */
+  trainingJob?: Maybe<TrainingJob>;
   /** The business rules (live ones; with `ruleSet`, that set's only), oldest first. */
   businessRules: Array<BusinessRule>;
 };
@@ -152,6 +166,35 @@ export type QueryUserArgs = {
  * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
  * Ids are the catalog's own (external) ids: the ones your frontend already knows.
  */
+export type QueryExperimentReportArgs = {
+  name: Scalars['String']['input'];
+  k?: InputMaybe<Scalars['Int']['input']>;
+  clickKind?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type QueryTrainingJobsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
+export type QueryTrainingJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * recgraph: personalized recommendations, similar items, search and popular lists over your catalog.
+ * Ids are the catalog's own (external) ids: the ones your frontend already knows.
+ */
 export type QueryBusinessRulesArgs = {
   ruleSet?: InputMaybe<Scalars['String']['input']>;
 };
@@ -177,6 +220,20 @@ export type Mutation = {
   upsertItems: UpsertItemsPayload;
   /** Deletes items: they are never recommended again (their past events stay for audit). Requires the API key. */
   deleteItems: DeleteItemsPayload;
+  /** Creates an experiment (status DRAFT). Variants' shares must each be > 0 and sum to at most 1. Requires the API key. */
+  createExperiment: Experiment;
+  /** Starts (or resumes) an experiment: users are assigned from their next request. Requires the API key. */
+  startExperiment: Experiment;
+  /** Pauses an experiment: lists are served without it until it is started again. Requires the API key. */
+  stopExperiment: Experiment;
+  /** Ends an experiment for good (its report stays). Requires the API key. */
+  endExperiment: Experiment;
+  /**
+   * Starts a background training job (a child process: serving is not blocked) and returns it. One job runs at a time
+   * across replicas: while one is queued or running, that job is returned (`started: false`). The new version goes live
+   * only if it passes the promotion gate (see TrainingJob.gate). Requires the API key.
+   */
+  trainModel: TrainModelPayload;
   /**
    * Creates or replaces business rules by id. All or nothing: a bad rule (or an id repeated in the call) refuses the
    * call with BAD_USER_INPUT naming its index and the reason. Applies to every list within RECGRAPH_RULES_REFRESH_MS on
@@ -200,6 +257,31 @@ export type MutationUpsertItemsArgs = {
 
 export type MutationDeleteItemsArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationCreateExperimentArgs = {
+  input: ExperimentInput;
+};
+
+
+export type MutationStartExperimentArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationStopExperimentArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationEndExperimentArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationTrainModelArgs = {
+  input?: InputMaybe<TrainModelInput>;
 };
 
 
@@ -277,7 +359,9 @@ export type ItemFilter = {
 export type SimilarityMode =
   | 'COLLABORATIVE'
   | 'SEMANTIC'
-  | 'HYBRID';
+  | 'HYBRID'
+  /** Nearest neighbours of the item's image (items_image); an item without one is answered as COLLABORATIVE, and the reason says so. */
+  | 'IMAGE';
 
 export type SearchMode =
   /** Meaning: the text encoder's vectors. */
@@ -307,7 +391,9 @@ export type RecommendationSource =
   /** From the items of an anonymous session. */
   | 'SESSION'
   /** Placed at its position by a PIN business rule. */
-  | 'PINNED';
+  | 'PINNED'
+  /** Nearest neighbours in the image vector space (a CLIP-style encoder's vectors of item images). */
+  | 'IMAGE';
 
 /** How a list was produced: the branch of the cold-start policy that answered. */
 export type Strategy =
@@ -355,6 +441,10 @@ export type RecommendationList = {
   /** The model version that produced the list, when a model did. */
   modelVersion?: Maybe<Scalars['String']['output']>;
   pageInfo: PageInfo;
+  /** This list's id: send it as `recommendationId` with the events on its items (attribution to an experiment). */
+  recommendationId: Scalars['ID']['output'];
+  /** The experiment and variant the list was served under; null outside experiments. */
+  experiment?: Maybe<ExperimentAssignment>;
 };
 
 export type PageInfo = {
@@ -393,6 +483,8 @@ export type InteractionInput = {
    * date-time with a zone (`2024-05-01T12:30:00Z`, `2024-05-01T14:30:00.250+02:00`), from 1970 to a day ahead.
    */
   occurredAt?: InputMaybe<Scalars['String']['input']>;
+  /** The `recommendationId` of the list the item was shown in: attributes the event to that list's experiment variant. */
+  recommendationId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type RecordInteractionsPayload = {
@@ -443,6 +535,160 @@ export type DeleteItemsPayload = {
   notFound: Array<Scalars['ID']['output']>;
   /** Malformed ids (empty, too long, U+0000, a lone surrogate), each with its position and reason. */
   rejected: Array<RejectedInput>;
+};
+
+export type ExperimentStatus =
+  | 'DRAFT'
+  | 'RUNNING'
+  | 'STOPPED'
+  | 'ENDED';
+
+export type ExperimentAssignment = {
+  __typename?: 'ExperimentAssignment';
+  name: Scalars['String']['output'];
+  variant: Scalars['String']['output'];
+};
+
+export type Experiment = {
+  __typename?: 'Experiment';
+  name: Scalars['String']['output'];
+  status: ExperimentStatus;
+  /** Assignment is a hash of the user id and this salt: the same user gets the same variant on every replica. */
+  salt: Scalars['String']['output'];
+  variants: Array<ExperimentVariant>;
+  createdAt: Scalars['String']['output'];
+  startedAt?: Maybe<Scalars['String']['output']>;
+  stoppedAt?: Maybe<Scalars['String']['output']>;
+  endedAt?: Maybe<Scalars['String']['output']>;
+};
+
+export type ExperimentVariant = {
+  __typename?: 'ExperimentVariant';
+  name: Scalars['String']['output'];
+  /** Share of users (0–1]. */
+  share: Scalars['Float']['output'];
+  /** Model version serving this variant; null = the live version. */
+  modelVersion?: Maybe<Scalars['String']['output']>;
+  /** Rule set applied to this variant's lists; null = the default rules. */
+  ruleSet?: Maybe<Scalars['String']['output']>;
+  /** Diversity (MMR λ) overriding the request's; null = the request's. */
+  diversity?: Maybe<Scalars['Float']['output']>;
+  /** Candidates fetched from the vector store per list (at least the page); null = the default. */
+  candidateCount?: Maybe<Scalars['Int']['output']>;
+};
+
+export type ExperimentInput = {
+  /** 1–100 characters: letters, digits, `-`, `_`, `.`. */
+  name: Scalars['String']['input'];
+  /** Default: the name (a new salt re-shuffles users). */
+  salt?: InputMaybe<Scalars['String']['input']>;
+  variants: Array<ExperimentVariantInput>;
+};
+
+export type ExperimentVariantInput = {
+  name: Scalars['String']['input'];
+  share: Scalars['Float']['input'];
+  modelVersion?: InputMaybe<Scalars['String']['input']>;
+  ruleSet?: InputMaybe<Scalars['String']['input']>;
+  diversity?: InputMaybe<Scalars['Float']['input']>;
+  candidateCount?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ExperimentReport = {
+  __typename?: 'ExperimentReport';
+  name: Scalars['String']['output'];
+  status: ExperimentStatus;
+  k: Scalars['Int']['output'];
+  clickKind: Scalars['String']['output'];
+  /** How the intervals are computed. */
+  interval: Scalars['String']['output'];
+  variants: Array<VariantReport>;
+};
+
+export type VariantReport = {
+  __typename?: 'VariantReport';
+  variant: Scalars['String']['output'];
+  /** Lists served. */
+  impressions: Scalars['Int']['output'];
+  users: Scalars['Int']['output'];
+  /** Share of lists with at least one `clickKind` event on one of their top K items. */
+  ctrAtK: Proportion;
+  /** Per event kind: share of lists with at least one such event on one of their items. */
+  conversions: Array<KindConversion>;
+  /** Distinct items shown ÷ items in the catalogue. */
+  catalogueCoverage: Scalars['Float']['output'];
+};
+
+export type KindConversion = {
+  __typename?: 'KindConversion';
+  kind: Scalars['String']['output'];
+  lists: Scalars['Int']['output'];
+  rate: Proportion;
+};
+
+/** A proportion with its 95 % confidence interval. */
+export type Proportion = {
+  __typename?: 'Proportion';
+  successes: Scalars['Int']['output'];
+  trials: Scalars['Int']['output'];
+  rate: Scalars['Float']['output'];
+  low: Scalars['Float']['output'];
+  high: Scalars['Float']['output'];
+};
+
+export type TrainingJobState =
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED'
+  | 'FAILED';
+
+export type TrainedModel =
+  /** iALS ⊕ low-pass vectors (the default). */
+  | 'DEFAULT'
+  /** Two-stage graph filter: vectors → item-item rerank. */
+  | 'GRAPHFILTER';
+
+export type TrainModelInput = {
+  model?: InputMaybe<TrainedModel>;
+  /** iALS overrides: factors, iterations, regularization, alpha, regExponent. */
+  params?: InputMaybe<Array<ModelParamInput>>;
+};
+
+export type ModelParamInput = {
+  name: Scalars['String']['input'];
+  value: Scalars['Float']['input'];
+};
+
+export type TrainModelPayload = {
+  __typename?: 'TrainModelPayload';
+  job: TrainingJob;
+  /** False when a job was already queued or running: that one is returned. */
+  started: Scalars['Boolean']['output'];
+};
+
+export type TrainingJob = {
+  __typename?: 'TrainingJob';
+  id: Scalars['ID']['output'];
+  state: TrainingJobState;
+  /** api, schedule or cli. */
+  trigger: Scalars['String']['output'];
+  /** 0–1. */
+  progress: Scalars['Float']['output'];
+  stage?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['String']['output'];
+  startedAt?: Maybe<Scalars['String']['output']>;
+  finishedAt?: Maybe<Scalars['String']['output']>;
+  /** Seconds from start to finish (or to now while running). */
+  seconds?: Maybe<Scalars['Float']['output']>;
+  /** Training figures and the promotion gate's validation metrics (JSON object). */
+  metrics: Scalars['String']['output'];
+  /** The version trained, once exported. */
+  version?: Maybe<Scalars['String']['output']>;
+  /** Whether the version went live; null until decided. */
+  promoted?: Maybe<Scalars['Boolean']['output']>;
+  /** Why it went live or stayed inactive (the promotion gate's comparison). */
+  gateReason?: Maybe<Scalars['String']['output']>;
+  error?: Maybe<Scalars['String']['output']>;
 };
 
 /**
@@ -658,6 +904,22 @@ export type ResolversTypes = {
   ItemInput: ItemInput;
   UpsertItemsPayload: ResolverTypeWrapper<Omit<UpsertItemsPayload, 'items'> & { items: Array<ResolversTypes['Item']> }>;
   DeleteItemsPayload: ResolverTypeWrapper<DeleteItemsPayload>;
+  ExperimentStatus: ExperimentStatus;
+  ExperimentAssignment: ResolverTypeWrapper<ExperimentAssignment>;
+  Experiment: ResolverTypeWrapper<Experiment>;
+  ExperimentVariant: ResolverTypeWrapper<ExperimentVariant>;
+  ExperimentInput: ExperimentInput;
+  ExperimentVariantInput: ExperimentVariantInput;
+  ExperimentReport: ResolverTypeWrapper<ExperimentReport>;
+  VariantReport: ResolverTypeWrapper<VariantReport>;
+  KindConversion: ResolverTypeWrapper<KindConversion>;
+  Proportion: ResolverTypeWrapper<Proportion>;
+  TrainingJobState: TrainingJobState;
+  TrainedModel: TrainedModel;
+  TrainModelInput: TrainModelInput;
+  ModelParamInput: ModelParamInput;
+  TrainModelPayload: ResolverTypeWrapper<TrainModelPayload>;
+  TrainingJob: ResolverTypeWrapper<TrainingJob>;
   BusinessRuleKind: BusinessRuleKind;
   CapField: CapField;
   RuleMatchInput: RuleMatchInput;
@@ -697,6 +959,19 @@ export type ResolversParentTypes = {
   ItemInput: ItemInput;
   UpsertItemsPayload: Omit<UpsertItemsPayload, 'items'> & { items: Array<ResolversParentTypes['Item']> };
   DeleteItemsPayload: DeleteItemsPayload;
+  ExperimentAssignment: ExperimentAssignment;
+  Experiment: Experiment;
+  ExperimentVariant: ExperimentVariant;
+  ExperimentInput: ExperimentInput;
+  ExperimentVariantInput: ExperimentVariantInput;
+  ExperimentReport: ExperimentReport;
+  VariantReport: VariantReport;
+  KindConversion: KindConversion;
+  Proportion: Proportion;
+  TrainModelInput: TrainModelInput;
+  ModelParamInput: ModelParamInput;
+  TrainModelPayload: TrainModelPayload;
+  TrainingJob: TrainingJob;
   RuleMatchInput: RuleMatchInput;
   PinInput: PinInput;
   CapInput: CapInput;
@@ -719,6 +994,10 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   items?: Resolver<Array<Maybe<ResolversTypes['Item']>>, ParentType, ContextType, RequireFields<QueryItemsArgs, 'ids'>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
   modelInfo?: Resolver<Maybe<ResolversTypes['ModelInfo']>, ParentType, ContextType>;
+  experiments?: Resolver<Array<ResolversTypes['Experiment']>, ParentType, ContextType>;
+  experimentReport?: Resolver<ResolversTypes['ExperimentReport'], ParentType, ContextType, RequireFields<QueryExperimentReportArgs, 'name' | 'k' | 'clickKind'>>;
+  trainingJobs?: Resolver<Array<ResolversTypes['TrainingJob']>, ParentType, ContextType, RequireFields<QueryTrainingJobsArgs, 'first'>>;
+  trainingJob?: Resolver<Maybe<ResolversTypes['TrainingJob']>, ParentType, ContextType, RequireFields<QueryTrainingJobArgs, 'id'>>;
   businessRules?: Resolver<Array<ResolversTypes['BusinessRule']>, ParentType, ContextType, Partial<QueryBusinessRulesArgs>>;
 };
 
@@ -726,6 +1005,11 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   recordInteractions?: Resolver<ResolversTypes['RecordInteractionsPayload'], ParentType, ContextType, RequireFields<MutationRecordInteractionsArgs, 'input'>>;
   upsertItems?: Resolver<ResolversTypes['UpsertItemsPayload'], ParentType, ContextType, RequireFields<MutationUpsertItemsArgs, 'input'>>;
   deleteItems?: Resolver<ResolversTypes['DeleteItemsPayload'], ParentType, ContextType, RequireFields<MutationDeleteItemsArgs, 'ids'>>;
+  createExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationCreateExperimentArgs, 'input'>>;
+  startExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationStartExperimentArgs, 'name'>>;
+  stopExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationStopExperimentArgs, 'name'>>;
+  endExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationEndExperimentArgs, 'name'>>;
+  trainModel?: Resolver<ResolversTypes['TrainModelPayload'], ParentType, ContextType, Partial<MutationTrainModelArgs>>;
   upsertBusinessRules?: Resolver<ResolversTypes['UpsertBusinessRulesPayload'], ParentType, ContextType, RequireFields<MutationUpsertBusinessRulesArgs, 'input'>>;
   deleteBusinessRules?: Resolver<ResolversTypes['DeleteBusinessRulesPayload'], ParentType, ContextType, RequireFields<MutationDeleteBusinessRulesArgs, 'ids'>>;
 };
@@ -779,6 +1063,8 @@ export type RecommendationListResolvers<ContextType = RequestContext, ParentType
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   modelVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  recommendationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  experiment?: Resolver<Maybe<ResolversTypes['ExperimentAssignment']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -817,6 +1103,85 @@ export type DeleteItemsPayloadResolvers<ContextType = RequestContext, ParentType
   deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   notFound?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   rejected?: Resolver<Array<ResolversTypes['RejectedInput']>, ParentType, ContextType>;
+};
+
+export type ExperimentAssignmentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ExperimentAssignment'] = ResolversParentTypes['ExperimentAssignment']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ExperimentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Experiment'] = ResolversParentTypes['Experiment']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ExperimentStatus'], ParentType, ContextType>;
+  salt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['ExperimentVariant']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stoppedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ExperimentVariantResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ExperimentVariant'] = ResolversParentTypes['ExperimentVariant']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  share?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  modelVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ruleSet?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  diversity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  candidateCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type ExperimentReportResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ExperimentReport'] = ResolversParentTypes['ExperimentReport']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ExperimentStatus'], ParentType, ContextType>;
+  k?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  clickKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  interval?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['VariantReport']>, ParentType, ContextType>;
+};
+
+export type VariantReportResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VariantReport'] = ResolversParentTypes['VariantReport']> = {
+  variant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  impressions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  users?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ctrAtK?: Resolver<ResolversTypes['Proportion'], ParentType, ContextType>;
+  conversions?: Resolver<Array<ResolversTypes['KindConversion']>, ParentType, ContextType>;
+  catalogueCoverage?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type KindConversionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['KindConversion'] = ResolversParentTypes['KindConversion']> = {
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lists?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['Proportion'], ParentType, ContextType>;
+};
+
+export type ProportionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Proportion'] = ResolversParentTypes['Proportion']> = {
+  successes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  trials?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  low?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  high?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type TrainModelPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TrainModelPayload'] = ResolversParentTypes['TrainModelPayload']> = {
+  job?: Resolver<ResolversTypes['TrainingJob'], ParentType, ContextType>;
+  started?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type TrainingJobResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TrainingJob'] = ResolversParentTypes['TrainingJob']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['TrainingJobState'], ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  stage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  seconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  metrics?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  promoted?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  gateReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type RuleMatchResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RuleMatch'] = ResolversParentTypes['RuleMatch']> = {
@@ -880,6 +1245,15 @@ export type Resolvers<ContextType = RequestContext> = {
   RejectedInput?: RejectedInputResolvers<ContextType>;
   UpsertItemsPayload?: UpsertItemsPayloadResolvers<ContextType>;
   DeleteItemsPayload?: DeleteItemsPayloadResolvers<ContextType>;
+  ExperimentAssignment?: ExperimentAssignmentResolvers<ContextType>;
+  Experiment?: ExperimentResolvers<ContextType>;
+  ExperimentVariant?: ExperimentVariantResolvers<ContextType>;
+  ExperimentReport?: ExperimentReportResolvers<ContextType>;
+  VariantReport?: VariantReportResolvers<ContextType>;
+  KindConversion?: KindConversionResolvers<ContextType>;
+  Proportion?: ProportionResolvers<ContextType>;
+  TrainModelPayload?: TrainModelPayloadResolvers<ContextType>;
+  TrainingJob?: TrainingJobResolvers<ContextType>;
   RuleMatch?: RuleMatchResolvers<ContextType>;
   Pin?: PinResolvers<ContextType>;
   Cap?: CapResolvers<ContextType>;

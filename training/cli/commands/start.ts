@@ -27,6 +27,7 @@ export function registerStart(program: Command): void {
             seedDemo: opts.seed,
             progress: createCliProgress(),
             textModelPath: config.textModelPath,
+            imageModelPath: config.imageModelPath,
           }),
       });
       if (service) console.log(readyMessage(service));

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { keepVersionsFrom } from '../../../src/config.js';
+import { queueTrainingJob, type TrainingRequest } from '../../../src/db/training-jobs.js';
 import { createVectorStore } from '../../../src/runtime/app.js';
-import { trainAndPublish } from '../../train-job/bootstrap.js';
 import { artifactsDir, saveArtifacts } from '../../train-job/artifacts.js';
+import { runTrainingJob } from '../../train-job/job.js';
 import type { TrainedModelKind } from '../../train-job/train.js';
 import { createCliProgress } from '../../progress.js';
 import { withInfrastructure } from '../context.js';
@@ -10,7 +11,10 @@ import { withInfrastructure } from '../context.js';
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description('train a model on the interactions in Postgres and publish it to Qdrant (atomic alias switch)')
+    .description(
+      'train a model on the interactions in Postgres and publish it to Qdrant; it goes live (atomic alias switch) ' +
+        'if it passes the promotion gate. Runs as a training job (listed by the trainingJobs query)',
+    )
     .option(
       '--no-export',
       'only train and save the artifacts under <data dir>/models; publish later with `recgraph export`',
@@ -29,47 +33,89 @@ export function registerTrain(program: Command): void {
       `graphfilter: seconds for choosing its weights on a validation split carved from the data (default 60)`,
     )
     .option('--no-tune', 'graphfilter: skip the validation search, use the defaults')
-    .action((opts: { export: boolean; keep?: string; model: string; tuneBudget?: string; tune: boolean }) =>
-      withInfrastructure(async ({ config, infra, log }) => {
-        const progress = createCliProgress();
-        if (opts.model !== 'default' && opts.model !== 'graphfilter')
-          throw new Error(`--model must be default or graphfilter, got "${opts.model}"`);
-        const budget = opts.tuneBudget === undefined ? undefined : Number(opts.tuneBudget);
-        if (budget !== undefined && !(budget >= 0))
-          throw new Error(`--tune-budget must be a number of seconds ≥ 0, got "${opts.tuneBudget}"`);
-        const train = {
-          model: opts.model as TrainedModelKind,
-          tuneBudgetSeconds: opts.tune ? budget : (false as const),
-        };
-        if (!opts.export) {
-          // Loaded only here: training pulls in tfjs, which the other commands (start above all) never need.
-          const { trainModel } = await import('../../train-job/train.js');
-          const model = await trainModel(infra.pool, {
-            progress,
-            textModelPath: config.textModelPath,
-            feedback: config.feedback,
-            ...train,
-          });
-          const dir = artifactsDir(config.dataDir, model.version);
-          await saveArtifacts(dir, model);
-          console.log(`trained ${model.version}; artifacts in ${dir}; publish with: recgraph export ${model.version}`);
-          return;
-        }
-        const store = createVectorStore(infra);
-        try {
-          const keepVersions = opts.keep === undefined ? config.keepVersions : keepVersionsFrom(opts.keep, '--keep');
-          const version = await trainAndPublish(infra.pool, store, log, {
-            dataDir: config.dataDir,
-            prefix: config.collectionPrefix,
-            progress,
-            keepVersions,
-            textModelPath: config.textModelPath,
-            train,
-          });
-          console.log(`model ${version} is live`);
-        } finally {
-          store.close();
-        }
-      }),
+    .option('--force', 'make the new version live even if the promotion gate refuses it')
+    .option('--job <id>', 'run the queued training job <id> (what the server starts for trainModel and the schedule)')
+    .action(
+      (opts: {
+        export: boolean;
+        keep?: string;
+        model: string;
+        tuneBudget?: string;
+        tune: boolean;
+        force?: boolean;
+        job?: string;
+      }) =>
+        withInfrastructure(async ({ config, infra, log }) => {
+          const progress = createCliProgress();
+          if (opts.model !== 'default' && opts.model !== 'graphfilter')
+            throw new Error(`--model must be default or graphfilter, got "${opts.model}"`);
+          const budget = opts.tuneBudget === undefined ? undefined : Number(opts.tuneBudget);
+          if (budget !== undefined && !(budget >= 0))
+            throw new Error(`--tune-budget must be a number of seconds ≥ 0, got "${opts.tuneBudget}"`);
+          const train = {
+            model: opts.model as TrainedModelKind,
+            tuneBudgetSeconds: opts.tune ? budget : (false as const),
+          };
+          if (!opts.export) {
+            // Loaded only here: training pulls in tfjs, which the other commands (start above all) never need.
+            const { trainModel } = await import('../../train-job/train.js');
+            const model = await trainModel(infra.pool, {
+              progress,
+              textModelPath: config.textModelPath,
+              feedback: config.feedback,
+              imageModelPath: config.imageModelPath,
+              ...train,
+            });
+            const dir = artifactsDir(config.dataDir, model.version);
+            await saveArtifacts(dir, model);
+            console.log(
+              `trained ${model.version}; artifacts in ${dir}; publish with: recgraph export ${model.version}`,
+            );
+            return;
+          }
+          const jobId = opts.job === undefined ? undefined : Number(opts.job);
+          if (jobId !== undefined && !(Number.isSafeInteger(jobId) && jobId > 0))
+            throw new Error(`--job must be a job id, got "${opts.job}"`);
+          const store = createVectorStore(infra);
+          try {
+            const keepVersions = opts.keep === undefined ? config.keepVersions : keepVersionsFrom(opts.keep, '--keep');
+            let id = jobId;
+            if (id === undefined) {
+              // The CLI's own run is a job like the API's: same lock, same gate, same record.
+              const request: TrainingRequest = {
+                model: train.model,
+                ...(train.tuneBudgetSeconds !== undefined ? { tuneBudgetSeconds: train.tuneBudgetSeconds } : {}),
+                ...(opts.force ? { force: true } : {}),
+              };
+              const queued = (await queueTrainingJob(infra.pool, 'cli', request))!;
+              if (!queued.started)
+                throw new Error(`training job ${queued.job.id} is already ${queued.job.state}: wait for it to finish`);
+              id = queued.job.id;
+            }
+            const job = await runTrainingJob(
+              {
+                pool: infra.pool,
+                store,
+                log,
+                dataDir: config.dataDir,
+                prefix: config.collectionPrefix,
+                keepVersions,
+                textModelPath: config.textModelPath,
+                imageModelPath: config.imageModelPath,
+                tolerance: config.promotionTolerance,
+                progress: jobId === undefined ? progress : undefined,
+              },
+              id,
+            );
+            if (job.state !== 'succeeded') throw new Error(`training job ${id} failed: ${job.error}`);
+            console.log(
+              job.promoted
+                ? `model ${job.version} is live (${job.gate?.reason})`
+                : `model ${job.version} stays inactive: ${job.gate?.reason}; make it live anyway with: recgraph activate ${job.version}`,
+            );
+          } finally {
+            store.close();
+          }
+        }),
     );
 }

@@ -1,31 +1,10 @@
 /**
- * Dense matrix products through tfjs's wasm backend (≈ 20–30 GFLOP/s here vs ≈ 1 for plain JS loops).
- * float32 only — callers that need float64 accuracy keep the sensitive parts (small factorisations) in JS.
- * The backend is initialised lazily once per process.
+ * Dense matrix products through tfjs (wasm: ≈ 20–30 GFLOP/s here vs ≈ 1 for plain JS loops; tfjs-node where it
+ * installs, see tf-backend.ts). float32 only — callers that need float64 accuracy keep the sensitive parts (small
+ * factorisations) in JS. The backend is initialised lazily once per process.
  */
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-
-let ready: Promise<typeof tf> | undefined;
-let readySync: typeof tf | undefined;
-
-/** The tfjs namespace with the wasm backend active. */
-export function tfWasm(): Promise<typeof tf> {
-  ready ??= (async () => {
-    // The wasm backend logs nothing useful here; keep tfjs quiet about the platform.
-    tf.env().set('IS_TEST', false);
-    await tf.setBackend('wasm');
-    await tf.ready();
-    readySync = tf;
-    return tf;
-  })();
-  return ready;
-}
-
-/** The tfjs namespace if the wasm backend is already initialised (sync code paths), else undefined. */
-export function tfWasmIfReady(): typeof tf | undefined {
-  return readySync;
-}
+import type * as tf from '@tensorflow/tfjs';
+import { tensorflow } from './tf-backend.js';
 
 /**
  * C = op(A) · op(B) where op transposes when asked; A is stored rows × cols as given by `aShape`.
@@ -40,7 +19,7 @@ export async function matmul(
   transposeA = false,
   transposeB = false,
 ): Promise<Float32Array> {
-  const t = await tfWasm();
+  const t = await tensorflow();
   const product = t.tidy(() => {
     let ta = t.tensor2d(a, aShape);
     let tb = t.tensor2d(b, bShape);

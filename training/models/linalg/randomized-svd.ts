@@ -10,7 +10,7 @@ import type { InteractionMatrix } from '../../data/interactions.js';
 import { noopProgress, type ProgressSink } from '../../progress.js';
 import { choleskyInPlace } from '../../../src/linalg/cholesky.js';
 import { symmetricEigen } from './dense.js';
-import { tfWasm } from './gemm.js';
+import { tensorflow } from './tf-backend.js';
 import { Rng } from '../../../src/random.js';
 import { csrTimesDense } from './sparse.js';
 
@@ -64,7 +64,7 @@ export async function randomizedSvd(
   const { values, vectors: w } = symmetricEigen(bbt, l);
   const s = new Float64Array(k);
   for (let j = 0; j < k; j++) s[j] = Math.sqrt(Math.max(values[j], 0));
-  const tf = await tfWasm();
+  const tf = await tensorflow();
   const wk = new Float32Array(l * k);
   for (let r = 0; r < l; r++) for (let j = 0; j < k; j++) wk[r * k + j] = w[r * l + j];
   const [vRaw, u] = tf.tidy(() => {
@@ -82,7 +82,7 @@ export async function randomizedSvd(
 
 /** XᵀX (l × l, float64) of a row-major rows × l block, through the wasm GEMM. */
 async function gramOf(x: Float32Array, rows: number, l: number): Promise<Float64Array> {
-  const tf = await tfWasm();
+  const tf = await tensorflow();
   const g = tf.tidy(() => {
     const t = tf.tensor2d(x, [rows, l]);
     return tf.matMul(t.transpose(), t);
@@ -98,7 +98,7 @@ async function gramOf(x: Float32Array, rows: number, l: number): Promise<Float64
  * defined when columns are nearly dependent; the second pass restores orthogonality.
  */
 export async function orthonormalize(x: Float32Array, rows: number, l: number): Promise<Float32Array> {
-  const tf = await tfWasm();
+  const tf = await tensorflow();
   let cur = x;
   for (let pass = 0; pass < 2; pass++) {
     const g = await gramOf(cur, rows, l);

@@ -4,7 +4,8 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { FloatArray } from './dense.js';
-import { takeDataSync, tfWasmIfReady } from './gemm.js';
+import { takeDataSync } from './gemm.js';
+import { tensorflowIfReady } from './tf-backend.js';
 
 /** Scores per wasm GEMM call (16 MB of float32 output): bounds the wasm heap per block, see score(). */
 export const SCORE_BLOCK_FLOATS = 1 << 22;
@@ -61,7 +62,7 @@ export class ItemVectorIndex {
    * matrix plus one block whatever b and the catalogue size are (the JS heap holds the b × count result).
    */
   score(userVecs: Float32Array, b: number): Float32Array {
-    const tf = tfWasmIfReady();
+    const tf = tensorflowIfReady();
     if (!tf || b * this.count < 1 << 16) {
       return scoreAllItems(
         userVecs,

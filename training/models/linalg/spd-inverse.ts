@@ -9,14 +9,14 @@
  */
 import { noopProgress, type ProgressSink } from '../../progress.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../../../src/linalg/cholesky.js';
-import { tfWasm } from './gemm.js';
+import { tensorflow } from './tf-backend.js';
 
 export async function spdInverse(
   input: Float32Array,
   n: number,
   options: { block?: number; progress?: ProgressSink; inPlace?: boolean } = {},
 ): Promise<Float32Array> {
-  const tf = await tfWasm();
+  const tf = await tensorflow();
   const a = options.inPlace ? input : Float32Array.from(input);
   const block = options.block ?? 384;
   const progress = options.progress ?? noopProgress;
