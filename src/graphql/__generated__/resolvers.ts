@@ -611,7 +611,11 @@ export type ModelInfo = {
 export type InteractionInput = {
   userId: Scalars['ID']['input'];
   itemId: Scalars['ID']['input'];
-  /** view, click, like, purchase, rating … (default: interaction) */
+  /**
+   * view, click, like, purchase, rating … (default: interaction). Each kind weighs what RECGRAPH_EVENT_WEIGHTS says;
+   * kinds in RECGRAPH_NEGATIVE_KINDS (default dislike, hide, not_interested, return) are negative feedback: the item
+   * never comes back to this user and similar items sink in their lists.
+   */
   kind?: InputMaybe<Scalars['String']['input']>;
   /** Strength or rating (default 1). */
   value?: InputMaybe<Scalars['Float']['input']>;

@@ -113,7 +113,11 @@ export type Strategy =
 export type InteractionInput = {
   userId: string;
   itemId: string;
-  /** view, click, like, purchase, rating … (default: interaction) */
+  /**
+   * view, click, like, purchase, rating … (default: interaction). Each kind weighs what RECGRAPH_EVENT_WEIGHTS says;
+   * kinds in RECGRAPH_NEGATIVE_KINDS (default dislike, hide, not_interested, return) are negative feedback: the item
+   * never comes back to this user and similar items sink in their lists.
+   */
   kind?: string | null | undefined;
   /** Strength or rating (default 1). */
   value?: number | null | undefined;
