@@ -34,6 +34,8 @@ export interface ServingModelOptions {
   externalEncoder?: Promise<SentenceEncoder | undefined>;
   /** Use a two-stage version's rerank stage (RECGRAPH_RERANK; default true). */
   rerank?: boolean;
+  /** Receives each rerank's seconds (recgraph_rerank_seconds in /metrics). */
+  onRerank?: (seconds: number) => void;
 }
 
 export class ServingModelSource {
@@ -44,6 +46,7 @@ export class ServingModelSource {
   private readonly ttlMs: number;
   private readonly externalEncoder: Promise<SentenceEncoder | undefined>;
   private readonly rerank: boolean;
+  private readonly onRerank: ((seconds: number) => void) | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -52,6 +55,7 @@ export class ServingModelSource {
     this.ttlMs = options.ttlMs ?? 5_000;
     this.externalEncoder = options.externalEncoder ?? Promise.resolve(undefined);
     this.rerank = options.rerank ?? true;
+    this.onRerank = options.onRerank;
   }
 
   async get(): Promise<ServingModel | undefined> {
@@ -121,7 +125,7 @@ export class ServingModelSource {
       ...(textUnavailable ? { textUnavailable } : {}),
       textToCf: artifacts.textToCf,
       layout: artifacts.layout,
-      reranker: artifacts.rerank && this.rerank ? new GraphReranker(artifacts.rerank) : undefined,
+      reranker: artifacts.rerank && this.rerank ? new GraphReranker(artifacts.rerank, this.onRerank) : undefined,
     };
     // Keep only the live version's decoded matrices and encoder session (the configured external one stays open).
     const external = await this.externalEncoder.catch(() => undefined);

@@ -34,6 +34,7 @@ export function createServices(
   infra: Pick<Infrastructure, 'pool' | 'servingPool'>,
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
+  onRerank?: (seconds: number) => void,
 ): Services {
   const prefix = config.collectionPrefix;
   const pool = infra.servingPool ?? infra.pool;
@@ -44,7 +45,7 @@ export function createServices(
   // One onnxruntime session for the configured sentence-transformers model, shared by every request.
   const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
   externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
-  const models = new ServingModelSource(pool, { externalEncoder, rerank: config.rerank });
+  const models = new ServingModelSource(pool, { externalEncoder, rerank: config.rerank, onRerank });
   const recommender = new RecommendationService({
     store,
     aliases: {
@@ -68,7 +69,7 @@ export async function startApp(
 ): Promise<App> {
   const vectorStore = createVectorStore(infra);
   const metrics = createMetrics();
-  const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup);
+  const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup, metrics.recordRerank);
   try {
     await services.models.warmUp(); // a RECGRAPH_TEXT_MODEL that cannot be loaded stops startup here, with its reason
   } catch (error) {
