@@ -6,7 +6,7 @@
 // Postgres processes over the closed-loop run (from /proc).
 //
 //   npm run bench:serve [-- --closed-seconds 10 --open-seconds 8 --connections 32 --fresh --retrain --only search
-//                          --rates 500,1000 --profile --model graphfilter]
+//                          --rates 500,1000 --profile --model graphfilter --baseline ../main-checkout]
 // --model picks the served model kind: `default` (the iALS ⊕ low-pass blend) or `graphfilter` (the two-stage model:
 // Qdrant candidates → the item-item rerank, graph-rerank.ts); the newest exported version of that kind is activated,
 // or one is trained when there is none. The rerank's own time per request is read from the server's /metrics.
@@ -61,6 +61,9 @@ const { values: args } = parseArgs({
     'no-stop': { type: 'boolean', default: false },
     // Run the server under `node --cpu-prof` (profiles land in .recgraph-bench/profiles when it exits).
     profile: { type: 'boolean', default: false },
+    // A/B in one run: a checkout (e.g. a worktree of main) whose server is measured beside this tree's, on the same
+    // data, Postgres and Qdrant, operation by operation (baseline first); the JSON gets its rows and the ratios.
+    baseline: { type: 'string' },
     // The served model kind (see the header): default | graphfilter.
     model: { type: 'string', default: 'default' },
   },
@@ -287,6 +290,7 @@ async function main() {
     : await startEmbeddedQdrant({ storageDir: qdrantDir });
   const store = new VectorStore({ url: qdrant.url, apiKey: process.env.QDRANT_API_KEY });
   let server: ChildProcess | undefined;
+  const servers: ChildProcess[] = [];
   try {
     const timings: Record<string, number> = {};
     if (await isDatabaseEmpty(pool)) {
@@ -356,59 +360,99 @@ async function main() {
       )
     ).rows[0];
 
-    const port = await freePort();
     const profileDir = path.join(root, '.recgraph-bench', 'profiles');
     const nodeFlags = args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-    server = spawn(
-      process.execPath,
-      [...nodeFlags, path.join(root, 'scripts', 'recgraph.mjs'), 'start', '--no-seed', '--port', String(port)],
-      {
-        env: {
-          ...process.env,
-          DATABASE_URL: databaseUrl,
-          QDRANT_URL: qdrant.url,
-          HOST: '127.0.0.1',
-          NODE_ENV: 'production',
-          LOG_LEVEL: 'warn',
+    const startServer = async (checkout: string) => {
+      const port = await freePort();
+      const child = spawn(
+        process.execPath,
+        [...nodeFlags, path.join(checkout, 'scripts', 'recgraph.mjs'), 'start', '--no-seed', '--port', String(port)],
+        {
+          cwd: checkout,
+          env: {
+            ...process.env,
+            DATABASE_URL: databaseUrl,
+            QDRANT_URL: qdrant.url,
+            HOST: '127.0.0.1',
+            NODE_ENV: 'production',
+            LOG_LEVEL: 'warn',
+          },
+          stdio: ['ignore', 'ignore', 'inherit'],
         },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    const url = `http://127.0.0.1:${port}/graphql`;
-    await waitForServer(url, server);
-    const readyRss = serverMemory(server.pid!);
+      );
+      servers.push(child);
+      const url = `http://127.0.0.1:${port}/graphql`;
+      await waitForServer(url, child);
+      return { child, url, readyRss: serverMemory(child.pid!) };
+    };
+    const current = await startServer(root);
+    const baseline = args.baseline ? await startServer(path.resolve(args.baseline)) : undefined;
+    server = current.child;
+    const url = current.url;
+    const readyRss = current.readyRss;
 
     const qdrantPid = pidListeningOn(Number(new URL(qdrant.url).port));
     if (qdrantPid === undefined)
       log.warn('Qdrant is not a process on this machine that /proc shows: its CPU is not measured');
     const meter = new CpuMeter(server.pid!, qdrantPid, pool);
+    const baselineMeter = baseline ? new CpuMeter(baseline.child.pid!, qdrantPid, pool) : undefined;
     // Prime every operation once (model decode, vector preload, encoder session), then wait for the steady state.
     for (const scenario of scenarios({ users, items })) {
-      await runLoad({
-        url,
-        scenario: scenario.name,
-        catalog: { users, items },
-        firstRequest: 1_000_000,
-        durationSeconds: 1,
-        maxRequests: 5,
-        mode: { kind: 'closed', connections: 1 },
-      });
+      for (const primed of [url, ...(baseline ? [baseline.url] : [])])
+        await runLoad({
+          url: primed,
+          scenario: scenario.name,
+          catalog: { users, items },
+          firstRequest: 1_000_000,
+          durationSeconds: 1,
+          maxRequests: 5,
+          mode: { kind: 'closed', connections: 1 },
+        });
     }
-    timings.settleSeconds = await settle([server.pid!, ...(qdrantPid === undefined ? [] : [qdrantPid])]);
+    timings.settleSeconds = await settle([
+      server.pid!,
+      ...(baseline ? [baseline.child.pid!] : []),
+      ...(qdrantPid === undefined ? [] : [qdrantPid]),
+    ]);
     const loadAverageBefore = os.loadavg();
     const rows: ResultRow[] = [];
+    const baselineRows: ResultRow[] = [];
     for (const scenario of scenarios({ users, items }).filter((s) => !args.only || s.name.includes(args.only!))) {
+      if (baseline) baselineRows.push(await measure(baseline.url, scenario, { users, items }, baselineMeter!));
       rows.push(await measure(url, scenario, { users, items }, meter));
       log.info(`measured ${scenario.name}`);
     }
     const loadAverageAfter = os.loadavg();
     const memory = { atReady: readyRss, afterLoad: serverMemory(server.pid!) };
+    const baselineMemory = baseline && { atReady: baseline.readyRss, afterLoad: serverMemory(baseline.child.pid!) };
     console.log(
       `\nbench:serve — ${counts.users} users, ${counts.items} items, ${counts.interactions} interactions; model ${model?.version} ` +
         `(${model?.kind}, dimension ${model?.dimension}); load average ${loadAverageBefore.map((l) => l.toFixed(2)).join(' ')} before, ` +
         `${loadAverageAfter.map((l) => l.toFixed(2)).join(' ')} after; server RSS ${memory.afterLoad.rssMb} MB (peak ${memory.afterLoad.peakRssMb})\n`,
     );
+    if (baseline) {
+      console.log(
+        `baseline (${args.baseline}), measured just before each row below; RSS ${baselineMemory!.afterLoad.rssMb} MB:\n`,
+      );
+      printTable(baselineRows);
+      console.log('\nthis tree:\n');
+    }
     printTable(rows);
+    const ratios = baselineRows.map((b, i) => ({
+      operation: b.operation,
+      closedLoopRequestsPerSecond: Number(
+        (rows[i].closedLoop.requestsPerSecond / b.closedLoop.requestsPerSecond).toFixed(3),
+      ),
+      serverCpuMsPerRequest: Number((rows[i].cpuMsPerRequest.server / b.cpuMsPerRequest.server).toFixed(3)),
+    }));
+    if (baseline) {
+      console.log(
+        '\n| operation | closed-loop req/s: this tree ÷ baseline | server CPU ms/req: this tree ÷ baseline |',
+      );
+      console.log('|---|---|---|');
+      for (const r of ratios)
+        console.log(`| ${r.operation} | ${r.closedLoopRequestsPerSecond} | ${r.serverCpuMsPerRequest} |`);
+    }
     const out = path.join(root, 'bench', 'results', args.only || args.rates ? 'serve-partial.json' : 'serve.json');
     await mkdir(path.dirname(out), { recursive: true });
     const report = {
@@ -432,13 +476,17 @@ async function main() {
       },
       serverMemory: memory,
       results: rows,
+      ...(baseline
+        ? { baseline: { checkout: args.baseline, serverMemory: baselineMemory, results: baselineRows, ratios } }
+        : {}),
     };
     await writeFile(out, JSON.stringify(report, null, 2) + '\n');
     console.log(`\nwrote ${path.relative(root, out)}`);
   } finally {
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server!.once('exit', r));
+    for (const child of servers) {
+      if (child.exitCode !== null) continue;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
     }
     store.close();
     await pool.end();
