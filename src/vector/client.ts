@@ -5,6 +5,7 @@ import type { AliasAction } from './collections.js';
 import type { PayloadIndexType, QdrantFilter } from './filters.js';
 import { QdrantTransport, type TransportOptions } from './http-transport.js';
 import { assertPointId, dimensionOf, encodeUpsertBatch, type Payload, type PointRows } from './points-encoding.js';
+import { queryBody } from './query-json.js';
 
 export type { Payload, PointRows } from './points-encoding.js';
 export type VectorStoreOptions = TransportOptions;
@@ -384,7 +385,7 @@ export class VectorStore {
     const result = await this.http.request<Schemas['QueryResponse']>(
       'POST',
       `${path(name)}/points/query`,
-      searchRequest(params),
+      queryBody(searchRequest(params)),
     );
     return result.points.map((point) => toHit<P>(point, Boolean(params.withPayload), Boolean(params.withVector)));
   }
