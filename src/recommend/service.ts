@@ -85,12 +85,13 @@ export class RecommendationService implements UseCaseContext {
     return vector;
   }
 
-  async vectorsOf(alias: string, ids: readonly number[]): Promise<Map<number, number[]>> {
+  async vectorsOf(alias: string, ids: readonly number[]): Promise<Map<number, ArrayLike<number>>> {
     const version = (await this.deps.models.get())?.version;
-    const found = new Map<number, number[]>();
+    const found = new Map<number, ArrayLike<number>>();
     const missing: number[] = [];
     for (const id of ids) {
-      const cached = version === undefined ? MISS : this.vectors.get(version, alias, id);
+      // Views, not copies: diversification and explanations read a few hundred of them per request.
+      const cached = version === undefined ? MISS : this.vectors.view(version, alias, id);
       if (cached === MISS) missing.push(id);
       else if (cached) found.set(id, cached);
     }

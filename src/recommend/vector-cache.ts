@@ -47,6 +47,19 @@ class CollectionVectors {
     return out;
   }
 
+  /**
+   * Like get, without a copy: a view into the slab, valid while the request that asked uses it (a row is reused
+   * only after forget(), i.e. an index write of that item).
+   */
+  view(id: number): Float32Array | undefined | typeof MISS {
+    const row = this.rows.get(id);
+    if (row === undefined) return this.odd.get(id) ?? MISS;
+    if (row < 0) return undefined;
+    const dimension = this.dimension!;
+    const offset = (row % SLAB_ROWS) * dimension;
+    return this.slabs[Math.floor(row / SLAB_ROWS)].subarray(offset, offset + dimension);
+  }
+
   set(id: number, vector: CachedVector): void {
     this.delete(id);
     if (!vector) return void this.rows.set(id, -1);
@@ -100,6 +113,13 @@ export class VectorCache {
     if (version !== this.version) return MISS;
     const collection = this.collections.get(alias);
     return collection ? collection.get(id) : MISS;
+  }
+
+  /** get() without the copy (see CollectionVectors.view): for vectors only read within the request. */
+  view(version: string, alias: string, id: number): Float32Array | undefined | typeof MISS {
+    if (version !== this.version) return MISS;
+    const collection = this.collections.get(alias);
+    return collection ? collection.view(id) : MISS;
   }
 
   /** Stores an answer for `version`; a different version than the cached one replaces the whole cache. */

@@ -131,6 +131,11 @@ describe('VectorCache storage', () => {
     expect(cache.get('v1', 'items', 3)).toEqual(Array.from(Float32Array.from(vector(3))));
     expect(cache.get('v1', 'items', 200)).toEqual(Array.from(Float32Array.from(vector(200))));
     expect(cache.get('v1', 'users', 1)).toBeUndefined();
+    // A view holds the same values as a copy, without one.
+    expect(Array.from(cache.view('v1', 'items', 200) as Float32Array)).toEqual(cache.get('v1', 'items', 200));
+    expect(cache.view('v1', 'users', 1)).toBeUndefined();
+    expect(cache.view('v1', 'items', 1)).toBe(MISS);
+    expect(cache.view('v2', 'items', 200)).toBe(MISS);
   });
 });
 
