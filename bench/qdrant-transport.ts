@@ -1,11 +1,14 @@
-// Qdrant transport benchmark: the same filtered searches through @qdrant/js-client-rest (fetch/undici) and through
-// recgraph's VectorStore (node:http keep-alive), sequential and with requests in flight, on loopback.
+// Qdrant transport benchmark: the same filtered searches through @qdrant/js-client-rest (fetch/undici) as shipped,
+// the same client tuned (no response compression asked for, a connection pool as wide as the load), and recgraph's
+// VectorStore (node:http keep-alive), sequential and with requests in flight, on loopback; with this process's CPU
+// per request. A raw-socket probe shows where the stock client's stall comes from (see stallProbe).
 //
 //   npx tsx bench/qdrant-transport.ts [--points 100000] [--dim 64] [--requests 500] [--concurrency 32]
 //                                      [--concurrent-requests 2000]
 // Uses QDRANT_URL when set, else starts the embedded Qdrant in a temp dir (removed afterwards).
 // Prints a table and writes bench/results/qdrant-transport.json.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,7 +75,69 @@ interface Row {
   p99Ms: number;
   maxMs: number;
   requestsPerSecond: number;
+  /** CPU of this (client) process per request, user + system. */
+  clientCpuMsPerRequest: number;
   meanResponseBytes?: number;
+}
+
+/**
+ * The cause of the stock client's stall, on a raw socket: fetch asks for `accept-encoding: gzip, deflate` (the Fetch
+ * standard's default), Qdrant then compresses the answer and writes it as two TCP segments (the chunked head, then
+ * the gzip body). Under Nagle's algorithm on Qdrant's side the second segment waits for the ACK of the first, and
+ * the client's kernel delays that ACK (Linux: ≈ 40 ms). Asked for `identity`, Qdrant writes one segment with a
+ * Content-Length. Returns, per encoding, the share of answers over 30 ms and their segment arrival times.
+ */
+async function stallProbe(url: string, collection: string, body: unknown, requests: number) {
+  const { hostname, port } = new URL(url);
+  const text = JSON.stringify(body);
+  const out: Record<string, { p50Ms: number; p99Ms: number; over30Ms: number; segments: string[] }> = {};
+  for (const encoding of ['gzip, deflate', 'identity']) {
+    const socket = net.connect(Number(port), hostname);
+    socket.setNoDelay(true);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const latencies: number[] = [];
+    let over30Ms = 0;
+    let segments: string[] = [];
+    for (let i = 0; i < requests; i++) {
+      const arrivals: string[] = [];
+      const t0 = performance.now();
+      await new Promise<void>((resolve) => {
+        let received = '';
+        const onData = (chunk: Buffer) => {
+          received += chunk.toString('latin1');
+          arrivals.push(`${(performance.now() - t0).toFixed(1)} ms: ${chunk.length} B`);
+          const headEnd = received.indexOf('\r\n\r\n');
+          const length = /content-length: (\d+)/i.exec(received);
+          const complete =
+            headEnd >= 0 &&
+            (length ? received.length - headEnd - 4 >= Number(length[1]) : received.endsWith('\r\n0\r\n\r\n'));
+          if (!complete) return;
+          socket.off('data', onData);
+          resolve();
+        };
+        socket.on('data', onData);
+        socket.write(
+          `POST /collections/${collection}/points/query HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\n` +
+            `accept-encoding: ${encoding}\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+        );
+      });
+      const ms = performance.now() - t0;
+      latencies.push(ms);
+      if (ms > 30) {
+        over30Ms++;
+        if (segments.length === 0 || arrivals.length > 1) segments = arrivals;
+      }
+    }
+    socket.destroy();
+    latencies.sort((a, b) => a - b);
+    out[encoding] = {
+      p50Ms: +quantile(latencies, 0.5).toFixed(2),
+      p99Ms: +quantile(latencies, 0.99).toFixed(2),
+      over30Ms: +(over30Ms / requests).toFixed(3),
+      segments,
+    };
+  }
+  return out;
 }
 
 /** Runs `requests` calls of `fn`, `concurrency` at a time; latency per call. */
@@ -86,6 +151,7 @@ async function measure(
   for (let i = 0; i < WARMUP; i++) await fn(i);
   const latencies: number[] = [];
   let next = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -98,6 +164,7 @@ async function measure(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   latencies.sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
@@ -110,6 +177,7 @@ async function measure(
     p99Ms: round(quantile(latencies, 0.99)),
     maxMs: round(latencies[latencies.length - 1]!),
     requestsPerSecond: Math.round(requests / seconds),
+    clientCpuMsPerRequest: round((cpu.user + cpu.system) / 1000 / requests),
   };
 }
 
@@ -124,6 +192,15 @@ async function main(): Promise<void> {
   }
   const store = new VectorStore({ url, apiKey: process.env.QDRANT_API_KEY });
   const official = new QdrantClient({ url, apiKey: process.env.QDRANT_API_KEY, checkCompatibility: false });
+  // The stall's fix on the client side: ask for an uncompressed answer (one segment, no Nagle wait), and as many
+  // pooled connections as requests in flight (the client's undici Agent defaults to 25).
+  const tuned = new QdrantClient({
+    url,
+    apiKey: process.env.QDRANT_API_KEY,
+    checkCompatibility: false,
+    headers: { 'accept-encoding': 'identity' },
+    maxConnections: 64,
+  });
   try {
     // ── data: POINTS items with realistic payloads ────────────────────────────────────────────────────────────
     const ids = Array.from({ length: POINTS }, (_, i) => i + 1);
@@ -196,6 +273,13 @@ async function main(): Promise<void> {
         filter: filters[i % queryCount],
         withPayload: true,
       });
+    const viaTuned = (i: number) =>
+      tuned.query(COLLECTION, {
+        query: queries[i % queryCount]!,
+        limit: 20,
+        filter: filters[i % queryCount],
+        with_payload: true,
+      });
     const smallOfficial = (i: number) => official.query(COLLECTION, { query: queries[i % queryCount]!, limit: 1 });
     const smallStore = (i: number) => store.search(COLLECTION, { vector: queries[i % queryCount]!, limit: 1 });
     const batchStore = (i: number) =>
@@ -225,6 +309,7 @@ async function main(): Promise<void> {
     );
 
     const main = 'search limit 20 + payload + filter';
+    const loadBefore = os.loadavg();
     const rows: Row[] = [];
     const run = async (row: Promise<Row>, bytes?: number) => {
       const result = await row;
@@ -234,10 +319,16 @@ async function main(): Promise<void> {
         `  ${result.client.padEnd(22)} ${result.scenario.padEnd(40)} c=${String(result.concurrency).padEnd(3)} p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  ${result.requestsPerSecond} req/s`,
       );
     };
+    const TUNED = '@qdrant/js-client-rest tuned';
     await run(measure('@qdrant/js-client-rest', main, REQUESTS, 1, viaOfficial), responseBytes);
+    await run(measure(TUNED, main, REQUESTS, 1, viaTuned), responseBytes);
     await run(measure('recgraph VectorStore', main, REQUESTS, 1, viaStore), responseBytes);
     await run(measure('@qdrant/js-client-rest', main, CONCURRENT_REQUESTS, CONCURRENCY, viaOfficial), responseBytes);
-    await run(measure('recgraph VectorStore', main, CONCURRENT_REQUESTS, CONCURRENCY, viaStore), responseBytes);
+    // Twice, alternating, so a shift of the machine's load shows as a difference between the two rounds.
+    for (let round = 0; round < 2; round++) {
+      await run(measure(TUNED, main, CONCURRENT_REQUESTS, CONCURRENCY, viaTuned), responseBytes);
+      await run(measure('recgraph VectorStore', main, CONCURRENT_REQUESTS, CONCURRENCY, viaStore), responseBytes);
+    }
     await run(measure('@qdrant/js-client-rest', 'search limit 1, no payload (< 1 KB)', REQUESTS, 1, smallOfficial));
     await run(measure('recgraph VectorStore', 'search limit 1, no payload (< 1 KB)', REQUESTS, 1, smallStore));
     await run(
@@ -250,11 +341,24 @@ async function main(): Promise<void> {
       ),
     );
 
-    console.log('\n| client | scenario | concurrency | requests | p50 ms | p95 ms | p99 ms | req/s |');
-    console.log('|---|---|---|---|---|---|---|---|');
+    const stall = await stallProbe(
+      url,
+      COLLECTION,
+      { query: queries[0], limit: 20, filter: filters[0], with_payload: true },
+      REQUESTS,
+    );
+    for (const [encoding, probe] of Object.entries(stall))
+      console.log(
+        `  raw socket, accept-encoding ${encoding}: p50 ${probe.p50Ms} ms, p99 ${probe.p99Ms} ms, ${(probe.over30Ms * 100).toFixed(1)} % over 30 ms; a slow answer's segments: ${probe.segments.join(', ')}`,
+      );
+
+    console.log(
+      '\n| client | scenario | concurrency | requests | p50 ms | p95 ms | p99 ms | req/s | client CPU ms/req |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|');
     for (const r of rows)
       console.log(
-        `| ${r.client} | ${r.scenario} | ${r.concurrency} | ${r.requests} | ${r.p50Ms} | ${r.p95Ms} | ${r.p99Ms} | ${r.requestsPerSecond} |`,
+        `| ${r.client} | ${r.scenario} | ${r.concurrency} | ${r.requests} | ${r.p50Ms} | ${r.p95Ms} | ${r.p99Ms} | ${r.requestsPerSecond} | ${r.clientCpuMsPerRequest} |`,
       );
 
     const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
@@ -281,7 +385,10 @@ async function main(): Promise<void> {
             indexSeconds,
             indexedVectors: info.indexed_vectors_count,
           },
+          command: `npx tsx bench/qdrant-transport.ts ${process.argv.slice(2).join(' ')}`.trim(),
+          loadAverage: { before: loadBefore, after: os.loadavg() },
           serverTimeMainSearch: serverTime,
+          stallProbe: stall,
           responseBytesMainSearch: responseBytes,
           rows,
         },

@@ -6,7 +6,10 @@
 // Postgres processes over the closed-loop run (from /proc).
 //
 //   npm run bench:serve [-- --closed-seconds 10 --open-seconds 8 --connections 32 --fresh --retrain --only search
-//                          --rates 500,1000 --profile]
+//                          --rates 500,1000 --profile --model graphfilter --baseline ../main-checkout]
+// --model picks the served model kind: `default` (the iALS ⊕ low-pass blend) or `graphfilter` (the two-stage model:
+// Qdrant candidates → the item-item rerank, graph-rerank.ts); the newest exported version of that kind is activated,
+// or one is trained when there is none. The rerank's own time per request is read from the server's /metrics.
 // Postgres: DATABASE_URL's server, else 127.0.0.1:5432; the data lives in the database `recgraph_bench` and is
 // reused by later runs (--fresh rebuilds it). Qdrant: QDRANT_URL, else the bundled binary under .recgraph-bench/.
 // Writes bench/results/serve.json (with --only: bench/results/serve-partial.json, so a targeted run never
@@ -26,7 +29,7 @@ import { VectorStore } from '../src/vector/client.js';
 import { startEmbeddedQdrant } from '../src/vector/embedded-qdrant.js';
 import { generateDemoDataset } from '../training/demo/generate.js';
 import { isDatabaseEmpty, loadDemoDataset } from '../training/demo/seed.js';
-import { publishModel } from '../training/export/publish.js';
+import { activateVersion, publishModel } from '../training/export/publish.js';
 import { artifactsDir, loadArtifacts } from '../training/train-job/artifacts.js';
 import { trainAndPublish } from '../training/train-job/bootstrap.js';
 import { prepareBenchDatabase } from './lib/bench-database.js';
@@ -58,6 +61,11 @@ const { values: args } = parseArgs({
     'no-stop': { type: 'boolean', default: false },
     // Run the server under `node --cpu-prof` (profiles land in .recgraph-bench/profiles when it exits).
     profile: { type: 'boolean', default: false },
+    // A/B in one run: a checkout (e.g. a worktree of main) whose server is measured beside this tree's, on the same
+    // data, Postgres and Qdrant, operation by operation (baseline first); the JSON gets its rows and the ratios.
+    baseline: { type: 'string' },
+    // The served model kind (see the header): default | graphfilter.
+    model: { type: 'string', default: 'default' },
   },
 });
 // Several worktrees share one Postgres server: RECGRAPH_BENCH_DATABASE keeps their benchmark data apart.
@@ -100,6 +108,15 @@ interface ResultRow {
   };
   openLoop: OpenLoopRow[];
   cpuMsPerRequest: { server: number; qdrant: number | null; postgres: number };
+  /** Two-stage models: the rerank's time per answered request (server /metrics), part of cpuMsPerRequest.server. */
+  rerankMsPerRequest?: number;
+}
+
+/** Sum and count of the server's recgraph_rerank_seconds histogram (Prometheus text from /metrics). */
+async function rerankSeconds(url: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(url.replace('/graphql', '/metrics'))).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { sum: value('recgraph_rerank_seconds_sum'), count: value('recgraph_rerank_seconds_count') };
 }
 
 /** A load run is saturated when the server no longer keeps up: answers fall behind the offer, or queue for long. */
@@ -191,9 +208,12 @@ async function measure(
   };
   const connections = Number(args.connections);
   await run(Number(args['warmup-seconds']), { kind: 'closed', connections }); // JIT, caches, keep-alive pools
+  const rerankBefore = await rerankSeconds(url);
   const before = await meter.snapshot();
   const closed = await run(Number(args['closed-seconds']), { kind: 'closed', connections });
   const cpuMsPerRequest = await meter.perRequest(before, closed.completed);
+  const rerankAfter = await rerankSeconds(url);
+  const reranks = rerankAfter.count - rerankBefore.count;
   if (closed.firstError) log.warn(`${scenario.name} closed loop: ${closed.errors} errors, first: ${closed.firstError}`);
   const openLoop: OpenLoopRow[] = [];
   const rates = args.rates ? args.rates.split(',').map(Number) : scenario.rates;
@@ -233,6 +253,9 @@ async function measure(
     },
     openLoop,
     cpuMsPerRequest,
+    ...(reranks > 0
+      ? { rerankMsPerRequest: Number(((1000 * (rerankAfter.sum - rerankBefore.sum)) / closed.completed).toFixed(3)) }
+      : {}),
   };
 }
 
@@ -250,7 +273,7 @@ function printTable(rows: readonly ResultRow[]): void {
       .join('; ');
     const cpu = r.cpuMsPerRequest;
     console.log(
-      `| ${r.operation} | ${r.closedLoop.requestsPerSecond.toFixed(0)} (${r.closedLoop.p99Ms.toFixed(1)})${r.closedLoop.errors ? ` ${r.closedLoop.errors} err` : ''} | ${open} | ${cpu.server.toFixed(2)} · ${cpu.qdrant?.toFixed(2) ?? '–'} · ${cpu.postgres.toFixed(2)} |`,
+      `| ${r.operation} | ${r.closedLoop.requestsPerSecond.toFixed(0)} (${r.closedLoop.p99Ms.toFixed(1)})${r.closedLoop.errors ? ` ${r.closedLoop.errors} err` : ''} | ${open} | ${cpu.server.toFixed(2)} · ${cpu.qdrant?.toFixed(2) ?? '–'} · ${cpu.postgres.toFixed(2)}${r.rerankMsPerRequest !== undefined ? ` (rerank ${r.rerankMsPerRequest.toFixed(2)})` : ''} |`,
     );
   }
 }
@@ -267,6 +290,7 @@ async function main() {
     : await startEmbeddedQdrant({ storageDir: qdrantDir });
   const store = new VectorStore({ url: qdrant.url, apiKey: process.env.QDRANT_API_KEY });
   let server: ChildProcess | undefined;
+  const servers: ChildProcess[] = [];
   try {
     const timings: Record<string, number> = {};
     if (await isDatabaseEmpty(pool)) {
@@ -284,16 +308,29 @@ async function main() {
       await pool.query('VACUUM ANALYZE users');
       timings.loadSeconds = (Date.now() - t) / 1000;
     }
-    const active = (await pool.query(`SELECT version FROM model_versions WHERE status = 'active'`)).rowCount;
-    const aliasOk = active ? (await store.resolveAlias('items_collaborative')) !== undefined : false;
+    const kind = args.model;
+    if (kind !== 'default' && kind !== 'graphfilter') throw new Error(`--model must be default or graphfilter`);
+    // The newest exported version of the asked kind ('graphfilter' also names its variants, e.g. graphfilter/exact).
+    const candidate = (
+      await pool.query<{ version: string; status: string }>(
+        `SELECT version, status FROM model_versions WHERE status IN ('active', 'retired', 'exported')
+           AND (kind = $1 OR kind LIKE $1 || '/%') ORDER BY created_at DESC LIMIT 1`,
+        [kind],
+      )
+    ).rows[0];
+    const aliasOk = candidate ? (await store.resolveAlias('items_collaborative')) !== undefined : false;
     if (!aliasOk || args.retrain) {
       const t = Date.now();
       await trainAndPublish(pool, store, log, {
         dataDir: path.join(root, '.recgraph-bench'),
         prefix: '',
         params: { factors: 64, iterations: 10 },
+        train: { model: kind },
       });
       timings.trainAndExportSeconds = (Date.now() - t) / 1000;
+    } else if (candidate.status !== 'active') {
+      await activateVersion(store, pool, candidate.version, { prefix: '' });
+      log.info(`activated ${candidate.version} (${kind})`);
     }
     if (args.reexport && !timings.trainAndExportSeconds) {
       const t = Date.now();
@@ -318,64 +355,104 @@ async function main() {
     ).rows[0];
 
     const model = (
-      await pool.query<{ version: string; dimension: number }>(
-        `SELECT version, dimension FROM model_versions WHERE status = 'active'`,
+      await pool.query<{ version: string; kind: string; dimension: number }>(
+        `SELECT version, kind, dimension FROM model_versions WHERE status = 'active'`,
       )
     ).rows[0];
 
-    const port = await freePort();
     const profileDir = path.join(root, '.recgraph-bench', 'profiles');
     const nodeFlags = args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-    server = spawn(
-      process.execPath,
-      [...nodeFlags, path.join(root, 'scripts', 'recgraph.mjs'), 'start', '--no-seed', '--port', String(port)],
-      {
-        env: {
-          ...process.env,
-          DATABASE_URL: databaseUrl,
-          QDRANT_URL: qdrant.url,
-          HOST: '127.0.0.1',
-          NODE_ENV: 'production',
-          LOG_LEVEL: 'warn',
+    const startServer = async (checkout: string) => {
+      const port = await freePort();
+      const child = spawn(
+        process.execPath,
+        [...nodeFlags, path.join(checkout, 'scripts', 'recgraph.mjs'), 'start', '--no-seed', '--port', String(port)],
+        {
+          cwd: checkout,
+          env: {
+            ...process.env,
+            DATABASE_URL: databaseUrl,
+            QDRANT_URL: qdrant.url,
+            HOST: '127.0.0.1',
+            NODE_ENV: 'production',
+            LOG_LEVEL: 'warn',
+          },
+          stdio: ['ignore', 'ignore', 'inherit'],
         },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    const url = `http://127.0.0.1:${port}/graphql`;
-    await waitForServer(url, server);
-    const readyRss = serverMemory(server.pid!);
+      );
+      servers.push(child);
+      const url = `http://127.0.0.1:${port}/graphql`;
+      await waitForServer(url, child);
+      return { child, url, readyRss: serverMemory(child.pid!) };
+    };
+    const current = await startServer(root);
+    const baseline = args.baseline ? await startServer(path.resolve(args.baseline)) : undefined;
+    server = current.child;
+    const url = current.url;
+    const readyRss = current.readyRss;
 
     const qdrantPid = pidListeningOn(Number(new URL(qdrant.url).port));
     if (qdrantPid === undefined)
       log.warn('Qdrant is not a process on this machine that /proc shows: its CPU is not measured');
     const meter = new CpuMeter(server.pid!, qdrantPid, pool);
+    const baselineMeter = baseline ? new CpuMeter(baseline.child.pid!, qdrantPid, pool) : undefined;
     // Prime every operation once (model decode, vector preload, encoder session), then wait for the steady state.
     for (const scenario of scenarios({ users, items })) {
-      await runLoad({
-        url,
-        scenario: scenario.name,
-        catalog: { users, items },
-        firstRequest: 1_000_000,
-        durationSeconds: 1,
-        maxRequests: 5,
-        mode: { kind: 'closed', connections: 1 },
-      });
+      for (const primed of [url, ...(baseline ? [baseline.url] : [])])
+        await runLoad({
+          url: primed,
+          scenario: scenario.name,
+          catalog: { users, items },
+          firstRequest: 1_000_000,
+          durationSeconds: 1,
+          maxRequests: 5,
+          mode: { kind: 'closed', connections: 1 },
+        });
     }
-    timings.settleSeconds = await settle([server.pid!, ...(qdrantPid === undefined ? [] : [qdrantPid])]);
+    timings.settleSeconds = await settle([
+      server.pid!,
+      ...(baseline ? [baseline.child.pid!] : []),
+      ...(qdrantPid === undefined ? [] : [qdrantPid]),
+    ]);
     const loadAverageBefore = os.loadavg();
     const rows: ResultRow[] = [];
+    const baselineRows: ResultRow[] = [];
     for (const scenario of scenarios({ users, items }).filter((s) => !args.only || s.name.includes(args.only!))) {
+      if (baseline) baselineRows.push(await measure(baseline.url, scenario, { users, items }, baselineMeter!));
       rows.push(await measure(url, scenario, { users, items }, meter));
       log.info(`measured ${scenario.name}`);
     }
     const loadAverageAfter = os.loadavg();
     const memory = { atReady: readyRss, afterLoad: serverMemory(server.pid!) };
+    const baselineMemory = baseline && { atReady: baseline.readyRss, afterLoad: serverMemory(baseline.child.pid!) };
     console.log(
       `\nbench:serve — ${counts.users} users, ${counts.items} items, ${counts.interactions} interactions; model ${model?.version} ` +
-        `(dimension ${model?.dimension}); load average ${loadAverageBefore.map((l) => l.toFixed(2)).join(' ')} before, ` +
+        `(${model?.kind}, dimension ${model?.dimension}); load average ${loadAverageBefore.map((l) => l.toFixed(2)).join(' ')} before, ` +
         `${loadAverageAfter.map((l) => l.toFixed(2)).join(' ')} after; server RSS ${memory.afterLoad.rssMb} MB (peak ${memory.afterLoad.peakRssMb})\n`,
     );
+    if (baseline) {
+      console.log(
+        `baseline (${args.baseline}), measured just before each row below; RSS ${baselineMemory!.afterLoad.rssMb} MB:\n`,
+      );
+      printTable(baselineRows);
+      console.log('\nthis tree:\n');
+    }
     printTable(rows);
+    const ratios = baselineRows.map((b, i) => ({
+      operation: b.operation,
+      closedLoopRequestsPerSecond: Number(
+        (rows[i].closedLoop.requestsPerSecond / b.closedLoop.requestsPerSecond).toFixed(3),
+      ),
+      serverCpuMsPerRequest: Number((rows[i].cpuMsPerRequest.server / b.cpuMsPerRequest.server).toFixed(3)),
+    }));
+    if (baseline) {
+      console.log(
+        '\n| operation | closed-loop req/s: this tree ÷ baseline | server CPU ms/req: this tree ÷ baseline |',
+      );
+      console.log('|---|---|---|');
+      for (const r of ratios)
+        console.log(`| ${r.operation} | ${r.closedLoopRequestsPerSecond} | ${r.serverCpuMsPerRequest} |`);
+    }
     const out = path.join(root, 'bench', 'results', args.only || args.rates ? 'serve-partial.json' : 'serve.json');
     await mkdir(path.dirname(out), { recursive: true });
     const report = {
@@ -388,7 +465,7 @@ async function main() {
         loadAverage: { before: loadAverageBefore, after: loadAverageAfter },
       },
       dataset: { name: 'bench:serve synthetic catalog (Gowalla-size)', ...counts },
-      model: { version: model?.version ?? null, dimension: model?.dimension ?? null },
+      model: { version: model?.version ?? null, kind: model?.kind ?? null, dimension: model?.dimension ?? null },
       timings,
       settings: {
         connections: Number(args.connections),
@@ -399,13 +476,17 @@ async function main() {
       },
       serverMemory: memory,
       results: rows,
+      ...(baseline
+        ? { baseline: { checkout: args.baseline, serverMemory: baselineMemory, results: baselineRows, ratios } }
+        : {}),
     };
     await writeFile(out, JSON.stringify(report, null, 2) + '\n');
     console.log(`\nwrote ${path.relative(root, out)}`);
   } finally {
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server!.once('exit', r));
+    for (const child of servers) {
+      if (child.exitCode !== null) continue;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
     }
     store.close();
     await pool.end();

@@ -7,7 +7,8 @@
  *   3. Ctrl-C (SIGINT) → seconds until the process and everything it started have exited;
  *   4. second start on the same data directory (no retraining) → seconds until the example query answers;
  *   5. the server process's resident memory (RSS, from /proc) after the requests of each start: the fresh start
- *      also trained in-process, the second one only serves (the figure a restarted demo server runs at).
+ *      also trained in-process, the second one only serves (the figure a restarted demo server runs at); and the
+ *      RSS of the processes it started (the embedded Postgres and the bundled Qdrant), apart.
  *
  *   npm run bench:startup [-- --requests 500]
  * Runs `node scripts/recgraph.mjs start` exactly as `npm start` does, with DATABASE_URL / QDRANT_URL unset and
@@ -90,6 +91,21 @@ function memoryOf(pid: number | undefined): { rssMb: number; peakRssMb: number }
   }
 }
 
+/** RSS of the server's child processes (embedded Postgres: node; bundled Qdrant: qdrant), by program name. */
+function childrenMemory(pid: number | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    for (const child of children) {
+      const name = readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'qdrant' ? 'qdrant' : 'embeddedPostgres';
+      out[name] = (out[name] ?? 0) + (memoryOf(Number(child))?.rssMb ?? 0);
+    }
+  } catch {
+    // not Linux, or gone
+  }
+  return out;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -117,6 +133,7 @@ async function main(): Promise<void> {
     }
     latencies.sort((a, b) => a - b);
     const freshMemory = memoryOf(child.pid);
+    const freshChildren = childrenMemory(child.pid);
     const stopSeconds = await stop(child);
 
     t0 = performance.now();
@@ -129,6 +146,7 @@ async function main(): Promise<void> {
       if (body.errors) throw new Error(`recommendations failed: ${JSON.stringify(body.errors)}`);
     }
     const secondMemory = memoryOf(child.pid);
+    const secondChildren = childrenMemory(child.pid);
     await stop(child);
 
     const result = {
@@ -143,6 +161,7 @@ async function main(): Promise<void> {
       secondStartToFirstAnswerSeconds: Number(secondSeconds.toFixed(1)),
       shutdownSeconds: Number(stopSeconds.toFixed(2)),
       serverMemory: { afterFreshStartAndRequests: freshMemory, afterSecondStartAndRequests: secondMemory },
+      childProcessesRssMb: { afterFreshStartAndRequests: freshChildren, afterSecondStartAndRequests: secondChildren },
       recommendationsFirst20: {
         requests: latencies.length,
         mode: 'sequential (one request at a time)',
@@ -159,6 +178,10 @@ async function main(): Promise<void> {
         [
           'server RSS: fresh start (trained in-process) / second start',
           `${freshMemory?.rssMb ?? '–'} / ${secondMemory?.rssMb ?? '–'} MB`,
+        ],
+        [
+          'its children (second start): embedded Postgres / Qdrant',
+          `${secondChildren.embeddedPostgres ?? '–'} / ${secondChildren.qdrant ?? '–'} MB`,
         ],
         [
           `recommendations(first: 20) p50 / p95 / p99 (${latencies.length} sequential)`,

@@ -17,6 +17,9 @@ export interface ServerMetrics {
   cacheLookups: Counter<'cache' | 'result'>;
   /** Counts one lookup in the named cache; a plain function, so it can be handed to services on its own. */
   recordCacheLookup: (cache: string, hit: boolean) => void;
+  /** recgraph_rerank_seconds: time of each two-stage rerank (graph-rerank.ts), fed by recordRerank. */
+  rerankDuration: Histogram;
+  recordRerank: (seconds: number) => void;
 }
 
 // Serving answers in 1–100 ms; the tail buckets catch cold starts and a struggling dependency.
@@ -29,6 +32,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Serve
     name: 'recgraph_cache_lookups_total',
     help: 'Cache lookups by cache and result (hit or miss).',
     labelNames: ['cache', 'result'] as const,
+    registers: [registry],
+  });
+  const rerankDuration = new Histogram({
+    name: 'recgraph_rerank_seconds',
+    help: 'Time of the two-stage rerank of Qdrant candidates (item-item term), per request.',
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01],
     registers: [registry],
   });
   return {
@@ -54,6 +63,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Serve
     }),
     cacheLookups,
     recordCacheLookup: (cache, hit) => cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' }),
+    rerankDuration,
+    recordRerank: (seconds) => rerankDuration.observe(seconds),
   };
 }
 

@@ -88,12 +88,11 @@ export async function recommendForUser(
     // Fold-in needs the training degrees (payload) too; explanations only the vectors, which the cache holds.
     const historyPoints =
       row.strategy === 'FOLD_IN' ? await ctx.historyPoints(recentIds) : new Map<number, HistoryPoint>();
-    const historyVectors: ReadonlyMap<number, number[]> =
-      row.strategy === 'FOLD_IN'
-        ? new Map([...historyPoints].map(([id, point]) => [id, point.vector]))
-        : needHistoryVectors
-          ? await ctx.vectorsOf(aliases.itemsCollaborative, recentIds)
-          : new Map();
+    const historyVectors: ReadonlyMap<number, ArrayLike<number>> = row.strategy === 'FOLD_IN'
+      ? new Map([...historyPoints].map(([id, point]) => [id, point.vector]))
+      : needHistoryVectors
+        ? await ctx.vectorsOf(aliases.itemsCollaborative, recentIds)
+        : new Map();
     let vector: number[] | Float32Array | undefined = userVector;
     if (row.strategy === 'FOLD_IN') {
       vector = foldIn(model, recent, historyPoints);

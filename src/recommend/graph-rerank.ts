@@ -38,7 +38,14 @@ export class GraphReranker {
   /** Scratch accumulator, one float per row, zeroed after each request. */
   private readonly acc: Float32Array;
 
-  constructor(readonly state: RerankState) {
+  /**
+   * `observe` receives each rerank's CPU seconds (the /metrics series recgraph_rerank_seconds, so a benchmark can
+   * say what the stage costs under load).
+   */
+  constructor(
+    readonly state: RerankState,
+    private readonly observe?: (seconds: number) => void,
+  ) {
     const { itemIds, indptr, neighbors, weights } = state.lists;
     if (
       indptr.length !== itemIds.length + 1 ||
@@ -61,6 +68,14 @@ export class GraphReranker {
    * `history` are item ids, most recent first; ids outside the model are ignored.
    */
   rerank(hits: readonly ScoredHit[], history: readonly number[]): ScoredHit[] {
+    if (!this.observe) return this.score(hits, history);
+    const started = performance.now();
+    const out = this.score(hits, history);
+    this.observe((performance.now() - started) / 1000);
+    return out;
+  }
+
+  private score(hits: readonly ScoredHit[], history: readonly number[]): ScoredHit[] {
     const { indptr, neighbors, weights } = this.state.lists;
     const acc = this.acc;
     const rows: number[] = [];

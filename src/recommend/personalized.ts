@@ -25,7 +25,7 @@ export interface PersonalizedQuery {
    * Where candidate vectors come from when `withVectors`: e.g. the server's per-version vector cache. Without it
    * the search returns them (`with_vector`), which costs Qdrant and this process a JSON round of every vector.
    */
-  vectorsOf?: (ids: readonly number[]) => Promise<ReadonlyMap<number, number[]>>;
+  vectorsOf?: (ids: readonly number[]) => Promise<ReadonlyMap<number, ArrayLike<number>>>;
   /** HNSW beam width / exact search for this query; default SEARCH_TUNING. */
   search?: SearchTuning;
   /** The model version's rerank stage and the history it reads (item ids, most recent first). */
@@ -54,7 +54,7 @@ export const SEARCH_TUNING: SearchTuning = { hnswEf: 64 };
 export interface PersonalizedPage {
   items: ScoredHit[];
   /** Vectors of the candidates (when asked for), by item id. */
-  vectors: Map<number, number[]>;
+  vectors: Map<number, ArrayLike<number>>;
   hasMore: boolean;
   /** Two-stage only: the retrieved candidate ids in Qdrant's order, before the rerank (to measure each stage). */
   retrieved?: number[];
@@ -100,7 +100,7 @@ export async function personalizedPage(
     ? new Map(reranked.filter((h) => h.vector).map((h) => [h.id, h.vector as number[]]))
     : withVectors
       ? new Map(await query.vectorsOf!(reranked.map((h) => h.id)))
-      : new Map<number, number[]>();
+      : new Map<number, ArrayLike<number>>();
   const hits = negatives ? pushDownNearNegatives(reranked, vectors, negatives) : reranked;
   const end = page.offset + page.first;
   const ordered = diversify(hits, vectors, query.diversity, end);

@@ -34,6 +34,8 @@ export interface ServingModelOptions {
   externalEncoder?: Promise<SentenceEncoder | undefined>;
   /** Use a two-stage version's rerank stage (RECGRAPH_RERANK; default true). */
   rerank?: boolean;
+  /** Receives each rerank's seconds (recgraph_rerank_seconds in /metrics). */
+  onRerank?: (seconds: number) => void;
 }
 
 /** What serving reads the live model through: the facade's use cases only ever call `get`. */
@@ -55,6 +57,7 @@ export class ServingModelSource implements ModelSource {
   private readonly ttlMs: number;
   private readonly externalEncoder: Promise<SentenceEncoder | undefined>;
   private readonly rerank: boolean;
+  private readonly onRerank: ((seconds: number) => void) | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -63,6 +66,7 @@ export class ServingModelSource implements ModelSource {
     this.ttlMs = options.ttlMs ?? 5_000;
     this.externalEncoder = options.externalEncoder ?? Promise.resolve(undefined);
     this.rerank = options.rerank ?? true;
+    this.onRerank = options.onRerank;
   }
 
   async get(): Promise<ServingModel | undefined> {
@@ -186,7 +190,7 @@ export class ServingModelSource implements ModelSource {
       ...(textUnavailable ? { textUnavailable } : {}),
       textToCf: artifacts.textToCf,
       layout: artifacts.layout,
-      reranker: artifacts.rerank && this.rerank ? new GraphReranker(artifacts.rerank) : undefined,
+      reranker: artifacts.rerank && this.rerank ? new GraphReranker(artifacts.rerank, this.onRerank) : undefined,
     };
     return model;
   }

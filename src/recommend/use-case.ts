@@ -62,7 +62,7 @@ export interface UseCaseContext {
    * misses); points without a vector are left out. Cheaper than `with_vector` on a search: no vectors in Qdrant's
    * answer to serialise and parse (≈ 6 KB of JSON per 320-dim vector).
    */
-  vectorsOf(alias: string, ids: readonly number[]): Promise<Map<number, number[]>>;
+  vectorsOf(alias: string, ids: readonly number[]): Promise<Map<number, ArrayLike<number>>>;
   /** Collaborative vectors (and training degrees, for fold-in) of the given items; missing items are left out. */
   historyPoints(ids: readonly number[]): Promise<Map<number, HistoryPoint>>;
   /** Drops the cached vectors of these items (they are being written). */

@@ -64,6 +64,7 @@ export function createServices(
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
   logger?: Logger,
+  onRerank?: (seconds: number) => void,
 ): Services {
   const prefix = config.collectionPrefix;
   const pool = infra.servingPool ?? infra.pool;
@@ -76,7 +77,7 @@ export function createServices(
   const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
   externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
   const works = new WorkMapSource(pool, { onLookup: onCacheLookup });
-  const models = new ServingModelSource(pool, { externalEncoder, rerank: config.rerank });
+  const models = new ServingModelSource(pool, { externalEncoder, rerank: config.rerank, onRerank });
   const ruleStore = new BusinessRuleStore(pool);
   const ruleCache = new RuleCache(ruleStore, { refreshMs: config.rulesRefreshMs ?? 1_000 });
   const recommender = new RecommendationService({
@@ -137,7 +138,14 @@ export async function startApp(
 ): Promise<App> {
   const vectorStore = createVectorStore(infra);
   const metrics = createMetrics();
-  const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup, logger);
+  const services = createServices(
+    config,
+    infra,
+    vectorStore,
+    metrics.recordCacheLookup,
+    logger,
+    metrics.recordRerank,
+  );
   try {
     await services.experiments.warmUp();
     await services.models.warmUp(); // a RECGRAPH_TEXT_MODEL that cannot be loaded stops startup here, with its reason

@@ -7,6 +7,7 @@ import type { PayloadIndexType, QdrantFilter } from './filters.js';
 import { transportFor, type Transport } from './failover-transport.js';
 import type { TransportOptions } from './http-transport.js';
 import { assertPointId, dimensionOf, encodeUpsertBatch, type Payload, type PointRows } from './points-encoding.js';
+import { queryBody } from './query-json.js';
 
 export type { Payload, PointRows } from './points-encoding.js';
 export interface VectorStoreOptions extends TransportOptions {
@@ -101,8 +102,12 @@ type WireRecord = Schemas['Record'];
 const path = (collection: string) => `/collections/${encodeURIComponent(collection)}`;
 
 function asArray(vector: Vector): number[] {
-  // JSON.stringify turns a Float32Array into {"0":…}; Qdrant wants an array.
-  return vector instanceof Float32Array ? Array.from(vector) : (vector as number[]);
+  // JSON.stringify turns a Float32Array into {"0":…}; Qdrant wants an array. A plain loop: Array.from over a typed
+  // array goes through its iterator (≈ 15 µs for 320 values against ≈ 1 µs).
+  if (!(vector instanceof Float32Array)) return vector as number[];
+  const out = new Array<number>(vector.length);
+  for (let i = 0; i < vector.length; i++) out[i] = vector[i];
+  return out;
 }
 
 function toPointId(id: Schemas['ExtendedPointId']): number {
@@ -392,7 +397,7 @@ export class VectorStore {
     const result = await this.http.request<Schemas['QueryResponse']>(
       'POST',
       `${path(name)}/points/query`,
-      searchRequest(params),
+      queryBody(searchRequest(params)),
     );
     return result.points.map((point) => toHit<P>(point, Boolean(params.withPayload), Boolean(params.withVector)));
   }

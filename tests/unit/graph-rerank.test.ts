@@ -32,6 +32,29 @@ describe('GraphReranker', () => {
     expect(reranker.candidateCount(3)).toBe(5);
   });
 
+  it('reports each rerank to its observer without changing the answer', () => {
+    const state = {
+      lists: {
+        itemIds: Int32Array.from([10, 20, 30]),
+        indptr: Int32Array.from([0, 2, 2, 3]),
+        neighbors: Int32Array.from([1, 2, 1]),
+        weights: Float32Array.from([0.5, 0.1, 0.2]),
+      },
+      linearWeight: 2,
+      candidates: 5,
+    };
+    const observed: number[] = [];
+    const timed = new GraphReranker(state, (seconds) => observed.push(seconds));
+    const hits = [
+      { id: 30, score: 1 },
+      { id: 20, score: 0.5 },
+    ];
+    expect(timed.rerank(hits, [10, 30])).toEqual(new GraphReranker(state).rerank(hits, [10, 30]));
+    timed.rerank(hits, []);
+    expect(observed).toHaveLength(2);
+    for (const seconds of observed) expect(seconds).toBeGreaterThanOrEqual(0);
+  });
+
   it('rejects inconsistent neighbour lists', () => {
     const bad = {
       itemIds: Int32Array.from([1]),

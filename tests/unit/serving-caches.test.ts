@@ -111,6 +111,34 @@ describe('VectorCache', () => {
   });
 });
 
+describe('VectorCache storage', () => {
+  it('returns what was stored (as float32), reuses forgotten rows, and evicts the oldest past its cap', () => {
+    const cache = new VectorCache(20);
+    const vector = (id: number) => [id + 0.1, -id, 1 / 3];
+    for (let id = 1; id <= 19; id++) cache.set('v1', 'items', id, vector(id));
+    expect(cache.get('v1', 'items', 7)).toEqual(Array.from(Float32Array.from(vector(7))));
+    cache.forget(['items'], [7]);
+    cache.set('v1', 'items', 100, vector(100)); // takes row 7's place
+    expect(cache.get('v1', 'items', 100)).toEqual(Array.from(Float32Array.from(vector(100))));
+    expect(cache.get('v1', 'items', 7)).toBe(MISS);
+    for (let id = 1; id <= 19; id++)
+      if (id !== 7) expect(cache.get('v1', 'items', id)).toEqual(Array.from(Float32Array.from(vector(id))));
+    cache.set('v1', 'users', 1, undefined);
+    expect(cache.size).toBe(20);
+    cache.set('v1', 'items', 200, vector(200)); // over the cap: the oldest two items go
+    expect(cache.get('v1', 'items', 1)).toBe(MISS);
+    expect(cache.get('v1', 'items', 2)).toBe(MISS);
+    expect(cache.get('v1', 'items', 3)).toEqual(Array.from(Float32Array.from(vector(3))));
+    expect(cache.get('v1', 'items', 200)).toEqual(Array.from(Float32Array.from(vector(200))));
+    expect(cache.get('v1', 'users', 1)).toBeUndefined();
+    // A view holds the same values as a copy, without one.
+    expect(Array.from(cache.view('v1', 'items', 200) as Float32Array)).toEqual(cache.get('v1', 'items', 200));
+    expect(cache.view('v1', 'users', 1)).toBeUndefined();
+    expect(cache.view('v1', 'items', 1)).toBe(MISS);
+    expect(cache.view('v2', 'items', 200)).toBe(MISS);
+  });
+});
+
 describe('diversifyByGenre', () => {
   it('keeps the most popular first but spreads the list over genres, deterministically', () => {
     const ranked = [
