@@ -138,14 +138,7 @@ export async function startApp(
 ): Promise<App> {
   const vectorStore = createVectorStore(infra);
   const metrics = createMetrics();
-  const services = createServices(
-    config,
-    infra,
-    vectorStore,
-    metrics.recordCacheLookup,
-    logger,
-    metrics.recordRerank,
-  );
+  const services = createServices(config, infra, vectorStore, metrics.recordCacheLookup, logger, metrics.recordRerank);
   try {
     await services.experiments.warmUp();
     await services.models.warmUp(); // a RECGRAPH_TEXT_MODEL that cannot be loaded stops startup here, with its reason
