@@ -98,6 +98,8 @@ export interface MatrixRunOptions {
 
 /** A self-tuning model's validation search, summarised (choice, validation score, cost, every trial). */
 function tuningOf(model: Recommender): Record<string, unknown> | undefined {
+  const selection = (model as { selection?: Record<string, unknown> }).selection;
+  if (selection) return { selection };
   const t = (
     model as {
       tuning?: {
@@ -105,16 +107,31 @@ function tuningOf(model: Recommender): Record<string, unknown> | undefined {
         trials: { weights: unknown; recall: number; ndcg: number }[];
         users: number;
         seconds: number;
+        budgetSeconds?: number;
+        stoppedEarly?: boolean;
+        skipped?: string;
       };
     }
   ).tuning;
   if (!t) return undefined;
-  return { chosen: t.best, validationUsers: t.users, seconds: t.seconds, trials: t.trials };
+  return {
+    chosen: t.best,
+    validationUsers: t.users,
+    seconds: t.seconds,
+    budgetSeconds: t.budgetSeconds,
+    stoppedEarly: t.stoppedEarly ?? false,
+    ...(t.skipped ? { skipped: t.skipped } : {}),
+    trials: t.trials,
+  };
 }
 
 function describePipeline(model: Recommender): string {
   const p = model.params;
-  if (model.name === 'default')
+  if (model.name === 'default') {
+    const chosen = (model as { selection?: { chosen: string; by: string } }).selection;
+    return `what recgraph train publishes: ${chosen?.chosen ?? '?'} (chosen by ${chosen?.by ?? '?'}), offline`;
+  }
+  if (model.name === 'blend')
     return 'iALS ⊕ GF-CF low-pass blended vectors, exact dot product over the catalogue (offline)';
   if (model.name === 'twostage')
     return `exact top-${p.candidates} by ${p.retriever} vectors → blended rerank (offline only)`;

@@ -54,6 +54,13 @@ export const GRAPH_FILTER_DEFAULTS = {
   sharpen: 0,
   /** Weight of the linear filter r P̃ (the rerank stage). */
   linearWeight: 1,
+  /**
+   * γ: the final score of item i is multiplied by d_i^γ (d = training degree; γ > 0 favours popular items, γ < 0
+   * the long tail). Servable at no cost: it scales the item vectors and the neighbour weights of column i.
+   * Chosen on validation with the other weights (GF-CF's symmetric normalisation is not what every catalogue
+   * wants).
+   */
+  degreePower: 0,
   /** "pruned": each item's row of P̃ cut to `neighbors` entries (what serving uses); "exact": sparse products. */
   linear: 'pruned',
   /** Entries kept per row of P̃ (each costs 8 bytes in the published neighbour lists). */
@@ -85,6 +92,8 @@ interface Fitted {
   /** The eigen-decomposition behind the spectral terms (re-weighted by the tuner without refitting). */
   svd: { k: number; s: Float64Array; v: Float32Array };
   degrees: Float64Array;
+  /** d_i^γ per item (undefined when γ = 0). */
+  itemScale?: Float32Array;
   index?: ItemVectorIndex;
   userCache?: Float32Array;
 }
@@ -93,7 +102,9 @@ interface Fitted {
 export type GraphFilterTerm = 'linear' | 'ideal' | 'linearTop' | 'sharpen';
 
 /** Weights of the terms; s_u = Σ weight · term. */
-export type GraphFilterWeights = Pick<GraphFilterParams, 'alpha' | 'linearTop' | 'sharpen' | 'linearWeight'>;
+export type GraphFilterWeights = Pick<GraphFilterParams, 'alpha' | 'linearTop' | 'sharpen' | 'linearWeight'> & {
+  degreePower?: number;
+};
 
 export class GraphFilter implements Recommender {
   readonly name: string;
@@ -122,7 +133,9 @@ export class GraphFilter implements Recommender {
   async fit(data: InteractionMatrix, progress: ProgressSink = noopProgress): Promise<void> {
     this.fitted?.index?.dispose();
     this.fitted = undefined;
-    const tunable = (['alpha', 'sharpen', 'linearTop'] as const).filter((key) => !this.explicit.has(key));
+    const tunable = (['alpha', 'sharpen', 'linearTop', 'degreePower'] as const).filter(
+      (key) => !this.explicit.has(key),
+    );
     if (this.params.tuneBudget > 0 && tunable.length > 0) {
       // Imported lazily: the tuner itself builds GraphFilters (with tuneBudget 0).
       const { tuneGraphFilter } = await import('../eval/tune-graph-filter.js');
@@ -135,7 +148,7 @@ export class GraphFilter implements Recommender {
         progress,
       });
       const params = this.params as Record<string, number | string | boolean>;
-      for (const key of tunable) params[key] = this.tuning.best[key];
+      for (const key of tunable) params[key] = this.tuning.best[key] ?? params[key];
     }
     const p = this.params;
     const x = binarize(data);
@@ -143,11 +156,12 @@ export class GraphFilter implements Recommender {
     const invSqrt = (d: Float64Array) => d.map((v) => (v > 0 ? 1 / Math.sqrt(v) : 0));
     const rn = scaleMatrix(x, invSqrt(userDegrees(x)), invSqrt(di));
     const rnT = transpose(rn);
-    const neighbors =
-      p.linear === 'pruned' ? normalizedCooccurrenceNeighbors(rnT, rn, p.neighbors, progress) : undefined;
+    const pruned = p.linear === 'pruned' ? normalizedCooccurrenceNeighbors(rnT, rn, p.neighbors, progress) : undefined;
+    const itemScale = degreeScale(di, p.degreePower);
+    const neighbors = pruned && itemScale ? scaleColumns(pruned, itemScale) : pruned;
     const k = Math.max(1, Math.min(p.svdDims, x.numItems - 1, x.numUsers - 1));
     const svd = await randomizedSvd(rn, rnT, k, { powerIterations: p.powerIterations, seed: p.seed, progress });
-    const { items, basis } = spectralVectors({ k, s: svd.s, v: svd.v }, di, p);
+    const { items, basis } = spectralVectors({ k, s: svd.s, v: svd.v }, di, p, itemScale);
     this.fitted = {
       train: x,
       rn,
@@ -158,6 +172,7 @@ export class GraphFilter implements Recommender {
       dim: 2 * k,
       svd: { k, s: svd.s, v: svd.v },
       degrees: di,
+      itemScale,
     };
   }
 
@@ -208,7 +223,10 @@ export class GraphFilter implements Recommender {
     if (m.neighbors && weight === 1) return m.neighbors.accumulate(history, out, off);
     const linear = (this.scratch = this.scratch?.length === n ? this.scratch.fill(0) : new Float32Array(n));
     if (m.neighbors) m.neighbors.accumulate(history, linear, 0);
-    else gramTimesRows(m.rnT, m.rn, history, linear);
+    else {
+      gramTimesRows(m.rnT, m.rn, history, linear);
+      if (m.itemScale) for (let i = 0; i < n; i++) linear[i] *= m.itemScale[i];
+    }
     for (let i = 0; i < n; i++) out[off + i] += weight * linear[i];
   }
 
@@ -295,7 +313,14 @@ export class GraphFilter implements Recommender {
       users: this.userVectors(),
       degrees: this.degrees(),
       // No iALS block: the whole user vector is a sum over the history (src/embedding/blended-foldin.ts).
-      layout: { ialsDim: 0, ialsScale: 1, lowpassScale: 1, lowpassDims: signs.length, spectralSigns: signs },
+      layout: {
+        ialsDim: 0,
+        ialsScale: 1,
+        lowpassScale: 1,
+        lowpassDims: signs.length,
+        spectralSigns: signs,
+        ...(this.params.degreePower !== 0 ? { degreePower: this.params.degreePower } : {}),
+      },
       rerank: this.rerankState(itemIds),
     };
   }
@@ -310,6 +335,7 @@ function spectralVectors(
   svd: { k: number; s: Float64Array; v: Float32Array },
   degrees: Float64Array,
   w: Pick<GraphFilterWeights, 'alpha' | 'linearTop' | 'sharpen'>,
+  itemScale?: Float32Array,
 ): { items: Float32Array; basis: Float32Array } {
   const { k } = svd;
   const dim = 2 * k;
@@ -322,17 +348,30 @@ function spectralVectors(
     if (!(degrees[i] > 0)) continue; // an item nobody interacted with has no spectral coordinates
     const up = Math.sqrt(degrees[i]);
     const o = i * dim;
+    const scale = itemScale ? itemScale[i] : 1;
     for (let j = 0; j < k; j++) {
       const v = svd.v[i * k + j];
-      items[o + j] = sa * up * v;
+      items[o + j] = sa * up * v * scale;
       basis[o + j] = (sa / up) * v;
       // Split √|w| between item and user so the user row is the item row up to a sign (fold-in from item vectors).
       const root = Math.sqrt(Math.abs(spectral[j]));
-      items[o + k + j] = Math.sign(spectral[j]) * root * v;
+      items[o + k + j] = Math.sign(spectral[j]) * root * v * scale;
       basis[o + k + j] = root * v;
     }
   }
   return { items, basis };
+}
+
+/** d_i^γ per item, or undefined when γ = 0 (nothing to scale). */
+function degreeScale(degrees: Float64Array, power: number): Float32Array | undefined {
+  if (power === 0) return undefined;
+  return Float32Array.from(degrees, (d) => (d > 0 ? d ** power : 0));
+}
+
+/** The neighbour lists with every weight W[j, i] multiplied by scale[i] (the final-score re-weighting). */
+function scaleColumns(lists: ItemNeighbors, scale: Float32Array): ItemNeighbors {
+  const weights = Float32Array.from(lists.weights, (w, p) => w * scale[lists.indices[p]]);
+  return new ItemNeighbors(lists.numItems, lists.indptr, lists.indices, weights);
 }
 
 function sumRows(rows: Float32Array, dim: number, items: ArrayLike<number>): Float32Array {

@@ -9,6 +9,7 @@ import { itemText } from '../../src/embedding/item-text.js';
 import { buildInteractionMatrix, type InteractionMatrix } from '../data/interactions.js';
 import { IalsLowpassBlend, type IalsLowpassParams } from '../models/ials-lowpass-blend.js';
 import { GraphFilter, type GraphFilterParams } from '../models/graph-filter.js';
+import { AUTO_SELECT_DEFAULTS, AutoSelect, type Selection } from '../models/auto-select.js';
 import type { GraphFilterTuning } from '../eval/tune-graph-filter.js';
 import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
 import type { RerankState } from '../../src/recommend/graph-rerank.js';
@@ -18,15 +19,19 @@ import type { ModelArtifacts } from './artifacts.js';
 import { trainTextEncoder } from './text-encoder.js';
 import { readTrainingData } from './training-data.js';
 
-/** Which model `train` publishes: the iALS ⊕ low-pass blend, or the two-stage graph filter. */
-export type TrainedModelKind = 'default' | 'graphfilter';
+/**
+ * Which model `train` publishes: 'auto' (default) chooses between the blend and the graph filter on a validation
+ * split carved from the data (training/models/auto-select.ts); 'blend' (alias 'default', its former name) the
+ * iALS ⊕ low-pass blend; 'graphfilter' the two-stage graph filter.
+ */
+export type TrainedModelKind = 'auto' | 'blend' | 'default' | 'graphfilter';
 
 export interface TrainOptions {
-  /** Default 'default'. */
+  /** Default 'auto'. */
   model?: TrainedModelKind;
   /**
-   * Graph filter only: choose its term weights on a validation split carved from the training data (seeded, per
-   * user) before the final fit — seconds allowed (sampled validation users shrink to fit), or false to skip.
+   * auto / graphfilter: seconds for the validation search on a split carved from the training data (seeded, per
+   * user), enforced — or false to skip it (auto then picks by a density prior, graphfilter uses its defaults).
    */
   tuneBudgetSeconds?: number | false;
   /** Graph filter parameter overrides (applied after tuning). */
@@ -55,10 +60,13 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
     throw new Error('no interactions to train on: ingest data or run `recgraph seed-demo` first');
 
   const matrix = buildInteractionMatrix(data.userIds.length, data.itemIds.length, data.users, data.items, data.weights);
+  const kind = options.model ?? 'auto';
   const fitted =
-    options.model === 'graphfilter'
+    kind === 'graphfilter'
       ? await fitGraphFilter(matrix, data.itemIds, options, progress)
-      : await fitDefault(matrix, options, progress);
+      : kind === 'auto'
+        ? await fitAuto(matrix, data.itemIds, options, progress)
+        : await fitDefault(matrix, options, progress);
   const { items, users, layout, degrees, gram } = fitted;
   const itemCounts = new Float32Array(data.itemIds.length);
   for (let k = 0; k < data.items.length; k++) itemCounts[data.items[k]] += data.weights[k];
@@ -97,6 +105,7 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
       items: data.itemIds.length,
       pairs: data.users.length,
       ...(fitted.tuning ? { tuning: tuningSummary(fitted.tuning) } : {}),
+      ...(fitted.selection ? { selection: selectionSummary(fitted.selection) } : {}),
     },
     dimension: items.dim,
     cutoff: data.cutoff,
@@ -125,6 +134,24 @@ interface FittedForServing {
   foldIn: Record<string, number>;
   rerank?: RerankState;
   tuning?: GraphFilterTuning;
+  selection?: Selection;
+}
+
+async function fitAuto(
+  matrix: InteractionMatrix,
+  itemIds: Int32Array,
+  options: TrainOptions,
+  progress: ProgressSink,
+): Promise<FittedForServing> {
+  const budget = options.tuneBudgetSeconds;
+  const auto = new AutoSelect(
+    { tuneBudget: budget === false ? 0 : (budget ?? AUTO_SELECT_DEFAULTS.tuneBudget) },
+    { blend: { ...ialsOverrides(options.params), ...options.pipeline }, graphFilter: options.graphFilter },
+  );
+  await auto.fit(matrix, progress);
+  const chosen = auto.chosen;
+  const fitted = chosen instanceof GraphFilter ? servingGraphFilter(chosen, itemIds, matrix) : servingBlend(chosen);
+  return { ...fitted, selection: auto.selection };
 }
 
 async function fitDefault(
@@ -134,6 +161,10 @@ async function fitDefault(
 ): Promise<FittedForServing> {
   const pipeline = new IalsLowpassBlend({ ...ialsOverrides(options.params), ...options.pipeline });
   await pipeline.fit(matrix, progress);
+  return servingBlend(pipeline);
+}
+
+function servingBlend(pipeline: IalsLowpassBlend): FittedForServing {
   const { ials: model, layout, degrees } = pipeline.servingParts();
   // The blended vectors (iALS ⊕ low-pass): what Qdrant ranks by; the Gram matrix is of the plain iALS block.
   return {
@@ -160,6 +191,10 @@ async function fitGraphFilter(
   const budget = options.tuneBudgetSeconds ?? DEFAULT_TUNE_BUDGET_SECONDS;
   const model = new GraphFilter({ ...options.graphFilter, tuneBudget: budget === false ? 0 : budget });
   await model.fit(matrix, progress);
+  return servingGraphFilter(model, itemIds, matrix);
+}
+
+function servingGraphFilter(model: GraphFilter, itemIds: Int32Array, matrix: InteractionMatrix): FittedForServing {
   const tuning = model.tuning;
   const published = model.published(itemIds);
   return {
@@ -178,14 +213,30 @@ async function fitGraphFilter(
 
 /** What modelInfo.metrics shows of the validation search: the choice, its score, the cost. */
 function tuningSummary(t: GraphFilterTuning): Record<string, unknown> {
-  const best = t.trials.find((trial) => trial.weights === t.best)!;
   return {
     chosen: t.best,
-    validationRecall: best.recall,
-    validationNdcg: best.ndcg,
+    validationRecall: t.bestRecall,
+    validationNdcg: t.bestNdcg,
     trials: t.trials.length,
     validationUsers: t.users,
     seconds: Math.round(t.seconds * 10) / 10,
+    budgetSeconds: t.budgetSeconds,
+    ...(t.stoppedEarly ? { stoppedEarly: true } : {}),
+    ...(t.skipped ? { skipped: t.skipped } : {}),
+  };
+}
+
+/** The model choice for modelInfo.metrics: which won, every candidate's validation score and cost. */
+function selectionSummary(s: Selection): Record<string, unknown> {
+  return {
+    chosen: s.chosen,
+    by: s.by,
+    candidates: s.candidates,
+    validationUsers: s.validationUsers,
+    budgetSeconds: s.budgetSeconds,
+    seconds: Math.round(s.seconds * 10) / 10,
+    params: s.params,
+    ...(s.graphFilterTuning ? { graphFilterTuning: tuningSummary(s.graphFilterTuning) } : {}),
   };
 }
 
