@@ -23,8 +23,8 @@ describe('AutoSelect', () => {
     const s = model.selection!;
     expect(s.by).toBe('validation');
     expect(s.candidates.map((c) => [c.model, c.status])).toEqual([
-      ['blend', 'scored'],
       ['graphfilter', 'scored'],
+      ['blend', 'scored'],
     ]);
     const best = s.candidates.reduce((a, b) => (b.recall! > a.recall! ? b : a));
     expect(s.chosen).toBe(best.model);

@@ -53,6 +53,7 @@ describe('GraphReranker', () => {
       linearWeight: 1.5,
       // The item-degree re-weighting lives in the item vectors and the neighbour weights: served = offline still.
       degreePower: 0.15,
+      historyPower: 0.2,
     });
     await model.fit(data);
     const reranker = new GraphReranker(model.rerankState()!);
@@ -78,6 +79,7 @@ describe('GraphReranker', () => {
       sharpen: -1,
       linearTop: 0.5,
       degreePower: -0.2,
+      historyPower: -0.15,
     });
     await model.fit(data);
     const published = model.published();

@@ -33,8 +33,12 @@ export const GRAPH_FILTER_GRID = {
   linearTop: [0, 1],
 };
 
-/** Second pass, around the first pass's best: γ of the final score's d_i^γ re-weighting. */
-export const DEGREE_POWER_GRID = [-0.2, -0.1, 0.1, 0.2];
+/**
+ * Second pass, around the first pass's best: γ of the final score's d_i^γ re-weighting × β of the history items'
+ * d_j^β weighting (input- and output-side degree normalisation; both servable at no cost).
+ */
+export const DEGREE_POWER_GRID = [-0.2, -0.1, 0, 0.1, 0.2];
+export const HISTORY_POWER_GRID = [-0.2, 0, 0.2];
 
 export interface GraphFilterTrial {
   weights: GraphFilterWeights;
@@ -84,7 +88,7 @@ const TERMS: GraphFilterTerm[] = ['linear', 'ideal', 'linearTop', 'sharpen'];
 /**
  * Seconds a graph-filter fit is expected to take on `data` (one core): the randomized SVD's sparse passes
  * (≈ 2·(q + 1) products of nnz × (k + 10)) dominate; the constant is from fits on yelp2018 (1.24M pairs, k 256:
- * ≈ 55 s with the other core busy). Used to skip a search the budget cannot hold.
+ * ≈ 65 s with the other core busy). Used to skip a search the budget cannot hold.
  */
 export function estimateGraphFilterFitSeconds(
   data: InteractionMatrix,
@@ -92,7 +96,7 @@ export function estimateGraphFilterFitSeconds(
 ): number {
   const k = params.svdDims ?? GRAPH_FILTER_DEFAULTS.svdDims;
   const q = params.powerIterations ?? GRAPH_FILTER_DEFAULTS.powerIterations;
-  return 3.5e-9 * nnz(data) * (k + 10) * 2 * (q + 1) + 2e-7 * data.numItems * (k + 10);
+  return 1.5e-8 * nnz(data) * (k + 10) * 2 * (q + 1) + 2e-7 * data.numItems * (k + 10);
 }
 
 export async function tuneGraphFilter(
@@ -111,6 +115,7 @@ export async function tuneGraphFilter(
     linearTop: options.params?.linearTop ?? GRAPH_FILTER_DEFAULTS.linearTop,
     linearWeight: 1,
     degreePower: options.params?.degreePower ?? GRAPH_FILTER_DEFAULTS.degreePower,
+    historyPower: options.params?.historyPower ?? GRAPH_FILTER_DEFAULTS.historyPower,
   };
   const { train, valid } = options.split ?? renameTest(randomHoldout(data, options.fraction ?? 0.2, seed));
   const estimate = estimateGraphFilterFitSeconds(train, options.params);
@@ -126,7 +131,13 @@ export async function tuneGraphFilter(
       skipped: `estimated fit ${estimate.toFixed(0)} s > 75 % of the ${budget} s budget: defaults used`,
     };
   }
-  const model = new GraphFilter({ ...options.params, linearWeight: 1, degreePower: 0, tuneBudget: 0 });
+  const model = new GraphFilter({
+    ...options.params,
+    linearWeight: 1,
+    degreePower: 0,
+    historyPower: 0,
+    tuneBudget: 0,
+  });
   await model.fit(train, progress);
   let users = options.users ?? testUsers(valid);
   const sample = options.sampleUsers ?? 3000;
@@ -136,11 +147,12 @@ export async function tuneGraphFilter(
   const base: GraphFilterWeights[] = [];
   for (const alpha of grid.alpha) {
     for (const sharpen of grid.sharpen)
-      for (const linearTop of grid.linearTop) base.push({ alpha, sharpen, linearTop, linearWeight: 1, degreePower: 0 });
+      for (const linearTop of grid.linearTop)
+        base.push({ alpha, sharpen, linearTop, linearWeight: 1, degreePower: 0, historyPower: 0 });
   }
   const scorer = new ServedStyleScorer(model, train, valid, k);
-  // Pass 1 may use what is left of the budget but the refinement's share (a third of the time left).
-  const pass1Deadline = performance.now() + ((deadline - performance.now()) * 2) / 3;
+  // Pass 1 may use 60 % of what is left: the refinement (about half as many settings) must finish on its users.
+  const pass1Deadline = performance.now() + (deadline - performance.now()) * 0.6;
   const first = scorer.score(base, users, pass1Deadline, progress, 'tune graph filter (grid)');
   const scored = users.subarray(0, first.users);
   let trials: GraphFilterTrial[] = first.trials.map((t) => ({ ...t, pass: 1 }));
@@ -149,11 +161,15 @@ export async function tuneGraphFilter(
   if (first.users > 0 && performance.now() < deadline) {
     const around: GraphFilterWeights[] = [best.weights];
     const fixed = options.params ?? {};
-    if (fixed.degreePower === undefined)
-      for (const degreePower of DEGREE_POWER_GRID) around.push({ ...best.weights, degreePower });
+    const gammas = fixed.degreePower === undefined ? DEGREE_POWER_GRID : [fixed.degreePower];
+    const betas = fixed.historyPower === undefined && model.params.linear === 'pruned' ? HISTORY_POWER_GRID : [0];
+    for (const historyPower of betas)
+      for (const degreePower of gammas)
+        if (historyPower !== 0 || degreePower !== 0) around.push({ ...best.weights, degreePower, historyPower });
     const maxAlpha = Math.max(...grid.alpha);
     if (fixed.alpha === undefined && best.weights.alpha === maxAlpha && maxAlpha > 0)
       for (const f of [1.6, 2.5]) around.push({ ...best.weights, alpha: maxAlpha * f });
+    // The pass-1 best is re-scored first: pass 2 compares against it on the same users.
     const second = scorer.score(around, scored, deadline, progress, 'tune graph filter (refine)');
     // Only a complete second pass is comparable (same users as its own baseline, the pass-1 best re-scored).
     if (second.users === scored.length) {
@@ -221,6 +237,7 @@ class ServedStyleScorer {
     const degrees = model.degrees();
     // Small batches: the deadline is checked between them (a batch of 32 users × 32 settings is a few seconds).
     const batch = Math.max(8, Math.min(32, Math.floor(4_000_000 / n)));
+    const betas = [...new Set(settings.map((w) => w.historyPower ?? 0))];
     const top = new Int32Array(k);
     const hs = new Float64Array(k);
     const hi = new Int32Array(k);
@@ -237,8 +254,9 @@ class ServedStyleScorer {
     for (let b0 = 0; b0 < users.length; b0 += batch) {
       if (performance.now() > deadline) break;
       const ids = users.subarray(b0, Math.min(users.length, b0 + batch));
-      const terms = TERMS.map((t) => model.termScores(ids, t));
+      const termsByBeta = new Map(betas.map((b) => [b, TERMS.map((t) => model.termScores(ids, t, b))]));
       settings.forEach((w, s) => {
+        const terms = termsByBeta.get(w.historyPower ?? 0)!;
         const scale = scales[s];
         for (let r = 0; r < ids.length; r++) {
           const o = r * n;

@@ -154,16 +154,33 @@ export class AutoSelect implements Recommender {
       users = new Rng(p.seed).shuffle(Int32Array.from(users)).subarray(0, p.validUsers).sort();
     const candidates: CandidateReport[] = [];
 
-    // The blend first when its cost is a minor share of the budget (it is cheap on dense catalogues); the filter's
-    // search then gets what is left and stops scoring at the deadline.
-    const blendEstimate = estimateBlendFitSeconds(train, this.overrides.blend);
+    // The filter first, with at most half the budget (its search stops scoring at its deadline; on a dense
+    // catalogue it finishes early); the blend then runs when its estimated cost fits in what is left.
     const t1 = performance.now();
-    if (blendEstimate > 0.5 * p.tuneBudget) {
+    const tuning = await tuneGraphFilter(data, {
+      params: { ...this.overrides.graphFilter, tuneBudget: 0 },
+      split: { train, valid },
+      users,
+      budgetSeconds: 0.5 * p.tuneBudget,
+      progress,
+    });
+    const scored = tuning.users > 0 && tuning.bestRecall !== undefined;
+    candidates.push({
+      model: 'graphfilter',
+      status: scored ? 'scored' : 'skipped',
+      ...(scored ? { recall: tuning.bestRecall, ndcg: tuning.bestNdcg } : { reason: tuning.skipped }),
+      seconds: (performance.now() - t1) / 1000,
+      params: { ...tuning.best },
+    });
+
+    const blendEstimate = estimateBlendFitSeconds(train, this.overrides.blend);
+    const t2 = performance.now();
+    if (blendEstimate > left()) {
       candidates.push({
         model: 'blend',
         status: 'skipped',
         seconds: 0,
-        reason: `estimated fit ${blendEstimate.toFixed(0)} s > half of the ${p.tuneBudget} s budget`,
+        reason: `estimated fit ${blendEstimate.toFixed(0)} s > the ${Math.max(0, left()).toFixed(0)} s left of the ${p.tuneBudget} s budget`,
       });
     } else {
       const blend = new IalsLowpassBlend(this.overrides.blend);
@@ -175,7 +192,7 @@ export class AutoSelect implements Recommender {
           status: 'scored',
           recall: r.metrics['recall@20'],
           ndcg: r.metrics['ndcg@20'],
-          seconds: (performance.now() - t1) / 1000,
+          seconds: (performance.now() - t2) / 1000,
           params: { ...blend.params },
         });
       } catch (error) {
@@ -184,30 +201,13 @@ export class AutoSelect implements Recommender {
         candidates.push({
           model: 'blend',
           status: 'stopped',
-          seconds: (performance.now() - t1) / 1000,
-          reason: 'its fit ran past the deadline',
+          seconds: (performance.now() - t2) / 1000,
+          reason: 'its fit ran past the budget deadline',
         });
       } finally {
         blend.dispose();
       }
     }
-
-    const t2 = performance.now();
-    const tuning = await tuneGraphFilter(data, {
-      params: { ...this.overrides.graphFilter, tuneBudget: 0 },
-      split: { train, valid },
-      users,
-      budgetSeconds: Math.max(0, left()),
-      progress,
-    });
-    const scored = tuning.users > 0 && tuning.bestRecall !== undefined;
-    candidates.push({
-      model: 'graphfilter',
-      status: scored ? 'scored' : 'skipped',
-      ...(scored ? { recall: tuning.bestRecall, ndcg: tuning.bestNdcg } : { reason: tuning.skipped }),
-      seconds: (performance.now() - t2) / 1000,
-      params: { ...tuning.best },
-    });
 
     const measured = candidates.filter((c) => c.status === 'scored');
     if (measured.length === 0) return { ...this.prior(data), candidates, budgetSeconds: p.tuneBudget };
@@ -262,5 +262,6 @@ function tunedWeights(selection: Selection): Partial<GraphFilterParams> {
     sharpen: w.sharpen,
     linearTop: w.linearTop,
     ...(w.degreePower !== undefined ? { degreePower: w.degreePower } : {}),
+    ...(w.historyPower !== undefined ? { historyPower: w.historyPower } : {}),
   };
 }

@@ -61,6 +61,12 @@ export const GRAPH_FILTER_DEFAULTS = {
    * wants).
    */
   degreePower: 0,
+  /**
+   * β: each history item j enters the user's signal with weight d_j^β instead of 1 (input-side degree
+   * normalisation, as in ChebyCF's degree-based normalisation). Servable at no cost: fold-in weights each history
+   * item's vector by it (layout.historyPower) and the neighbour rows are pre-scaled. Pruned linear mode only.
+   */
+  historyPower: 0,
   /** "pruned": each item's row of P̃ cut to `neighbors` entries (what serving uses); "exact": sparse products. */
   linear: 'pruned',
   /** Entries kept per row of P̃ (each costs 8 bytes in the published neighbour lists). */
@@ -94,6 +100,8 @@ interface Fitted {
   degrees: Float64Array;
   /** d_i^γ per item (undefined when γ = 0). */
   itemScale?: Float32Array;
+  /** d_j^β per history item (undefined when β = 0). */
+  historyScale?: Float32Array;
   index?: ItemVectorIndex;
   userCache?: Float32Array;
 }
@@ -104,6 +112,7 @@ export type GraphFilterTerm = 'linear' | 'ideal' | 'linearTop' | 'sharpen';
 /** Weights of the terms; s_u = Σ weight · term. */
 export type GraphFilterWeights = Pick<GraphFilterParams, 'alpha' | 'linearTop' | 'sharpen' | 'linearWeight'> & {
   degreePower?: number;
+  historyPower?: number;
 };
 
 export class GraphFilter implements Recommender {
@@ -127,13 +136,15 @@ export class GraphFilter implements Recommender {
     if (!Number.isInteger(p.neighbors) || p.neighbors < 1)
       throw new Error('graphfilter: neighbors must be a positive integer');
     if (p.alpha < 0 || p.linearWeight < 0) throw new Error('graphfilter: alpha and linearWeight must be ≥ 0');
+    if (p.linear === 'exact' && p.historyPower !== 0)
+      throw new Error('graphfilter: historyPower needs linear "pruned" (the exact products weigh history items by 1)');
     this.name = p.linear === 'exact' ? 'graphfilter/exact' : 'graphfilter';
   }
 
   async fit(data: InteractionMatrix, progress: ProgressSink = noopProgress): Promise<void> {
     this.fitted?.index?.dispose();
     this.fitted = undefined;
-    const tunable = (['alpha', 'sharpen', 'linearTop', 'degreePower'] as const).filter(
+    const tunable = (['alpha', 'sharpen', 'linearTop', 'degreePower', 'historyPower'] as const).filter(
       (key) => !this.explicit.has(key),
     );
     if (this.params.tuneBudget > 0 && tunable.length > 0) {
@@ -158,7 +169,8 @@ export class GraphFilter implements Recommender {
     const rnT = transpose(rn);
     const pruned = p.linear === 'pruned' ? normalizedCooccurrenceNeighbors(rnT, rn, p.neighbors, progress) : undefined;
     const itemScale = degreeScale(di, p.degreePower);
-    const neighbors = pruned && itemScale ? scaleColumns(pruned, itemScale) : pruned;
+    const historyScale = degreeScale(di, p.historyPower);
+    const neighbors = pruned && (itemScale || historyScale) ? scaleNeighbors(pruned, historyScale, itemScale) : pruned;
     const k = Math.max(1, Math.min(p.svdDims, x.numItems - 1, x.numUsers - 1));
     const svd = await randomizedSvd(rn, rnT, k, { powerIterations: p.powerIterations, seed: p.seed, progress });
     const { items, basis } = spectralVectors({ k, s: svd.s, v: svd.v }, di, p, itemScale);
@@ -173,21 +185,31 @@ export class GraphFilter implements Recommender {
       svd: { k, s: svd.s, v: svd.v },
       degrees: di,
       itemScale,
+      historyScale,
     };
   }
 
   /**
    * users.length × numItems scores of one term with unit weight (the tuner's building block: one fit, any
-   * weights). 'linear' follows the fitted `linear` mode (pruned or exact).
+   * weights). 'linear' follows the fitted `linear` mode (pruned or exact). `historyPower` β weighs each history
+   * item by d_j^β (on top of the fitted model's own β; the tuner fits with β = 0).
    */
-  termScores(users: Int32Array, term: GraphFilterTerm): Float32Array {
+  termScores(users: Int32Array, term: GraphFilterTerm, historyPower = 0): Float32Array {
     const m = this.model;
     const x = m.train;
     const history = (r: number) => x.indices.subarray(x.indptr[users[r]], x.indptr[users[r] + 1]);
     const n = x.numItems;
+    const weightsOf = (items: Int32Array) =>
+      historyPower === 0 ? undefined : Float32Array.from(items, (j) => m.degrees[j] ** historyPower);
     if (term === 'linear') {
       const out = new Float32Array(users.length * n);
-      for (let r = 0; r < users.length; r++) this.addLinear(history(r), out, r * n, 1);
+      for (let r = 0; r < users.length; r++) {
+        const h = history(r);
+        const w = weightsOf(h);
+        if (w && m.neighbors) m.neighbors.accumulate(h, out, r * n, w);
+        else if (w) throw new Error('graphfilter: historyPower needs the pruned linear term');
+        else this.addLinear(h, out, r * n, 1);
+      }
       return out;
     }
     const unit: GraphFilterWeights = {
@@ -197,7 +219,7 @@ export class GraphFilter implements Recommender {
       linearWeight: 0,
       [term === 'ideal' ? 'alpha' : term]: 1,
     };
-    const full = spectralVectors(m.svd, m.degrees, unit);
+    const full = spectralVectors(m.svd, m.degrees, unit, m.itemScale);
     // Only the term's own block (k of the 2k dimensions) is non-zero: score with that block alone.
     const k = m.svd.k;
     const offset = term === 'ideal' ? 0 : k;
@@ -210,7 +232,10 @@ export class GraphFilter implements Recommender {
     const index = new ItemVectorIndex(block(full.items), n, k);
     try {
       const userVecs = new Float32Array(users.length * k);
-      for (let r = 0; r < users.length; r++) userVecs.set(sumRows(basis, k, history(r)), r * k);
+      for (let r = 0; r < users.length; r++) {
+        const h = history(r);
+        userVecs.set(sumRows(basis, k, h, weightsOf(h)), r * k);
+      }
       return index.score(userVecs, users.length);
     } finally {
       index.dispose();
@@ -271,7 +296,8 @@ export class GraphFilter implements Recommender {
   /** user vector = Σ_{j ∈ history} basis_j — exact for any history (the history is binary: repeats count once). */
   foldIn(items: Int32Array): Float32Array {
     const m = this.model;
-    return sumRows(m.basis, m.dim, items);
+    const scale = m.historyScale;
+    return sumRows(m.basis, m.dim, items, scale ? Float32Array.from(items, (j) => scale[j]) : undefined);
   }
 
   /**
@@ -320,6 +346,7 @@ export class GraphFilter implements Recommender {
         lowpassDims: signs.length,
         spectralSigns: signs,
         ...(this.params.degreePower !== 0 ? { degreePower: this.params.degreePower } : {}),
+        ...(this.params.historyPower !== 0 ? { historyPower: this.params.historyPower } : {}),
       },
       rerank: this.rerankState(itemIds),
     };
@@ -368,17 +395,27 @@ function degreeScale(degrees: Float64Array, power: number): Float32Array | undef
   return Float32Array.from(degrees, (d) => (d > 0 ? d ** power : 0));
 }
 
-/** The neighbour lists with every weight W[j, i] multiplied by scale[i] (the final-score re-weighting). */
-function scaleColumns(lists: ItemNeighbors, scale: Float32Array): ItemNeighbors {
-  const weights = Float32Array.from(lists.weights, (w, p) => w * scale[lists.indices[p]]);
+/**
+ * The neighbour lists with every weight W[j, i] multiplied by rowScale[j] (history item's weight d_j^β) and
+ * colScale[i] (the final-score re-weighting d_i^γ): what the rerank sums is then the re-weighted filter.
+ */
+function scaleNeighbors(lists: ItemNeighbors, rowScale?: Float32Array, colScale?: Float32Array): ItemNeighbors {
+  const weights = new Float32Array(lists.weights.length);
+  for (let j = 0; j < lists.numItems; j++) {
+    const r = rowScale ? rowScale[j] : 1;
+    for (let p = lists.indptr[j]; p < lists.indptr[j + 1]; p++)
+      weights[p] = lists.weights[p] * r * (colScale ? colScale[lists.indices[p]] : 1);
+  }
   return new ItemNeighbors(lists.numItems, lists.indptr, lists.indices, weights);
 }
 
-function sumRows(rows: Float32Array, dim: number, items: ArrayLike<number>): Float32Array {
+/** Σ_h w_h · rows[items[h]] (w = 1 when absent). */
+function sumRows(rows: Float32Array, dim: number, items: ArrayLike<number>, weights?: ArrayLike<number>): Float32Array {
   const v = new Float32Array(dim);
   for (let h = 0; h < items.length; h++) {
     const o = items[h] * dim;
-    for (let c = 0; c < dim; c++) v[c] += rows[o + c];
+    const w = weights ? weights[h] : 1;
+    for (let c = 0; c < dim; c++) v[c] += w * rows[o + c];
   }
   return v;
 }
