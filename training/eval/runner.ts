@@ -74,6 +74,7 @@ export async function fitAndEvaluate(
     users: r.users,
     pipeline: opts.pipeline ?? describePipeline(model),
     ...(tuningOf(model) ? { tuning: tuningOf(model) } : {}),
+    ...(trainingOf(model) ? { training: trainingOf(model) } : {}),
   };
 }
 
@@ -123,6 +124,11 @@ function tuningOf(model: Recommender): Record<string, unknown> | undefined {
     ...(t.skipped ? { skipped: t.skipped } : {}),
     trials: t.trials,
   };
+}
+
+function trainingOf(model: Recommender): Record<string, unknown> | undefined {
+  const report = (model as { trainingReport?: object }).trainingReport;
+  return report ? { ...report } : undefined;
 }
 
 function describePipeline(model: Recommender): string {

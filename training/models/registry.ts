@@ -8,6 +8,7 @@ import { EASE } from './ease.js';
 import { GFCF } from './gfcf.js';
 import { GraphFilter } from './graph-filter.js';
 import { IALS } from './ials.js';
+import { LightGCN } from './lightgcn.js';
 import { NeighborFilter } from './neighbor-filter.js';
 import { IalsLowpassBlend } from './ials-lowpass-blend.js';
 import { Popularity } from './popularity.js';
@@ -23,6 +24,8 @@ export const MODEL_FACTORIES: Record<string, RecommenderFactory> = {
   userknn: (p) => new UserKNN(p),
   /** GF-CF + a BSPM-style second-order term on the top-k eigenspace; served as vectors → neighbour-list rerank. */
   graphfilter: (p) => new GraphFilter(p),
+  /** LightGCN (He et al., SIGIR 2020): BPR on propagated ID embeddings, an evaluation row (lightgcn.ts). */
+  lightgcn: (p) => new LightGCN(p),
   /** Id-only from a spec; side/text features are passed to the constructor by code that has a catalogue. */
   'two-tower': (p) => new TwoTower(p),
   /** GF-CF's item-item filter pruned to top-N rows (a measured, rejected serving reranker; neighbor-filter.ts). */
