@@ -94,6 +94,8 @@ export interface MatrixRunOptions {
   fitDescription?: string;
   /** Also measure the served default pipeline through a real Qdrant (default true; see served.ts). */
   served?: boolean;
+  /** Serve only these models (registry names as reported, e.g. ["default"]); default: every servable model. */
+  servedModels?: string[];
   qdrantUrl?: string;
 }
 
@@ -167,7 +169,8 @@ export async function runEvaluationOnMatrices(options: MatrixRunOptions): Promis
     const result = await fitAndEvaluate(model, train, test, { ks, progress, diversity, users });
     results.push(result);
     options.onResult?.(result);
-    const exported = options.served !== false ? servedExport(model) : undefined;
+    const serve = options.served !== false && (!options.servedModels || options.servedModels.includes(model.name));
+    const exported = serve ? servedExport(model) : undefined;
     if (exported) {
       // The same fitted model, exported and ranked through the serving code: the number users get.
       const served = await evaluateServed(exported, train, test, {
