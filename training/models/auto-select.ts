@@ -186,7 +186,9 @@ export class AutoSelect implements Recommender {
       const blend = new IalsLowpassBlend(this.overrides.blend);
       try {
         await blend.fit(train, withDeadline(progress, deadline));
-        const r = await evaluateModel(blend, train, valid, { ks: [20], users, progress });
+        // The same users the filter's search reached (it stops at its deadline): a paired comparison.
+        const reached = tuning.users > 0 ? users.subarray(0, tuning.users) : users;
+        const r = await evaluateModel(blend, train, valid, { ks: [20], users: reached, progress });
         candidates.push({
           model: 'blend',
           status: 'scored',
@@ -216,7 +218,7 @@ export class AutoSelect implements Recommender {
       chosen: best.model,
       by: 'validation',
       candidates,
-      validationUsers: users.length,
+      validationUsers: tuning.users > 0 ? tuning.users : users.length,
       budgetSeconds: p.tuneBudget,
       seconds: 0,
       graphFilterTuning: tuning,
