@@ -47,17 +47,26 @@ const { values: args } = parseArgs({
  * "twostage" is the former default (iALS top-300 → rerank by iALS + full GF-CF), kept as the offline-only
  * reference for what the unservable item-item term would add.
  */
-const DEFAULT_MODELS = 'popularity,ease,ials,gfcf,gfcf:linearFilter=false,two-tower,twostage,default,graphfilter';
+const DEFAULT_MODELS = 'popularity,ease,ials,gfcf,graphfilter,blend,two-tower,lightgcn,default';
 const GOWALLA_MODELS = 'popularity,ials,gfcf:linearFilter=false,default';
-/** Sparse real data: the baselines, GF-CF, the graph filter (exact and served two-stage). */
-const YELP_MODELS = 'popularity,ials,gfcf,graphfilter';
+/**
+ * Sparse real data: the baselines, GF-CF, the graph filter, the blend, two-tower and LightGCN (epoch-bounded:
+ * the catalogue is 10× ml-1m's), and the default (what `recgraph train` publishes), served. EASE does not fit
+ * (38k² floats).
+ */
+const YELP_MODELS = 'popularity,ials,gfcf,graphfilter,blend,two-tower:epochs=4,lightgcn,default';
+/** Served through the bundled Qdrant: the default (what users get); the other rows are offline. */
+const SERVED_MODELS = ['default'];
 
 async function main(): Promise<void> {
   const progress = createCliProgress({ enabled: !args.quiet });
-  const onResult = (r: { model: string; trainSeconds: number; metrics: Record<string, number> }) =>
+  const onResult = (r: { model: string; trainSeconds: number; metrics: Record<string, number> }) => {
+    // Peak RSS of the process so far (monotone: a row's own peak is at most this).
+    (r as { peakRssMiBSoFar?: number }).peakRssMiBSoFar = Math.round(process.resourceUsage().maxRSS / 1024);
     process.stderr.write(
       `${r.model}: recall@20=${r.metrics['recall@20'].toFixed(4)} train ${r.trainSeconds.toFixed(1)} s\n`,
     );
+  };
   let report;
   if (args.dataset === 'ml-1m') {
     const dir = path.join(datasetsDir, 'ml-1m-split');
@@ -68,6 +77,7 @@ async function main(): Promise<void> {
       models: splitModelList(args.models ?? DEFAULT_MODELS),
       progress,
       onResult,
+      servedModels: SERVED_MODELS,
       sampleUsers: args['eval-users'] ? Number(args['eval-users']) : undefined,
       dataset: { train: 'ml-1m-split/train.txt', test: 'ml-1m-split/test.txt' },
     });
@@ -80,6 +90,7 @@ async function main(): Promise<void> {
       models: splitModelList(args.models ?? YELP_MODELS),
       progress,
       onResult,
+      servedModels: SERVED_MODELS,
       sampleUsers: args['eval-users'] ? Number(args['eval-users']) : undefined,
       dataset: { train: 'yelp2018-split/train.txt', test: 'yelp2018-split/test.txt' },
     });
@@ -103,6 +114,7 @@ async function main(): Promise<void> {
       models: splitModelList(args.models ?? GOWALLA_MODELS),
       progress,
       onResult,
+      servedModels: SERVED_MODELS,
       sampleUsers: Number(args['eval-users'] ?? 3000),
       dataset: { train: 'synthetic gowalla-scale (seed 7), 80 % per user', test: '20 % per-user holdout' },
     });

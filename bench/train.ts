@@ -3,7 +3,9 @@
  * → publish to Qdrant with the alias switch) on a generated Gowalla-size catalog (≈30k users, 40k items, 1M
  * interactions; the same generator and seed as bench:serve). Goal: train + export ≤ 3 min on 2 cores.
  *
- *   npm run bench:train [-- --users 30000 --items 40000 --fresh --model default|graphfilter]
+ *   npm run bench:train [-- --users 30000 --items 40000 --fresh --model auto|blend|graphfilter --tune-budget S]
+ * (auto, the default: the model chosen on a validation split, as `recgraph train` does; its selection seconds are
+ * reported apart in `selection`.)
  * Postgres: DATABASE_URL's server, else 127.0.0.1:5432, database `recgraph_bench_train` (kept for later runs;
  * --fresh rebuilds it). Qdrant: QDRANT_URL, else the bundled binary in a temp directory. Prints a table and writes
  * bench/results/train.json.
@@ -30,7 +32,8 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '30000' },
     items: { type: 'string', default: '40000' },
     quiet: { type: 'boolean', default: false },
-    model: { type: 'string', default: 'default' },
+    model: { type: 'string', default: 'auto' },
+    'tune-budget': { type: 'string' },
   },
 });
 const DATABASE = 'recgraph_bench_train';
@@ -64,9 +67,14 @@ async function main(): Promise<void> {
       `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM interactions)::int AS interactions`,
     );
     const t0 = performance.now();
-    if (args.model !== 'default' && args.model !== 'graphfilter')
-      throw new Error(`--model must be default or graphfilter`);
-    const model = await trainModel(pool, { progress, model: args.model });
+    if (!['auto', 'blend', 'graphfilter'].includes(args.model!))
+      throw new Error(`--model must be auto, blend or graphfilter`);
+    const budget = args['tune-budget'] === undefined ? undefined : Number(args['tune-budget']);
+    const model = await trainModel(pool, {
+      progress,
+      model: args.model as 'auto' | 'blend' | 'graphfilter',
+      tuneBudgetSeconds: budget,
+    });
     const trainSeconds = seconds(t0);
     const t1 = performance.now();
     await publishModel(store, pool, model, { prefix: 'bench_train_', progress, keepVersions: 1 });
@@ -82,6 +90,7 @@ async function main(): Promise<void> {
         trainAndExport: trainSeconds + exportSeconds,
       },
       tuning: model.metrics.tuning ?? null,
+      selection: model.metrics.selection ?? null,
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       environment: { node: process.version, cpus: os.cpus().length, loadavg: os.loadavg() },
     };
@@ -97,7 +106,7 @@ async function main(): Promise<void> {
     const outDir = path.join(root, 'bench', 'results');
     await mkdir(outDir, { recursive: true });
     await writeFile(
-      path.join(outDir, args.model === 'default' ? 'train.json' : `train-${args.model}.json`),
+      path.join(outDir, args.model === 'auto' ? 'train.json' : `train-${args.model}.json`),
       JSON.stringify(result, null, 2) + '\n',
     );
   } finally {

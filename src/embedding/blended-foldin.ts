@@ -24,6 +24,13 @@ export interface VectorLayout {
    */
   lowpassDims?: number;
   spectralSigns?: number[];
+  /**
+   * Graph-filter vectors: each item row was multiplied by d_i^γ (the item-degree re-weighting of the final score,
+   * chosen on validation); fold-in divides it back out so the user side stays Σ over the history. Default 0.
+   */
+  degreePower?: number;
+  /** Graph-filter vectors: each history item enters the user's signal with weight d_j^β. Default 0. */
+  historyPower?: number;
 }
 
 export interface HistoryPoint {
@@ -46,11 +53,14 @@ export function foldInBlended(
   const lowpassEnd = layout.lowpassDims === undefined ? dim : d + layout.lowpassDims;
   const out = new Float32Array(dim);
   if (d > 0) out.set(foldInIalsBlock(gram, layout, params, history));
+  const power = layout.degreePower ?? 0;
+  const historyPower = layout.historyPower ?? 0;
   for (const h of history) {
     if (!h.degree || h.degree <= 0) continue;
-    for (let k = d; k < lowpassEnd; k++) out[k] += h.vector[k] / h.degree;
+    const unscale = (power === 0 ? 1 : h.degree ** -power) * (historyPower === 0 ? 1 : h.degree ** historyPower);
+    for (let k = d; k < lowpassEnd; k++) out[k] += (h.vector[k] * unscale) / h.degree;
     const signs = layout.spectralSigns;
-    if (signs) for (let k = lowpassEnd; k < dim; k++) out[k] += h.vector[k] * signs[k - lowpassEnd];
+    if (signs) for (let k = lowpassEnd; k < dim; k++) out[k] += h.vector[k] * signs[k - lowpassEnd] * unscale;
   }
   return out;
 }

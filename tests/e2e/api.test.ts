@@ -83,6 +83,8 @@ describe('GraphQL API end to end', () => {
       dataDir,
       prefix,
       params: { factors: 32, iterations: 8 },
+      // The blend explicitly (not the validation choice): these tests check its vector layout and fold-in.
+      train: { model: 'blend' },
     });
   });
 
@@ -338,7 +340,7 @@ describe('GraphQL API end to end', () => {
       `{ modelInfo { version kind dimension metrics } }`,
     );
     // The default pipeline's blended vectors: the iALS block (factors 32) ⊕ the GF-CF low-pass block (256 dims).
-    expect(info.modelInfo).toMatchObject({ kind: 'default', dimension: 32 + 256 });
+    expect(info.modelInfo).toMatchObject({ kind: 'blend', dimension: 32 + 256 });
     expect(JSON.parse(info.modelInfo.metrics).users).toBe(300);
   });
 

@@ -105,7 +105,14 @@ describe('two-stage graph filter served end to end', () => {
       tuning: { chosen: Record<string, number>; trials: number };
     };
     expect(tuning.trials).toBeGreaterThan(1);
-    expect(Object.keys(tuning.chosen).sort()).toEqual(['alpha', 'linearTop', 'linearWeight', 'sharpen']);
+    expect(Object.keys(tuning.chosen).sort()).toEqual([
+      'alpha',
+      'degreePower',
+      'historyPower',
+      'linearTop',
+      'linearWeight',
+      'sharpen',
+    ]);
   });
 
   it('reranks an anonymous session by its items', async () => {

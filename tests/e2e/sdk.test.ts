@@ -45,6 +45,8 @@ describe('client SDK', () => {
       dataDir,
       prefix,
       params: { factors: 16, iterations: 6 },
+      // The blend explicitly (not the validation choice): these tests check its vector layout and fold-in.
+      train: { model: 'blend' },
     });
     client = createRecgraphClient({ url: app.server.url });
   });
@@ -77,7 +79,7 @@ describe('client SDK', () => {
     expect((await client.item('book-00002'))?.id).toBe('book-00002');
     expect(await client.items(['book-00002', 'nope'])).toEqual([expect.objectContaining({ id: 'book-00002' }), null]);
     expect((await client.userHistory({ id: 'reader-00001', first: 2 }))?.history.events).toHaveLength(2);
-    expect((await client.modelInfo())?.kind).toBe('default');
+    expect((await client.modelInfo())?.kind).toBe('blend');
   });
 
   it('writes: record, upsert, delete', async () => {

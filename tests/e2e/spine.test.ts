@@ -52,7 +52,12 @@ describe('spine end to end', () => {
     };
     app = await startApp(config, infra);
     const log = createLogger('silent');
-    await trainAndPublish(pool, app.vectorStore, log, { dataDir, prefix, params: { factors: 32, iterations: 8 } });
+    await trainAndPublish(pool, app.vectorStore, log, {
+      dataDir,
+      prefix,
+      params: { factors: 32, iterations: 8 },
+      train: { model: 'blend' },
+    });
   });
 
   afterAll(async () => {

@@ -72,6 +72,7 @@ describe('a sentence-transformers ONNX model configured by RECGRAPH_TEXT_MODEL',
       dataDir: dir,
       prefix,
       params: { factors: 16, iterations: 4 },
+      train: { model: 'blend' },
       textModelPath: config.textModelPath,
     });
   });

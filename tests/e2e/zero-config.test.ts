@@ -36,6 +36,7 @@ describe('zero-config serving on the embedded PGlite', () => {
       dataDir,
       prefix,
       params: { factors: 16, iterations: 4 },
+      train: { model: 'blend' },
     });
   });
 

@@ -45,6 +45,7 @@ describe('model swap and rollback under load', () => {
       dataDir: fixture.dataDir,
       prefix: fixture.prefix,
       params: { factors: 16, iterations: 6 },
+      train: { model: 'blend' },
     });
     const switches: Array<{ to: string; at: number }> = [{ to: second, at: load.now() }];
     await sleep(6_000);

@@ -130,6 +130,7 @@ export async function startServedApp(options: ServedAppOptions = {}): Promise<Se
       dataDir,
       prefix,
       params: { factors: 16, iterations: 6 },
+      train: { model: 'blend' },
     });
   }
   const origin = new URL(app.server.url.replace('localhost', '127.0.0.1')).origin;

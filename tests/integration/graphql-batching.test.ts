@@ -59,6 +59,7 @@ describe('SQL statements per request', () => {
       dataDir,
       prefix,
       params: { factors: 16, iterations: 6 },
+      train: { model: 'blend' },
     });
   });
 

@@ -74,6 +74,9 @@ describe('GraphReranker', () => {
       sharpen: -0.7,
       linearTop: 0.3,
       linearWeight: 1.5,
+      // The item-degree re-weighting lives in the item vectors and the neighbour weights: served = offline still.
+      degreePower: 0.15,
+      historyPower: 0.2,
     });
     await model.fit(data);
     const reranker = new GraphReranker(model.rerankState()!);
@@ -92,7 +95,15 @@ describe('GraphReranker', () => {
 
   it("serving-side fold-in from the published item vectors equals the model's own user vector", async () => {
     const data = syntheticInteractions({ numUsers: 120, numItems: 70, interactions: 2000, clusters: 4, seed: 4 });
-    const model = new GraphFilter({ svdDims: 10, neighbors: 20, alpha: 0.5, sharpen: -1, linearTop: 0.5 });
+    const model = new GraphFilter({
+      svdDims: 10,
+      neighbors: 20,
+      alpha: 0.5,
+      sharpen: -1,
+      linearTop: 0.5,
+      degreePower: -0.2,
+      historyPower: -0.15,
+    });
     await model.fit(data);
     const published = model.published();
     expect(published.layout!.spectralSigns!.some((s) => s < 0)).toBe(true);

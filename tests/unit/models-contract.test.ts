@@ -21,8 +21,10 @@ const CASES: Record<string, Record<string, number | string | boolean>> = {
   userknn: { neighbors: 30 },
   neighbors: { neighbors: 20 },
   graphfilter: { svdDims: 16, neighbors: 30, sharpen: -0.5 },
-  default: { lowpassDims: 16, ialsFactors: 16, ialsIterations: 4 },
+  blend: { lowpassDims: 16, ialsFactors: 16, ialsIterations: 4 },
+  default: { tuneBudget: 30, validUsers: 200 },
   twostage: { candidates: 40, gfcfSvdDims: 16, ialsFactors: 16, ialsIterations: 4, easeLambda: 50 },
+  lightgcn: { dim: 16, layers: 2, epochs: 30, batchSize: 2048, learningRate: 0.03 },
   'two-tower': { dim: 16, userHidden: 16, epochs: 6, batchUsers: 64, sampledNegatives: 64, learningRate: 0.01 },
 };
 

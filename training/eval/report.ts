@@ -20,6 +20,8 @@ export interface ModelResult {
   pipeline?: string;
   /** Parameters chosen on a validation split carved from the fit data (models that tune themselves). */
   tuning?: Record<string, unknown>;
+  /** Iterative models with a training budget: what the budget allowed (epochs, steps, seconds, why it stopped). */
+  training?: Record<string, unknown>;
   /** Served two-stage rows: recall of Qdrant's candidates and of Qdrant's order alone (before the rerank). */
   stages?: { candidates: number; retrievalRecall: number; retrievalOnlyRecall20: number };
 }

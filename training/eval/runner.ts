@@ -79,6 +79,7 @@ export async function fitAndEvaluate(
     users: r.users,
     pipeline: opts.pipeline ?? describePipeline(model),
     ...(tuningOf(model) ? { tuning: tuningOf(model) } : {}),
+    ...(trainingOf(model) ? { training: trainingOf(model) } : {}),
   };
 }
 
@@ -98,6 +99,8 @@ export interface MatrixRunOptions {
   fitDescription?: string;
   /** Also measure the served default pipeline through a real Qdrant (default true; see served.ts). */
   served?: boolean;
+  /** Serve only these models (registry names as reported, e.g. ["default"]); default: every servable model. */
+  servedModels?: string[];
   qdrantUrl?: string;
   /** Items grouped into works: every model is also scored per work and fitted on works (training/eval/works.ts). */
   works?: WorkColumns;
@@ -105,6 +108,8 @@ export interface MatrixRunOptions {
 
 /** A self-tuning model's validation search, summarised (choice, validation score, cost, every trial). */
 function tuningOf(model: Recommender): Record<string, unknown> | undefined {
+  const selection = (model as { selection?: Record<string, unknown> }).selection;
+  if (selection) return { selection };
   const t = (
     model as {
       tuning?: {
@@ -112,16 +117,36 @@ function tuningOf(model: Recommender): Record<string, unknown> | undefined {
         trials: { weights: unknown; recall: number; ndcg: number }[];
         users: number;
         seconds: number;
+        budgetSeconds?: number;
+        stoppedEarly?: boolean;
+        skipped?: string;
       };
     }
   ).tuning;
   if (!t) return undefined;
-  return { chosen: t.best, validationUsers: t.users, seconds: t.seconds, trials: t.trials };
+  return {
+    chosen: t.best,
+    validationUsers: t.users,
+    seconds: t.seconds,
+    budgetSeconds: t.budgetSeconds,
+    stoppedEarly: t.stoppedEarly ?? false,
+    ...(t.skipped ? { skipped: t.skipped } : {}),
+    trials: t.trials,
+  };
+}
+
+function trainingOf(model: Recommender): Record<string, unknown> | undefined {
+  const report = (model as { trainingReport?: object }).trainingReport;
+  return report ? { ...report } : undefined;
 }
 
 function describePipeline(model: Recommender): string {
   const p = model.params;
-  if (model.name === 'default')
+  if (model.name === 'default') {
+    const chosen = (model as { selection?: { chosen: string; by: string } }).selection;
+    return `what recgraph train publishes: ${chosen?.chosen ?? '?'} (chosen by ${chosen?.by ?? '?'}), offline`;
+  }
+  if (model.name === 'blend')
     return 'iALS ⊕ GF-CF low-pass blended vectors, exact dot product over the catalogue (offline)';
   if (model.name === 'twostage')
     return `exact top-${p.candidates} by ${p.retriever} vectors → blended rerank (offline only)`;
@@ -161,7 +186,8 @@ export async function runEvaluationOnMatrices(options: MatrixRunOptions): Promis
         options.onResult?.(row);
       }
     }
-    const exported = options.served !== false ? servedExport(model) : undefined;
+    const serve = options.served !== false && (!options.servedModels || options.servedModels.includes(model.name));
+    const exported = serve ? servedExport(model) : undefined;
     if (exported) {
       // The same fitted model, exported and ranked through the serving code: the number users get.
       const served = await evaluateServed(exported, train, test, {

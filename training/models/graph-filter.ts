@@ -54,6 +54,19 @@ export const GRAPH_FILTER_DEFAULTS = {
   sharpen: 0,
   /** Weight of the linear filter r P̃ (the rerank stage). */
   linearWeight: 1,
+  /**
+   * γ: the final score of item i is multiplied by d_i^γ (d = training degree; γ > 0 favours popular items, γ < 0
+   * the long tail). Servable at no cost: it scales the item vectors and the neighbour weights of column i.
+   * Chosen on validation with the other weights (GF-CF's symmetric normalisation is not what every catalogue
+   * wants).
+   */
+  degreePower: 0,
+  /**
+   * β: each history item j enters the user's signal with weight d_j^β instead of 1 (input-side degree
+   * normalisation, as in ChebyCF's degree-based normalisation). Servable at no cost: fold-in weights each history
+   * item's vector by it (layout.historyPower) and the neighbour rows are pre-scaled. Pruned linear mode only.
+   */
+  historyPower: 0,
   /** "pruned": each item's row of P̃ cut to `neighbors` entries (what serving uses); "exact": sparse products. */
   linear: 'pruned',
   /** Entries kept per row of P̃ (each costs 8 bytes in the published neighbour lists). */
@@ -85,6 +98,10 @@ interface Fitted {
   /** The eigen-decomposition behind the spectral terms (re-weighted by the tuner without refitting). */
   svd: { k: number; s: Float64Array; v: Float32Array };
   degrees: Float64Array;
+  /** d_i^γ per item (undefined when γ = 0). */
+  itemScale?: Float32Array;
+  /** d_j^β per history item (undefined when β = 0). */
+  historyScale?: Float32Array;
   index?: ItemVectorIndex;
   userCache?: Float32Array;
 }
@@ -93,7 +110,10 @@ interface Fitted {
 export type GraphFilterTerm = 'linear' | 'ideal' | 'linearTop' | 'sharpen';
 
 /** Weights of the terms; s_u = Σ weight · term. */
-export type GraphFilterWeights = Pick<GraphFilterParams, 'alpha' | 'linearTop' | 'sharpen' | 'linearWeight'>;
+export type GraphFilterWeights = Pick<GraphFilterParams, 'alpha' | 'linearTop' | 'sharpen' | 'linearWeight'> & {
+  degreePower?: number;
+  historyPower?: number;
+};
 
 export class GraphFilter implements Recommender {
   readonly name: string;
@@ -116,13 +136,17 @@ export class GraphFilter implements Recommender {
     if (!Number.isInteger(p.neighbors) || p.neighbors < 1)
       throw new Error('graphfilter: neighbors must be a positive integer');
     if (p.alpha < 0 || p.linearWeight < 0) throw new Error('graphfilter: alpha and linearWeight must be ≥ 0');
+    if (p.linear === 'exact' && p.historyPower !== 0)
+      throw new Error('graphfilter: historyPower needs linear "pruned" (the exact products weigh history items by 1)');
     this.name = p.linear === 'exact' ? 'graphfilter/exact' : 'graphfilter';
   }
 
   async fit(data: InteractionMatrix, progress: ProgressSink = noopProgress): Promise<void> {
     this.fitted?.index?.dispose();
     this.fitted = undefined;
-    const tunable = (['alpha', 'sharpen', 'linearTop'] as const).filter((key) => !this.explicit.has(key));
+    const tunable = (['alpha', 'sharpen', 'linearTop', 'degreePower', 'historyPower'] as const).filter(
+      (key) => !this.explicit.has(key),
+    );
     if (this.params.tuneBudget > 0 && tunable.length > 0) {
       // Imported lazily: the tuner itself builds GraphFilters (with tuneBudget 0).
       const { tuneGraphFilter } = await import('../eval/tune-graph-filter.js');
@@ -135,7 +159,7 @@ export class GraphFilter implements Recommender {
         progress,
       });
       const params = this.params as Record<string, number | string | boolean>;
-      for (const key of tunable) params[key] = this.tuning.best[key];
+      for (const key of tunable) params[key] = this.tuning.best[key] ?? params[key];
     }
     const p = this.params;
     const x = binarize(data);
@@ -143,11 +167,13 @@ export class GraphFilter implements Recommender {
     const invSqrt = (d: Float64Array) => d.map((v) => (v > 0 ? 1 / Math.sqrt(v) : 0));
     const rn = scaleMatrix(x, invSqrt(userDegrees(x)), invSqrt(di));
     const rnT = transpose(rn);
-    const neighbors =
-      p.linear === 'pruned' ? normalizedCooccurrenceNeighbors(rnT, rn, p.neighbors, progress) : undefined;
+    const pruned = p.linear === 'pruned' ? normalizedCooccurrenceNeighbors(rnT, rn, p.neighbors, progress) : undefined;
+    const itemScale = degreeScale(di, p.degreePower);
+    const historyScale = degreeScale(di, p.historyPower);
+    const neighbors = pruned && (itemScale || historyScale) ? scaleNeighbors(pruned, historyScale, itemScale) : pruned;
     const k = Math.max(1, Math.min(p.svdDims, x.numItems - 1, x.numUsers - 1));
     const svd = await randomizedSvd(rn, rnT, k, { powerIterations: p.powerIterations, seed: p.seed, progress });
-    const { items, basis } = spectralVectors({ k, s: svd.s, v: svd.v }, di, p);
+    const { items, basis } = spectralVectors({ k, s: svd.s, v: svd.v }, di, p, itemScale);
     this.fitted = {
       train: x,
       rn,
@@ -158,21 +184,32 @@ export class GraphFilter implements Recommender {
       dim: 2 * k,
       svd: { k, s: svd.s, v: svd.v },
       degrees: di,
+      itemScale,
+      historyScale,
     };
   }
 
   /**
    * users.length × numItems scores of one term with unit weight (the tuner's building block: one fit, any
-   * weights). 'linear' follows the fitted `linear` mode (pruned or exact).
+   * weights). 'linear' follows the fitted `linear` mode (pruned or exact). `historyPower` β weighs each history
+   * item by d_j^β (on top of the fitted model's own β; the tuner fits with β = 0).
    */
-  termScores(users: Int32Array, term: GraphFilterTerm): Float32Array {
+  termScores(users: Int32Array, term: GraphFilterTerm, historyPower = 0): Float32Array {
     const m = this.model;
     const x = m.train;
     const history = (r: number) => x.indices.subarray(x.indptr[users[r]], x.indptr[users[r] + 1]);
     const n = x.numItems;
+    const weightsOf = (items: Int32Array) =>
+      historyPower === 0 ? undefined : Float32Array.from(items, (j) => m.degrees[j] ** historyPower);
     if (term === 'linear') {
       const out = new Float32Array(users.length * n);
-      for (let r = 0; r < users.length; r++) this.addLinear(history(r), out, r * n, 1);
+      for (let r = 0; r < users.length; r++) {
+        const h = history(r);
+        const w = weightsOf(h);
+        if (w && m.neighbors) m.neighbors.accumulate(h, out, r * n, w);
+        else if (w) throw new Error('graphfilter: historyPower needs the pruned linear term');
+        else this.addLinear(h, out, r * n, 1);
+      }
       return out;
     }
     const unit: GraphFilterWeights = {
@@ -182,7 +219,7 @@ export class GraphFilter implements Recommender {
       linearWeight: 0,
       [term === 'ideal' ? 'alpha' : term]: 1,
     };
-    const full = spectralVectors(m.svd, m.degrees, unit);
+    const full = spectralVectors(m.svd, m.degrees, unit, m.itemScale);
     // Only the term's own block (k of the 2k dimensions) is non-zero: score with that block alone.
     const k = m.svd.k;
     const offset = term === 'ideal' ? 0 : k;
@@ -195,7 +232,10 @@ export class GraphFilter implements Recommender {
     const index = new ItemVectorIndex(block(full.items), n, k);
     try {
       const userVecs = new Float32Array(users.length * k);
-      for (let r = 0; r < users.length; r++) userVecs.set(sumRows(basis, k, history(r)), r * k);
+      for (let r = 0; r < users.length; r++) {
+        const h = history(r);
+        userVecs.set(sumRows(basis, k, h, weightsOf(h)), r * k);
+      }
       return index.score(userVecs, users.length);
     } finally {
       index.dispose();
@@ -208,7 +248,10 @@ export class GraphFilter implements Recommender {
     if (m.neighbors && weight === 1) return m.neighbors.accumulate(history, out, off);
     const linear = (this.scratch = this.scratch?.length === n ? this.scratch.fill(0) : new Float32Array(n));
     if (m.neighbors) m.neighbors.accumulate(history, linear, 0);
-    else gramTimesRows(m.rnT, m.rn, history, linear);
+    else {
+      gramTimesRows(m.rnT, m.rn, history, linear);
+      if (m.itemScale) for (let i = 0; i < n; i++) linear[i] *= m.itemScale[i];
+    }
     for (let i = 0; i < n; i++) out[off + i] += weight * linear[i];
   }
 
@@ -253,7 +296,8 @@ export class GraphFilter implements Recommender {
   /** user vector = Σ_{j ∈ history} basis_j — exact for any history (the history is binary: repeats count once). */
   foldIn(items: Int32Array): Float32Array {
     const m = this.model;
-    return sumRows(m.basis, m.dim, items);
+    const scale = m.historyScale;
+    return sumRows(m.basis, m.dim, items, scale ? Float32Array.from(items, (j) => scale[j]) : undefined);
   }
 
   /**
@@ -295,7 +339,15 @@ export class GraphFilter implements Recommender {
       users: this.userVectors(),
       degrees: this.degrees(),
       // No iALS block: the whole user vector is a sum over the history (src/embedding/blended-foldin.ts).
-      layout: { ialsDim: 0, ialsScale: 1, lowpassScale: 1, lowpassDims: signs.length, spectralSigns: signs },
+      layout: {
+        ialsDim: 0,
+        ialsScale: 1,
+        lowpassScale: 1,
+        lowpassDims: signs.length,
+        spectralSigns: signs,
+        ...(this.params.degreePower !== 0 ? { degreePower: this.params.degreePower } : {}),
+        ...(this.params.historyPower !== 0 ? { historyPower: this.params.historyPower } : {}),
+      },
       rerank: this.rerankState(itemIds),
     };
   }
@@ -310,6 +362,7 @@ function spectralVectors(
   svd: { k: number; s: Float64Array; v: Float32Array },
   degrees: Float64Array,
   w: Pick<GraphFilterWeights, 'alpha' | 'linearTop' | 'sharpen'>,
+  itemScale?: Float32Array,
 ): { items: Float32Array; basis: Float32Array } {
   const { k } = svd;
   const dim = 2 * k;
@@ -322,24 +375,47 @@ function spectralVectors(
     if (!(degrees[i] > 0)) continue; // an item nobody interacted with has no spectral coordinates
     const up = Math.sqrt(degrees[i]);
     const o = i * dim;
+    const scale = itemScale ? itemScale[i] : 1;
     for (let j = 0; j < k; j++) {
       const v = svd.v[i * k + j];
-      items[o + j] = sa * up * v;
+      items[o + j] = sa * up * v * scale;
       basis[o + j] = (sa / up) * v;
       // Split √|w| between item and user so the user row is the item row up to a sign (fold-in from item vectors).
       const root = Math.sqrt(Math.abs(spectral[j]));
-      items[o + k + j] = Math.sign(spectral[j]) * root * v;
+      items[o + k + j] = Math.sign(spectral[j]) * root * v * scale;
       basis[o + k + j] = root * v;
     }
   }
   return { items, basis };
 }
 
-function sumRows(rows: Float32Array, dim: number, items: ArrayLike<number>): Float32Array {
+/** d_i^γ per item, or undefined when γ = 0 (nothing to scale). */
+function degreeScale(degrees: Float64Array, power: number): Float32Array | undefined {
+  if (power === 0) return undefined;
+  return Float32Array.from(degrees, (d) => (d > 0 ? d ** power : 0));
+}
+
+/**
+ * The neighbour lists with every weight W[j, i] multiplied by rowScale[j] (history item's weight d_j^β) and
+ * colScale[i] (the final-score re-weighting d_i^γ): what the rerank sums is then the re-weighted filter.
+ */
+function scaleNeighbors(lists: ItemNeighbors, rowScale?: Float32Array, colScale?: Float32Array): ItemNeighbors {
+  const weights = new Float32Array(lists.weights.length);
+  for (let j = 0; j < lists.numItems; j++) {
+    const r = rowScale ? rowScale[j] : 1;
+    for (let p = lists.indptr[j]; p < lists.indptr[j + 1]; p++)
+      weights[p] = lists.weights[p] * r * (colScale ? colScale[lists.indices[p]] : 1);
+  }
+  return new ItemNeighbors(lists.numItems, lists.indptr, lists.indices, weights);
+}
+
+/** Σ_h w_h · rows[items[h]] (w = 1 when absent). */
+function sumRows(rows: Float32Array, dim: number, items: ArrayLike<number>, weights?: ArrayLike<number>): Float32Array {
   const v = new Float32Array(dim);
   for (let h = 0; h < items.length; h++) {
     const o = items[h] * dim;
-    for (let c = 0; c < dim; c++) v[c] += rows[o + c];
+    const w = weights ? weights[h] : 1;
+    for (let c = 0; c < dim; c++) v[c] += w * rows[o + c];
   }
   return v;
 }

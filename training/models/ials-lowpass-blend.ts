@@ -1,5 +1,6 @@
 /**
- * The default recommendation pipeline — what `recgraph train` publishes and the server runs:
+ * The dense-friendly pipeline ("blend") — one of the two models `recgraph train` chooses between on validation
+ * (auto-select.ts), and what it published by default before that choice existed:
  *
  *     score(u, i) = w_ials/σ_ials · (x_u · y_i)  +  w_lp/σ_lp · (p_u · g_i)
  *
@@ -65,15 +66,15 @@ interface Fitted {
 }
 
 export class IalsLowpassBlend implements Recommender {
-  readonly name = 'default';
+  readonly name = 'blend';
   readonly params: IalsLowpassParams;
   readonly vectorsScoreExactly = true;
   private fitted?: Fitted;
 
   constructor(params: Partial<IalsLowpassParams> = {}) {
-    this.params = mergeParams('default', IALS_LOWPASS_DEFAULTS, params);
+    this.params = mergeParams('blend', IALS_LOWPASS_DEFAULTS, params);
     if (this.params.ialsWeight <= 0 || this.params.lowpassWeight < 0) {
-      throw new Error('default: ialsWeight must be > 0 and lowpassWeight ≥ 0');
+      throw new Error('blend: ialsWeight must be > 0 and lowpassWeight ≥ 0');
     }
   }
 
@@ -153,6 +154,10 @@ export class IalsLowpassBlend implements Recommender {
     return { items: this.itemVectors(), users: this.userVectors(), degrees: m.degrees, layout: m.layout };
   }
 
+  dispose(): void {
+    this.fitted?.index?.dispose();
+  }
+
   /** What the exporter needs besides the vectors: the iALS model (Gram matrix, fold-in), layout, degrees. */
   servingParts(): { ials: IALS; layout: VectorLayout; degrees: Float64Array } {
     const m = this.model;
@@ -162,7 +167,7 @@ export class IalsLowpassBlend implements Recommender {
 
 /** Row-wise [a·sa ; b·sb] of two row-aligned vector sets. */
 function concatRows(a: DenseVectors, sa: number, b: DenseVectors, sb: number): Float32Array {
-  if (a.count !== b.count) throw new Error(`default: ${a.count} vs ${b.count} rows`);
+  if (a.count !== b.count) throw new Error(`blend: ${a.count} vs ${b.count} rows`);
   const dim = a.dim + b.dim;
   const out = new Float32Array(a.count * dim);
   for (let r = 0; r < a.count; r++) {

@@ -3,10 +3,12 @@
  * `recgraph evaluate --models` and the tuner (e.g. "ials:factors=64,alpha=2").
  */
 import type { Recommender, RecommenderFactory } from './contract.js';
+import { AutoSelect } from './auto-select.js';
 import { EASE } from './ease.js';
 import { GFCF } from './gfcf.js';
 import { GraphFilter } from './graph-filter.js';
 import { IALS } from './ials.js';
+import { LightGCN } from './lightgcn.js';
 import { NeighborFilter } from './neighbor-filter.js';
 import { IalsLowpassBlend } from './ials-lowpass-blend.js';
 import { Popularity } from './popularity.js';
@@ -22,12 +24,16 @@ export const MODEL_FACTORIES: Record<string, RecommenderFactory> = {
   userknn: (p) => new UserKNN(p),
   /** GF-CF + a BSPM-style second-order term on the top-k eigenspace; served as vectors → neighbour-list rerank. */
   graphfilter: (p) => new GraphFilter(p),
+  /** LightGCN (He et al., SIGIR 2020): BPR on propagated ID embeddings, an evaluation row (lightgcn.ts). */
+  lightgcn: (p) => new LightGCN(p),
   /** Id-only from a spec; side/text features are passed to the constructor by code that has a catalogue. */
   'two-tower': (p) => new TwoTower(p),
   /** GF-CF's item-item filter pruned to top-N rows (a measured, rejected serving reranker; neighbor-filter.ts). */
   neighbors: (p) => new NeighborFilter(p),
-  /** The default pipeline: iALS ⊕ GF-CF low-pass blended into one vector per item/user (ials-lowpass-blend.ts). */
-  default: (p) => new IalsLowpassBlend(p),
+  /** iALS ⊕ GF-CF low-pass blended into one vector per item/user (ials-lowpass-blend.ts). */
+  blend: (p) => new IalsLowpassBlend(p),
+  /** What `recgraph train` publishes: blend or graphfilter, chosen on a validation split of the fit data. */
+  default: (p) => new AutoSelect(p),
   /** Offline reference: iALS top-N → rerank by iALS + full GF-CF (not servable; ials-gfcf-rerank.ts). */
   twostage: (p) => new IalsGfcfRerank(p),
 };

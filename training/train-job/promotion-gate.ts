@@ -41,12 +41,18 @@ export interface GateCandidate {
 /** The registry model a candidate trains (the CF part the gate compares; the text encoder is not ranked). */
 function candidateModel(candidate: GateCandidate): Recommender {
   if (candidate.model === 'graphfilter') return MODEL_FACTORIES.graphfilter({ tuneBudget: 0 });
-  return MODEL_FACTORIES.default(ialsOverrides(candidate.params) as Record<string, number>);
+  // `auto` without its search (budget 0 picks by catalogue density): the gate compares configurations, it does not
+  // re-run the training's validation search.
+  if (candidate.model === 'auto') return MODEL_FACTORIES.default({ tuneBudget: 0 });
+  return MODEL_FACTORIES.blend(ialsOverrides(candidate.params) as Record<string, number>);
 }
 
 /** The live version's configuration, rebuilt from its recorded kind and parameters. */
 function liveModel(kind: string, params: Record<string, unknown>): Recommender | undefined {
-  const factory = MODEL_FACTORIES[kind.split('/')[0]];
+  // Versions record the fitted model's name: 'blend' or 'graphfilter…'; versions trained before the blend had its own
+  // name recorded it as 'default'.
+  const name = kind.split('/')[0]!;
+  const factory = MODEL_FACTORIES[name === 'default' ? 'blend' : name];
   if (!factory) return undefined;
   const { foldIn: _foldIn, ...rest } = params;
   const recorded = Object.fromEntries(

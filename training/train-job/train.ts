@@ -9,6 +9,7 @@ import { itemText } from '../../src/embedding/item-text.js';
 import { buildInteractionMatrix, type InteractionMatrix } from '../data/interactions.js';
 import { IalsLowpassBlend, type IalsLowpassParams } from '../models/ials-lowpass-blend.js';
 import { GraphFilter, type GraphFilterParams } from '../models/graph-filter.js';
+import { AUTO_SELECT_DEFAULTS, AutoSelect, type Selection } from '../models/auto-select.js';
 import type { GraphFilterTuning } from '../eval/tune-graph-filter.js';
 import type { FeedbackPolicy } from '../../src/feedback/event-weights.js';
 import type { VectorLayout } from '../../src/embedding/blended-foldin.js';
@@ -23,15 +24,19 @@ import { expandToEditions, expandValues, pairsOnWorks, workColumns, type WorksMo
 import { trainImageVectors } from './image-vectors.js';
 import type { EmbedImagesOptions } from '../images/embed-items.js';
 
-/** Which model `train` publishes: the iALS ⊕ low-pass blend, or the two-stage graph filter. */
-export type TrainedModelKind = 'default' | 'graphfilter';
+/**
+ * Which model `train` publishes: 'auto' (default) chooses between the blend and the graph filter on a validation
+ * split carved from the data (training/models/auto-select.ts); 'blend' (alias 'default', its former name) the
+ * iALS ⊕ low-pass blend; 'graphfilter' the two-stage graph filter.
+ */
+export type TrainedModelKind = 'auto' | 'blend' | 'default' | 'graphfilter';
 
 export interface TrainOptions {
-  /** Default 'default'. */
+  /** Default 'auto'. */
   model?: TrainedModelKind;
   /**
-   * Graph filter only: choose its term weights on a validation split carved from the training data (seeded, per
-   * user) before the final fit — seconds allowed (sampled validation users shrink to fit), or false to skip.
+   * auto / graphfilter: seconds for the validation search on a split carved from the training data (seeded, per
+   * user), enforced — or false to skip it (auto then picks by a density prior, graphfilter uses its defaults).
    */
   tuneBudgetSeconds?: number | false;
   /** Graph filter parameter overrides (applied after tuning). */
@@ -70,8 +75,13 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
   if (data.users.length === 0)
     throw new Error('no interactions to train on: ingest data or run `recgraph seed-demo` first');
 
+  const requested = options.model ?? 'auto';
+  // Works (editions grouped, issue 18) train the blend: one vector per work, served for every edition. The graph
+  // filter's neighbour lists are per edition, so it trains on editions; and `auto` on a catalogue with works takes
+  // the blend on works rather than choosing between a per-work blend and a per-edition filter.
   const works =
-    options.model === 'graphfilter' ? undefined : workColumns(data.workIds, options.works ?? loadConfig().trainOnWorks);
+    requested === 'graphfilter' ? undefined : workColumns(data.workIds, options.works ?? loadConfig().trainOnWorks);
+  const kind = works && requested === 'auto' ? 'blend' : requested;
   const matrix = works
     ? buildInteractionMatrix(
         data.userIds.length,
@@ -82,9 +92,11 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
       )
     : buildInteractionMatrix(data.userIds.length, data.itemIds.length, data.users, data.items, data.weights);
   const fitted =
-    options.model === 'graphfilter'
+    kind === 'graphfilter'
       ? await fitGraphFilter(matrix, data.itemIds, options, progress)
-      : await fitDefault(matrix, options, progress);
+      : kind === 'auto'
+        ? await fitAuto(matrix, data.itemIds, options, progress)
+        : await fitDefault(matrix, options, progress);
   const { users, layout, gram } = fitted;
   // Every edition is served with its work's vector (and its work's degree for fold-in).
   const items = works ? expandToEditions(fitted.items, works) : fitted.items;
@@ -133,6 +145,7 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
       ...(works ? { works: works.columns, multiEditionWorks: works.multiEditionWorks } : {}),
       ...(fitted.tuning ? { tuning: tuningSummary(fitted.tuning) } : {}),
       ...(image ? { images: image.counts } : {}),
+      ...(fitted.selection ? { selection: selectionSummary(fitted.selection) } : {}),
     },
     dimension: items.dim,
     cutoff: data.cutoff,
@@ -162,6 +175,24 @@ interface FittedForServing {
   foldIn: Record<string, number>;
   rerank?: RerankState;
   tuning?: GraphFilterTuning;
+  selection?: Selection;
+}
+
+async function fitAuto(
+  matrix: InteractionMatrix,
+  itemIds: Int32Array,
+  options: TrainOptions,
+  progress: ProgressSink,
+): Promise<FittedForServing> {
+  const budget = options.tuneBudgetSeconds;
+  const auto = new AutoSelect(
+    { tuneBudget: budget === false ? 0 : (budget ?? AUTO_SELECT_DEFAULTS.tuneBudget) },
+    { blend: { ...ialsOverrides(options.params), ...options.pipeline }, graphFilter: options.graphFilter },
+  );
+  await auto.fit(matrix, progress);
+  const chosen = auto.chosen;
+  const fitted = chosen instanceof GraphFilter ? servingGraphFilter(chosen, itemIds, matrix) : servingBlend(chosen);
+  return { ...fitted, selection: auto.selection };
 }
 
 async function fitDefault(
@@ -171,6 +202,10 @@ async function fitDefault(
 ): Promise<FittedForServing> {
   const pipeline = new IalsLowpassBlend({ ...ialsOverrides(options.params), ...options.pipeline });
   await pipeline.fit(matrix, progress);
+  return servingBlend(pipeline);
+}
+
+function servingBlend(pipeline: IalsLowpassBlend): FittedForServing {
   const { ials: model, layout, degrees } = pipeline.servingParts();
   // The blended vectors (iALS ⊕ low-pass): what Qdrant ranks by; the Gram matrix is of the plain iALS block.
   return {
@@ -197,6 +232,10 @@ async function fitGraphFilter(
   const budget = options.tuneBudgetSeconds ?? DEFAULT_TUNE_BUDGET_SECONDS;
   const model = new GraphFilter({ ...options.graphFilter, tuneBudget: budget === false ? 0 : budget });
   await model.fit(matrix, progress);
+  return servingGraphFilter(model, itemIds, matrix);
+}
+
+function servingGraphFilter(model: GraphFilter, itemIds: Int32Array, matrix: InteractionMatrix): FittedForServing {
   const tuning = model.tuning;
   const published = model.published(itemIds);
   return {
@@ -215,14 +254,30 @@ async function fitGraphFilter(
 
 /** What modelInfo.metrics shows of the validation search: the choice, its score, the cost. */
 function tuningSummary(t: GraphFilterTuning): Record<string, unknown> {
-  const best = t.trials.find((trial) => trial.weights === t.best)!;
   return {
     chosen: t.best,
-    validationRecall: best.recall,
-    validationNdcg: best.ndcg,
+    validationRecall: t.bestRecall,
+    validationNdcg: t.bestNdcg,
     trials: t.trials.length,
     validationUsers: t.users,
     seconds: Math.round(t.seconds * 10) / 10,
+    budgetSeconds: t.budgetSeconds,
+    ...(t.stoppedEarly ? { stoppedEarly: true } : {}),
+    ...(t.skipped ? { skipped: t.skipped } : {}),
+  };
+}
+
+/** The model choice for modelInfo.metrics: which won, every candidate's validation score and cost. */
+function selectionSummary(s: Selection): Record<string, unknown> {
+  return {
+    chosen: s.chosen,
+    by: s.by,
+    candidates: s.candidates,
+    validationUsers: s.validationUsers,
+    budgetSeconds: s.budgetSeconds,
+    seconds: Math.round(s.seconds * 10) / 10,
+    params: s.params,
+    ...(s.graphFilterTuning ? { graphFilterTuning: tuningSummary(s.graphFilterTuning) } : {}),
   };
 }
 

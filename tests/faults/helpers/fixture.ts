@@ -42,6 +42,7 @@ export async function prepareFixture(
       dataDir,
       prefix,
       params: { factors: 16, iterations: 6 },
+      train: { model: 'blend' },
     });
   } finally {
     store.close();

@@ -7,6 +7,10 @@ import { runTrainingJob } from '../../train-job/job.js';
 import type { TrainedModelKind } from '../../train-job/train.js';
 import { createCliProgress } from '../../progress.js';
 import { withInfrastructure } from '../context.js';
+import { AUTO_SELECT_DEFAULTS } from '../../models/auto-select-defaults.js';
+
+/** 'default' is the blend's former name, kept as an alias. */
+const TRAINED_KINDS: readonly string[] = ['auto', 'blend', 'default', 'graphfilter'];
 
 export function registerTrain(program: Command): void {
   program
@@ -25,14 +29,14 @@ export function registerTrain(program: Command): void {
     )
     .option(
       '--model <kind>',
-      'default (iALS ⊕ low-pass vectors) or graphfilter (two-stage: vectors → item-item rerank)',
-      'default',
+      'auto (choose on a validation split carved from the data), blend (iALS ⊕ low-pass vectors) or graphfilter (two-stage: vectors → item-item rerank)',
+      'auto',
     )
     .option(
       '--tune-budget <seconds>',
-      `graphfilter: seconds for choosing its weights on a validation split carved from the data (default 60)`,
+      `auto / graphfilter: seconds (enforced) for the validation search on a split carved from the data (default: auto ${AUTO_SELECT_DEFAULTS.tuneBudget}, graphfilter 60)`,
     )
-    .option('--no-tune', 'graphfilter: skip the validation search, use the defaults')
+    .option('--no-tune', 'no validation search: auto picks by catalogue density, graphfilter uses its defaults')
     .option('--force', 'make the new version live even if the promotion gate refuses it')
     .option('--job <id>', 'run the queued training job <id> (what the server starts for trainModel and the schedule)')
     .action(
@@ -47,8 +51,8 @@ export function registerTrain(program: Command): void {
       }) =>
         withInfrastructure(async ({ config, infra, log }) => {
           const progress = createCliProgress();
-          if (opts.model !== 'default' && opts.model !== 'graphfilter')
-            throw new Error(`--model must be default or graphfilter, got "${opts.model}"`);
+          if (!TRAINED_KINDS.includes(opts.model))
+            throw new Error(`--model must be one of ${TRAINED_KINDS.join(', ')}, got "${opts.model}"`);
           const budget = opts.tuneBudget === undefined ? undefined : Number(opts.tuneBudget);
           if (budget !== undefined && !(budget >= 0))
             throw new Error(`--tune-budget must be a number of seconds ≥ 0, got "${opts.tuneBudget}"`);
