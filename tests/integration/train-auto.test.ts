@@ -25,7 +25,10 @@ describe('train chooses its model on validation', () => {
   });
 
   it('publishes the candidate that scored best and reports every candidate', async () => {
+    // The demo catalogue groups editions into works, and a catalogue with works trains the blend per work without a
+    // choice (train.ts): the choice is what is tested here, so works are off.
     const model = await trainModel(pool, {
+      works: 'off',
       tuneBudgetSeconds: 60,
       params: { factors: 16, iterations: 4 },
       pipeline: { lowpassDims: 32 },
@@ -54,11 +57,24 @@ describe('train chooses its model on validation', () => {
 
   it('--no-tune: a density prior picks, reported as such', async () => {
     const model = await trainModel(pool, {
+      works: 'off',
       tuneBudgetSeconds: false,
       params: { factors: 16, iterations: 4 },
       pipeline: { lowpassDims: 32 },
       graphFilter: { svdDims: 32, neighbors: 50 },
     });
     expect(model.metrics.selection).toMatchObject({ by: 'prior', candidates: [] });
+  });
+
+  it('a catalogue with works trains the blend per work, without a choice', async () => {
+    const model = await trainModel(pool, {
+      works: 'auto',
+      tuneBudgetSeconds: 60,
+      params: { factors: 16, iterations: 4 },
+      pipeline: { lowpassDims: 32 },
+    });
+    expect(model.kind).toBe('blend');
+    expect(model.metrics).toMatchObject({ trainedOn: 'works' });
+    expect(model.metrics.selection).toBeUndefined();
   });
 });
