@@ -1,7 +1,8 @@
 // The web console in a real headless Chromium (Debian's chromium, driven by playwright-core) against a real server on
 // the generated demo catalogue (real Postgres, real Qdrant, two trained model versions): every page renders without
 // console errors, a user's recommendations come with explanations, a click from the page folds in at once, similar
-// items show in the three modes, activate / rollback switch the live version. Screenshots of every page go to
+// items show in the three modes, activate / rollback switch the live version, Operations shows rules, an experiment's
+// report and training jobs and drives them. Screenshots of every page go to
 // tests/screenshots/ (git-ignored) for people to look at.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
