@@ -1,6 +1,6 @@
 // The recgraph web console: a small single-page app (Preact + htm, bundled by esbuild when the server starts) on the
 // service's own GraphQL API. Pages are chosen by the URL's hash (#/user/<id>, #/item/<id>, #/item?q=…, #/cold-start,
-// #/models, #/health), so every view is a link a person can share.
+// #/models, #/operations, #/health), so every view is a link a person can share.
 import { html } from 'htm/preact';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -10,10 +10,11 @@ import { ColdStartPage } from './pages/cold-start.js';
 import { HealthPage } from './pages/health.js';
 import { ItemPage } from './pages/item.js';
 import { ModelsPage } from './pages/models.js';
+import { OperationsPage } from './pages/operations.js';
 import { UserPage } from './pages/user.js';
 
 interface Route {
-  page: 'user' | 'item' | 'cold-start' | 'models' | 'health';
+  page: 'user' | 'item' | 'cold-start' | 'models' | 'operations' | 'health';
   id?: string;
   params: URLSearchParams;
 }
@@ -23,7 +24,8 @@ export function parseRoute(hash: string): Route {
   const [page, ...rest] = path.split('/');
   const id = rest.length ? decodeURIComponent(rest.join('/')) : undefined;
   const params = new URLSearchParams(query);
-  if (page === 'item' || page === 'cold-start' || page === 'models' || page === 'health') return { page, id, params };
+  if (page === 'item' || page === 'cold-start' || page === 'models' || page === 'operations' || page === 'health')
+    return { page, id, params };
   return { page: 'user', id, params };
 }
 
@@ -32,6 +34,7 @@ const NAV: Array<[Route['page'], string, string]> = [
   ['item', 'Item', '#/item'],
   ['cold-start', 'Cold start', '#/cold-start'],
   ['models', 'Models', '#/models'],
+  ['operations', 'Operations', '#/operations'],
   ['health', 'Health', '#/health'],
 ];
 
@@ -91,6 +94,7 @@ function App() {
     />`;
   else if (route.page === 'cold-start') page = html`<${ColdStartPage} />`;
   else if (route.page === 'models') page = html`<${ModelsPage} />`;
+  else if (route.page === 'operations') page = html`<${OperationsPage} />`;
   else page = html`<${HealthPage} />`;
   return html`<header>
       <a class="brand" href="#/user">recgraph console</a>

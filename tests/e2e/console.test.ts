@@ -1,7 +1,8 @@
 // The web console in a real headless Chromium (Debian's chromium, driven by playwright-core) against a real server on
 // the generated demo catalogue (real Postgres, real Qdrant, two trained model versions): every page renders without
 // console errors, a user's recommendations come with explanations, a click from the page folds in at once, similar
-// items show in the three modes, activate / rollback switch the live version. Screenshots of every page go to
+// items show in the three modes, activate / rollback switch the live version, Operations shows rules, an experiment's
+// report and training jobs and drives them. Screenshots of every page go to
 // tests/screenshots/ (git-ignored) for people to look at.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -51,6 +52,9 @@ describe('web console in Chromium', () => {
       params: { factors: 16, iterations: 6 },
     });
     versions = { first, second };
+    // The server picks up a version activated by another process on its next model refresh, not at once.
+    for (let waited = 0; (await liveVersion()) !== second && waited < 20_000; waited += 200)
+      await new Promise((resolve) => setTimeout(resolve, 200));
     // An evaluation report kept beside the second version's artifacts, in the shape `recgraph evaluate --json` writes.
     await writeFile(
       path.join(served.config.dataDir, 'models', second, 'evaluation.json'),
@@ -274,6 +278,147 @@ describe('web console in Chromium', () => {
     expect(await page.locator('[data-test=degraded-none]').count()).toBe(1);
     await screenshot(page, 'health');
     expect(browser.problems).toEqual([]);
+  });
+
+  it('Operations: a rule, an experiment with its report, training jobs; Train now asks for the key, then trains', async () => {
+    const asAdmin = async <T>(query: string, variables: Record<string, unknown>) => {
+      const answer = await served.graphql<T>(query, variables, { 'x-api-key': API_KEY });
+      expect(answer.errors, JSON.stringify(answer.errors)).toBeUndefined();
+      return answer.data!;
+    };
+    await asAdmin(`mutation($input: [BusinessRuleInput!]!) { upsertBusinessRules(input: $input) { created } }`, {
+      input: [{ id: 'console-boost-fantasy', kind: 'BOOST', match: { filter: { genres: ['fantasy'] } }, factor: 1.5 }],
+    });
+    await asAdmin(`mutation($input: ExperimentInput!) { createExperiment(input: $input) { name } }`, {
+      input: {
+        name: 'console-ab',
+        variants: [
+          { name: 'control', share: 0.5 },
+          { name: 'diverse', share: 0.5, diversity: 0.3 },
+        ],
+      },
+    });
+    await asAdmin(`mutation { startExperiment(name: "console-ab") { status } }`, {});
+    // Lists served under the experiment, and one click attributed to the first of them.
+    const users = served.dataset.users.slice(10, 30).map((user) => user.externalId);
+    const lists: Array<{ recommendationId: string; experiment: { variant: string } | null; items: any[] }> = [];
+    for (const userId of users) {
+      const answer = await served.graphql<{ recommendations: (typeof lists)[number] }>(
+        `{ recommendations(userId: "${userId}", first: 10) { recommendationId experiment { variant } items { item { id } } } }`,
+      );
+      lists.push(answer.data!.recommendations);
+    }
+    expect(lists.every((list) => list.experiment !== null)).toBe(true);
+    await asAdmin(`mutation($input: [InteractionInput!]!) { recordInteractions(input: $input) { recorded } }`, {
+      input: [
+        {
+          userId: users[0],
+          itemId: lists[0].items[0].item.id,
+          kind: 'click',
+          recommendationId: lists[0].recommendationId,
+        },
+      ],
+    });
+
+    // The key from earlier tests is forgotten first, so the page's Train now shows what happens without it.
+    await open('#/operations');
+    const forget = page.locator('[data-test=api-key-bar] button', { hasText: 'forget' });
+    if (await forget.count()) await forget.click();
+    const rule = page.locator('[data-test=rule-row][data-rule-id=console-boost-fantasy]');
+    await expect.poll(() => rule.count(), { timeout: 20_000 }).toBe(1);
+    expect((await rule.locator('td').allTextContents()).slice(0, 5)).toEqual([
+      'console-boost-fantasy',
+      'BOOST',
+      'default',
+      'genres fantasy',
+      '× 1.5',
+    ]);
+    const experiment = page.locator('[data-test=experiment-row][data-experiment=console-ab]');
+    await expect.poll(() => experiment.getAttribute('data-status'), { timeout: 20_000 }).toBe('RUNNING');
+    expect(await experiment.locator('[data-test=variant]').count()).toBe(2);
+    const reportRows = page.locator('[data-test=experiment-report][data-experiment=console-ab] [data-test=report-row]');
+    await expect.poll(() => reportRows.count(), { timeout: 20_000 }).toBe(2);
+    // The report's counts are the lists served above, split by the variant each list said it was in.
+    for (const variant of ['control', 'diverse']) {
+      const row = page.locator(`[data-test=experiment-report] [data-test=report-row][data-variant=${variant}]`);
+      const served = lists.filter((list) => list.experiment!.variant === variant).length;
+      expect(Number(await row.locator('[data-test=impressions]').textContent())).toBe(served);
+    }
+    const clickedVariant = lists[0].experiment!.variant;
+    expect(
+      await page.locator(`[data-test=report-row][data-variant=${clickedVariant}] [data-test=ctr]`).textContent(),
+    ).toMatch(/\(1\/\d+\)/);
+    const jobs = page.locator('[data-test=job-row]');
+    const jobsBefore = await jobs.count();
+    await screenshot(page, 'operations');
+
+    await page.locator('[data-test=train-now]').click();
+    await expect
+      .poll(() => page.locator('[data-test=training-section] [data-test=notice]').textContent())
+      .toMatch(/API key/);
+    expect(browser.problems.every((line) => /status of 401/.test(line))).toBe(true);
+    browser.problems.length = 0;
+    await useApiKey();
+    await page.locator('[data-test=train-now]').click();
+    await expect
+      .poll(() => page.locator('[data-test=training-section] [data-test=notice]').textContent())
+      .toMatch(/Queued training job/);
+    await expect.poll(() => jobs.count(), { timeout: 20_000 }).toBe(jobsBefore + 1);
+    // The page follows the job (polling every 2 s) to its end; on 300 items × 150 users it takes seconds.
+    await expect
+      .poll(() => jobs.first().getAttribute('data-state'), { timeout: 120_000, interval: 1000 })
+      .toMatch(/SUCCEEDED|FAILED/);
+    expect(await jobs.first().getAttribute('data-state')).toBe('SUCCEEDED');
+
+    // The experiment's lifecycle from the page: stop, then end.
+    await experiment.locator('[data-test=stop-experiment]').click();
+    await expect.poll(() => experiment.getAttribute('data-status'), { timeout: 20_000 }).toBe('STOPPED');
+    await screenshot(page, 'operations-after-train');
+    await experiment.locator('[data-test=end-experiment]').click();
+    await expect.poll(() => experiment.getAttribute('data-status'), { timeout: 20_000 }).toBe('ENDED');
+    await rule.locator('[data-test=delete-rule]').click();
+    await expect.poll(() => rule.count(), { timeout: 20_000 }).toBe(0);
+    expect(
+      (await served.graphql<{ businessRules: unknown[] }>('{ businessRules { id } }')).data!.businessRules,
+    ).toEqual([]);
+    expect(browser.problems).toEqual([]);
+  }, 240_000);
+
+  it('a dislike is negative feedback: the item leaves the list, and a liked item disliked stops explaining', async () => {
+    const userId = 'reader-00004';
+    const list = async () =>
+      (
+        await served.graphql<{
+          recommendations: { strategy: string; items: Array<{ item: { id: string }; explanation: any }> };
+        }>(
+          `{ recommendations(userId: "${userId}", first: 20, explain: true) { strategy items { item { id } explanation { becauseOf { id } } } } }`,
+        )
+      ).data!.recommendations;
+    const reasonsOf = (answer: Awaited<ReturnType<typeof list>>) =>
+      answer.items.flatMap((entry) => entry.explanation?.becauseOf.map((item: { id: string }) => item.id) ?? []);
+    const before = await list();
+    const shown = before.items[0].item.id; // recommended, never seen
+    const explaining = reasonsOf(before)[0]; // in the history, cited as "because you liked"
+    expect(explaining).toBeTruthy();
+    const recorded = await served.graphql(
+      `mutation($input: [InteractionInput!]!) { recordInteractions(input: $input) { recorded } }`,
+      {
+        input: [
+          { userId, itemId: shown, kind: 'dislike' },
+          { userId, itemId: explaining, kind: 'dislike' },
+        ],
+      },
+      { 'x-api-key': API_KEY },
+    );
+    expect(recorded.errors).toBeUndefined();
+    const after = await list();
+    expect(after.strategy).toBe('FOLD_IN'); // fresh events: the vector is folded in from the history …
+    expect(after.items.map((entry) => entry.item.id)).not.toContain(shown);
+    // … from what the user liked only: the disliked items are no input and explain nothing.
+    const reasons = reasonsOf(after);
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(reasons).not.toContain(explaining);
+    expect(reasons).not.toContain(shown);
   });
 });
 
