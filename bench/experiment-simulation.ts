@@ -23,6 +23,7 @@ import { generateDemoDataset } from '../training/demo/generate.js';
 import { loadDemoDataset } from '../training/demo/seed.js';
 import { trainAndPublish } from '../training/train-job/bootstrap.js';
 import { prepareBenchDatabase } from './lib/bench-database.js';
+import type { VariantReport } from '../src/experiments/report.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -44,21 +45,6 @@ interface List {
   modelVersion: string | null;
   experiment: { name: string; variant: string } | null;
   items: Array<{ item: { id: string; genres: string[] } }>;
-}
-interface Proportion {
-  successes: number;
-  trials: number;
-  rate: number;
-  low: number;
-  high: number;
-}
-interface VariantReport {
-  variant: string;
-  impressions: number;
-  users: number;
-  ctrAtK: Proportion;
-  conversions: Array<{ kind: string; lists: number; rate: Proportion }>;
-  catalogueCoverage: number;
 }
 
 async function main(): Promise<void> {

@@ -7,27 +7,13 @@ import { createLogger } from '../../src/logger.js';
 import { pruneVersions } from '../../training/export/publish.js';
 import { trainAndPublish } from '../../training/train-job/bootstrap.js';
 import { startServedApp, type ServedApp } from '../helpers/served-app.js';
+import type { VariantReport } from '../../src/experiments/report.js';
 
 interface List {
   recommendationId: string;
   modelVersion: string | null;
   experiment: { name: string; variant: string } | null;
   items: Array<{ item: { id: string } }>;
-}
-interface Proportion {
-  successes: number;
-  trials: number;
-  rate: number;
-  low: number;
-  high: number;
-}
-interface VariantReport {
-  variant: string;
-  impressions: number;
-  users: number;
-  ctrAtK: Proportion;
-  conversions: Array<{ kind: string; lists: number; rate: Proportion }>;
-  catalogueCoverage: number;
 }
 
 const LIST = `query($userId: ID!) { recommendations(userId: $userId, first: 5) {
