@@ -3,17 +3,11 @@
 // the row's revision, so the sum of revisions changes with every committed write, whatever order concurrent writes
 // commit in: the fingerprint (count, sum) is exact, and reading it is one aggregate over a small table.
 import type pg from 'pg';
-import type { BusinessRule, RuleKind, RuleSpec } from '../rules/types.js';
+import type { BusinessRule } from '../rules/types.js';
 import { withTransaction } from './transaction.js';
 
-export interface RuleWrite {
-  id: string;
-  ruleSet: string;
-  kind: RuleKind;
-  spec: RuleSpec;
-  startsAt: Date | null;
-  endsAt: Date | null;
-}
+/** A rule as the API writes it: everything but the timestamps the table keeps. */
+export type RuleWrite = Omit<BusinessRule, 'createdAt' | 'updatedAt'>;
 
 const NEXT_REVISION = `nextval(pg_get_serial_sequence('business_rules', 'id'))`;
 
