@@ -68,31 +68,24 @@ async function main(): Promise<void> {
     );
   };
   let report;
-  if (args.dataset === 'ml-1m') {
-    const dir = path.join(datasetsDir, 'ml-1m-split');
+  // The LightGCN-split datasets in ../shared: a train and a test file each, their own default model list.
+  const splitDatasets: Record<string, { dir: string; models: string }> = {
+    'ml-1m': { dir: 'ml-1m-split', models: DEFAULT_MODELS },
+    yelp2018: { dir: 'yelp2018-split', models: YELP_MODELS },
+  };
+  const splitDataset = splitDatasets[args.dataset];
+  if (splitDataset) {
+    const dir = path.join(datasetsDir, splitDataset.dir);
     const split = await loadSplitFiles({ train: path.join(dir, 'train.txt'), test: path.join(dir, 'test.txt') });
     report = await runEvaluationOnMatrices({
       train: split.train,
       test: split.test!,
-      models: splitModelList(args.models ?? DEFAULT_MODELS),
+      models: splitModelList(args.models ?? splitDataset.models),
       progress,
       onResult,
       servedModels: SERVED_MODELS,
       sampleUsers: args['eval-users'] ? Number(args['eval-users']) : undefined,
-      dataset: { train: 'ml-1m-split/train.txt', test: 'ml-1m-split/test.txt' },
-    });
-  } else if (args.dataset === 'yelp2018') {
-    const dir = path.join(datasetsDir, 'yelp2018-split');
-    const split = await loadSplitFiles({ train: path.join(dir, 'train.txt'), test: path.join(dir, 'test.txt') });
-    report = await runEvaluationOnMatrices({
-      train: split.train,
-      test: split.test!,
-      models: splitModelList(args.models ?? YELP_MODELS),
-      progress,
-      onResult,
-      servedModels: SERVED_MODELS,
-      sampleUsers: args['eval-users'] ? Number(args['eval-users']) : undefined,
-      dataset: { train: 'yelp2018-split/train.txt', test: 'yelp2018-split/test.txt' },
+      dataset: { train: `${splitDataset.dir}/train.txt`, test: `${splitDataset.dir}/test.txt` },
     });
   } else if (args.dataset === 'gowalla-synth') {
     const t0 = performance.now();
