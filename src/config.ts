@@ -57,6 +57,11 @@ export interface RecgraphConfig {
   feedback: FeedbackPolicy;
   /** How often a replica checks Postgres for changed business rules (src/rules/rule-cache.ts); the staleness bound. */
   rulesRefreshMs: number;
+  /**
+   * How long a replica serves its cached `popular` and `trending` lists (RECGRAPH_POPULAR_TTL_MS): the bound on how far
+   * behind events recorded through any replica such a list may be.
+   */
+  popularTtlMs: number;
   /** The OpenAI-compatible chat-completions endpoint `recgraph enrich` asks (training/enrich). */
   llm: LlmSettings;
   /** A CLIP-style image encoder directory (model.onnx + preprocessor_config.json): training embeds item images with it. */
@@ -328,6 +333,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     qdrantLayout: collectionLayoutFrom(env),
     feedback: feedbackPolicyFrom(env),
     rulesRefreshMs: positiveIntFrom(env.RECGRAPH_RULES_REFRESH_MS, 1_000, 'RECGRAPH_RULES_REFRESH_MS'),
+    popularTtlMs: positiveIntFrom(env.RECGRAPH_POPULAR_TTL_MS, 60_000, 'RECGRAPH_POPULAR_TTL_MS'),
     llm: {
       url: env.RECGRAPH_LLM_URL || undefined,
       model: env.RECGRAPH_LLM_MODEL || undefined,

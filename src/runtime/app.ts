@@ -58,6 +58,7 @@ export function createServices(
         | 'keepVersions'
         | 'feedback'
         | 'rulesRefreshMs'
+        | 'popularTtlMs'
       >
     >,
   infra: Pick<Infrastructure, 'pool' | 'servingPool' | 'databaseUrl' | 'qdrantUrl' | 'qdrantApiKey'>,
@@ -90,9 +91,13 @@ export function createServices(
     },
     users,
     itemSearch,
-    popular: new PopularItems(pool, { onLookup: onCacheLookup, negativeKinds: [...feedback.negativeKinds] }),
+    popular: new PopularItems(pool, {
+      onLookup: onCacheLookup,
+      negativeKinds: [...feedback.negativeKinds],
+      ttlMs: config.popularTtlMs,
+    }),
     latest: new LatestItems(pool),
-    trending: new TrendingItems(pool),
+    trending: new TrendingItems(pool, { ttlMs: config.popularTtlMs }),
     models,
     works,
     segments: { attribute: segmentAttribute, minEvents: config.segmentMinEvents ?? 100 },
