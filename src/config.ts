@@ -57,6 +57,8 @@ export interface RecgraphConfig {
   feedback: FeedbackPolicy;
   /** How often a replica checks Postgres for changed business rules (src/rules/rule-cache.ts); the staleness bound. */
   rulesRefreshMs: number;
+  /** Execute repeated queries with graphql-jit (RECGRAPH_GRAPHQL_JIT, default on; src/graphql/jit-executor.ts). */
+  graphqlJit: boolean;
   /** The OpenAI-compatible chat-completions endpoint `recgraph enrich` asks (training/enrich). */
   llm: LlmSettings;
   /** A CLIP-style image encoder directory (model.onnx + preprocessor_config.json): training embeds item images with it. */
@@ -328,6 +330,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     qdrantLayout: collectionLayoutFrom(env),
     feedback: feedbackPolicyFrom(env),
     rulesRefreshMs: positiveIntFrom(env.RECGRAPH_RULES_REFRESH_MS, 1_000, 'RECGRAPH_RULES_REFRESH_MS'),
+    graphqlJit: onOff(env.RECGRAPH_GRAPHQL_JIT, true, 'RECGRAPH_GRAPHQL_JIT'),
     llm: {
       url: env.RECGRAPH_LLM_URL || undefined,
       model: env.RECGRAPH_LLM_MODEL || undefined,

@@ -164,6 +164,7 @@ export async function startApp(
       cors: { origins: config.corsOrigins },
       queryLimits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost, maxFirst: LIMITS.first },
       maxBodyBytes: config.maxBodyBytes,
+      graphqlJit: config.graphqlJit,
       readiness: [
         { name: 'postgres', check: async () => void (await (infra.servingPool ?? infra.pool).query('SELECT 1')) },
         {
