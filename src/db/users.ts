@@ -177,6 +177,11 @@ export class UserRepository {
       onLookup?: (cache: string, hit: boolean) => void;
       segmentAttribute?: string;
       feedback?: FeedbackPolicy;
+      /**
+       * Send the per-request lookup as a named (prepared) statement (default on). Off for a Postgres whose pooled
+       * connections share one session (the embedded PGlite), where two connections would prepare one name twice.
+       */
+      preparedStatements?: boolean;
     } = {},
   ) {}
 
@@ -275,7 +280,7 @@ export class UserRepository {
     >({
       // Prepared once per connection (a named statement): planning this statement cost Postgres more than running
       // it for a user whose history is cached (bench:serve, README § Reading bench/results/serve.json).
-      name: 'users-with-history',
+      ...(this.options.preparedStatements !== false ? { name: 'users-with-history' } : {}),
       text: `SELECT u.id, u.external_id AS "externalId", w.last AS "lastEventId", w.events,
                     nullif(u.attributes ->> $3, '') AS segment,
                     (c.user_id IS NOT NULL AND c.watermark IS NOT DISTINCT FROM w.last AND c.events IS NOT DISTINCT FROM w.events)
