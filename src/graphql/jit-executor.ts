@@ -15,7 +15,14 @@
 // Apollo's 400, whichever path runs. tests/graphql/jit-executor.test.ts checks the two paths answer alike.
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { execute, getVariableValues, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  execute,
+  getVariableValues,
+  GraphQLError,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
@@ -87,8 +94,26 @@ export function createJitExecutor(
       request.variables ?? {},
     );
     if (coerced.errors) return { errors: coerced.errors };
-    return state.compiled.query(undefined, request.context, request.variables ?? {});
+    const result = await state.compiled.query(undefined, request.context, request.variables ?? {});
+    return result.errors?.length ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
   };
+}
+
+/**
+ * An error of graphql-jit as graphql-js would have made it. graphql-jit leaves `extensions` unset on errors whose
+ * cause is not a GraphQLError (a Postgres timeout, a non-null field that resolved to null), and Apollo's error
+ * formatting reads `extensions.code` — so those would become "Cannot read properties of undefined". graphql-js
+ * takes the extensions from the cause, or none.
+ */
+function asGraphQLJsError(error: GraphQLError): GraphQLError {
+  if (error.extensions) return error;
+  const converted = new GraphQLError(error.message, {
+    path: error.path,
+    originalError: error.originalError ?? undefined,
+  });
+  // graphql-js computes locations from the AST nodes, which graphql-jit does not keep; it kept the locations.
+  Object.defineProperty(converted, 'locations', { value: error.locations, enumerable: true });
+  return converted;
 }
 
 /** Apollo's `gateway` option serving `typeDefs` + `resolvers` through createJitExecutor. */
