@@ -310,12 +310,14 @@ async function main() {
     }
     const kind = args.model;
     if (kind !== 'default' && kind !== 'graphfilter') throw new Error(`--model must be default or graphfilter`);
-    // The newest exported version of the asked kind ('graphfilter' also names its variants, e.g. graphfilter/exact).
+    // The newest exported version of the asked kind ('graphfilter' also names its variants, e.g. graphfilter/exact;
+    // the default model is recorded as 'blend', its name since, or 'default', its former one).
+    const kinds = kind === 'default' ? ['default', 'blend'] : [kind];
     const candidate = (
       await pool.query<{ version: string; status: string }>(
         `SELECT version, status FROM model_versions WHERE status IN ('active', 'retired', 'exported')
-           AND (kind = $1 OR kind LIKE $1 || '/%') ORDER BY created_at DESC LIMIT 1`,
-        [kind],
+           AND (kind = ANY($1::text[]) OR kind LIKE $2 || '/%') ORDER BY created_at DESC LIMIT 1`,
+        [kinds, kind],
       )
     ).rows[0];
     const aliasOk = candidate ? (await store.resolveAlias('items_collaborative')) !== undefined : false;
