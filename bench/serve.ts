@@ -139,6 +139,11 @@ class CpuMeter {
     return rows.map((r) => r.pid);
   }
 
+  /** Waits (at most timeoutMs) until the server and Qdrant are idle: e.g. a saturated run's backlog has drained. */
+  quiet(timeoutMs: number): Promise<number> {
+    return settle([this.serverPid, ...(this.qdrantPid === undefined ? [] : [this.qdrantPid])], timeoutMs);
+  }
+
   async snapshot() {
     return {
       server: cpuSnapshot([this.serverPid]),
@@ -207,6 +212,9 @@ async function measure(
     return result;
   };
   const connections = Number(args.connections);
+  // A saturated open-loop run leaves requests queued in the server that was measured before (on a loaded machine,
+  // seconds of them): they would run during this measurement, on either server.
+  await meter.quiet(60_000);
   await run(Number(args['warmup-seconds']), { kind: 'closed', connections }); // JIT, caches, keep-alive pools
   const rerankBefore = await rerankSeconds(url);
   const before = await meter.snapshot();
@@ -218,7 +226,7 @@ async function measure(
   const openLoop: OpenLoopRow[] = [];
   const rates = args.rates ? args.rates.split(',').map(Number) : scenario.rates;
   for (const [i, rate] of rates.entries()) {
-    await new Promise((r) => setTimeout(r, 500)); // let the previous run's queue drain
+    await meter.quiet(30_000); // let the previous run's queue drain
     const open = await run(Number(args['open-seconds']), {
       kind: 'open',
       ratePerSecond: rate,
