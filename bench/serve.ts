@@ -139,6 +139,11 @@ class CpuMeter {
     return rows.map((r) => r.pid);
   }
 
+  /** Waits (at most timeoutMs) until the server and Qdrant are idle: e.g. a saturated run's backlog has drained. */
+  quiet(timeoutMs: number): Promise<number> {
+    return settle([this.serverPid, ...(this.qdrantPid === undefined ? [] : [this.qdrantPid])], timeoutMs);
+  }
+
   async snapshot() {
     return {
       server: cpuSnapshot([this.serverPid]),
@@ -207,6 +212,9 @@ async function measure(
     return result;
   };
   const connections = Number(args.connections);
+  // A saturated open-loop run leaves requests queued in the server that was measured before (on a loaded machine,
+  // seconds of them): they would run during this measurement, on either server.
+  await meter.quiet(60_000);
   await run(Number(args['warmup-seconds']), { kind: 'closed', connections }); // JIT, caches, keep-alive pools
   const rerankBefore = await rerankSeconds(url);
   const before = await meter.snapshot();
@@ -218,7 +226,7 @@ async function measure(
   const openLoop: OpenLoopRow[] = [];
   const rates = args.rates ? args.rates.split(',').map(Number) : scenario.rates;
   for (const [i, rate] of rates.entries()) {
-    await new Promise((r) => setTimeout(r, 500)); // let the previous run's queue drain
+    await meter.quiet(30_000); // let the previous run's queue drain
     const open = await run(Number(args['open-seconds']), {
       kind: 'open',
       ratePerSecond: rate,
@@ -310,12 +318,14 @@ async function main() {
     }
     const kind = args.model;
     if (kind !== 'default' && kind !== 'graphfilter') throw new Error(`--model must be default or graphfilter`);
-    // The newest exported version of the asked kind ('graphfilter' also names its variants, e.g. graphfilter/exact).
+    // The newest exported version of the asked kind ('graphfilter' also names its variants, e.g. graphfilter/exact;
+    // the default model is recorded as 'blend', its name since, or 'default', its former one).
+    const kinds = kind === 'default' ? ['default', 'blend'] : [kind];
     const candidate = (
       await pool.query<{ version: string; status: string }>(
         `SELECT version, status FROM model_versions WHERE status IN ('active', 'retired', 'exported')
-           AND (kind = $1 OR kind LIKE $1 || '/%') ORDER BY created_at DESC LIMIT 1`,
-        [kind],
+           AND (kind = ANY($1::text[]) OR kind LIKE $2 || '/%') ORDER BY created_at DESC LIMIT 1`,
+        [kinds, kind],
       )
     ).rows[0];
     const aliasOk = candidate ? (await store.resolveAlias('items_collaborative')) !== undefined : false;

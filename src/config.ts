@@ -62,6 +62,8 @@ export interface RecgraphConfig {
    * behind events recorded through any replica such a list may be.
    */
   popularTtlMs: number;
+  /** Execute repeated queries with graphql-jit (RECGRAPH_GRAPHQL_JIT, default on; src/graphql/jit-executor.ts). */
+  graphqlJit: boolean;
   /** The OpenAI-compatible chat-completions endpoint `recgraph enrich` asks (training/enrich). */
   llm: LlmSettings;
   /** A CLIP-style image encoder directory (model.onnx + preprocessor_config.json): training embeds item images with it. */
@@ -334,6 +336,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     feedback: feedbackPolicyFrom(env),
     rulesRefreshMs: positiveIntFrom(env.RECGRAPH_RULES_REFRESH_MS, 1_000, 'RECGRAPH_RULES_REFRESH_MS'),
     popularTtlMs: positiveIntFrom(env.RECGRAPH_POPULAR_TTL_MS, 60_000, 'RECGRAPH_POPULAR_TTL_MS'),
+    graphqlJit: onOff(env.RECGRAPH_GRAPHQL_JIT, true, 'RECGRAPH_GRAPHQL_JIT'),
     llm: {
       url: env.RECGRAPH_LLM_URL || undefined,
       model: env.RECGRAPH_LLM_MODEL || undefined,

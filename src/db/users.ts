@@ -5,6 +5,7 @@
 // was read at that same watermark. So an event recorded through any replica shows in the very next answer of every
 // replica, and an unchanged history is not read again. (The count covers what the newest id alone would miss: two
 // replicas inserting for one user at once, the lower id committing last.)
+import DataLoader from 'dataloader';
 import type pg from 'pg';
 import { recordAttributions } from './impressions.js';
 import {
@@ -159,6 +160,16 @@ export class UserRepository {
   /** External → internal user id, as lookups found them (lets a lookup send the cached watermarks along). */
   private readonly internalIds = new Map<string, number>();
   private keyedCalls = 0;
+  /**
+   * The user lookups of concurrent requests, in one statement: every lookup asked for before the event loop's next
+   * check phase (setImmediate) — e.g. all the requests read from sockets in one poll — joins one batch. Each lookup
+   * is sent after its request arrived, so it sees every event committed before that: batching changes how many
+   * statements run, not what they see. No cache: a batch is one read, never reused.
+   */
+  private readonly concurrentLookups = new DataLoader<string, UserRow | undefined>(
+    (externalIds) => this.readWithHistory(externalIds),
+    { cache: false, maxBatchSize: 100, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
+  );
 
   constructor(
     private readonly pool: pg.Pool,
@@ -166,6 +177,11 @@ export class UserRepository {
       onLookup?: (cache: string, hit: boolean) => void;
       segmentAttribute?: string;
       feedback?: FeedbackPolicy;
+      /**
+       * Send the per-request lookup as a named (prepared) statement (default on). Off for a Postgres whose pooled
+       * connections share one session (the embedded PGlite), where two connections would prepare one name twice.
+       */
+      preparedStatements?: boolean;
     } = {},
   ) {}
 
@@ -233,6 +249,15 @@ export class UserRepository {
    * decides the cold-start list of a user without events.
    */
   async byExternalIdsWithHistory(externalIds: readonly string[]): Promise<(UserRow | undefined)[]> {
+    const rows = await this.concurrentLookups.loadMany(externalIds);
+    const failed = rows.find((row): row is Error => row instanceof Error);
+    if (failed) throw failed;
+    return rows as (UserRow | undefined)[];
+  }
+
+  /** One statement for byExternalIdsWithHistory's batch (concurrent requests' ids, possibly repeated). */
+  private async readWithHistory(asked: readonly string[]): Promise<(UserRow | undefined)[]> {
+    const externalIds = [...new Set(asked)];
     const cachedIds: number[] = [];
     const cachedWatermarks: Array<number | null> = [];
     const cachedCounts: Array<number | null> = [];
@@ -253,6 +278,9 @@ export class UserRepository {
         lastCreatedAts: Date[] | null;
       }
     >({
+      // Prepared once per connection (a named statement): planning this statement cost Postgres more than running
+      // it for a user whose history is cached (bench:serve, README § Reading bench/results/serve.json).
+      ...(this.options.preparedStatements !== false ? { name: 'users-with-history' } : {}),
       text: `SELECT u.id, u.external_id AS "externalId", w.last AS "lastEventId", w.events,
                     nullif(u.attributes ->> $3, '') AS segment,
                     (c.user_id IS NOT NULL AND c.watermark IS NOT DISTINCT FROM w.last AND c.events IS NOT DISTINCT FROM w.events)
@@ -302,7 +330,7 @@ export class UserRepository {
       }
       byExternal.set(user.externalId, user);
     }
-    return externalIds.map((id) => byExternal.get(id));
+    return asked.map((id) => byExternal.get(id));
   }
 
   /** Distinct items the user interacted with, most recent first: what lists exclude and what fold-in reads. */

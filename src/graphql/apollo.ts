@@ -21,6 +21,7 @@ import { metricsPlugin, type GraphQLMetrics } from './plugins/metrics.js';
 import { operationKindsPlugin } from './plugins/operation-kinds.js';
 import { rejectedInputsPlugin } from './plugins/rejected-inputs.js';
 import { requestLogPlugin } from './plugins/request-log.js';
+import { jitGateway } from './jit-executor.js';
 import { createQueryPrecheck } from './query-precheck.js';
 import { resolvers } from './resolvers.js';
 import { loadTypeDefs } from './schema.js';
@@ -34,6 +35,8 @@ export interface GraphQLServerOptions {
   /** Keys accepted on mutations; none = mutations open in development, refused in production. */
   apiKeys: readonly string[];
   queryLimits?: Partial<QueryLimits>;
+  /** Execute repeated queries with graphql-jit instead of graphql-js (jit-executor.ts). */
+  jit?: boolean;
 }
 
 export interface GraphQLServer {
@@ -43,9 +46,11 @@ export interface GraphQLServer {
 }
 
 export function createGraphQLServer(options: GraphQLServerOptions): GraphQLServer {
+  const schemaOptions = options.jit
+    ? { gateway: jitGateway(loadTypeDefs(), resolvers as never) }
+    : { typeDefs: loadTypeDefs(), resolvers: resolvers as never };
   const apollo = new ApolloServer<RequestContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers: resolvers as never,
+    ...schemaOptions,
     introspection: !options.production,
     includeStacktraceInErrorResponses: !options.production,
     csrfPrevention: true,

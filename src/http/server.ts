@@ -32,6 +32,8 @@ export interface HttpServerOptions {
   queryLimits?: Partial<QueryLimits>;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
+  /** Execute repeated queries with graphql-jit (src/graphql/jit-executor.ts); default on. */
+  graphqlJit?: boolean;
   /** A readiness check that has not answered by then counts as down (a blackholed dependency never answers). */
   readinessTimeoutMs?: number;
   /** The web console under /console (src/console/); none → /console is a 404 like any unknown route. */
@@ -144,6 +146,7 @@ export async function startHttpServer(
     metrics: options.metrics,
     apiKeys: options.apiKeys,
     queryLimits: options.queryLimits,
+    jit: options.graphqlJit ?? true,
   });
   const serveMetrics = metricsHandler(options.metrics);
   await apollo.start();

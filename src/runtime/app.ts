@@ -61,7 +61,8 @@ export function createServices(
         | 'popularTtlMs'
       >
     >,
-  infra: Pick<Infrastructure, 'pool' | 'servingPool' | 'databaseUrl' | 'qdrantUrl' | 'qdrantApiKey'>,
+  infra: Pick<Infrastructure, 'pool' | 'servingPool' | 'databaseUrl' | 'qdrantUrl' | 'qdrantApiKey'> &
+    Partial<Pick<Infrastructure, 'embeddedPostgres'>>,
   store: VectorStore,
   onCacheLookup?: (cache: string, hit: boolean) => void,
   logger?: Logger,
@@ -73,7 +74,13 @@ export function createServices(
   const itemSearch = new ItemSearchRepository(pool, { onLookup: onCacheLookup });
   const segmentAttribute = config.segmentAttribute ?? 'segment';
   const feedback = config.feedback ?? DEFAULT_FEEDBACK_POLICY;
-  const users = new UserRepository(pool, { onLookup: onCacheLookup, segmentAttribute, feedback });
+  // The embedded PGlite runs every pooled connection on one session, where named statements would collide.
+  const users = new UserRepository(pool, {
+    onLookup: onCacheLookup,
+    segmentAttribute,
+    feedback,
+    preparedStatements: !infra.embeddedPostgres,
+  });
   // One onnxruntime session for the configured sentence-transformers model, shared by every request.
   const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
   externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
@@ -169,6 +176,7 @@ export async function startApp(
       cors: { origins: config.corsOrigins },
       queryLimits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost, maxFirst: LIMITS.first },
       maxBodyBytes: config.maxBodyBytes,
+      graphqlJit: config.graphqlJit,
       readiness: [
         { name: 'postgres', check: async () => void (await (infra.servingPool ?? infra.pool).query('SELECT 1')) },
         {

@@ -90,6 +90,44 @@ describe('UserRepository history cache', () => {
     expect(after).toEqual([itemIds[3], ...before]);
   });
 
+  it("concurrent requests' lookups share one statement, and each still sees events committed before it was asked", async () => {
+    await poolA.query(`INSERT INTO users (external_id) VALUES ('u2'), ('u3')`);
+    const replicaA = new UserRepository(poolA);
+    const replicaB = new UserRepository(poolB);
+    await replicaA.byExternalIdsWithHistory(['u1']); // u1's history is cached on A
+    const before = (await replicaA.historyItems(userId)).map((h) => h.itemId);
+
+    // Another replica records an event; then three requests ask at once (one of them twice).
+    await replicaB.recordEvents(
+      [{ userExternalId: 'u1', itemId: itemIds[0], kind: 'like', value: 1, occurredAt: new Date() }],
+      (outcome) => outcome,
+    );
+    let statements = 0;
+    const query = poolA.query.bind(poolA);
+    poolA.query = ((...args: Parameters<pg.Pool['query']>) => {
+      statements++;
+      return (query as (...a: unknown[]) => Promise<pg.QueryResult>)(...args);
+    }) as unknown as pg.Pool['query'];
+    try {
+      const answers = await Promise.all([
+        replicaA.byExternalIdsWithHistory(['u1']),
+        replicaA.byExternalIdsWithHistory(['u2', 'nobody']),
+        replicaA.byExternalIdsWithHistory(['u3', 'u1']),
+      ]);
+      expect(statements).toBe(1);
+      expect(answers.map((rows) => rows.map((row) => row?.externalId))).toEqual([
+        ['u1'],
+        ['u2', undefined],
+        ['u3', 'u1'],
+      ]);
+    } finally {
+      poolA.query = query as pg.Pool['query'];
+    }
+    // The event recorded through B before the batch was sent is in A's answer.
+    const after = await replicaA.historyItems(userId);
+    expect(after.map((h) => h.itemId)).toEqual([itemIds[0], ...before.filter((id) => id !== itemIds[0])]);
+  });
+
   it('a user without events has an empty history, cached like any other', async () => {
     await poolA.query(`INSERT INTO users (external_id) VALUES ('u-empty')`);
     const replica = new UserRepository(poolA);
