@@ -19,6 +19,7 @@ import {
   GRAPH_FILTER_DEFAULTS,
   type GraphFilterParams,
   type GraphFilterTerm,
+  type GraphFilterTermScorer,
   type GraphFilterWeights,
 } from '../models/graph-filter.js';
 import { Rng } from '../../src/random.js';
@@ -28,17 +29,23 @@ import { randomHoldout } from './splits.js';
 import { topKRow } from '../models/linalg/topk.js';
 
 export const GRAPH_FILTER_GRID = {
-  alpha: [0, 0.1, 0.3, 0.6],
-  sharpen: [0, -0.5, -1, -2],
-  linearTop: [0, 1],
+  alpha: [0, 0.1, 0.2, 0.3, 0.45, 0.6],
+  sharpen: [0, -0.25, -0.5, -1],
+  linearTop: [-0.5, 0, 1],
 };
 
 /**
- * Second pass, around the first pass's best: γ of the final score's d_i^γ re-weighting × β of the history items'
- * d_j^β weighting (input- and output-side degree normalisation; both servable at no cost).
+ * Second pass, around the first pass's best (β = 0, γ = 0, c₂ = 0 there): γ of the final score's d_i^γ
+ * re-weighting alone (free: no new term scores), γ with the history items weighted by d_j^β (input- and
+ * output-side degree normalisation as ChebyCF pairs them, β = −γ-ish; each β costs one scoring of the spectral
+ * terms), and the exact second-order weight c₂ (from its own neighbour lists).
  */
-export const DEGREE_POWER_GRID = [-0.2, -0.1, 0, 0.1, 0.2];
-export const HISTORY_POWER_GRID = [-0.2, 0, 0.2];
+export const DEGREE_POWER_GRID = [-0.2, -0.1, 0.1, 0.2, 0.3, 0.4];
+export const HISTORY_POWER_GRID: Array<{ historyPower: number; degreePower: number[] }> = [
+  { historyPower: -0.3, degreePower: [0, 0.15, 0.3, 0.45] },
+  { historyPower: 0.2, degreePower: [-0.1, 0, 0.1] },
+];
+export const SECOND_ORDER_GRID = [-0.25, -0.5, -1];
 
 export interface GraphFilterTrial {
   weights: GraphFilterWeights;
@@ -46,6 +53,8 @@ export interface GraphFilterTrial {
   ndcg: number;
   /** 1 = base grid, 2 = refinement around its best (scored on the users pass 1 reached). */
   pass?: number;
+  /** Users a refinement trial was scored on when its pass stopped before reaching all of pass 1's. */
+  users?: number;
 }
 
 export interface GraphFilterTuning {
@@ -83,8 +92,6 @@ export interface TuneGraphFilterOptions {
   progress?: ProgressSink;
 }
 
-const TERMS: GraphFilterTerm[] = ['linear', 'ideal', 'linearTop', 'sharpen'];
-
 /**
  * Seconds a graph-filter fit is expected to take on `data` (one core): the randomized SVD's sparse passes
  * (≈ 2·(q + 1) products of nnz × (k + 10)) dominate; the constant is from fits on yelp2018 (1.24M pairs, k 256:
@@ -116,6 +123,7 @@ export async function tuneGraphFilter(
     linearWeight: 1,
     degreePower: options.params?.degreePower ?? GRAPH_FILTER_DEFAULTS.degreePower,
     historyPower: options.params?.historyPower ?? GRAPH_FILTER_DEFAULTS.historyPower,
+    secondOrder: options.params?.secondOrder ?? GRAPH_FILTER_DEFAULTS.secondOrder,
   };
   const { train, valid } = options.split ?? renameTest(randomHoldout(data, options.fraction ?? 0.2, seed));
   const estimate = estimateGraphFilterFitSeconds(train, options.params);
@@ -136,6 +144,7 @@ export async function tuneGraphFilter(
     linearWeight: 1,
     degreePower: 0,
     historyPower: 0,
+    secondOrder: 0,
     tuneBudget: 0,
   });
   await model.fit(train, progress);
@@ -144,41 +153,51 @@ export async function tuneGraphFilter(
   if (!options.users && users.length > sample)
     users = new Rng(seed).shuffle(Int32Array.from(users)).subarray(0, sample).sort();
   const grid = { ...GRAPH_FILTER_GRID, ...options.grid };
+  const fixed = options.params ?? {};
   const base: GraphFilterWeights[] = [];
-  for (const alpha of grid.alpha) {
-    for (const sharpen of grid.sharpen)
-      for (const linearTop of grid.linearTop)
-        base.push({ alpha, sharpen, linearTop, linearWeight: 1, degreePower: 0, historyPower: 0 });
-  }
+  const pin = (key: 'alpha' | 'sharpen' | 'linearTop', values: number[]) =>
+    fixed[key] !== undefined ? [fixed[key]] : values;
+  for (const alpha of pin('alpha', grid.alpha))
+    for (const sharpen of pin('sharpen', grid.sharpen))
+      for (const linearTop of pin('linearTop', grid.linearTop))
+        base.push({ ...defaults, alpha, sharpen, linearTop, linearWeight: 1 });
   const scorer = new ServedStyleScorer(model, train, valid, k);
-  // Pass 1 may use 60 % of what is left: the refinement (about half as many settings) must finish on its users.
-  const pass1Deadline = performance.now() + (deadline - performance.now()) * 0.6;
-  const first = scorer.score(base, users, pass1Deadline, progress, 'tune graph filter (grid)');
+  // Pass 1 may use half of what is left: the refinement must reach enough of its users to be compared.
+  const pass1Deadline = performance.now() + (deadline - performance.now()) * 0.5;
+  const first = scorer.score(dedupe(base), users, pass1Deadline, progress, 'tune graph filter (grid)');
   const scored = users.subarray(0, first.users);
   let trials: GraphFilterTrial[] = first.trials.map((t) => ({ ...t, pass: 1 }));
   let best = pickBest(trials);
   let stoppedEarly = first.users < users.length;
   if (first.users > 0 && performance.now() < deadline) {
-    const around: GraphFilterWeights[] = [best.weights];
-    const fixed = options.params ?? {};
-    const gammas = fixed.degreePower === undefined ? DEGREE_POWER_GRID : [fixed.degreePower];
-    const betas = fixed.historyPower === undefined && model.params.linear === 'pruned' ? HISTORY_POWER_GRID : [0];
-    for (const historyPower of betas)
-      for (const degreePower of gammas)
-        if (historyPower !== 0 || degreePower !== 0) around.push({ ...best.weights, degreePower, historyPower });
+    const w0 = best.weights;
+    const around: GraphFilterWeights[] = [w0];
+    const pruned = model.params.linear === 'pruned';
+    if (fixed.degreePower === undefined)
+      for (const degreePower of DEGREE_POWER_GRID) around.push({ ...w0, degreePower });
+    if (fixed.secondOrder === undefined && pruned)
+      for (const secondOrder of SECOND_ORDER_GRID) around.push({ ...w0, secondOrder });
+    if (fixed.historyPower === undefined && pruned)
+      for (const { historyPower, degreePower } of HISTORY_POWER_GRID)
+        for (const g of fixed.degreePower === undefined ? degreePower : [fixed.degreePower])
+          around.push({ ...w0, historyPower, degreePower: g });
     const maxAlpha = Math.max(...grid.alpha);
-    if (fixed.alpha === undefined && best.weights.alpha === maxAlpha && maxAlpha > 0)
-      for (const f of [1.6, 2.5]) around.push({ ...best.weights, alpha: maxAlpha * f });
-    // The pass-1 best is re-scored first: pass 2 compares against it on the same users.
-    const second = scorer.score(around, scored, deadline, progress, 'tune graph filter (refine)');
-    // Only a complete second pass is comparable (same users as its own baseline, the pass-1 best re-scored).
-    if (second.users === scored.length) {
-      const refined = second.trials.map((t) => ({ ...t, pass: 2 }));
+    if (fixed.alpha === undefined && w0.alpha === maxAlpha && maxAlpha > 0)
+      for (const f of [1.5, 2.25]) around.push({ ...w0, alpha: maxAlpha * f });
+    // The pass-1 best is re-scored first: pass 2 compares against it on the same users. A pass cut short by the
+    // deadline still compares fairly on the users it reached (all settings see the same users), if enough.
+    const second = scorer.score(dedupe(around), scored, deadline, progress, 'tune graph filter (refine)');
+    const enough = Math.min(scored.length, MIN_REFINE_USERS);
+    if (second.users < scored.length) stoppedEarly = true;
+    if (second.users >= enough && second.users > 0) {
+      const refined = second.trials.map((t) => ({ ...t, pass: 2, users: second.users }));
       trials = [...trials, ...refined.slice(1)];
       const winner = pickBest(refined);
-      if (winner !== refined[0]) best = winner;
-    } else stoppedEarly = true;
+      if (winner !== refined[0]) best = { ...winner, recall: winner.recall, ndcg: winner.ndcg };
+      else best = { ...best, recall: best.recall, ndcg: best.ndcg };
+    }
   }
+  scorer.dispose();
   model.dispose();
   if (first.users === 0) {
     return {
@@ -209,20 +228,48 @@ function renameTest(split: { train: InteractionMatrix; test: InteractionMatrix }
   return { train: split.train, valid: split.test };
 }
 
+/** A refinement pass cut short by the deadline counts when it reached at least this many users. */
+const MIN_REFINE_USERS = 500;
+
+function dedupe(settings: GraphFilterWeights[]): GraphFilterWeights[] {
+  const seen = new Set<string>();
+  return settings.filter((w) => {
+    const key = JSON.stringify([w.alpha, w.sharpen, w.linearTop, w.linearWeight, w.degreePower ?? 0, w.historyPower ?? 0, w.secondOrder ?? 0]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 function pickBest(trials: GraphFilterTrial[]): GraphFilterTrial {
   return trials.reduce((a, b) => (b.recall > a.recall ? b : a));
 }
 
 /** Ranks validation users for many weight settings at once, as the served path would (retrieve → rerank). */
-class ServedStyleScorer {
+export class ServedStyleScorer {
+  private readonly scorer: GraphFilterTermScorer;
+  private readonly degrees: Float64Array;
+
   constructor(
     private readonly model: GraphFilter,
     private readonly train: InteractionMatrix,
     private readonly valid: InteractionMatrix,
     private readonly k: number,
-  ) {}
+  ) {
+    this.scorer = model.termScorer();
+    this.degrees = model.degrees();
+  }
 
-  /** Scores `settings` on users in batches until the deadline; returns the means over the users reached. */
+  dispose(): void {
+    this.scorer.dispose();
+  }
+
+  /**
+   * Scores `settings` on users in batches until the deadline; returns the means over the users reached. Each
+   * batch scores every term once per history power β the settings use (the terms are linear in their weights),
+   * then ranks each setting from those rows: the top-`candidates` by the vector terms, reranked by adding the
+   * neighbour-list terms (linear, secondOrder), top k.
+   */
   score(
     settings: GraphFilterWeights[],
     users: Int32Array,
@@ -234,10 +281,12 @@ class ServedStyleScorer {
     const recall = new Float64Array(settings.length);
     const ndcg = new Float64Array(settings.length);
     const n = train.numItems;
-    const degrees = model.degrees();
-    // Small batches: the deadline is checked between them (a batch of 32 users × 32 settings is a few seconds).
-    const batch = Math.max(8, Math.min(32, Math.floor(4_000_000 / n)));
+    const degrees = this.degrees;
+    // Small batches: the deadline is checked between them.
+    const batch = Math.max(8, Math.min(64, Math.floor(4_000_000 / n)));
     const betas = [...new Set(settings.map((w) => w.historyPower ?? 0))];
+    const terms: GraphFilterTerm[] = ['linear', 'ideal', 'linearTop', 'sharpen'];
+    if (settings.some((w) => (w.secondOrder ?? 0) !== 0)) terms.push('secondOrder');
     const top = new Int32Array(k);
     const hs = new Float64Array(k);
     const hi = new Int32Array(k);
@@ -246,44 +295,47 @@ class ServedStyleScorer {
     const chs = new Float64Array(candidates);
     const chi = new Int32Array(candidates);
     const row = new Float32Array(n);
-    const scales = settings.map((w) =>
-      w.degreePower ? Float32Array.from(degrees, (d) => (d > 0 ? d ** w.degreePower! : 0)) : undefined,
-    );
+    const scales = new Map<number, Float32Array>();
+    for (const w of settings) {
+      const g = w.degreePower ?? 0;
+      if (g !== 0 && !scales.has(g)) scales.set(g, Float32Array.from(degrees, (d) => (d > 0 ? d ** g : 0)));
+    }
     let done = 0;
     progress.start(users.length, label);
     for (let b0 = 0; b0 < users.length; b0 += batch) {
       if (performance.now() > deadline) break;
       const ids = users.subarray(b0, Math.min(users.length, b0 + batch));
-      const termsByBeta = new Map(betas.map((b) => [b, TERMS.map((t) => model.termScores(ids, t, b))]));
-      settings.forEach((w, s) => {
-        const terms = termsByBeta.get(w.historyPower ?? 0)!;
-        const scale = scales[s];
-        for (let r = 0; r < ids.length; r++) {
-          const o = r * n;
-          const seen = rowItems(train, ids[r]);
-          for (let i = 0; i < n; i++)
-            row[i] = w.alpha * terms[1][o + i] + w.linearTop * terms[2][o + i] + w.sharpen * terms[3][o + i];
+      const byBeta = new Map(betas.map((b) => [b, this.scorer.score(ids, terms, b)]));
+      for (let r = 0; r < ids.length; r++) {
+        const o = r * n;
+        const seen = rowItems(train, ids[r]);
+        const relevant = new Set(rowItems(valid, ids[r]));
+        let idcg = 0;
+        for (let p = 0; p < Math.min(k, relevant.size); p++) idcg += 1 / Math.log2(p + 2);
+        settings.forEach((w, s) => {
+          const t = byBeta.get(w.historyPower ?? 0)!;
+          const ideal = t.get('ideal')!;
+          const lt = t.get('linearTop')!;
+          const sh = t.get('sharpen')!;
+          const lin = t.get('linear')!;
+          const c2 = w.secondOrder ?? 0;
+          const sq = c2 !== 0 ? t.get('secondOrder')! : undefined;
+          const scale = w.degreePower ? scales.get(w.degreePower) : undefined;
+          for (let i = 0; i < n; i++) row[i] = w.alpha * ideal[o + i] + w.linearTop * lt[o + i] + w.sharpen * sh[o + i];
           if (scale) for (let i = 0; i < n; i++) row[i] *= scale[i];
           topKRow(row, 0, n, candidates, seen, cand, 0, chs, chi);
-          for (const i of cand) if (i >= 0) row[i] += w.linearWeight * terms[0][o + i] * (scale ? scale[i] : 1);
-          topKRow(
-            row,
-            0,
-            n,
-            k,
-            seen,
-            top,
-            0,
-            hs,
-            hi,
-            cand.filter((i) => i >= 0),
-          );
-          const relevant = new Set(rowItems(valid, ids[r]));
+          let size = 0;
+          for (let c = 0; c < candidates; c++) {
+            const i = cand[c];
+            if (i < 0) break;
+            cand[size++] = i;
+            const list = w.linearWeight * lin[o + i] + (sq ? c2 * sq[o + i] : 0);
+            row[i] += list * (scale ? scale[i] : 1);
+          }
+          topKRow(row, 0, n, k, seen, top, 0, hs, hi, cand.subarray(0, size));
           let hits = 0;
           let dcg = 0;
-          let idcg = 0;
           for (let p = 0; p < k; p++) {
-            if (p < relevant.size) idcg += 1 / Math.log2(p + 2);
             if (relevant.has(top[p])) {
               hits++;
               dcg += 1 / Math.log2(p + 2);
@@ -291,8 +343,8 @@ class ServedStyleScorer {
           }
           recall[s] += hits / relevant.size;
           ndcg[s] += dcg / idcg;
-        }
-      });
+        });
+      }
       done += ids.length;
       progress.tick(ids.length);
     }

@@ -34,7 +34,12 @@ import {
   type PublishedModel,
   type Recommender,
 } from './contract.js';
-import { ItemNeighbors, normalizedCooccurrenceNeighbors } from './linalg/item-neighbors.js';
+import {
+  addNeighbors,
+  ItemNeighbors,
+  normalizedCooccurrenceNeighbors,
+  squareNeighbors,
+} from './linalg/item-neighbors.js';
 import { randomizedSvd } from './linalg/randomized-svd.js';
 import { ItemVectorIndex } from './linalg/scoring.js';
 import { gramTimesRows, scaleMatrix } from './linalg/sparse.js';
@@ -71,6 +76,16 @@ export const GRAPH_FILTER_DEFAULTS = {
   linear: 'pruned',
   /** Entries kept per row of P̃ (each costs 8 bytes in the published neighbour lists). */
   neighbors: 200,
+  /**
+   * c₂: weight of the exact second-order term r P̃² (BSPM's sharpening s ← s − T·s P̃ on the blurred r P̃, over the
+   * whole spectrum, not only the top-k eigenspace of `sharpen`). Servable at no extra request cost beyond longer
+   * lists: row j of P̃² (from the pruned rows: Σ_m P̃_jm P̃_m) is cut to `secondOrderNeighbors` entries at fit time
+   * and merged into row j of the published neighbour lists (P̃_j + c₂ (P̃²)_j on the union of their supports).
+   * Pruned linear mode only; 0 = off.
+   */
+  secondOrder: 0,
+  /** Entries kept per row of P̃² when secondOrder ≠ 0. */
+  secondOrderNeighbors: 100,
   /** Served: candidates Qdrant retrieves per request for the rerank stage. */
   candidates: 300,
   powerIterations: 4,
@@ -89,7 +104,12 @@ interface Fitted {
   /** R̃ and R̃ᵀ (for the exact linear term). */
   rn: InteractionMatrix;
   rnT: InteractionMatrix;
+  /** What the rerank sums: P̃ pruned (+ c₂ P̃² pruned), re-weighted by β and γ. */
   neighbors?: ItemNeighbors;
+  /** P̃ pruned, unweighted (the tuner's 'linear' term). */
+  pruned?: ItemNeighbors;
+  /** P̃² pruned (built when secondOrder ≠ 0, or on first use by the tuner's 'secondOrder' term). */
+  square?: ItemNeighbors;
   /** items × 2k: [√α d^{1/2} V ; (aσ² + cσ⁴) V] */
   items: Float32Array;
   /** items × 2k: what one history item adds to a user vector, [√α d^{-1/2} V ; V] */
@@ -107,12 +127,19 @@ interface Fitted {
 }
 
 /** The filter's terms, each scored on its own with unit weight (the tuner recombines them). */
-export type GraphFilterTerm = 'linear' | 'ideal' | 'linearTop' | 'sharpen';
+export type GraphFilterTerm = 'linear' | 'ideal' | 'linearTop' | 'sharpen' | 'secondOrder';
+
+/** Per-term scores of a batch of users, users.length × numItems each (see GraphFilter.termScorer()). */
+export interface GraphFilterTermScorer {
+  score(users: Int32Array, terms: readonly GraphFilterTerm[], historyPower?: number): Map<GraphFilterTerm, Float32Array>;
+  dispose(): void;
+}
 
 /** Weights of the terms; s_u = Σ weight · term. */
 export type GraphFilterWeights = Pick<GraphFilterParams, 'alpha' | 'linearTop' | 'sharpen' | 'linearWeight'> & {
   degreePower?: number;
   historyPower?: number;
+  secondOrder?: number;
 };
 
 export class GraphFilter implements Recommender {
@@ -138,13 +165,17 @@ export class GraphFilter implements Recommender {
     if (p.alpha < 0 || p.linearWeight < 0) throw new Error('graphfilter: alpha and linearWeight must be ≥ 0');
     if (p.linear === 'exact' && p.historyPower !== 0)
       throw new Error('graphfilter: historyPower needs linear "pruned" (the exact products weigh history items by 1)');
+    if (p.linear === 'exact' && p.secondOrder !== 0)
+      throw new Error('graphfilter: secondOrder needs linear "pruned" (its rows are built from the pruned lists)');
+    if (!Number.isInteger(p.secondOrderNeighbors) || p.secondOrderNeighbors < 1)
+      throw new Error('graphfilter: secondOrderNeighbors must be a positive integer');
     this.name = p.linear === 'exact' ? 'graphfilter/exact' : 'graphfilter';
   }
 
   async fit(data: InteractionMatrix, progress: ProgressSink = noopProgress): Promise<void> {
     this.fitted?.index?.dispose();
     this.fitted = undefined;
-    const tunable = (['alpha', 'sharpen', 'linearTop', 'degreePower', 'historyPower'] as const).filter(
+    const tunable = (['alpha', 'sharpen', 'linearTop', 'degreePower', 'historyPower', 'secondOrder'] as const).filter(
       (key) => !this.explicit.has(key),
     );
     if (this.params.tuneBudget > 0 && tunable.length > 0) {
@@ -170,7 +201,9 @@ export class GraphFilter implements Recommender {
     const pruned = p.linear === 'pruned' ? normalizedCooccurrenceNeighbors(rnT, rn, p.neighbors, progress) : undefined;
     const itemScale = degreeScale(di, p.degreePower);
     const historyScale = degreeScale(di, p.historyPower);
-    const neighbors = pruned && (itemScale || historyScale) ? scaleNeighbors(pruned, historyScale, itemScale) : pruned;
+    const square = pruned && p.secondOrder !== 0 ? squareNeighbors(pruned, p.secondOrderNeighbors) : undefined;
+    const merged = pruned && square ? addNeighbors(pruned, square, p.secondOrder) : pruned;
+    const neighbors = merged && (itemScale || historyScale) ? scaleNeighbors(merged, historyScale, itemScale) : merged;
     const k = Math.max(1, Math.min(p.svdDims, x.numItems - 1, x.numUsers - 1));
     const svd = await randomizedSvd(rn, rnT, k, { powerIterations: p.powerIterations, seed: p.seed, progress });
     const { items, basis } = spectralVectors({ k, s: svd.s, v: svd.v }, di, p, itemScale);
@@ -179,6 +212,8 @@ export class GraphFilter implements Recommender {
       rn,
       rnT,
       neighbors,
+      pruned,
+      square,
       items,
       basis,
       dim: 2 * k,
@@ -191,55 +226,86 @@ export class GraphFilter implements Recommender {
 
   /**
    * users.length × numItems scores of one term with unit weight (the tuner's building block: one fit, any
-   * weights). 'linear' follows the fitted `linear` mode (pruned or exact). `historyPower` β weighs each history
-   * item by d_j^β (on top of the fitted model's own β; the tuner fits with β = 0).
+   * weights). See termScorer(); this scores one term once (the scorer keeps its per-term item matrices between
+   * batches).
    */
   termScores(users: Int32Array, term: GraphFilterTerm, historyPower = 0): Float32Array {
+    const scorer = this.termScorer();
+    try {
+      return scorer.score(users, [term], historyPower).get(term)!;
+    } finally {
+      scorer.dispose();
+    }
+  }
+
+  /**
+   * Scores of the filter's terms, each with unit weight, for batches of users — s_u = Σ weight · term is then a
+   * weighted sum of these rows (what the tuner searches). The terms carry the fitted item re-weighting d_i^γ;
+   * `historyPower` β weighs each history item by d_j^β (instead of the fitted model's own β: the tuner fits with
+   * β = 0). 'linear' follows the fitted `linear` mode (pruned or exact); 'secondOrder' is r P̃² from the pruned
+   * rows (built on first use). The spectral terms' item matrices are built once per scorer (dispose() frees them).
+   */
+  termScorer(): GraphFilterTermScorer {
     const m = this.model;
     const x = m.train;
-    const history = (r: number) => x.indices.subarray(x.indptr[users[r]], x.indptr[users[r] + 1]);
     const n = x.numItems;
-    const weightsOf = (items: Int32Array) =>
-      historyPower === 0 ? undefined : Float32Array.from(items, (j) => m.degrees[j] ** historyPower);
-    if (term === 'linear') {
-      const out = new Float32Array(users.length * n);
-      for (let r = 0; r < users.length; r++) {
-        const h = history(r);
-        const w = weightsOf(h);
-        if (w && m.neighbors) m.neighbors.accumulate(h, out, r * n, w);
-        else if (w) throw new Error('graphfilter: historyPower needs the pruned linear term');
-        else this.addLinear(h, out, r * n, 1);
-      }
-      return out;
-    }
-    const unit: GraphFilterWeights = {
-      alpha: 0,
-      linearTop: 0,
-      sharpen: 0,
-      linearWeight: 0,
-      [term === 'ideal' ? 'alpha' : term]: 1,
-    };
-    const full = spectralVectors(m.svd, m.degrees, unit, m.itemScale);
-    // Only the term's own block (k of the 2k dimensions) is non-zero: score with that block alone.
     const k = m.svd.k;
-    const offset = term === 'ideal' ? 0 : k;
-    const block = (rows: Float32Array) => {
-      const out = new Float32Array(n * k);
-      for (let i = 0; i < n; i++) out.set(rows.subarray(i * m.dim + offset, i * m.dim + offset + k), i * k);
+    const indices = new Map<GraphFilterTerm, ItemVectorIndex>();
+    const indexOf = (term: GraphFilterTerm): ItemVectorIndex => {
+      let index = indices.get(term);
+      if (!index) {
+        const rows = new Float32Array(n * k);
+        const power = term === 'linearTop' ? 2 : term === 'sharpen' ? 4 : 0;
+        const spectral = Float64Array.from(m.svd.s, (s) => s ** power);
+        for (let i = 0; i < n; i++) {
+          if (!(m.degrees[i] > 0)) continue;
+          const f = (term === 'ideal' ? Math.sqrt(m.degrees[i]) : 1) * (m.itemScale ? m.itemScale[i] : 1);
+          for (let j = 0; j < k; j++) rows[i * k + j] = f * spectral[j] * m.svd.v[i * k + j];
+        }
+        index = new ItemVectorIndex(rows, n, k);
+        indices.set(term, index);
+      }
+      return index;
+    };
+    const score = (users: Int32Array, terms: readonly GraphFilterTerm[], historyPower = 0) => {
+      const out = new Map<GraphFilterTerm, Float32Array>();
+      const history = (r: number) => x.indices.subarray(x.indptr[users[r]], x.indptr[users[r] + 1]);
+      const weightsOf = (items: Int32Array) =>
+        historyPower === 0 ? undefined : Float32Array.from(items, (j) => m.degrees[j] ** historyPower);
+      // The spectral terms' user vectors: Σ w_j d_j^{-1/2} V_j (ideal) and Σ w_j V_j (the eigenspace terms).
+      let plain: Float32Array | undefined;
+      for (const term of terms) {
+        if (term === 'linear' || term === 'secondOrder') {
+          const lists = term === 'linear' ? m.pruned : (m.square ??= squareNeighbors(m.pruned!, this.params.secondOrderNeighbors));
+          if (term === 'secondOrder' && !m.pruned) throw new Error('graphfilter: secondOrder needs the pruned linear term');
+          const rows = new Float32Array(users.length * n);
+          for (let r = 0; r < users.length; r++) {
+            const h = history(r);
+            if (lists) lists.accumulate(h, rows, r * n, weightsOf(h));
+            else if (historyPower !== 0) throw new Error('graphfilter: historyPower needs the pruned linear term');
+            else {
+              gramTimesRows(m.rnT, m.rn, h, rows.subarray(r * n, (r + 1) * n));
+            }
+            if (m.itemScale) for (let i = 0; i < n; i++) rows[r * n + i] *= m.itemScale[i];
+          }
+          out.set(term, rows);
+          continue;
+        }
+        const userVecs = new Float32Array(users.length * k);
+        if (term === 'ideal' || !plain) {
+          for (let r = 0; r < users.length; r++) {
+            const h = history(r);
+            const w = weightsOf(h) ?? new Float32Array(h.length).fill(1);
+            if (term === 'ideal') for (let t = 0; t < h.length; t++) w[t] /= Math.sqrt(m.degrees[h[t]]);
+            userVecs.set(sumRows(m.svd.v, k, h, w), r * k);
+          }
+          if (term !== 'ideal') plain = userVecs;
+        }
+        out.set(term, indexOf(term).score(term === 'ideal' ? userVecs : plain!, users.length));
+      }
       return out;
     };
-    const basis = block(full.basis);
-    const index = new ItemVectorIndex(block(full.items), n, k);
-    try {
-      const userVecs = new Float32Array(users.length * k);
-      for (let r = 0; r < users.length; r++) {
-        const h = history(r);
-        userVecs.set(sumRows(basis, k, h, weightsOf(h)), r * k);
-      }
-      return index.score(userVecs, users.length);
-    } finally {
-      index.dispose();
-    }
+    return { score, dispose: () => indices.forEach((index) => index.dispose()) };
   }
 
   private addLinear(history: Int32Array, out: Float32Array, off: number, weight: number): void {
