@@ -56,7 +56,12 @@ const rows = [...result.trials].sort((a, b) => b.recall - a.recall);
 console.log(
   `${args.dataset} validation (carved from train.txt), ${result.users} users, k=${args.k}, ${result.seconds.toFixed(0)} s`,
 );
-console.log(`load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}; stopped early: ${!!result.stoppedEarly}`);
+console.log(
+  `load average ${os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}; stopped early: ${!!result.stoppedEarly}`,
+);
 console.log('pass  alpha  sharpen  linearTop  γ      β      c₂     recall@20  ndcg@20');
 const cell = (v: number | undefined) => String(v ?? 0).padEnd(6);
 for (const t of rows.slice(0, 40)) {
@@ -66,7 +71,11 @@ for (const t of rows.slice(0, 40)) {
   );
 }
 console.log('chosen', JSON.stringify(result.best));
-const tag = [args.k !== '256' && `k${args.k}`, args.neighbors !== '200' && `n${args.neighbors}`, args.candidates !== '300' && `c${args.candidates}`]
+const tag = [
+  args.k !== '256' && `k${args.k}`,
+  args.neighbors !== '200' && `n${args.neighbors}`,
+  args.candidates !== '300' && `c${args.candidates}`,
+]
   .filter(Boolean)
   .join('-');
 const out = path.join(root, 'bench/results', `graph-filter-valid-${args.dataset}${tag ? `-${tag}` : ''}.json`);

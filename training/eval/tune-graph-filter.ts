@@ -184,17 +184,49 @@ export async function tuneGraphFilter(
     const maxAlpha = Math.max(...grid.alpha);
     if (fixed.alpha === undefined && w0.alpha === maxAlpha && maxAlpha > 0)
       for (const f of [1.5, 2.25]) around.push({ ...w0, alpha: maxAlpha * f });
-    // The pass-1 best is re-scored first: pass 2 compares against it on the same users. A pass cut short by the
-    // deadline still compares fairly on the users it reached (all settings see the same users), if enough.
-    const second = scorer.score(dedupe(around), scored, deadline, progress, 'tune graph filter (refine)');
-    const enough = Math.min(scored.length, MIN_REFINE_USERS);
-    if (second.users < scored.length) stoppedEarly = true;
-    if (second.users >= enough && second.users > 0) {
-      const refined = second.trials.map((t) => ({ ...t, pass: 2, users: second.users }));
+    // Each refinement pass re-scores the best so far first and compares against it on the same users; a pass
+    // cut short by the deadline still compares fairly on the users it reached (every setting sees the same
+    // users), if enough.
+    const refine = (settings: GraphFilterWeights[], pass: number): GraphFilterTrial[] | undefined => {
+      if (performance.now() > deadline) return undefined;
+      const run = scorer.score(dedupe(settings), scored, deadline, progress, `tune graph filter (refine ${pass})`);
+      if (run.users < scored.length) stoppedEarly = true;
+      if (run.users < Math.min(scored.length, MIN_REFINE_USERS) || run.users === 0) return undefined;
+      const refined = run.trials.map((t) => ({
+        ...t,
+        pass,
+        ...(run.users < scored.length ? { users: run.users } : {}),
+      }));
       trials = [...trials, ...refined.slice(1)];
       const winner = pickBest(refined);
-      if (winner !== refined[0]) best = { ...winner, recall: winner.recall, ndcg: winner.ndcg };
-      else best = { ...best, recall: best.recall, ndcg: best.ndcg };
+      if (winner !== refined[0]) best = winner;
+      return refined;
+    };
+    const second = refine(around, 2);
+    if (second) {
+      // Pass 3: the degree re-weighting and the second-order weight that won pass 2 combined, and the
+      // continuous weights nudged around the best so far.
+      const b = best.weights;
+      const third: GraphFilterWeights[] = [b];
+      const byDegree = pickBest(second.filter((t) => (t.weights.secondOrder ?? 0) === (w0.secondOrder ?? 0)));
+      const byOrder = pickBest(
+        second.filter(
+          (t) =>
+            (t.weights.historyPower ?? 0) === (w0.historyPower ?? 0) &&
+            (t.weights.degreePower ?? 0) === (w0.degreePower ?? 0),
+        ),
+      );
+      third.push({ ...byDegree.weights, secondOrder: byOrder.weights.secondOrder ?? 0 });
+      if (fixed.alpha === undefined) for (const f of [0.7, 1.4]) third.push({ ...b, alpha: b.alpha * f });
+      if (fixed.sharpen === undefined)
+        for (const d of [-0.25, 0.25]) third.push({ ...b, sharpen: Math.min(0, b.sharpen + d) });
+      if (fixed.secondOrder === undefined && model.params.linear === 'pruned') {
+        const c2 = b.secondOrder ?? 0;
+        for (const v of c2 === 0 ? [-0.25] : [c2 * 0.6, c2 * 1.5]) third.push({ ...b, secondOrder: v });
+      }
+      if (fixed.degreePower === undefined)
+        for (const d of [-0.05, 0.05]) third.push({ ...b, degreePower: (b.degreePower ?? 0) + d });
+      refine(third, 3);
     }
   }
   scorer.dispose();
@@ -234,7 +266,15 @@ const MIN_REFINE_USERS = 500;
 function dedupe(settings: GraphFilterWeights[]): GraphFilterWeights[] {
   const seen = new Set<string>();
   return settings.filter((w) => {
-    const key = JSON.stringify([w.alpha, w.sharpen, w.linearTop, w.linearWeight, w.degreePower ?? 0, w.historyPower ?? 0, w.secondOrder ?? 0]);
+    const key = JSON.stringify([
+      w.alpha,
+      w.sharpen,
+      w.linearTop,
+      w.linearWeight,
+      w.degreePower ?? 0,
+      w.historyPower ?? 0,
+      w.secondOrder ?? 0,
+    ]);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -298,7 +338,11 @@ export class ServedStyleScorer {
     const scales = new Map<number, Float32Array>();
     for (const w of settings) {
       const g = w.degreePower ?? 0;
-      if (g !== 0 && !scales.has(g)) scales.set(g, Float32Array.from(degrees, (d) => (d > 0 ? d ** g : 0)));
+      if (g !== 0 && !scales.has(g))
+        scales.set(
+          g,
+          Float32Array.from(degrees, (d) => (d > 0 ? d ** g : 0)),
+        );
     }
     let done = 0;
     progress.start(users.length, label);

@@ -131,7 +131,11 @@ export type GraphFilterTerm = 'linear' | 'ideal' | 'linearTop' | 'sharpen' | 'se
 
 /** Per-term scores of a batch of users, users.length × numItems each (see GraphFilter.termScorer()). */
 export interface GraphFilterTermScorer {
-  score(users: Int32Array, terms: readonly GraphFilterTerm[], historyPower?: number): Map<GraphFilterTerm, Float32Array>;
+  score(
+    users: Int32Array,
+    terms: readonly GraphFilterTerm[],
+    historyPower?: number,
+  ): Map<GraphFilterTerm, Float32Array>;
   dispose(): void;
 }
 
@@ -276,8 +280,10 @@ export class GraphFilter implements Recommender {
       let plain: Float32Array | undefined;
       for (const term of terms) {
         if (term === 'linear' || term === 'secondOrder') {
-          const lists = term === 'linear' ? m.pruned : (m.square ??= squareNeighbors(m.pruned!, this.params.secondOrderNeighbors));
-          if (term === 'secondOrder' && !m.pruned) throw new Error('graphfilter: secondOrder needs the pruned linear term');
+          const lists =
+            term === 'linear' ? m.pruned : (m.square ??= squareNeighbors(m.pruned!, this.params.secondOrderNeighbors));
+          if (term === 'secondOrder' && !m.pruned)
+            throw new Error('graphfilter: secondOrder needs the pruned linear term');
           const rows = new Float32Array(users.length * n);
           for (let r = 0; r < users.length; r++) {
             const h = history(r);
