@@ -1,13 +1,18 @@
 /**
  * Chooses the graph filter's term weights (graph-filter.ts) on a validation split carved from the data it will
  * be trained on — never on a test split. One fit on the carved train part (the SVD and the neighbour lists are
- * the expensive parts), each term scored once per sampled validation user, then every weight combination of the
- * grid ranked from those terms: a grid of dozens of settings costs about one evaluation. Each setting is ranked
- * the way it is served — the top-`candidates` items by the vector terms (what Qdrant retrieves), reordered by the
- * full score — so the choice accounts for what the retrieval cut loses.
+ * the expensive parts). The filter's score is linear in its weights, so each batch of sampled validation users
+ * has every term scored once (GraphFilter.termScorer(): the spectral terms' item matrices are built once per
+ * search, the neighbour-list terms are sparse sums), and every weight setting of a pass is ranked from those
+ * rows: a pass of dozens of settings costs about one evaluation, and the search reaches thousands of users. Each
+ * setting is ranked the way it is served — the top-`candidates` items by the vector terms (what Qdrant
+ * retrieves), reordered by adding the neighbour-list terms — so the choice accounts for what the retrieval cut
+ * loses (tests/unit/graph-filter-tune.test.ts checks it equals the served ranking of the model fitted with
+ * those weights).
  *
- * Two passes over the same users: the base grid (alpha × sharpen × linearTop), then around its best setting the
- * item-degree re-weighting γ (degreePower) and, when the best alpha sits on the grid's edge, larger alphas.
+ * Three passes over the same users: the base grid (alpha × sharpen × linearTop); around its best, the
+ * item-degree re-weighting γ, the history weighting β with γ (ChebyCF's degree normalisation) and the exact
+ * second-order weight c₂; then pass 2's winners combined and the continuous weights nudged.
  *
  * The time budget is enforced, not only used for sizing: the fit is skipped when its estimated cost exceeds the
  * budget (the defaults are then used, and the report says so), and the scoring loops stop at the deadline with

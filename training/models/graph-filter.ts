@@ -3,22 +3,26 @@
  * Powerful is Graph Convolution for Recommendation?") extended in the spirit of BSPM (Choi et al., SIGIR 2023,
  * "Blurring-Sharpening Process Models for Collaborative Filtering"), training-free:
  *
- *     s_u = r_u P̃  +  α · r_u D_I^{-1/2} V Vᵀ D_I^{1/2}  +  r_u V diag(a·σ² + c·σ⁴) Vᵀ
+ *     s_u = r_u P̃  +  c₂ · r_u P̃²  +  α · r_u D_I^{-1/2} V Vᵀ D_I^{1/2}  +  r_u V diag(a·σ² + c·σ⁴) Vᵀ
  *
  * with r_u the binarised history, R̃ = D_U^{-1/2} R D_I^{-1/2}, P̃ = R̃ᵀR̃ the linear low-pass filter, V / σ the top-k
  * right singular vectors / values of R̃ (so P̃ V = V Σ²). The first two terms are GF-CF. The third is a polynomial
  * of P̃ on its top-k eigenspace: c·σ⁴ is the second-order term r P̃² that BSPM's sharpening step (s ← s − T·s P̃ on
  * the blurred s = r P̃) subtracts (c < 0), and P̃² ≈ V Σ⁴ Vᵀ because the eigenvalues outside the top-k are small
  * (their squares smaller still) — so the higher-order filter costs k-dim dot products, not a second items-wide
- * sparse pass per user. a·σ² re-weights the linear filter inside that eigenspace.
+ * sparse pass per user. a·σ² re-weights the linear filter inside that eigenspace. c₂ · r P̃² is the same
+ * second-order term over the whole spectrum (`secondOrder`, off by default, chosen on validation): rows of P̃²
+ * from P̃'s pruned rows, pruned in turn and merged into the neighbour lists, so it costs nothing per request
+ * beyond longer lists.
  *
  * Served as two stages (the dot-product part cannot carry the full-rank P̃):
  *   - vectors: item_i = [√α d_i^{1/2} V_i ; sgn(w) √|w| ⊙ V_i], user_u = [√α Σ_{j∈u} d_j^{-1/2} V_j ; √|w| ⊙ Σ_{j∈u} V_j]
  *     with w = aσ² + cσ⁴, reproduce the spectral terms exactly; a user row is a sum of per-item rows, each the
  *     item's own vector with the first block divided by its degree and the second times sgn(w) — so any history
  *     folds in from the exported item vectors, no solve (spectralFoldInSigns());
- *   - rerank: r_u P̃ from each item's `neighbors` strongest normalised co-occurrences (row j of P̃ pruned), summed
- *     over the history — the sparse lists are built at fit time and published with the model version.
+ *   - rerank: r_u P̃ from each item's `neighbors` strongest normalised co-occurrences (row j of P̃ pruned, plus
+ *     c₂ times row j of P̃² pruned), summed over the history — the sparse lists are built at fit time and
+ *     published with the model version.
  * `linear: 'exact'` computes r_u P̃ exactly by sparse products ((r_u R̃ᵀ) R̃, no items² matrix) to measure what
  * the pruning costs; the default 'pruned' is what serving computes, so offline and served rows score alike.
  */
