@@ -167,8 +167,9 @@ export async function tuneGraphFilter(
       for (const linearTop of pin('linearTop', grid.linearTop))
         base.push({ ...defaults, alpha, sharpen, linearTop, linearWeight: 1 });
   const scorer = new ServedStyleScorer(model, train, valid, k);
-  // Pass 1 may use half of what is left: the refinement must reach enough of its users to be compared.
-  const pass1Deadline = performance.now() + (deadline - performance.now()) * 0.5;
+  // Pass 1 may use 40 % of what is left, pass 2 two thirds of the rest: the refinements must reach enough of
+  // pass 1's users to be compared.
+  const pass1Deadline = performance.now() + (deadline - performance.now()) * 0.4;
   const first = scorer.score(dedupe(base), users, pass1Deadline, progress, 'tune graph filter (grid)');
   const scored = users.subarray(0, first.users);
   let trials: GraphFilterTrial[] = first.trials.map((t) => ({ ...t, pass: 1 }));
@@ -192,9 +193,10 @@ export async function tuneGraphFilter(
     // Each refinement pass re-scores the best so far first and compares against it on the same users; a pass
     // cut short by the deadline still compares fairly on the users it reached (every setting sees the same
     // users), if enough.
-    const refine = (settings: GraphFilterWeights[], pass: number): GraphFilterTrial[] | undefined => {
+    const refine = (settings: GraphFilterWeights[], pass: number, share: number): GraphFilterTrial[] | undefined => {
       if (performance.now() > deadline) return undefined;
-      const run = scorer.score(dedupe(settings), scored, deadline, progress, `tune graph filter (refine ${pass})`);
+      const until = performance.now() + (deadline - performance.now()) * share;
+      const run = scorer.score(dedupe(settings), scored, until, progress, `tune graph filter (refine ${pass})`);
       if (run.users < scored.length) stoppedEarly = true;
       if (run.users < Math.min(scored.length, MIN_REFINE_USERS) || run.users === 0) return undefined;
       const refined = run.trials.map((t) => ({
@@ -207,7 +209,7 @@ export async function tuneGraphFilter(
       if (winner !== refined[0]) best = winner;
       return refined;
     };
-    const second = refine(around, 2);
+    const second = refine(around, 2, 2 / 3);
     if (second) {
       // Pass 3: the degree re-weighting and the second-order weight that won pass 2 combined, and the
       // continuous weights nudged around the best so far.
@@ -231,7 +233,7 @@ export async function tuneGraphFilter(
       }
       if (fixed.degreePower === undefined)
         for (const d of [-0.05, 0.05]) third.push({ ...b, degreePower: (b.degreePower ?? 0) + d });
-      refine(third, 3);
+      refine(third, 3, 1);
     }
   }
   scorer.dispose();
@@ -330,8 +332,14 @@ export class ServedStyleScorer {
     // Small batches: the deadline is checked between them.
     const batch = Math.max(8, Math.min(64, Math.floor(4_000_000 / n)));
     const betas = [...new Set(settings.map((w) => w.historyPower ?? 0))];
-    const terms: GraphFilterTerm[] = ['linear', 'ideal', 'linearTop', 'sharpen'];
-    if (settings.some((w) => (w.secondOrder ?? 0) !== 0)) terms.push('secondOrder');
+    // Only the terms some setting weighs (a refinement pass around linearTop 0 never scores that term).
+    const uses = (weight: (w: GraphFilterWeights) => number | undefined) =>
+      settings.some((w) => (weight(w) ?? 0) !== 0);
+    const terms: GraphFilterTerm[] = ['linear'];
+    if (uses((w) => w.alpha)) terms.push('ideal');
+    if (uses((w) => w.linearTop)) terms.push('linearTop');
+    if (uses((w) => w.sharpen)) terms.push('sharpen');
+    if (uses((w) => w.secondOrder)) terms.push('secondOrder');
     const top = new Int32Array(k);
     const hs = new Float64Array(k);
     const hi = new Int32Array(k);
@@ -363,14 +371,20 @@ export class ServedStyleScorer {
         for (let p = 0; p < Math.min(k, relevant.size); p++) idcg += 1 / Math.log2(p + 2);
         settings.forEach((w, s) => {
           const t = byBeta.get(w.historyPower ?? 0)!;
-          const ideal = t.get('ideal')!;
-          const lt = t.get('linearTop')!;
-          const sh = t.get('sharpen')!;
           const lin = t.get('linear')!;
           const c2 = w.secondOrder ?? 0;
           const sq = c2 !== 0 ? t.get('secondOrder')! : undefined;
           const scale = w.degreePower ? scales.get(w.degreePower) : undefined;
-          for (let i = 0; i < n; i++) row[i] = w.alpha * ideal[o + i] + w.linearTop * lt[o + i] + w.sharpen * sh[o + i];
+          row.fill(0);
+          for (const [term, weight] of [
+            ['ideal', w.alpha],
+            ['linearTop', w.linearTop],
+            ['sharpen', w.sharpen],
+          ] as const) {
+            if (weight === 0) continue;
+            const values = t.get(term)!;
+            for (let i = 0; i < n; i++) row[i] += weight * values[o + i];
+          }
           if (scale) for (let i = 0; i < n; i++) row[i] *= scale[i];
           topKRow(row, 0, n, candidates, seen, cand, 0, chs, chi);
           let size = 0;
