@@ -211,10 +211,8 @@ export async function tuneGraphFilter(
     };
     const second = refine(around, 2, 2 / 3);
     if (second) {
-      // Pass 3: the degree re-weighting and the second-order weight that won pass 2 combined, and the
-      // continuous weights nudged around the best so far.
-      const b = best.weights;
-      const third: GraphFilterWeights[] = [b];
+      // Pass 3: the degree re-weighting and the second-order weight that won pass 2 combined (their gains add on
+      // ml-1m's and yelp2018's validation splits), and the continuous weights nudged around that combination.
       const byDegree = pickBest(second.filter((t) => (t.weights.secondOrder ?? 0) === (w0.secondOrder ?? 0)));
       const byOrder = pickBest(
         second.filter(
@@ -223,16 +221,18 @@ export async function tuneGraphFilter(
             (t.weights.degreePower ?? 0) === (w0.degreePower ?? 0),
         ),
       );
-      third.push({ ...byDegree.weights, secondOrder: byOrder.weights.secondOrder ?? 0 });
-      if (fixed.alpha === undefined) for (const f of [0.7, 1.4]) third.push({ ...b, alpha: b.alpha * f });
+      const c: GraphFilterWeights = { ...byDegree.weights, secondOrder: byOrder.weights.secondOrder ?? 0 };
+      const third: GraphFilterWeights[] = [best.weights, c];
+      const round = (v: number) => Math.round(v * 1000) / 1000;
+      if (fixed.alpha === undefined) for (const f of [0.7, 1.4]) third.push({ ...c, alpha: round(c.alpha * f) });
       if (fixed.sharpen === undefined)
-        for (const d of [-0.25, 0.25]) third.push({ ...b, sharpen: Math.min(0, b.sharpen + d) });
+        for (const d of [-0.25, 0.25]) third.push({ ...c, sharpen: Math.min(0, c.sharpen + d) });
       if (fixed.secondOrder === undefined && model.params.linear === 'pruned') {
-        const c2 = b.secondOrder ?? 0;
-        for (const v of c2 === 0 ? [-0.25] : [c2 * 0.6, c2 * 1.5]) third.push({ ...b, secondOrder: v });
+        const c2 = c.secondOrder ?? 0;
+        for (const v of c2 === 0 ? [-0.25] : [c2 * 0.6, c2 * 1.5]) third.push({ ...c, secondOrder: round(v) });
       }
       if (fixed.degreePower === undefined)
-        for (const d of [-0.05, 0.05]) third.push({ ...b, degreePower: (b.degreePower ?? 0) + d });
+        for (const d of [-0.05, 0.05]) third.push({ ...c, degreePower: round((c.degreePower ?? 0) + d) });
       refine(third, 3, 1);
     }
   }
