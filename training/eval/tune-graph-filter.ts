@@ -170,7 +170,19 @@ export async function tuneGraphFilter(
   // Pass 1 may use 40 % of what is left, pass 2 two thirds of the rest: the refinements must reach enough of
   // pass 1's users to be compared.
   const pass1Deadline = performance.now() + (deadline - performance.now()) * 0.4;
-  const first = scorer.score(dedupe(base), users, pass1Deadline, progress, 'tune graph filter (grid)');
+  let first = scorer.score(dedupe(base), users, pass1Deadline, progress, 'tune graph filter (grid)');
+  // A base choice on too few users is noise: when the fit left little time (a loaded machine), pass 1 keeps
+  // scoring up to the deadline before any refinement is tried.
+  if (first.users < Math.min(users.length, MIN_GRID_USERS) && performance.now() < deadline) {
+    const more = scorer.score(
+      dedupe(base),
+      users.subarray(first.users),
+      deadline,
+      progress,
+      'tune graph filter (grid)',
+    );
+    first = mergeRuns(first, more);
+  }
   const scored = users.subarray(0, first.users);
   let trials: GraphFilterTrial[] = first.trials.map((t) => ({ ...t, pass: 1 }));
   let best = pickBest(trials);
@@ -267,6 +279,25 @@ function renameTest(split: { train: InteractionMatrix; test: InteractionMatrix }
   return { train: split.train, valid: split.test };
 }
 
+/** Pass 1 scores at least this many users (when the budget allows) before refinements get any time. */
+const MIN_GRID_USERS = 1500;
+
+/** Two runs of the same settings on consecutive user ranges, as one (means weighted by users). */
+function mergeRuns(
+  a: { trials: GraphFilterTrial[]; users: number },
+  b: { trials: GraphFilterTrial[]; users: number },
+): { trials: GraphFilterTrial[]; users: number } {
+  const users = a.users + b.users;
+  if (users === 0) return a;
+  const mean = (x: number, y: number) => (x * a.users + y * b.users) / users;
+  const trials = a.trials.map((t, s) => ({
+    ...t,
+    recall: mean(t.recall, b.trials[s].recall),
+    ndcg: mean(t.ndcg, b.trials[s].ndcg),
+  }));
+  return { trials, users };
+}
+
 /** A refinement pass cut short by the deadline counts when it reached at least this many users. */
 const MIN_REFINE_USERS = 500;
 
@@ -330,7 +361,7 @@ export class ServedStyleScorer {
     const n = train.numItems;
     const degrees = this.degrees;
     // Small batches: the deadline is checked between them.
-    const batch = Math.max(8, Math.min(64, Math.floor(4_000_000 / n)));
+    const batch = Math.max(8, Math.min(32, Math.floor(4_000_000 / n)));
     const betas = [...new Set(settings.map((w) => w.historyPower ?? 0))];
     // Only the terms some setting weighs (a refinement pass around linearTop 0 never scores that term).
     const uses = (weight: (w: GraphFilterWeights) => number | undefined) =>
