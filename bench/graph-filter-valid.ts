@@ -26,6 +26,9 @@ const { values: args } = parseArgs({
     alpha: { type: 'string' },
     sharpen: { type: 'string' },
     'linear-top': { type: 'string' },
+    'second-order-neighbors': { type: 'string', default: '100' },
+    budget: { type: 'string', default: '1200' },
+    candidates: { type: 'string', default: '300' },
   },
 });
 const list = (s: string | undefined) => (s ? s.split(',').map(Number) : undefined);
@@ -37,8 +40,15 @@ const grid = Object.fromEntries(
   ),
 );
 const result = await tuneGraphFilter(split.train, {
-  params: { svdDims: Number(args.k), neighbors: Number(args.neighbors), linear: args.linear },
+  params: {
+    svdDims: Number(args.k),
+    neighbors: Number(args.neighbors),
+    linear: args.linear,
+    candidates: Number(args.candidates),
+    secondOrderNeighbors: Number(args['second-order-neighbors']),
+  },
   sampleUsers: Number(args.users),
+  budgetSeconds: Number(args.budget),
   grid,
   progress: createCliProgress({ enabled: true }),
 });
@@ -46,14 +56,29 @@ const rows = [...result.trials].sort((a, b) => b.recall - a.recall);
 console.log(
   `${args.dataset} validation (carved from train.txt), ${result.users} users, k=${args.k}, ${result.seconds.toFixed(0)} s`,
 );
-console.log('alpha  sharpen  linearTop  recall@20  ndcg@20');
-for (const t of rows) {
+console.log(
+  `load average ${os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}; stopped early: ${!!result.stoppedEarly}`,
+);
+console.log('pass  alpha  sharpen  linearTop  γ      β      c₂     recall@20  ndcg@20');
+const cell = (v: number | undefined) => String(v ?? 0).padEnd(6);
+for (const t of rows.slice(0, 40)) {
   const w = t.weights;
   console.log(
-    `${String(w.alpha).padEnd(6)} ${String(w.sharpen).padEnd(8)} ${String(w.linearTop).padEnd(10)} ${t.recall.toFixed(4)}     ${t.ndcg.toFixed(4)}`,
+    `${String(t.pass ?? 1).padEnd(5)} ${cell(w.alpha)} ${cell(w.sharpen).padEnd(8)} ${cell(w.linearTop).padEnd(10)} ${cell(w.degreePower)} ${cell(w.historyPower)} ${cell(w.secondOrder)} ${t.recall.toFixed(4)}     ${t.ndcg.toFixed(4)}`,
   );
 }
-const out = path.join(root, 'bench/results', `graph-filter-valid-${args.dataset}-k${args.k}-${args.linear}.json`);
+console.log('chosen', JSON.stringify(result.best));
+const tag = [
+  args.k !== '256' && `k${args.k}`,
+  args.neighbors !== '200' && `n${args.neighbors}`,
+  args.candidates !== '300' && `c${args.candidates}`,
+]
+  .filter(Boolean)
+  .join('-');
+const out = path.join(root, 'bench/results', `graph-filter-valid-${args.dataset}${tag ? `-${tag}` : ''}.json`);
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(
   out,

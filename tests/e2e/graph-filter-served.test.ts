@@ -111,6 +111,7 @@ describe('two-stage graph filter served end to end', () => {
       'historyPower',
       'linearTop',
       'linearWeight',
+      'secondOrder',
       'sharpen',
     ]);
   });

@@ -265,5 +265,6 @@ function tunedWeights(selection: Selection): Partial<GraphFilterParams> {
     linearTop: w.linearTop,
     ...(w.degreePower !== undefined ? { degreePower: w.degreePower } : {}),
     ...(w.historyPower !== undefined ? { historyPower: w.historyPower } : {}),
+    ...(w.secondOrder !== undefined ? { secondOrder: w.secondOrder } : {}),
   };
 }

@@ -3,22 +3,26 @@
  * Powerful is Graph Convolution for Recommendation?") extended in the spirit of BSPM (Choi et al., SIGIR 2023,
  * "Blurring-Sharpening Process Models for Collaborative Filtering"), training-free:
  *
- *     s_u = r_u P̃  +  α · r_u D_I^{-1/2} V Vᵀ D_I^{1/2}  +  r_u V diag(a·σ² + c·σ⁴) Vᵀ
+ *     s_u = r_u P̃  +  c₂ · r_u P̃²  +  α · r_u D_I^{-1/2} V Vᵀ D_I^{1/2}  +  r_u V diag(a·σ² + c·σ⁴) Vᵀ
  *
  * with r_u the binarised history, R̃ = D_U^{-1/2} R D_I^{-1/2}, P̃ = R̃ᵀR̃ the linear low-pass filter, V / σ the top-k
  * right singular vectors / values of R̃ (so P̃ V = V Σ²). The first two terms are GF-CF. The third is a polynomial
  * of P̃ on its top-k eigenspace: c·σ⁴ is the second-order term r P̃² that BSPM's sharpening step (s ← s − T·s P̃ on
  * the blurred s = r P̃) subtracts (c < 0), and P̃² ≈ V Σ⁴ Vᵀ because the eigenvalues outside the top-k are small
  * (their squares smaller still) — so the higher-order filter costs k-dim dot products, not a second items-wide
- * sparse pass per user. a·σ² re-weights the linear filter inside that eigenspace.
+ * sparse pass per user. a·σ² re-weights the linear filter inside that eigenspace. c₂ · r P̃² is the same
+ * second-order term over the whole spectrum (`secondOrder`, off by default, chosen on validation): rows of P̃²
+ * from P̃'s pruned rows, pruned in turn and merged into the neighbour lists, so it costs nothing per request
+ * beyond longer lists.
  *
  * Served as two stages (the dot-product part cannot carry the full-rank P̃):
  *   - vectors: item_i = [√α d_i^{1/2} V_i ; sgn(w) √|w| ⊙ V_i], user_u = [√α Σ_{j∈u} d_j^{-1/2} V_j ; √|w| ⊙ Σ_{j∈u} V_j]
  *     with w = aσ² + cσ⁴, reproduce the spectral terms exactly; a user row is a sum of per-item rows, each the
  *     item's own vector with the first block divided by its degree and the second times sgn(w) — so any history
  *     folds in from the exported item vectors, no solve (spectralFoldInSigns());
- *   - rerank: r_u P̃ from each item's `neighbors` strongest normalised co-occurrences (row j of P̃ pruned), summed
- *     over the history — the sparse lists are built at fit time and published with the model version.
+ *   - rerank: r_u P̃ from each item's `neighbors` strongest normalised co-occurrences (row j of P̃ pruned, plus
+ *     c₂ times row j of P̃² pruned), summed over the history — the sparse lists are built at fit time and
+ *     published with the model version.
  * `linear: 'exact'` computes r_u P̃ exactly by sparse products ((r_u R̃ᵀ) R̃, no items² matrix) to measure what
  * the pruning costs; the default 'pruned' is what serving computes, so offline and served rows score alike.
  */
@@ -34,7 +38,12 @@ import {
   type PublishedModel,
   type Recommender,
 } from './contract.js';
-import { ItemNeighbors, normalizedCooccurrenceNeighbors } from './linalg/item-neighbors.js';
+import {
+  addNeighbors,
+  ItemNeighbors,
+  normalizedCooccurrenceNeighbors,
+  squareNeighbors,
+} from './linalg/item-neighbors.js';
 import { randomizedSvd } from './linalg/randomized-svd.js';
 import { ItemVectorIndex } from './linalg/scoring.js';
 import { gramTimesRows, scaleMatrix } from './linalg/sparse.js';
@@ -42,6 +51,9 @@ import { gramTimesRows, scaleMatrix } from './linalg/sparse.js';
 export const GRAPH_FILTER_DEFAULTS = {
   /** k: eigenvectors of P̃ in the spectral terms. */
   svdDims: 256,
+  // The weights' defaults (used when no search runs: `--no-tune`, or a budget too small for the fit) are the
+  // setting of the validation grid closest to the best on both yelp2018's and ml-1m's validation splits
+  // (bench/graph-filter-valid.ts: 99.3 % of each one's best Recall@20; the former 0.3 / 0 / 1 reached 95.6 % / 96.2 %).
   /** α: GF-CF's ideal low-pass weight. */
   alpha: 0.3,
   /**
@@ -49,9 +61,9 @@ export const GRAPH_FILTER_DEFAULTS = {
    * retrieval vectors, so Qdrant's candidates are those the full score ranks high (0: the vectors hold only the
    * low-pass and sharpening terms and retrieval misses what the item-item term would promote).
    */
-  linearTop: 1,
+  linearTop: 0,
   /** c: second-order weight on the top-k eigenspace (c·σ⁴); negative sharpens (BSPM). */
-  sharpen: 0,
+  sharpen: -0.5,
   /** Weight of the linear filter r P̃ (the rerank stage). */
   linearWeight: 1,
   /**
@@ -71,6 +83,16 @@ export const GRAPH_FILTER_DEFAULTS = {
   linear: 'pruned',
   /** Entries kept per row of P̃ (each costs 8 bytes in the published neighbour lists). */
   neighbors: 200,
+  /**
+   * c₂: weight of the exact second-order term r P̃² (BSPM's sharpening s ← s − T·s P̃ on the blurred r P̃, over the
+   * whole spectrum, not only the top-k eigenspace of `sharpen`). Servable at no extra request cost beyond longer
+   * lists: row j of P̃² (from the pruned rows: Σ_m P̃_jm P̃_m) is cut to `secondOrderNeighbors` entries at fit time
+   * and merged into row j of the published neighbour lists (P̃_j + c₂ (P̃²)_j on the union of their supports).
+   * Pruned linear mode only; 0 = off.
+   */
+  secondOrder: 0,
+  /** Entries kept per row of P̃² when secondOrder ≠ 0. */
+  secondOrderNeighbors: 100,
   /** Served: candidates Qdrant retrieves per request for the rerank stage. */
   candidates: 300,
   powerIterations: 4,
@@ -89,7 +111,12 @@ interface Fitted {
   /** R̃ and R̃ᵀ (for the exact linear term). */
   rn: InteractionMatrix;
   rnT: InteractionMatrix;
+  /** What the rerank sums: P̃ pruned (+ c₂ P̃² pruned), re-weighted by β and γ. */
   neighbors?: ItemNeighbors;
+  /** P̃ pruned, unweighted (the tuner's 'linear' term). */
+  pruned?: ItemNeighbors;
+  /** P̃² pruned (built when secondOrder ≠ 0, or on first use by the tuner's 'secondOrder' term). */
+  square?: ItemNeighbors;
   /** items × 2k: [√α d^{1/2} V ; (aσ² + cσ⁴) V] */
   items: Float32Array;
   /** items × 2k: what one history item adds to a user vector, [√α d^{-1/2} V ; V] */
@@ -107,12 +134,23 @@ interface Fitted {
 }
 
 /** The filter's terms, each scored on its own with unit weight (the tuner recombines them). */
-export type GraphFilterTerm = 'linear' | 'ideal' | 'linearTop' | 'sharpen';
+export type GraphFilterTerm = 'linear' | 'ideal' | 'linearTop' | 'sharpen' | 'secondOrder';
+
+/** Per-term scores of a batch of users, users.length × numItems each (see GraphFilter.termScorer()). */
+export interface GraphFilterTermScorer {
+  score(
+    users: Int32Array,
+    terms: readonly GraphFilterTerm[],
+    historyPower?: number,
+  ): Map<GraphFilterTerm, Float32Array>;
+  dispose(): void;
+}
 
 /** Weights of the terms; s_u = Σ weight · term. */
 export type GraphFilterWeights = Pick<GraphFilterParams, 'alpha' | 'linearTop' | 'sharpen' | 'linearWeight'> & {
   degreePower?: number;
   historyPower?: number;
+  secondOrder?: number;
 };
 
 export class GraphFilter implements Recommender {
@@ -138,13 +176,17 @@ export class GraphFilter implements Recommender {
     if (p.alpha < 0 || p.linearWeight < 0) throw new Error('graphfilter: alpha and linearWeight must be ≥ 0');
     if (p.linear === 'exact' && p.historyPower !== 0)
       throw new Error('graphfilter: historyPower needs linear "pruned" (the exact products weigh history items by 1)');
+    if (p.linear === 'exact' && p.secondOrder !== 0)
+      throw new Error('graphfilter: secondOrder needs linear "pruned" (its rows are built from the pruned lists)');
+    if (!Number.isInteger(p.secondOrderNeighbors) || p.secondOrderNeighbors < 1)
+      throw new Error('graphfilter: secondOrderNeighbors must be a positive integer');
     this.name = p.linear === 'exact' ? 'graphfilter/exact' : 'graphfilter';
   }
 
   async fit(data: InteractionMatrix, progress: ProgressSink = noopProgress): Promise<void> {
     this.fitted?.index?.dispose();
     this.fitted = undefined;
-    const tunable = (['alpha', 'sharpen', 'linearTop', 'degreePower', 'historyPower'] as const).filter(
+    const tunable = (['alpha', 'sharpen', 'linearTop', 'degreePower', 'historyPower', 'secondOrder'] as const).filter(
       (key) => !this.explicit.has(key),
     );
     if (this.params.tuneBudget > 0 && tunable.length > 0) {
@@ -170,7 +212,9 @@ export class GraphFilter implements Recommender {
     const pruned = p.linear === 'pruned' ? normalizedCooccurrenceNeighbors(rnT, rn, p.neighbors, progress) : undefined;
     const itemScale = degreeScale(di, p.degreePower);
     const historyScale = degreeScale(di, p.historyPower);
-    const neighbors = pruned && (itemScale || historyScale) ? scaleNeighbors(pruned, historyScale, itemScale) : pruned;
+    const square = pruned && p.secondOrder !== 0 ? squareNeighbors(pruned, p.secondOrderNeighbors) : undefined;
+    const merged = pruned && square ? addNeighbors(pruned, square, p.secondOrder) : pruned;
+    const neighbors = merged && (itemScale || historyScale) ? scaleNeighbors(merged, historyScale, itemScale) : merged;
     const k = Math.max(1, Math.min(p.svdDims, x.numItems - 1, x.numUsers - 1));
     const svd = await randomizedSvd(rn, rnT, k, { powerIterations: p.powerIterations, seed: p.seed, progress });
     const { items, basis } = spectralVectors({ k, s: svd.s, v: svd.v }, di, p, itemScale);
@@ -179,6 +223,8 @@ export class GraphFilter implements Recommender {
       rn,
       rnT,
       neighbors,
+      pruned,
+      square,
       items,
       basis,
       dim: 2 * k,
@@ -191,55 +237,88 @@ export class GraphFilter implements Recommender {
 
   /**
    * users.length × numItems scores of one term with unit weight (the tuner's building block: one fit, any
-   * weights). 'linear' follows the fitted `linear` mode (pruned or exact). `historyPower` β weighs each history
-   * item by d_j^β (on top of the fitted model's own β; the tuner fits with β = 0).
+   * weights). See termScorer(); this scores one term once (the scorer keeps its per-term item matrices between
+   * batches).
    */
   termScores(users: Int32Array, term: GraphFilterTerm, historyPower = 0): Float32Array {
+    const scorer = this.termScorer();
+    try {
+      return scorer.score(users, [term], historyPower).get(term)!;
+    } finally {
+      scorer.dispose();
+    }
+  }
+
+  /**
+   * Scores of the filter's terms, each with unit weight, for batches of users — s_u = Σ weight · term is then a
+   * weighted sum of these rows (what the tuner searches). The terms carry the fitted item re-weighting d_i^γ;
+   * `historyPower` β weighs each history item by d_j^β (instead of the fitted model's own β: the tuner fits with
+   * β = 0). 'linear' follows the fitted `linear` mode (pruned or exact); 'secondOrder' is r P̃² from the pruned
+   * rows (built on first use). The spectral terms' item matrices are built once per scorer (dispose() frees them).
+   */
+  termScorer(): GraphFilterTermScorer {
     const m = this.model;
     const x = m.train;
-    const history = (r: number) => x.indices.subarray(x.indptr[users[r]], x.indptr[users[r] + 1]);
     const n = x.numItems;
-    const weightsOf = (items: Int32Array) =>
-      historyPower === 0 ? undefined : Float32Array.from(items, (j) => m.degrees[j] ** historyPower);
-    if (term === 'linear') {
-      const out = new Float32Array(users.length * n);
-      for (let r = 0; r < users.length; r++) {
-        const h = history(r);
-        const w = weightsOf(h);
-        if (w && m.neighbors) m.neighbors.accumulate(h, out, r * n, w);
-        else if (w) throw new Error('graphfilter: historyPower needs the pruned linear term');
-        else this.addLinear(h, out, r * n, 1);
-      }
-      return out;
-    }
-    const unit: GraphFilterWeights = {
-      alpha: 0,
-      linearTop: 0,
-      sharpen: 0,
-      linearWeight: 0,
-      [term === 'ideal' ? 'alpha' : term]: 1,
-    };
-    const full = spectralVectors(m.svd, m.degrees, unit, m.itemScale);
-    // Only the term's own block (k of the 2k dimensions) is non-zero: score with that block alone.
     const k = m.svd.k;
-    const offset = term === 'ideal' ? 0 : k;
-    const block = (rows: Float32Array) => {
-      const out = new Float32Array(n * k);
-      for (let i = 0; i < n; i++) out.set(rows.subarray(i * m.dim + offset, i * m.dim + offset + k), i * k);
+    const indices = new Map<GraphFilterTerm, ItemVectorIndex>();
+    const indexOf = (term: GraphFilterTerm): ItemVectorIndex => {
+      let index = indices.get(term);
+      if (!index) {
+        const rows = new Float32Array(n * k);
+        const power = term === 'linearTop' ? 2 : term === 'sharpen' ? 4 : 0;
+        const spectral = Float64Array.from(m.svd.s, (s) => s ** power);
+        for (let i = 0; i < n; i++) {
+          if (!(m.degrees[i] > 0)) continue;
+          const f = (term === 'ideal' ? Math.sqrt(m.degrees[i]) : 1) * (m.itemScale ? m.itemScale[i] : 1);
+          for (let j = 0; j < k; j++) rows[i * k + j] = f * spectral[j] * m.svd.v[i * k + j];
+        }
+        index = new ItemVectorIndex(rows, n, k);
+        indices.set(term, index);
+      }
+      return index;
+    };
+    const score = (users: Int32Array, terms: readonly GraphFilterTerm[], historyPower = 0) => {
+      const out = new Map<GraphFilterTerm, Float32Array>();
+      const history = (r: number) => x.indices.subarray(x.indptr[users[r]], x.indptr[users[r] + 1]);
+      const weightsOf = (items: Int32Array) =>
+        historyPower === 0 ? undefined : Float32Array.from(items, (j) => m.degrees[j] ** historyPower);
+      // The spectral terms' user vectors: Σ w_j d_j^{-1/2} V_j (ideal) and Σ w_j V_j (the eigenspace terms).
+      let plain: Float32Array | undefined;
+      for (const term of terms) {
+        if (term === 'linear' || term === 'secondOrder') {
+          const lists =
+            term === 'linear' ? m.pruned : (m.square ??= squareNeighbors(m.pruned!, this.params.secondOrderNeighbors));
+          if (term === 'secondOrder' && !m.pruned)
+            throw new Error('graphfilter: secondOrder needs the pruned linear term');
+          const rows = new Float32Array(users.length * n);
+          for (let r = 0; r < users.length; r++) {
+            const h = history(r);
+            if (lists) lists.accumulate(h, rows, r * n, weightsOf(h));
+            else if (historyPower !== 0) throw new Error('graphfilter: historyPower needs the pruned linear term');
+            else {
+              gramTimesRows(m.rnT, m.rn, h, rows.subarray(r * n, (r + 1) * n));
+            }
+            if (m.itemScale) for (let i = 0; i < n; i++) rows[r * n + i] *= m.itemScale[i];
+          }
+          out.set(term, rows);
+          continue;
+        }
+        const userVecs = new Float32Array(users.length * k);
+        if (term === 'ideal' || !plain) {
+          for (let r = 0; r < users.length; r++) {
+            const h = history(r);
+            const w = weightsOf(h) ?? new Float32Array(h.length).fill(1);
+            if (term === 'ideal') for (let t = 0; t < h.length; t++) w[t] /= Math.sqrt(m.degrees[h[t]]);
+            userVecs.set(sumRows(m.svd.v, k, h, w), r * k);
+          }
+          if (term !== 'ideal') plain = userVecs;
+        }
+        out.set(term, indexOf(term).score(term === 'ideal' ? userVecs : plain!, users.length));
+      }
       return out;
     };
-    const basis = block(full.basis);
-    const index = new ItemVectorIndex(block(full.items), n, k);
-    try {
-      const userVecs = new Float32Array(users.length * k);
-      for (let r = 0; r < users.length; r++) {
-        const h = history(r);
-        userVecs.set(sumRows(basis, k, h, weightsOf(h)), r * k);
-      }
-      return index.score(userVecs, users.length);
-    } finally {
-      index.dispose();
-    }
+    return { score, dispose: () => indices.forEach((index) => index.dispose()) };
   }
 
   private addLinear(history: Int32Array, out: Float32Array, off: number, weight: number): void {
