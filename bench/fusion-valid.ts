@@ -1,0 +1,80 @@
+/**
+ * Validation search of the fusion's weights (training/models/fusion.ts: iALS ⊕ the graph filter's terms, served
+ * as two stages): `npx tsx bench/fusion-valid.ts --dataset ml-1m-split` (or yelp2018-split). Carves the seeded
+ * per-user validation split (20 %) from the dataset's train.txt — test.txt is never read —, fits iALS and the
+ * filter once, ranks every weighting of the grid for a seeded sample of validation users, served-style
+ * (top-`candidates` by the fused vectors, then the item-item rerank), and writes
+ * bench/results/fusion-valid-<dataset>[-<tag>].json. Options: --users, --budget (s), --factors/--reg/--alpha/--iterations
+ * (iALS), --grid '{"ialsWeight":[…],…}', --tag.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadSplitFiles } from '../training/data/split-file.js';
+import { tuneFusion } from '../training/eval/tune-fusion.js';
+import { FUSION_DEFAULTS } from '../training/models/fusion.js';
+import { createCliProgress } from '../training/progress.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const datasetsDir = process.env.RECGRAPH_DATASETS ?? path.resolve(root, '../shared/datasets');
+const { values: args } = parseArgs({
+  options: {
+    dataset: { type: 'string', default: 'ml-1m-split' },
+    users: { type: 'string', default: '3000' },
+    budget: { type: 'string', default: '3000' },
+    factors: { type: 'string' },
+    reg: { type: 'string' },
+    alpha: { type: 'string' },
+    iterations: { type: 'string' },
+    grid: { type: 'string' },
+    tag: { type: 'string' },
+  },
+});
+const num = (s: string | undefined, fallback: number) => (s === undefined ? fallback : Number(s));
+
+const split = await loadSplitFiles({ train: path.join(datasetsDir, args.dataset!, 'train.txt') });
+const params = {
+  ialsFactors: num(args.factors, FUSION_DEFAULTS.ialsFactors),
+  ialsRegularization: num(args.reg, FUSION_DEFAULTS.ialsRegularization),
+  ialsAlpha: num(args.alpha, FUSION_DEFAULTS.ialsAlpha),
+  ialsIterations: num(args.iterations, FUSION_DEFAULTS.ialsIterations),
+};
+const result = await tuneFusion(split.train, {
+  params,
+  sampleUsers: Number(args.users),
+  budgetSeconds: Number(args.budget),
+  ...(args.grid ? { grid: JSON.parse(args.grid) } : {}),
+  progress: createCliProgress({ enabled: true }),
+});
+const rows = [...result.trials].sort((a, b) => b.recall - a.recall);
+const pure = (pred: (w: (typeof rows)[number]['weights']) => boolean) =>
+  rows.filter((t) => t.pass === 1 && pred(t.weights))[0];
+const ialsOnly = pure((w) => w.alpha === 0 && w.linearTop === 0 && w.sharpen === 0 && w.linearWeight === 0);
+const filterOnly = pure((w) => w.ialsWeight === 0);
+console.log(
+  `${args.dataset} validation (carved from train.txt), ${result.users} users, iALS ${JSON.stringify(params)}, fits ${result.fitSeconds.toFixed(0)} s, total ${result.seconds.toFixed(0)} s`,
+);
+console.log(
+  `iALS alone ${ialsOnly?.recall.toFixed(4)} · best filter alone (grid) ${filterOnly?.recall.toFixed(4)} · best fusion ${rows[0]?.recall.toFixed(4)}`,
+);
+console.log('ialsW  alpha  linTop  sharpen  linW   recall@20  ndcg@20  pass');
+for (const t of rows.slice(0, 25)) {
+  const w = t.weights;
+  console.log(
+    [w.ialsWeight, w.alpha, w.linearTop, w.sharpen, w.linearWeight]
+      .map((v) => String(+v.toFixed(3)).padEnd(6))
+      .join(' ') + ` ${t.recall.toFixed(4)}     ${t.ndcg.toFixed(4)}   ${t.pass}`,
+  );
+}
+const out = path.join(root, 'bench/results', `fusion-valid-${args.dataset}${args.tag ? `-${args.tag}` : ''}.json`);
+await mkdir(path.dirname(out), { recursive: true });
+await writeFile(
+  out,
+  JSON.stringify(
+    { createdAt: new Date().toISOString(), args, params, loadavg: os.loadavg(), ialsOnly, filterOnly, ...result },
+    null,
+    2,
+  ),
+);
