@@ -50,9 +50,14 @@ describe('train chooses its model on validation', () => {
     const { foldIn: _foldIn, ...published } = model.params;
     expect(selection.params).toEqual(published);
     expect(selection.budgetSeconds).toBe(60);
-    // The graph filter publishes its rerank stage; the blend its iALS Gram matrix for fold-in.
+    // The graph filter publishes its rerank stage; the fusion its iALS Gram matrix for fold-in (and the rerank
+    // stage when its item-item weight is not 0).
     if (model.kind === 'graphfilter') expect(model.rerank).toBeDefined();
-    else expect(model.gram.length).toBe(16 * 16);
+    else {
+      expect(model.kind).toBe('fusion');
+      expect(model.gram.length).toBe(16 * 16);
+      expect(model.rerank !== undefined).toBe((model.params.linearWeight as number) > 0);
+    }
   });
 
   it('--no-tune: a density prior picks, reported as such', async () => {

@@ -27,7 +27,8 @@ import {
   type FusionParams,
   type FusionWeights,
 } from '../models/fusion.js';
-import { ialsFromPrefixed } from '../models/ials.js';
+import { ialsFromPrefixed, type IALS } from '../models/ials.js';
+import type { GraphFilter } from '../models/graph-filter.js';
 
 /**
  * The search grid. Every combination is scored (about 150 settings: on ml-1m's 3.7k items ≈ 1 s per 100 users,
@@ -85,16 +86,29 @@ export interface TuneFusionOptions {
   k?: number;
   grid?: Partial<Record<keyof FusionWeights, number[]>>;
   progress?: ProgressSink;
+  /**
+   * Components already fitted on `split.train` (model selection hands over the graph filter its own search
+   * fitted — unit term weights, γ = β = 0 — so it is not fitted twice); the search disposes of neither.
+   */
+  fitted?: { filter?: GraphFilter; ials?: IALS };
 }
 
-/** Seconds the fusion's two fits are expected to take (one core), from the same constants as the other models. */
-export function estimateFusionFitSeconds(data: InteractionMatrix, params: Partial<FusionParams> = {}): number {
+/**
+ * Seconds an iALS fit is expected to take (one core): its CG half-steps' sparse nnz·d and dense (U+I)·d² parts;
+ * the constant is the blend's (auto-select.ts, from yelp2018 fits).
+ */
+export function estimateIalsFitSeconds(data: InteractionMatrix, params: Partial<FusionParams> = {}): number {
   const p = { ...FUSION_DEFAULTS, ...params };
   const d = p.ialsFactors;
   const perStep = nnz(data) * d * 4 + (data.numUsers + data.numItems) * d * d * 2;
+  return 1.4e-9 * (p.ialsIterations + 0.5) * 3 * perStep;
+}
+
+/** Seconds the fusion's two fits are expected to take (one core). */
+export function estimateFusionFitSeconds(data: InteractionMatrix, params: Partial<FusionParams> = {}): number {
+  const p = { ...FUSION_DEFAULTS, ...params };
   return (
-    1.4e-9 * (p.ialsIterations + 0.5) * 3 * perStep +
-    estimateGraphFilterFitSeconds(data, { svdDims: p.svdDims, powerIterations: 4 })
+    estimateIalsFitSeconds(data, p) + estimateGraphFilterFitSeconds(data, { svdDims: p.svdDims, powerIterations: 4 })
   );
 }
 
@@ -122,17 +136,22 @@ export async function tuneFusion(data: InteractionMatrix, options: TuneFusionOpt
     k,
     ...extra,
   });
-  const estimate = estimateFusionFitSeconds(train, p);
+  const estimate =
+    (options.fitted?.ials ? 0 : estimateIalsFitSeconds(train, p)) +
+    (options.fitted?.filter ? 0 : estimateGraphFilterFitSeconds(train, { svdDims: p.svdDims, powerIterations: 4 }));
   if (estimate > 0.75 * budget)
     return report({
       skipped: `estimated fits ${estimate.toFixed(0)} s > 75 % of the ${budget} s budget: weights as given`,
     });
 
-  const ials = ialsFromPrefixed(p);
-  await ials.fit(train, progress);
+  const ials = options.fitted?.ials ?? ialsFromPrefixed(p);
+  if (!options.fitted?.ials) await ials.fit(train, progress);
   // Unit term weights: termScores scores each term alone; the search recombines them.
-  const filter = fusionFilter({ ...p, alpha: 1, linearTop: 1, sharpen: 0, linearWeight: 1 });
-  await filter.fit(train, progress);
+  const filter = options.fitted?.filter ?? fusionFilter({ ...p, alpha: 1, linearTop: 1, sharpen: 0, linearWeight: 1 });
+  if (!options.fitted?.filter) await filter.fit(train, progress);
+  const release = () => {
+    if (!options.fitted?.filter) filter.dispose();
+  };
   const fitSeconds = (performance.now() - t0) / 1000;
   const unit = ialsUnit(ials, filter, train);
 
@@ -219,7 +238,7 @@ export async function tuneFusion(data: InteractionMatrix, options: TuneFusionOpt
       if (winner !== refined[0]) best = winner;
     } else stoppedEarly = true;
   }
-  filter.dispose();
+  release();
   return report({
     best: best.weights,
     trials,

@@ -81,6 +81,11 @@ export interface TuneGraphFilterOptions {
   k?: number;
   grid?: Partial<typeof GRAPH_FILTER_GRID>;
   progress?: ProgressSink;
+  /**
+   * Receives the filter fitted on the split's train part (unit term weights, γ = β = 0), which is then the
+   * caller's to dispose: model selection reuses it for the fusion's search (tune-fusion.ts) instead of refitting.
+   */
+  onModel?: (model: GraphFilter) => void;
 }
 
 const TERMS: GraphFilterTerm[] = ['linear', 'ideal', 'linearTop', 'sharpen'];
@@ -139,6 +144,7 @@ export async function tuneGraphFilter(
     tuneBudget: 0,
   });
   await model.fit(train, progress);
+  options.onModel?.(model);
   let users = options.users ?? testUsers(valid);
   const sample = options.sampleUsers ?? 3000;
   if (!options.users && users.length > sample)
@@ -179,7 +185,7 @@ export async function tuneGraphFilter(
       if (winner !== refined[0]) best = winner;
     } else stoppedEarly = true;
   }
-  model.dispose();
+  if (!options.onModel) model.dispose();
   if (first.users === 0) {
     return {
       best: defaults,
