@@ -55,7 +55,8 @@ const params = {
 const { train, test: valid } = randomHoldout(split.train, 0.2, 11);
 let users = testUsers(valid);
 if (users.length > Number(args.users))
-  users = new Rng(11).shuffle(Int32Array.from(users)).subarray(0, Number(args.users)).sort();
+  // Shuffled order, as model selection keeps it: a deadline's prefix is a random sample.
+  users = new Rng(11).shuffle(Int32Array.from(users)).subarray(0, Number(args.users));
 const progress = createCliProgress({ enabled: true });
 let filter: GraphFilter | undefined;
 const filterSearch = args['full-grid']

@@ -177,7 +177,8 @@ export async function tuneFusion(data: InteractionMatrix, options: TuneFusionOpt
   let users = options.users ?? testUsers(valid);
   const sample = options.sampleUsers ?? 3000;
   if (!options.users && users.length > sample)
-    users = new Rng(seed).shuffle(Int32Array.from(users)).subarray(0, sample).sort();
+    // Shuffled order, so the prefix a deadline leaves is a random sample (auto-select.ts).
+    users = new Rng(seed).shuffle(Int32Array.from(users)).subarray(0, sample);
 
   const termsOf = (ids: Int32Array): TermBatch => {
     const ialsScores = ials.scoreUsers(ids);
