@@ -50,14 +50,9 @@ describe('train chooses its model on validation', () => {
     const { foldIn: _foldIn, ...published } = model.params;
     expect(selection.params).toEqual(published);
     expect(selection.budgetSeconds).toBe(60);
-    // The graph filter publishes its rerank stage; the fusion its iALS Gram matrix for fold-in (and the rerank
-    // stage when its item-item weight is not 0).
+    // The graph filter publishes its rerank stage; the blend its iALS Gram matrix for fold-in.
     if (model.kind === 'graphfilter') expect(model.rerank).toBeDefined();
-    else {
-      expect(model.kind).toBe('fusion');
-      expect(model.gram.length).toBe(16 * 16);
-      expect(model.rerank !== undefined).toBe((model.params.linearWeight as number) > 0);
-    }
+    else expect(model.gram.length).toBe(16 * 16);
   });
 
   it('--no-tune: a density prior picks, reported as such', async () => {

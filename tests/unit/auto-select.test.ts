@@ -1,5 +1,5 @@
 // The default model's choice (training/models/auto-select.ts): measured on a split carved from the fit data, the
-// better of the graph filter and the fusion wins and is what it serves; without a budget a density prior picks; a budget too small for any
+// better candidate wins and is what it serves; without a budget a density prior picks; a budget too small for any
 // candidate is reported, not overrun.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionMatrix } from '../../training/data/interactions.js';
@@ -24,7 +24,7 @@ describe('AutoSelect', () => {
     expect(s.by).toBe('validation');
     expect(s.candidates.map((c) => [c.model, c.status])).toEqual([
       ['graphfilter', 'scored'],
-      ['fusion', 'scored'],
+      ['blend', 'scored'],
     ]);
     const best = s.candidates.reduce((a, b) => (b.recall! > a.recall! ? b : a));
     expect(s.chosen).toBe(best.model);

@@ -1,16 +1,12 @@
 /**
  * What `recgraph train` publishes by default: the better, on a validation split carved from the data it trains
  * on, of
+ *   - "blend": the iALS ⊕ GF-CF low-pass vectors (ials-lowpass-blend.ts; one dot product, strong on dense data),
  *   - "graphfilter": the two-stage graph filter (graph-filter.ts; Qdrant retrieval → item-item rerank, strong on
- *     sparse catalogues), its weights tuned on the same split (training/eval/tune-graph-filter.ts),
- *   - "fusion": iALS ⊕ the graph filter's terms (fusion.ts; the same two stages with an iALS block in the
- *     vectors), its weights searched on the same split (training/eval/tune-fusion.ts) from the filter the first
- *     search fitted plus one iALS fit. Its search space holds iALS alone, iALS ⊕ the low-pass term (the shape of
- *     "blend", ials-lowpass-blend.ts, strong on dense data) and the filter alone, so it replaces the blend as a
- *     candidate; the blend stays the no-budget choice for dense catalogues (one dot product, no rerank state).
+ *     sparse catalogues), its weights tuned on the same split (training/eval/tune-graph-filter.ts).
  * The split is a seeded 20 % per-user holdout of the fit data (never a test split); both candidates are scored on
- * the same seeded sample of validation users, ranked the way they are served (top-`candidates` by the vectors,
- * reranked). The winner is refitted on all the data with its chosen hyperparameters.
+ * the same seeded sample of validation users, ranked the way they are served (the filter: top-`candidates` by
+ * its vectors, reranked). The winner is refitted on all the data with its chosen hyperparameters.
  *
  * The time budget (`tuneBudget`, seconds) is enforced: a candidate whose estimated fit cost does not fit in what
  * is left is skipped (and reported), a fit that runs past the deadline is stopped at its next progress tick, the
@@ -22,21 +18,17 @@ import { nnz, type InteractionMatrix } from '../data/interactions.js';
 import { AUTO_SELECT_DEFAULTS } from './auto-select-defaults.js';
 import { Rng } from '../../src/random.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
-import { testUsers } from '../eval/evaluate.js';
+import { evaluateModel, testUsers } from '../eval/evaluate.js';
 import { randomHoldout } from '../eval/splits.js';
 import { estimateGraphFilterFitSeconds, tuneGraphFilter, type GraphFilterTuning } from '../eval/tune-graph-filter.js';
 import { assertFitted, mergeParams, type DenseVectors, type PublishedModel, type Recommender } from './contract.js';
 import { GraphFilter, type GraphFilterParams } from './graph-filter.js';
 import { IALS_LOWPASS_DEFAULTS, IalsLowpassBlend, type IalsLowpassParams } from './ials-lowpass-blend.js';
-import { Fusion, FUSION_DEFAULTS, type FusionParams } from './fusion.js';
-import { ialsFromPrefixed } from './ials.js';
-import { estimateIalsFitSeconds, tuneFusion, type FusionTuning } from '../eval/tune-fusion.js';
 
 export type AutoSelectParams = typeof AUTO_SELECT_DEFAULTS;
 export { AUTO_SELECT_DEFAULTS };
 
-export type CandidateName = 'blend' | 'graphfilter' | 'fusion';
-export type ChosenModel = IalsLowpassBlend | GraphFilter | Fusion;
+export type CandidateName = 'blend' | 'graphfilter';
 
 export interface CandidateReport {
   model: CandidateName;
@@ -63,7 +55,6 @@ export interface Selection {
   /** The chosen model's hyperparameters (final fit). */
   params?: Record<string, unknown>;
   graphFilterTuning?: GraphFilterTuning;
-  fusionTuning?: FusionTuning;
 }
 
 /** Thrown from a progress tick when a trial fit runs past its deadline. */
@@ -104,15 +95,11 @@ export class AutoSelect implements Recommender {
   readonly name = 'default';
   readonly params: AutoSelectParams;
   selection?: Selection;
-  private chosenModel?: ChosenModel;
+  private chosenModel?: IalsLowpassBlend | GraphFilter;
 
   constructor(
     params: Partial<AutoSelectParams> = {},
-    private readonly overrides: {
-      blend?: Partial<IalsLowpassParams>;
-      graphFilter?: Partial<GraphFilterParams>;
-      fusion?: Partial<FusionParams>;
-    } = {},
+    private readonly overrides: { blend?: Partial<IalsLowpassParams>; graphFilter?: Partial<GraphFilterParams> } = {},
   ) {
     this.params = mergeParams('default', AUTO_SELECT_DEFAULTS, params);
     if (!(this.params.tuneBudget >= 0)) throw new Error('default: tuneBudget must be ≥ 0 seconds');
@@ -122,8 +109,8 @@ export class AutoSelect implements Recommender {
     return this.chosen.vectorsScoreExactly;
   }
 
-  /** The fitted winner (blend, graph filter or fusion). */
-  get chosen(): ChosenModel {
+  /** The fitted winner (blend or graph filter). */
+  get chosen(): IalsLowpassBlend | GraphFilter {
     return assertFitted(this.chosenModel, this.name);
   }
 
@@ -137,14 +124,7 @@ export class AutoSelect implements Recommender {
     const chosen =
       selection.chosen === 'blend'
         ? new IalsLowpassBlend(this.overrides.blend)
-        : selection.chosen === 'fusion'
-          ? new Fusion({
-              ...this.fusionParams(),
-              ...selection.fusionTuning?.best,
-              ...this.overrides.fusion,
-              tuneBudget: 0,
-            })
-          : new GraphFilter({ ...tunedWeights(selection), ...this.overrides.graphFilter, tuneBudget: 0 });
+        : new GraphFilter({ ...tunedWeights(selection), ...this.overrides.graphFilter, tuneBudget: 0 });
     await chosen.fit(data, progress);
     selection.params = { ...chosen.params };
     this.selection = selection;
@@ -177,16 +157,14 @@ export class AutoSelect implements Recommender {
     const candidates: CandidateReport[] = [];
 
     // The filter first, with at most half the budget (its search stops scoring at its deadline; on a dense
-    // catalogue it finishes early); it hands over its fitted filter, which the fusion's search reuses.
+    // catalogue it finishes early); the blend then runs when its estimated cost fits in what is left.
     const t1 = performance.now();
-    let filter: GraphFilter | undefined;
     const tuning = await tuneGraphFilter(data, {
       params: { ...this.overrides.graphFilter, tuneBudget: 0 },
       split: { train, valid },
       users,
       budgetSeconds: 0.5 * p.tuneBudget,
       progress,
-      onModel: (model) => (filter = model),
     });
     const scored = tuning.users > 0 && tuning.bestRecall !== undefined;
     candidates.push({
@@ -197,56 +175,42 @@ export class AutoSelect implements Recommender {
       params: { ...tuning.best },
     });
 
-    // The fusion then: one iALS fit (when its estimated cost fits in what is left), its weights searched on the
-    // users the filter's search reached (a paired comparison) until the deadline.
-    let fusionTuning: FusionTuning | undefined;
-    const fusionParams = this.fusionParams();
+    const blendEstimate = estimateBlendFitSeconds(train, this.overrides.blend);
     const t2 = performance.now();
-    const ialsEstimate = estimateIalsFitSeconds(train, fusionParams);
-    try {
-      if (ialsEstimate > left()) {
+    if (blendEstimate > left()) {
+      candidates.push({
+        model: 'blend',
+        status: 'skipped',
+        seconds: 0,
+        reason: `estimated fit ${blendEstimate.toFixed(0)} s > the ${Math.max(0, left()).toFixed(0)} s left of the ${p.tuneBudget} s budget`,
+      });
+    } else {
+      const blend = new IalsLowpassBlend(this.overrides.blend);
+      try {
+        await blend.fit(train, withDeadline(progress, deadline));
+        // The same users the filter's search reached (it stops at its deadline): a paired comparison.
+        const reached = tuning.users > 0 ? users.subarray(0, tuning.users) : users;
+        const r = await evaluateModel(blend, train, valid, { ks: [20], users: reached, progress });
         candidates.push({
-          model: 'fusion',
-          status: 'skipped',
-          seconds: 0,
-          reason: `estimated iALS fit ${ialsEstimate.toFixed(0)} s > the ${Math.max(0, left()).toFixed(0)} s left of the ${p.tuneBudget} s budget`,
+          model: 'blend',
+          status: 'scored',
+          recall: r.metrics['recall@20'],
+          ndcg: r.metrics['ndcg@20'],
+          seconds: (performance.now() - t2) / 1000,
+          params: { ...blend.params },
         });
-      } else {
-        const ials = ialsFromPrefixed({ ...FUSION_DEFAULTS, ...fusionParams });
-        try {
-          await ials.fit(train, withDeadline(progress, deadline));
-          const reached = tuning.users > 0 ? users.subarray(0, tuning.users) : users;
-          fusionTuning = await tuneFusion(data, {
-            params: fusionParams,
-            split: { train, valid },
-            users: reached,
-            budgetSeconds: Math.max(0, left()),
-            progress,
-            fitted: { ials, filter },
-          });
-          const ok = fusionTuning.users > 0 && fusionTuning.bestRecall !== undefined;
-          candidates.push({
-            model: 'fusion',
-            status: ok ? 'scored' : 'skipped',
-            ...(ok
-              ? { recall: fusionTuning.bestRecall, ndcg: fusionTuning.bestNdcg }
-              : { reason: fusionTuning.skipped }),
-            seconds: (performance.now() - t2) / 1000,
-            params: { ...fusionTuning.best },
-          });
-        } catch (error) {
-          if (!(error instanceof DeadlineExceeded)) throw error;
-          progress.stop();
-          candidates.push({
-            model: 'fusion',
-            status: 'stopped',
-            seconds: (performance.now() - t2) / 1000,
-            reason: 'its iALS fit ran past the budget deadline',
-          });
-        }
+      } catch (error) {
+        if (!(error instanceof DeadlineExceeded)) throw error;
+        progress.stop();
+        candidates.push({
+          model: 'blend',
+          status: 'stopped',
+          seconds: (performance.now() - t2) / 1000,
+          reason: 'its fit ran past the budget deadline',
+        });
+      } finally {
+        blend.dispose();
       }
-    } finally {
-      (filter as GraphFilter | undefined)?.dispose();
     }
 
     const measured = candidates.filter((c) => c.status === 'scored');
@@ -260,20 +224,6 @@ export class AutoSelect implements Recommender {
       budgetSeconds: p.tuneBudget,
       seconds: 0,
       graphFilterTuning: tuning,
-      ...(fusionTuning ? { fusionTuning } : {}),
-    };
-  }
-
-  /** The fusion's fixed parameters: the filter's sizes as the filter candidate has them, the blend's iALS settings. */
-  private fusionParams(): Partial<FusionParams> {
-    const g = this.overrides.graphFilter ?? {};
-    const b = this.overrides.blend ?? {};
-    const pick = <T extends object>(o: T, keys: readonly (keyof T)[]) =>
-      Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
-    return {
-      ...pick(g, ['svdDims', 'neighbors', 'candidates']),
-      ...pick(b, ['ialsFactors', 'ialsIterations', 'ialsRegularization', 'ialsAlpha', 'ialsRegExponent']),
-      ...this.overrides.fusion,
     };
   }
 

@@ -202,12 +202,7 @@ async function fitAuto(
   );
   await auto.fit(matrix, progress);
   const chosen = auto.chosen;
-  const fitted =
-    chosen instanceof GraphFilter
-      ? servingGraphFilter(chosen, itemIds, matrix)
-      : chosen instanceof Fusion
-        ? servingFusion(chosen, itemIds)
-        : servingBlend(chosen);
+  const fitted = chosen instanceof GraphFilter ? servingGraphFilter(chosen, itemIds, matrix) : servingBlend(chosen);
   return { ...fitted, selection: auto.selection };
 }
 
@@ -356,7 +351,6 @@ function selectionSummary(s: Selection): Record<string, unknown> {
     seconds: Math.round(s.seconds * 10) / 10,
     params: s.params,
     ...(s.graphFilterTuning ? { graphFilterTuning: tuningSummary(s.graphFilterTuning) } : {}),
-    ...(s.fusionTuning ? { fusionTuning: fusionTuningSummary(s.fusionTuning) } : {}),
   };
 }
 
