@@ -8,9 +8,10 @@
  * gowalla-synth: a generated dataset at Gowalla scale (30k users, 40k items, ≈1M interactions, seeded), 20 %
  *   per-user random holdout; evaluated on a seeded sample of test users to bound the run (train times are full).
  *
- * The default pipeline is measured twice: offline (exact dot products in memory) and served — exported into the
- * bundled Qdrant and ranked through src/recommend (training/eval/served.ts); the served row is the quoted number,
- * its "export s" the time to write the collections.
+ * The default pipeline (and the fusion) is measured twice: offline (exact dot products in memory) and served —
+ * exported into the bundled Qdrant and ranked through src/recommend (training/eval/served.ts); the served row is
+ * the quoted number, its "export s" the time to write the collections. `--out <name>` writes
+ * bench/results/<name>.json instead of quality-<dataset>.json (a partial run beside the full one).
  *
  * Prints the table and writes bench/results/quality-<dataset>-<timestamp>.json (+ .html) and
  * bench/results/quality-<dataset>.json (latest).
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     models: { type: 'string' },
     'eval-users': { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    out: { type: 'string' },
   },
 });
 
@@ -47,7 +49,7 @@ const { values: args } = parseArgs({
  * "twostage" is the former default (iALS top-300 → rerank by iALS + full GF-CF), kept as the offline-only
  * reference for what the unservable item-item term would add.
  */
-const DEFAULT_MODELS = 'popularity,ease,ials,gfcf,graphfilter,blend,two-tower,lightgcn,default';
+const DEFAULT_MODELS = 'popularity,ease,ials,gfcf,graphfilter,blend,fusion,two-tower,lightgcn,default';
 const GOWALLA_MODELS = 'popularity,ials,gfcf:linearFilter=false,default';
 /**
  * Sparse real data: the baselines, GF-CF, the graph filter, the blend, two-tower and LightGCN (epoch-bounded:
@@ -55,8 +57,11 @@ const GOWALLA_MODELS = 'popularity,ials,gfcf:linearFilter=false,default';
  * (38k² floats).
  */
 const YELP_MODELS = 'popularity,ials,gfcf,graphfilter,blend,two-tower:epochs=4,lightgcn,default';
-/** Served through the bundled Qdrant: the default (what users get); the other rows are offline. */
-const SERVED_MODELS = ['default'];
+/**
+ * Served through the bundled Qdrant: the default (what users get) and the fusion (iALS ⊕ graph filter, its
+ * vectors → rerank); the other rows are offline.
+ */
+const SERVED_MODELS = ['default', 'fusion'];
 
 async function main(): Promise<void> {
   const progress = createCliProgress({ enabled: !args.quiet });
@@ -136,7 +141,7 @@ async function main(): Promise<void> {
   const json = JSON.stringify({ ...report, machine }, null, 2) + '\n';
   await writeFile(`${base}.json`, json);
   await writeFile(`${base}.html`, renderHtmlReport(report));
-  await writeFile(path.join(outDir, `quality-${args.dataset}.json`), json);
+  await writeFile(path.join(outDir, `${args.out ?? `quality-${args.dataset}`}.json`), json);
   process.stderr.write(`wrote ${base}.json and .html\n`);
 }
 

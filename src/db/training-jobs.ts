@@ -11,7 +11,7 @@ export type TrainingTrigger = 'api' | 'schedule' | 'cli';
 
 /** What a job trains: the model kind and iALS overrides (as `recgraph train` takes them). */
 export interface TrainingRequest {
-  model?: 'auto' | 'blend' | 'default' | 'graphfilter';
+  model?: 'auto' | 'blend' | 'default' | 'graphfilter' | 'fusion';
   params?: Record<string, number>;
   /** Publish and activate even when the promotion gate refuses (`recgraph train --force`). */
   force?: boolean;

@@ -21,6 +21,7 @@ const CASES: Record<string, Record<string, number | string | boolean>> = {
   userknn: { neighbors: 30 },
   neighbors: { neighbors: 20 },
   graphfilter: { svdDims: 16, neighbors: 30, sharpen: -0.5 },
+  fusion: { svdDims: 16, neighbors: 30, ialsFactors: 16, ialsIterations: 4, tuneBudget: 30 },
   blend: { lowpassDims: 16, ialsFactors: 16, ialsIterations: 4 },
   default: { tuneBudget: 30, validUsers: 200 },
   twostage: { candidates: 40, gfcfSvdDims: 16, ialsFactors: 16, ialsIterations: 4, easeLambda: 50 },

@@ -95,6 +95,11 @@ export interface TuneGraphFilterOptions {
   k?: number;
   grid?: Partial<typeof GRAPH_FILTER_GRID>;
   progress?: ProgressSink;
+  /**
+   * Receives the filter fitted on the split's train part (unit term weights, γ = β = 0), which is then the
+   * caller's to dispose: model selection reuses it for the fusion's search (tune-fusion.ts) instead of refitting.
+   */
+  onModel?: (model: GraphFilter) => void;
 }
 
 /**
@@ -153,10 +158,13 @@ export async function tuneGraphFilter(
     tuneBudget: 0,
   });
   await model.fit(train, progress);
+  options.onModel?.(model);
   let users = options.users ?? testUsers(valid);
   const sample = options.sampleUsers ?? 3000;
   if (!options.users && users.length > sample)
-    users = new Rng(seed).shuffle(Int32Array.from(users)).subarray(0, sample).sort();
+    // Kept in shuffled order: a deadline scores a prefix, which must be a random sample (sorted by id, it was
+    // yelp2018's heaviest users).
+    users = new Rng(seed).shuffle(Int32Array.from(users)).subarray(0, sample);
   const grid = { ...GRAPH_FILTER_GRID, ...options.grid };
   const fixed = options.params ?? {};
   const base: GraphFilterWeights[] = [];
@@ -249,7 +257,7 @@ export async function tuneGraphFilter(
     }
   }
   scorer.dispose();
-  model.dispose();
+  if (!options.onModel) model.dispose();
   if (first.users === 0) {
     return {
       best: defaults,

@@ -151,7 +151,9 @@ export class AutoSelect implements Recommender {
     const { train, test: valid } = randomHoldout(data, p.fraction, p.seed);
     let users = testUsers(valid);
     if (users.length > p.validUsers)
-      users = new Rng(p.seed).shuffle(Int32Array.from(users)).subarray(0, p.validUsers).sort();
+      // Kept in shuffled order: a search its deadline stops scores a prefix, which must be a random sample too
+      // (sorted, it would be the lowest ids — on yelp2018 the heaviest users, 51 items each against 39 overall).
+      users = new Rng(p.seed).shuffle(Int32Array.from(users)).subarray(0, p.validUsers);
     const candidates: CandidateReport[] = [];
 
     // The filter first, with at most half the budget (its search stops scoring at its deadline; on a dense

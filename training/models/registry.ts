@@ -5,6 +5,7 @@
 import type { Recommender, RecommenderFactory } from './contract.js';
 import { AutoSelect } from './auto-select.js';
 import { EASE } from './ease.js';
+import { Fusion } from './fusion.js';
 import { GFCF } from './gfcf.js';
 import { GraphFilter } from './graph-filter.js';
 import { IALS } from './ials.js';
@@ -32,6 +33,8 @@ export const MODEL_FACTORIES: Record<string, RecommenderFactory> = {
   neighbors: (p) => new NeighborFilter(p),
   /** iALS ⊕ GF-CF low-pass blended into one vector per item/user (ials-lowpass-blend.ts). */
   blend: (p) => new IalsLowpassBlend(p),
+  /** iALS ⊕ the graph filter, served as fused vectors → item-item rerank (fusion.ts); weights searched with tuneBudget. */
+  fusion: (p) => new Fusion({ tuneBudget: 120, ...p }),
   /** What `recgraph train` publishes: blend or graphfilter, chosen on a validation split of the fit data. */
   default: (p) => new AutoSelect(p),
   /** Offline reference: iALS top-N → rerank by iALS + full GF-CF (not servable; ials-gfcf-rerank.ts). */

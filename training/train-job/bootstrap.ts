@@ -14,7 +14,7 @@ import type { TrainOptions } from './train.js';
 
 export interface BootstrapOptions {
   /** Model choice and tuning for the fit (train.ts). */
-  train?: Pick<TrainOptions, 'model' | 'tuneBudgetSeconds' | 'graphFilter' | 'works'>;
+  train?: Pick<TrainOptions, 'model' | 'tuneBudgetSeconds' | 'graphFilter' | 'fusion' | 'works'>;
   dataDir: string;
   prefix: string;
   retrain?: boolean;

@@ -41,6 +41,7 @@ export interface GateCandidate {
 /** The registry model a candidate trains (the CF part the gate compares; the text encoder is not ranked). */
 function candidateModel(candidate: GateCandidate): Recommender {
   if (candidate.model === 'graphfilter') return MODEL_FACTORIES.graphfilter({ tuneBudget: 0 });
+  if (candidate.model === 'fusion') return MODEL_FACTORIES.fusion({ tuneBudget: 0 });
   // `auto` without its search (budget 0 picks by catalogue density): the gate compares configurations, it does not
   // re-run the training's validation search.
   if (candidate.model === 'auto') return MODEL_FACTORIES.default({ tuneBudget: 0 });
@@ -58,7 +59,8 @@ function liveModel(kind: string, params: Record<string, unknown>): Recommender |
   const recorded = Object.fromEntries(
     Object.entries(rest).filter(([, v]) => ['number', 'string', 'boolean'].includes(typeof v)),
   ) as Record<string, number | string | boolean>;
-  return factory(kind.startsWith('graphfilter') ? { ...recorded, tuneBudget: 0 } : recorded);
+  // The recorded weights are the chosen ones: no search again.
+  return factory(kind.startsWith('graphfilter') || name === 'fusion' ? { ...recorded, tuneBudget: 0 } : recorded);
 }
 
 async function validationRecall(model: Recommender, split: ReturnType<typeof randomHoldout>, progress: ProgressSink) {

@@ -9,6 +9,8 @@ import { itemText } from '../../src/embedding/item-text.js';
 import { buildInteractionMatrix, type InteractionMatrix } from '../data/interactions.js';
 import { IalsLowpassBlend, type IalsLowpassParams } from '../models/ials-lowpass-blend.js';
 import { GraphFilter, type GraphFilterParams } from '../models/graph-filter.js';
+import { Fusion, type FusionParams } from '../models/fusion.js';
+import type { FusionTuning } from '../eval/tune-fusion.js';
 import { AUTO_SELECT_DEFAULTS, AutoSelect, type Selection } from '../models/auto-select.js';
 import type { GraphFilterTuning } from '../eval/tune-graph-filter.js';
 import type { FeedbackPolicy } from '../../src/feedback/event-weights.js';
@@ -27,9 +29,10 @@ import type { EmbedImagesOptions } from '../images/embed-items.js';
 /**
  * Which model `train` publishes: 'auto' (default) chooses between the blend and the graph filter on a validation
  * split carved from the data (training/models/auto-select.ts); 'blend' (alias 'default', its former name) the
- * iALS ⊕ low-pass blend; 'graphfilter' the two-stage graph filter.
+ * iALS ⊕ low-pass blend; 'graphfilter' the two-stage graph filter; 'fusion' iALS ⊕ the graph filter, two-stage
+ * (training/models/fusion.ts).
  */
-export type TrainedModelKind = 'auto' | 'blend' | 'default' | 'graphfilter';
+export type TrainedModelKind = 'auto' | 'blend' | 'default' | 'graphfilter' | 'fusion';
 
 export interface TrainOptions {
   /** Default 'auto'. */
@@ -39,6 +42,8 @@ export interface TrainOptions {
    * user), enforced — or false to skip it (auto then picks by a density prior, graphfilter uses its defaults).
    */
   tuneBudgetSeconds?: number | false;
+  /** Fusion parameter overrides (weights given here are not searched). */
+  fusion?: Partial<FusionParams>;
   /** Graph filter parameter overrides (applied after tuning). */
   graphFilter?: Partial<GraphFilterParams>;
   /** Overrides of the iALS defaults (factors, iterations, regularization, alpha, regExponent). */
@@ -80,7 +85,9 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
   // filter's neighbour lists are per edition, so it trains on editions; and `auto` on a catalogue with works takes
   // the blend on works rather than choosing between a per-work blend and a per-edition filter.
   const works =
-    requested === 'graphfilter' ? undefined : workColumns(data.workIds, options.works ?? loadConfig().trainOnWorks);
+    requested === 'graphfilter' || requested === 'fusion'
+      ? undefined
+      : workColumns(data.workIds, options.works ?? loadConfig().trainOnWorks);
   const kind = works && requested === 'auto' ? 'blend' : requested;
   const matrix = works
     ? buildInteractionMatrix(
@@ -94,9 +101,11 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
   const fitted =
     kind === 'graphfilter'
       ? await fitGraphFilter(matrix, data.itemIds, options, progress)
-      : kind === 'auto'
-        ? await fitAuto(matrix, data.itemIds, options, progress)
-        : await fitDefault(matrix, options, progress);
+      : kind === 'fusion'
+        ? await fitFusion(matrix, data.itemIds, options, progress)
+        : kind === 'auto'
+          ? await fitAuto(matrix, data.itemIds, options, progress)
+          : await fitDefault(matrix, options, progress);
   const { users, layout, gram } = fitted;
   // Every edition is served with its work's vector (and its work's degree for fold-in).
   const items = works ? expandToEditions(fitted.items, works) : fitted.items;
@@ -144,6 +153,7 @@ export async function trainModel(pool: pg.Pool, options: TrainOptions = {}): Pro
       trainedOn: works ? 'works' : 'editions',
       ...(works ? { works: works.columns, multiEditionWorks: works.multiEditionWorks } : {}),
       ...(fitted.tuning ? { tuning: tuningSummary(fitted.tuning) } : {}),
+      ...(fitted.fusionTuning ? { fusionTuning: fusionTuningSummary(fitted.fusionTuning) } : {}),
       ...(image ? { images: image.counts } : {}),
       ...(fitted.selection ? { selection: selectionSummary(fitted.selection) } : {}),
     },
@@ -175,6 +185,7 @@ interface FittedForServing {
   foldIn: Record<string, number>;
   rerank?: RerankState;
   tuning?: GraphFilterTuning;
+  fusionTuning?: FusionTuning;
   selection?: Selection;
 }
 
@@ -252,12 +263,74 @@ function servingGraphFilter(model: GraphFilter, itemIds: Int32Array, matrix: Int
   };
 }
 
+async function fitFusion(
+  matrix: InteractionMatrix,
+  itemIds: Int32Array,
+  options: TrainOptions,
+  progress: ProgressSink,
+): Promise<FittedForServing> {
+  const budget = options.tuneBudgetSeconds ?? FUSION_TUNE_BUDGET_SECONDS;
+  const model = new Fusion({
+    ...fusionIalsOverrides(options),
+    ...options.fusion,
+    tuneBudget: budget === false ? 0 : budget,
+  });
+  await model.fit(matrix, progress);
+  return { ...servingFusion(model, itemIds), ...(model.tuning ? { fusionTuning: model.tuning } : {}) };
+}
+
+/** Default time budget of the fusion's weight search (seconds). */
+export const FUSION_TUNE_BUDGET_SECONDS = 120;
+
+/** The fused vectors (iALS block + the filter's blocks), the iALS Gram matrix for fold-in, the rerank lists. */
+function servingFusion(model: Fusion, itemIds: Int32Array): FittedForServing {
+  const { ials } = model.servingParts();
+  const published = model.published(itemIds);
+  return {
+    kind: model.name,
+    params: { ...model.params },
+    items: published.items,
+    users: published.users,
+    layout: published.layout!,
+    degrees: published.degrees,
+    gram: Float32Array.from(ials.itemGram()),
+    foldIn: { ...ials.foldInParams() },
+    ...(published.rerank ? { rerank: published.rerank } : {}),
+  };
+}
+
+/** `params` (iALS overrides, as for the blend) under the fusion's ials* keys. */
+function fusionIalsOverrides(options: TrainOptions): Partial<FusionParams> {
+  const { ialsFactors, ialsIterations, ialsRegularization, ialsAlpha, ialsRegExponent } = ialsOverrides(options.params);
+  return Object.fromEntries(
+    Object.entries({ ialsFactors, ialsIterations, ialsRegularization, ialsAlpha, ialsRegExponent }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
+}
+
 /** What modelInfo.metrics shows of the validation search: the choice, its score, the cost. */
 function tuningSummary(t: GraphFilterTuning): Record<string, unknown> {
   return {
     chosen: t.best,
     validationRecall: t.bestRecall,
     validationNdcg: t.bestNdcg,
+    trials: t.trials.length,
+    validationUsers: t.users,
+    seconds: Math.round(t.seconds * 10) / 10,
+    budgetSeconds: t.budgetSeconds,
+    ...(t.stoppedEarly ? { stoppedEarly: true } : {}),
+    ...(t.skipped ? { skipped: t.skipped } : {}),
+  };
+}
+
+/** What modelInfo.metrics shows of the fusion's weight search. */
+export function fusionTuningSummary(t: FusionTuning): Record<string, unknown> {
+  return {
+    chosen: t.best,
+    validationRecall: t.bestRecall,
+    validationNdcg: t.bestNdcg,
+    ialsAloneRecall: t.ialsAlone,
     trials: t.trials.length,
     validationUsers: t.users,
     seconds: Math.round(t.seconds * 10) / 10,

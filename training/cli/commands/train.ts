@@ -10,7 +10,7 @@ import { withInfrastructure } from '../context.js';
 import { AUTO_SELECT_DEFAULTS } from '../../models/auto-select-defaults.js';
 
 /** 'default' is the blend's former name, kept as an alias. */
-const TRAINED_KINDS: readonly string[] = ['auto', 'blend', 'default', 'graphfilter'];
+const TRAINED_KINDS: readonly string[] = ['auto', 'blend', 'default', 'graphfilter', 'fusion'];
 
 export function registerTrain(program: Command): void {
   program
@@ -29,12 +29,12 @@ export function registerTrain(program: Command): void {
     )
     .option(
       '--model <kind>',
-      'auto (choose on a validation split carved from the data), blend (iALS ⊕ low-pass vectors) or graphfilter (two-stage: vectors → item-item rerank)',
+      'auto (choose on a validation split carved from the data), blend (iALS ⊕ low-pass vectors), graphfilter (two-stage: vectors → item-item rerank) or fusion (iALS ⊕ graph filter, two-stage)',
       'auto',
     )
     .option(
       '--tune-budget <seconds>',
-      `auto / graphfilter: seconds (enforced) for the validation search on a split carved from the data (default: auto ${AUTO_SELECT_DEFAULTS.tuneBudget}, graphfilter 60)`,
+      `auto / graphfilter / fusion: seconds (enforced) for the validation search on a split carved from the data (default: auto ${AUTO_SELECT_DEFAULTS.tuneBudget}, graphfilter 60, fusion 120)`,
     )
     .option('--no-tune', 'no validation search: auto picks by catalogue density, graphfilter uses its defaults')
     .option('--force', 'make the new version live even if the promotion gate refuses it')
