@@ -58,6 +58,7 @@ export function createServices(
         | 'keepVersions'
         | 'feedback'
         | 'rulesRefreshMs'
+        | 'vectorCacheMaxMb'
       >
     >,
   infra: Pick<Infrastructure, 'pool' | 'servingPool' | 'databaseUrl' | 'qdrantUrl' | 'qdrantApiKey'>,
@@ -99,6 +100,7 @@ export function createServices(
     feedback,
     rules: ruleCache,
     items,
+    vectorCacheMaxMb: config.vectorCacheMaxMb,
   });
   const modelsDir = config.dataDir ? path.join(config.dataDir, 'models') : undefined;
   const modelVersions = new ModelVersionAdmin({ pool, store, prefix, models, modelsDir });

@@ -35,6 +35,7 @@ import {
   type Recommender,
 } from './contract.js';
 import { ItemNeighbors, normalizedCooccurrenceNeighbors } from './linalg/item-neighbors.js';
+import { boundedNeighbors } from './graph-filter-bounds.js';
 import { randomizedSvd } from './linalg/randomized-svd.js';
 import { ItemVectorIndex } from './linalg/scoring.js';
 import { gramTimesRows, scaleMatrix } from './linalg/sparse.js';
@@ -167,7 +168,11 @@ export class GraphFilter implements Recommender {
     const invSqrt = (d: Float64Array) => d.map((v) => (v > 0 ? 1 / Math.sqrt(v) : 0));
     const rn = scaleMatrix(x, invSqrt(userDegrees(x)), invSqrt(di));
     const rnT = transpose(rn);
-    const pruned = p.linear === 'pruned' ? normalizedCooccurrenceNeighbors(rnT, rn, p.neighbors, progress) : undefined;
+    // The published lists stay storable and servable whatever the catalogue (graph-filter-bounds.ts).
+    const neighborCount = boundedNeighbors(p.neighbors, x.numItems);
+    if (neighborCount < p.neighbors) (this.params as { neighbors: number }).neighbors = neighborCount;
+    const pruned =
+      p.linear === 'pruned' ? normalizedCooccurrenceNeighbors(rnT, rn, neighborCount, progress) : undefined;
     const itemScale = degreeScale(di, p.degreePower);
     const historyScale = degreeScale(di, p.historyPower);
     const neighbors = pruned && (itemScale || historyScale) ? scaleNeighbors(pruned, historyScale, itemScale) : pruned;
