@@ -8,11 +8,12 @@
 // Qdrant's and the Postgres backends' of this database beside it. scale.json is rewritten after every stage, so a
 // run that stops (or is stopped) leaves what it measured, the stages not reached marked "not run".
 //
-//   npm run bench:scale [-- --scale 0.1 --tune-budget 300 --rate 300 --open-seconds 20 --keep --skip-serve]
+//   npm run bench:scale [-- --scale 0.1 --tune-budget 300 --rate 300 --open-seconds 20 --keep --skip-serve
+//                          --serve-only]
 // --scale multiplies all three sizes (0.1: 100k items, 100k users, 2M events: the rehearsal). --keep keeps the
 // database `recgraph_bench_scale` and the Qdrant storage (.recgraph-bench/scale/) for a look afterwards; by
 // default both are dropped at the end. The generated files are kept between runs of the same size (regenerated
-// when the size changes). Postgres: DATABASE_URL's server, else 127.0.0.1:5432. Writes bench/results/scale.json
+// when the size changes). --serve-only measures serving again on what a --keep run left. Postgres: DATABASE_URL's server, else 127.0.0.1:5432. Writes bench/results/scale.json
 // (bench/results/scale-<scale>.json for a scale other than 1).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -42,6 +43,8 @@ const { values: args } = parseArgs({
     'open-seconds': { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
     'skip-serve': { type: 'boolean', default: false },
+    // Only the serving stage, on what a --keep run left (database, Qdrant storage, its scale.json stages).
+    'serve-only': { type: 'boolean', default: false },
   },
 });
 const scale = Number(args.scale);
@@ -258,9 +261,18 @@ function printTable(): void {
     if (name === 'ingest' && r.status === 'done') figure = `${fmt(r.eventsPerSecond)} events/s`;
     if (name === 'train' && r.status === 'done') figure = `model ${fmt(r.kind)}`;
     if (name === 'serve' && r.status === 'done') {
-      const ops = r.operations as Array<{ operation: string; offered: number; p50Ms: number; p99Ms: number }>;
+      const ops = r.operations as Array<{
+        operation: string;
+        offered: number;
+        p50Ms: number;
+        p99Ms: number;
+        errors: number;
+      }>;
       figure = ops
-        .map((o) => `${o.operation.split('(')[0]} @${o.offered}/s p50 ${o.p50Ms} p99 ${o.p99Ms} ms`)
+        .map(
+          (o) =>
+            `${o.operation.split('(')[0]} @${o.offered}/s p50 ${o.p50Ms} p99 ${o.p99Ms} ms${o.errors ? ` (${o.errors} errors)` : ''}`,
+        )
         .join('; ');
     }
     rows.push([
@@ -284,10 +296,17 @@ async function main(): Promise<void> {
   await save();
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  const written = await stage('generate', ensureData);
-  const databaseUrl = await prepareBenchDatabase(serverUrl, DATABASE, true);
-  await rm(qdrantDir, { recursive: true, force: true });
-  await rm(appDataDir, { recursive: true, force: true });
+  const serveOnly = args['serve-only'];
+  if (serveOnly) {
+    const previous = JSON.parse(await readFile(out, 'utf8')) as { stages: Record<StageName, StageResult> };
+    for (const name of STAGES) if (name !== 'serve') stages[name] = previous.stages[name];
+  }
+  const written = serveOnly ? {} : await stage('generate', ensureData);
+  const databaseUrl = await prepareBenchDatabase(serverUrl, DATABASE, !serveOnly);
+  if (!serveOnly) {
+    await rm(qdrantDir, { recursive: true, force: true });
+    await rm(appDataDir, { recursive: true, force: true });
+  }
   const qdrant = await startEmbeddedQdrant({ storageDir: qdrantDir });
   const qdrantPid = pidListeningOn(Number(new URL(qdrant.url).port));
   const sampler = () => new MemorySampler(admin, qdrantPid);
@@ -301,74 +320,82 @@ async function main(): Promise<void> {
   };
   const catalog: CatalogSize = { users: size.users, items: size.items, ids: 'plain' };
   try {
-    await stage('ingest', async () => {
-      const t0 = performance.now();
-      const run = await cli(['ingest', 'movielens', String(written.dir), '--json', '--no-progress'], env, sampler());
-      const seconds = (performance.now() - t0) / 1000;
-      const summary = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as {
-        tables: Record<string, { read: number; inserted: number }>;
-        timings: Record<string, number>;
-        interactionStrategy: string;
-      };
-      const events = summary.tables.interactions.read;
-      const sizes = (await admin.query<{ db: string }>(`SELECT pg_size_pretty(pg_database_size($1)) AS db`, [DATABASE]))
-        .rows[0];
-      return {
-        events,
-        inserted: summary.tables.interactions.inserted,
-        items: summary.tables.items.inserted,
-        users: summary.tables.users.inserted,
-        eventsPerSecond: Math.round(events / seconds),
-        strategy: summary.interactionStrategy,
-        timingsMs: summary.timings,
-        databaseSize: sizes.db,
-        memory: run.memory,
-      };
-    });
-
-    const trainArgs = ['train', '--no-export', ...(args['tune-budget'] ? ['--tune-budget', args['tune-budget']] : [])];
-    const trained = await stage('train', async () => {
-      const run = await cli(trainArgs, env, sampler());
-      const version = /trained (\S+);/.exec(run.stdout)?.[1];
-      if (!version) throw new Error(`no version in the train output: ${run.stdout.slice(-500)}`);
-      const meta = JSON.parse(
-        await readFile(path.join(appDataDir, 'models', version, 'manifest.json'), 'utf8').catch(() => '{}'),
-      ) as { kind?: string; dimension?: number; metrics?: Record<string, unknown> };
-      return {
-        command: `recgraph ${trainArgs.join(' ')}`,
-        version,
-        kind: meta.kind,
-        dimension: meta.dimension,
-        metrics: meta.metrics,
-        memory: run.memory,
-      };
-    });
-
-    const store = new VectorStore({ url: qdrant.url });
-    try {
-      await stage('export', async () => {
-        const run = await cli(['export', String(trained.version)], env, sampler());
-        return { memory: run.memory };
+    if (!serveOnly) await buildStages();
+    async function buildStages(): Promise<void> {
+      await stage('ingest', async () => {
+        const t0 = performance.now();
+        const run = await cli(['ingest', 'movielens', String(written.dir), '--json', '--no-progress'], env, sampler());
+        const seconds = (performance.now() - t0) / 1000;
+        const summary = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as {
+          tables: Record<string, { read: number; inserted: number }>;
+          timings: Record<string, number>;
+          interactionStrategy: string;
+        };
+        const events = summary.tables.interactions.read;
+        const sizes = (
+          await admin.query<{ db: string }>(`SELECT pg_size_pretty(pg_database_size($1)) AS db`, [DATABASE])
+        ).rows[0];
+        return {
+          events,
+          inserted: summary.tables.interactions.inserted,
+          items: summary.tables.items.inserted,
+          users: summary.tables.users.inserted,
+          eventsPerSecond: Math.round(events / seconds),
+          strategy: summary.interactionStrategy,
+          timingsMs: summary.timings,
+          databaseSize: sizes.db,
+          memory: run.memory,
+        };
       });
-      await stage('indexBuild', async () => {
-        const m = sampler();
-        m.start(undefined);
-        const collections: Record<string, unknown> = {};
-        try {
-          for (const role of ['items_collaborative', 'items_semantic'] as const) {
-            const name = await store.resolveAlias(role);
-            if (!name) continue;
-            const info = await store.waitForIndexing(name, { timeoutMs: 3_600_000 });
-            collections[role] = { collection: name, points: info.points_count, indexed: info.indexed_vectors_count };
+
+      const trainArgs = [
+        'train',
+        '--no-export',
+        ...(args['tune-budget'] ? ['--tune-budget', args['tune-budget']] : []),
+      ];
+      const trained = await stage('train', async () => {
+        const run = await cli(trainArgs, env, sampler());
+        const version = /trained (\S+);/.exec(run.stdout)?.[1];
+        if (!version) throw new Error(`no version in the train output: ${run.stdout.slice(-500)}`);
+        const meta = JSON.parse(
+          await readFile(path.join(appDataDir, 'models', version, 'manifest.json'), 'utf8').catch(() => '{}'),
+        ) as { kind?: string; dimension?: number; metrics?: Record<string, unknown> };
+        return {
+          command: `recgraph ${trainArgs.join(' ')}`,
+          version,
+          kind: meta.kind,
+          dimension: meta.dimension,
+          metrics: meta.metrics,
+          memory: run.memory,
+        };
+      });
+
+      const store = new VectorStore({ url: qdrant.url });
+      try {
+        await stage('export', async () => {
+          const run = await cli(['export', String(trained.version)], env, sampler());
+          return { memory: run.memory };
+        });
+        await stage('indexBuild', async () => {
+          const m = sampler();
+          m.start(undefined);
+          const collections: Record<string, unknown> = {};
+          try {
+            for (const role of ['items_collaborative', 'items_semantic'] as const) {
+              const name = await store.resolveAlias(role);
+              if (!name) continue;
+              const info = await store.waitForIndexing(name, { timeoutMs: 3_600_000 });
+              collections[role] = { collection: name, points: info.points_count, indexed: info.indexed_vectors_count };
+            }
+          } catch (error) {
+            m.stop();
+            throw error;
           }
-        } catch (error) {
-          m.stop();
-          throw error;
-        }
-        return { collections, memory: m.stop() };
-      });
-    } finally {
-      store.close();
+          return { collections, memory: m.stop() };
+        });
+      } finally {
+        store.close();
+      }
     }
 
     if (!args['skip-serve']) {
