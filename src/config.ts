@@ -2,6 +2,7 @@
 // README.md § Configuration documents each variable; keep the two in step.
 import path from 'node:path';
 import { DEFAULT_FEEDBACK_POLICY, type FeedbackPolicy } from './feedback/event-weights.js';
+import { DEFAULT_VECTOR_CACHE_MAX_MB } from './recommend/vector-cache.js';
 
 export interface RecgraphConfig {
   /** Postgres connection string; unset → an embedded Postgres (PGlite) under dataDir. */
@@ -64,6 +65,11 @@ export interface RecgraphConfig {
   popularTtlMs: number;
   /** Execute repeated queries with graphql-jit (RECGRAPH_GRAPHQL_JIT, default on; src/graphql/jit-executor.ts). */
   graphqlJit: boolean;
+  /**
+   * Cap of the server's vector cache (src/recommend/vector-cache.ts), in MB (RECGRAPH_VECTOR_CACHE_MAX_MB, default
+   * 256): users' and items' vectors read from Qdrant, kept per model version; past it the oldest are evicted.
+   */
+  vectorCacheMaxMb: number;
   /** The OpenAI-compatible chat-completions endpoint `recgraph enrich` asks (training/enrich). */
   llm: LlmSettings;
   /** A CLIP-style image encoder directory (model.onnx + preprocessor_config.json): training embeds item images with it. */
@@ -337,6 +343,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RecgraphConfig
     rulesRefreshMs: positiveIntFrom(env.RECGRAPH_RULES_REFRESH_MS, 1_000, 'RECGRAPH_RULES_REFRESH_MS'),
     popularTtlMs: positiveIntFrom(env.RECGRAPH_POPULAR_TTL_MS, 60_000, 'RECGRAPH_POPULAR_TTL_MS'),
     graphqlJit: onOff(env.RECGRAPH_GRAPHQL_JIT, true, 'RECGRAPH_GRAPHQL_JIT'),
+    vectorCacheMaxMb: positiveIntFrom(
+      env.RECGRAPH_VECTOR_CACHE_MAX_MB,
+      DEFAULT_VECTOR_CACHE_MAX_MB,
+      'RECGRAPH_VECTOR_CACHE_MAX_MB',
+    ),
     llm: {
       url: env.RECGRAPH_LLM_URL || undefined,
       model: env.RECGRAPH_LLM_MODEL || undefined,

@@ -11,6 +11,11 @@ export interface Scenario {
 export interface CatalogSize {
   users: number;
   items: number;
+  /**
+   * External ids of the catalogue: 'demo' (default) the demo dataset's reader-00001 / book-00001, 'plain' the
+   * MovieLens-style 1, 2, … of bench:scale's generated files.
+   */
+  ids?: 'demo' | 'plain';
 }
 
 function gql(query: string, variables: Record<string, unknown>): string {
@@ -30,9 +35,12 @@ const WORDS = [
   'truth virtue',
 ];
 
-export function scenarios({ users, items }: CatalogSize): Scenario[] {
-  const userId = (i: number) => `reader-${String(1 + ((i * 7919) % users)).padStart(5, '0')}`;
-  const itemId = (i: number) => `book-${String(1 + ((i * 104729) % items)).padStart(5, '0')}`;
+export function scenarios({ users, items, ids = 'demo' }: CatalogSize): Scenario[] {
+  const plain = ids === 'plain';
+  const userId = (i: number) =>
+    plain ? String(1 + ((i * 7919) % users)) : `reader-${String(1 + ((i * 7919) % users)).padStart(5, '0')}`;
+  const itemId = (i: number) =>
+    plain ? String(1 + ((i * 104729) % items)) : `book-${String(1 + ((i * 104729) % items)).padStart(5, '0')}`;
   const recommendations =
     (extra: string, fields = '') =>
     (i: number) =>

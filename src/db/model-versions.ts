@@ -99,13 +99,23 @@ export interface PublishedVersionRow {
   collections: Record<string, string>;
 }
 
-export async function publishedVersion(db: Queryable, version: string): Promise<PublishedVersionRow | undefined> {
-  const { rows } = await db.query<PublishedVersionRow>(
-    `SELECT version, kind, dimension, data_cutoff AS "dataCutoff", created_at AS "createdAt",
+/**
+ * `queryTimeoutMs`: the client-side wait for this statement, instead of the pool's (the artifacts of a large
+ * catalogue take longer to read than a request's statements; the caller sets statement_timeout to match).
+ */
+export async function publishedVersion(
+  db: Queryable,
+  version: string,
+  queryTimeoutMs?: number,
+): Promise<PublishedVersionRow | undefined> {
+  const { rows } = await db.query<PublishedVersionRow>({
+    text: `SELECT version, kind, dimension, data_cutoff AS "dataCutoff", created_at AS "createdAt",
             activated_at AS "activatedAt", metrics, artifacts, collections
        FROM model_versions WHERE version = $1`,
-    [version],
-  );
+    values: [version],
+    // node-postgres reads query_timeout per query; its type declarations lack the field.
+    ...(queryTimeoutMs ? { query_timeout: queryTimeoutMs } : {}),
+  } as pg.QueryConfig);
   return rows[0];
 }
 

@@ -24,7 +24,7 @@ import type { TrendingWindow } from '../db/trending.js';
 import type { ItemFilter, ListOptions, PageRequest, RecommendationResult } from './types.js';
 import type { PopularRequest, RecommendationDeps, UseCaseContext } from './use-case.js';
 import { ServingModelSource } from './serving-model.js';
-import { MISS, VectorCache } from './vector-cache.js';
+import { DEFAULT_VECTOR_CACHE_MAX_MB, MISS, VectorCache } from './vector-cache.js';
 import { onePerWork } from './one-per-work.js';
 
 export type { UserOptions, UserRef } from './for-user.js';
@@ -37,13 +37,16 @@ export type { CollectionAliases, RecommendationDeps } from './use-case.js';
  * looked up and cached as they come.
  */
 const PRELOADED_VECTORS = 100_000;
+// (and never more than the cache's byte cap holds: the preload stops when the cache is full.)
 
 export class RecommendationService implements UseCaseContext {
-  private readonly vectors = new VectorCache();
+  private readonly vectors: VectorCache;
   /** One facade per non-live version an experiment variant serves: its own aliases (the version's collections) and vector cache. */
   private readonly pinned = new Map<string, RecommendationService>();
 
-  constructor(readonly deps: RecommendationDeps) {}
+  constructor(readonly deps: RecommendationDeps) {
+    this.vectors = new VectorCache(undefined, (deps.vectorCacheMaxMb ?? DEFAULT_VECTOR_CACHE_MAX_MB) * 2 ** 20);
+  }
 
   async forUser(
     user: UserRef | undefined,

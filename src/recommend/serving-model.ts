@@ -7,6 +7,7 @@ import type { IalsFoldInParams } from '../embedding/ials-foldin.js';
 import type { LinearMap } from '../embedding/linear-map.js';
 import type { VectorLayout } from '../embedding/blended-foldin.js';
 import type { SentenceEncoder } from '../embedding/sentence-encoder.js';
+import { withTransaction } from '../db/transaction.js';
 import { GraphReranker } from './graph-rerank.js';
 import { decodeArtifacts } from './model-artifacts.js';
 
@@ -47,6 +48,9 @@ export interface ModelSource {
 const SERVABLE: ReadonlySet<string> = new Set(['active', 'retired', 'exported']);
 /** Non-live versions kept decoded at once (experiment variants rarely need more). */
 const MAX_PINNED = 4;
+
+/** Statement timeout of the once-per-version artifacts read (see build()). */
+const ARTIFACTS_READ_TIMEOUT_MS = 120_000;
 
 export class ServingModelSource implements ModelSource {
   private pinnedModels = new Map<string, { at: number; model: Promise<ServingModel | undefined> }>();
@@ -165,7 +169,17 @@ export class ServingModelSource implements ModelSource {
 
   /** Decodes one published version (artifacts, encoder session); undefined when it has no usable artifacts. */
   private async build(version: string): Promise<ServingModel | undefined> {
-    const row = await publishedVersion(this.pool, version);
+    // The artifacts are one large jsonb value (the rerank lists: ≈ 170 MB at a million items): read once per
+    // version, with a statement timeout of its own rather than the request path's 1.5 s, which a large catalogue's
+    // read exceeds on every retry (the server would then answer SERVICE_UNAVAILABLE until restarted).
+    const row = await withTransaction(
+      this.pool,
+      async (client) => {
+        await client.query(`SET LOCAL statement_timeout = ${ARTIFACTS_READ_TIMEOUT_MS}`);
+        return publishedVersion(client, version, ARTIFACTS_READ_TIMEOUT_MS + 250);
+      },
+      { begin: 'BEGIN READ ONLY' },
+    );
     const artifacts = row ? decodeArtifacts(row.artifacts) : undefined;
     if (!row || !artifacts) return undefined;
     let text: SentenceEncoder | undefined;

@@ -42,6 +42,8 @@ export interface RecommendationDeps {
   rules?: RuleSource;
   /** Item metadata (the server's item cache): what rules match on. */
   items?: Pick<ItemReader, 'byIds'>;
+  /** Cap of the vector cache in MB (RECGRAPH_VECTOR_CACHE_MAX_MB; default DEFAULT_VECTOR_CACHE_MAX_MB). */
+  vectorCacheMaxMb?: number;
 }
 
 /** What a popular list is asked for: the page, the window, the filter, the reason the list will give. */

@@ -3,6 +3,10 @@
 // whose vectors the API rewrites (upsertItems, deleteItems) are forgotten at once. Absent points are remembered
 // too: a user the model never saw would otherwise be looked up on every request. Vectors are stored as float32
 // (what Qdrant holds anyway): half the memory of number[].
+// Bounded twice: by entries and by bytes (RECGRAPH_VECTOR_CACHE_MAX_MB, default 256): past either cap the largest
+// collection drops its oldest tenth (insertion order, so the cache holds the most recently fetched points). A
+// million users at dimension 512 would be 2 GB: the byte cap, not the catalogue, decides what a server holds,
+// and the preload stops when the cache is full rather than evicting what it just read.
 export type CachedVector = number[] | undefined;
 
 /** One page of a collection, as VectorStore.scroll returns it. */
@@ -14,6 +18,12 @@ export interface VectorPage {
 /** Rows per slab of one collection's vectors: 1,024 × 320 float32 = 1.3 MB per allocation. */
 const SLAB_ROWS = 1024;
 
+/** Default byte cap (RECGRAPH_VECTOR_CACHE_MAX_MB): 256 MB ≈ 500k vectors at dimension 128, 125k at 512. */
+export const DEFAULT_VECTOR_CACHE_MAX_MB = 256;
+
+/** Bytes of one entry besides its floats: the id → row Map entry (measured ≈ 50–80 B per entry in V8). */
+const ENTRY_OVERHEAD_BYTES = 64;
+
 /**
  * One collection's cached answers: vectors packed in float32 slabs (a row per point, rows of forgotten points
  * reused), ids → row in a Map (-1 = "no such point"). Measured against a Float32Array per point under a string key:
@@ -24,12 +34,27 @@ class CollectionVectors {
   private readonly rows = new Map<number, number>();
   private readonly slabs: Float32Array[] = [];
   private readonly freeRows: number[] = [];
+  /**
+   * Rows of evicted entries, reusable only at the next eviction: a request may still hold a view() of one (the
+   * next eviction comes a tenth of the cap of insertions later, far beyond any request's lifetime).
+   */
+  private retiring: number[] = [];
   private nextRow = 0;
   /** Vectors of another length than the collection's first (never within one model version; kept to be safe). */
   private readonly odd = new Map<number, Float32Array>();
 
   get size(): number {
     return this.rows.size + this.odd.size;
+  }
+
+  /**
+   * Bytes of the live entries (floats + Map overhead). Slabs are never freed, but evicted rows are reused, so what
+   * is allocated stays within the cap plus the retiring tenth and one slab.
+   */
+  get bytes(): number {
+    let odd = 0;
+    for (const v of this.odd.values()) odd += v.byteLength + ENTRY_OVERHEAD_BYTES;
+    return this.rows.size * ((this.dimension ?? 0) * 4 + ENTRY_OVERHEAD_BYTES) + odd;
   }
 
   get(id: number): CachedVector | typeof MISS {
@@ -72,10 +97,10 @@ class CollectionVectors {
     this.rows.set(id, row);
   }
 
-  delete(id: number): void {
+  delete(id: number, retire = false): void {
     const row = this.rows.get(id);
     if (row !== undefined) {
-      if (row >= 0) this.freeRows.push(row);
+      if (row >= 0) (retire ? this.retiring : this.freeRows).push(row);
       this.rows.delete(id);
     }
     this.odd.delete(id);
@@ -83,7 +108,14 @@ class CollectionVectors {
 
   /** Drops the `count` entries cached first (Maps iterate in insertion order). */
   dropOldest(count: number): void {
-    for (const id of [...this.rows.keys()].slice(0, count)) this.delete(id);
+    for (const row of this.retiring) this.freeRows.push(row);
+    this.retiring = [];
+    const oldest: number[] = [];
+    for (const id of this.rows.keys()) {
+      if (oldest.length >= count) break;
+      oldest.push(id);
+    }
+    for (const id of oldest) this.delete(id, true);
   }
 }
 
@@ -95,7 +127,11 @@ export class VectorCache {
   private preloadedVersion: string | undefined;
   private preloadRetryAt = 0;
 
-  constructor(private readonly maxEntries = 250_000) {}
+  /** `maxBytes`: see bytes below (default DEFAULT_VECTOR_CACHE_MAX_MB). */
+  constructor(
+    private readonly maxEntries = 1_000_000,
+    private readonly maxBytes = DEFAULT_VECTOR_CACHE_MAX_MB * 2 ** 20,
+  ) {}
 
   /** The version the cache currently holds vectors of. */
   get currentVersion(): string | undefined {
@@ -106,6 +142,18 @@ export class VectorCache {
     let size = 0;
     for (const collection of this.collections.values()) size += collection.size;
     return size;
+  }
+
+  /** Bytes the cached vectors and their index take (an estimate from the allocated slabs; see the caps above). */
+  get bytes(): number {
+    let bytes = 0;
+    for (const collection of this.collections.values()) bytes += collection.bytes;
+    return bytes;
+  }
+
+  /** At a cap: one more entry evicts. */
+  get full(): boolean {
+    return this.size >= this.maxEntries || this.bytes >= this.maxBytes;
   }
 
   /** The cached answer (a vector, or undefined = "no such point"), or `MISS` when not cached for this version. */
@@ -130,10 +178,10 @@ export class VectorCache {
     }
     let collection = this.collections.get(alias);
     if (!collection) this.collections.set(alias, (collection = new CollectionVectors()));
-    if (this.size >= this.maxEntries) {
-      // The largest collection gives up its oldest tenth of the cap.
-      const largest = [...this.collections.values()].reduce((a, b) => (b.size > a.size ? b : a));
-      largest.dropOldest(Math.ceil(this.maxEntries / 10));
+    if (this.full) {
+      // The largest collection gives up its oldest tenth of what it holds (of the entry cap at most).
+      const largest = [...this.collections.values()].reduce((a, b) => (b.bytes > a.bytes ? b : a));
+      largest.dropOldest(Math.max(1, Math.ceil(Math.min(this.maxEntries, largest.size) / 10)));
     }
     collection.set(id, vector);
   }
@@ -168,7 +216,11 @@ export class VectorCache {
           const page = await scroll(alias, offset);
           if (!stillWanted()) return; // a newer version went live meanwhile
           if (generation === this.generation) {
-            for (const point of page.points) this.set(version, alias, point.id, point.vector);
+            for (const point of page.points) {
+              // Full: what requests fetch from now on is kept (and evicts); preloading more would only churn.
+              if (this.full) return;
+              this.set(version, alias, point.id, point.vector);
+            }
           }
           loaded += page.points.length;
           offset = page.nextOffset;

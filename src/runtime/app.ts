@@ -59,6 +59,7 @@ export function createServices(
         | 'feedback'
         | 'rulesRefreshMs'
         | 'popularTtlMs'
+        | 'vectorCacheMaxMb'
       >
     >,
   infra: Pick<Infrastructure, 'pool' | 'servingPool' | 'databaseUrl' | 'qdrantUrl' | 'qdrantApiKey'> &
@@ -111,6 +112,7 @@ export function createServices(
     feedback,
     rules: ruleCache,
     items,
+    vectorCacheMaxMb: config.vectorCacheMaxMb,
   });
   const modelsDir = config.dataDir ? path.join(config.dataDir, 'models') : undefined;
   const modelVersions = new ModelVersionAdmin({ pool, store, prefix, models, modelsDir });

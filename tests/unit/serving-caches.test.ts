@@ -205,3 +205,55 @@ describe('VectorCache.preload', () => {
     expect(attempts).toBe(1);
   });
 });
+
+describe('VectorCache byte cap (RECGRAPH_VECTOR_CACHE_MAX_MB)', () => {
+  // Dimension 4: 16 B of floats + 64 B of index per entry, so 800 B hold 10 entries.
+  const vector = (id: number) => [id, id + 0.5, -id, 1];
+  const stored = (id: number) => Array.from(Float32Array.from(vector(id)));
+
+  it('holds at most its bytes, evicts the oldest, and still answers right for what it keeps', () => {
+    const cache = new VectorCache(1_000_000, 800);
+    for (let id = 1; id <= 30; id++) {
+      cache.set('v1', 'users', id, vector(id));
+      expect(cache.bytes).toBeLessThanOrEqual(800);
+    }
+    expect(cache.size).toBeLessThanOrEqual(10);
+    expect(cache.get('v1', 'users', 30)).toEqual(stored(30));
+    expect(cache.get('v1', 'users', 29)).toEqual(stored(29));
+    expect(cache.get('v1', 'users', 1)).toBe(MISS);
+    // What is kept is exact, whatever rows were reused.
+    for (let id = 1; id <= 30; id++) {
+      const answer = cache.get('v1', 'users', id);
+      if (answer !== MISS) expect(answer).toEqual(stored(id));
+    }
+  });
+
+  it('does not reuse an evicted row for a tenth of the cap of insertions (a request may still hold its view)', () => {
+    const cache = new VectorCache(1_000_000, 8000); // 100 entries
+    for (let id = 1; id <= 100; id++) cache.set('v1', 'users', id, vector(id));
+    const view = cache.view('v1', 'users', 1) as Float32Array;
+    cache.set('v1', 'users', 101, vector(101)); // full: the oldest tenth (ids 1–10) goes
+    expect(cache.get('v1', 'users', 1)).toBe(MISS);
+    expect(cache.get('v1', 'users', 11)).toEqual(stored(11));
+    for (let id = 102; id <= 110; id++) cache.set('v1', 'users', id, vector(id));
+    expect(Array.from(view)).toEqual(stored(1)); // still id 1's numbers
+    for (let id = 101; id <= 110; id++) expect(cache.get('v1', 'users', id)).toEqual(stored(id));
+  });
+
+  it('stops a preload when full instead of evicting what it read', async () => {
+    const cache = new VectorCache(1_000_000, 800);
+    let pages = 0;
+    cache.preload('v1', ['users'], 1_000, async (_alias, offset) => {
+      pages++;
+      const start = offset ?? 1;
+      return {
+        points: Array.from({ length: 4 }, (_, k) => ({ id: start + k, vector: vector(start + k) })),
+        nextOffset: start + 4,
+      };
+    });
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(cache.size).toBe(10);
+    expect(pages).toBe(3);
+    expect(cache.get('v1', 'users', 1)).toEqual(stored(1));
+  });
+});

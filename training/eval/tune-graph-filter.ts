@@ -18,7 +18,8 @@
  * budget (the defaults are then used, and the report says so), and the scoring loops stop at the deadline with
  * the users scored so far (each pass compares its settings on the same users).
  */
-import { rowItems, nnz, type InteractionMatrix } from '../data/interactions.js';
+import { estimateGraphFilterFitSeconds } from '../models/graph-filter-bounds.js';
+import { rowItems, type InteractionMatrix } from '../data/interactions.js';
 import {
   GraphFilter,
   GRAPH_FILTER_DEFAULTS,
@@ -102,19 +103,8 @@ export interface TuneGraphFilterOptions {
   onModel?: (model: GraphFilter) => void;
 }
 
-/**
- * Seconds a graph-filter fit is expected to take on `data` (one core): the randomized SVD's sparse passes
- * (≈ 2·(q + 1) products of nnz × (k + 10)) dominate; the constant is from fits on yelp2018 (1.24M pairs, k 256:
- * ≈ 65 s with the other core busy). Used to skip a search the budget cannot hold.
- */
-export function estimateGraphFilterFitSeconds(
-  data: InteractionMatrix,
-  params: Partial<GraphFilterParams> = {},
-): number {
-  const k = params.svdDims ?? GRAPH_FILTER_DEFAULTS.svdDims;
-  const q = params.powerIterations ?? GRAPH_FILTER_DEFAULTS.powerIterations;
-  return 1.5e-8 * nnz(data) * (k + 10) * 2 * (q + 1) + 2e-7 * data.numItems * (k + 10);
-}
+/** Seconds one fit is expected to take: defined beside the filter's other bounds. */
+export { estimateGraphFilterFitSeconds };
 
 export async function tuneGraphFilter(
   data: InteractionMatrix,

@@ -528,6 +528,7 @@ const ITEM_UPDATE = {
     attributes: `(t.attributes - 'placeholder') || COALESCE(s.attributes, '{}')`,
   } as Record<string, string>,
   touch: 'updated_at = now()',
+  ownWorkId: true,
 };
 
 const USER_UPDATE = {
@@ -542,7 +543,13 @@ async function mergeByExternalId(
   client: pg.PoolClient,
   table: 'items' | 'users',
   stage: string,
-  spec: { columns: string; insertValues: string; newValues: Record<string, string>; touch: string | null },
+  spec: {
+    columns: string;
+    insertValues: string;
+    newValues: Record<string, string>;
+    touch: string | null;
+    ownWorkId?: boolean;
+  },
 ): Promise<MergeCounts> {
   const dedup = `${stage}_dedup`;
   const staged = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${stage}`);
@@ -561,7 +568,20 @@ async function mergeByExternalId(
     UPDATE ${table} t SET ${sets.join(', ')}
     FROM ${dedup} s
     WHERE t.external_id = s.external_id AND ROW(${oldRow}) IS DISTINCT FROM ROW(${newRow})`);
-  const inserted = await client.query(`
+  // New items are their own work from the start (work_id = id, what assignWorkIds gives a lone edition): the
+  // grouping then rewrites only the items that join a multi-edition work. Rewriting every row instead recomputes
+  // its stored search_document and GIN entries — the largest step of a first load of a million items.
+  const inserted = spec.ownWorkId
+    ? await client.query(`
+    INSERT INTO ${table} (id, work_id, ${spec.columns})
+    SELECT s.new_id, s.new_id, ${spec.insertValues} FROM (
+      SELECT nextval(pg_get_serial_sequence('${table}', 'id')) AS new_id, q.* FROM (
+        SELECT d.* FROM ${dedup} d
+        WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.external_id = d.external_id)
+        ORDER BY d.seq
+      ) q
+    ) s`)
+    : await client.query(`
     INSERT INTO ${table} (${spec.columns})
     SELECT ${spec.insertValues} FROM ${dedup} s
     WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.external_id = s.external_id)

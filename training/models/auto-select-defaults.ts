@@ -5,6 +5,12 @@ export const AUTO_SELECT_DEFAULTS = {
    * search gets at most half. The final refit on all the data comes on top (reported apart).
    */
   tuneBudget: 300,
+  /**
+   * Seconds the final fit may be estimated to take (one core): a graph filter whose estimate is larger fits with
+   * fewer SVD dimensions (graph-filter-bounds.ts; reported in the selection). A million items × 20M events at
+   * k 256 is estimated at ≈ 700 s, and runs far longer on a shared machine.
+   */
+  fitBudget: 600,
   /** Share of each user's items held out for validation. */
   fraction: 0.2,
   /** Validation users scored (seeded sample). */

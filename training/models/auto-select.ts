@@ -21,6 +21,7 @@ import { noopProgress, type ProgressSink } from '../progress.js';
 import { evaluateModel, testUsers } from '../eval/evaluate.js';
 import { randomHoldout } from '../eval/splits.js';
 import { estimateGraphFilterFitSeconds, tuneGraphFilter, type GraphFilterTuning } from '../eval/tune-graph-filter.js';
+import { boundGraphFilter } from './graph-filter-bounds.js';
 import { assertFitted, mergeParams, type DenseVectors, type PublishedModel, type Recommender } from './contract.js';
 import { GraphFilter, type GraphFilterParams } from './graph-filter.js';
 import { IALS_LOWPASS_DEFAULTS, IalsLowpassBlend, type IalsLowpassParams } from './ials-lowpass-blend.js';
@@ -55,6 +56,8 @@ export interface Selection {
   /** The chosen model's hyperparameters (final fit). */
   params?: Record<string, unknown>;
   graphFilterTuning?: GraphFilterTuning;
+  /** Bounds the graph filter was fitted within on this catalogue (graph-filter-bounds.ts), one sentence each. */
+  bounds?: string[];
 }
 
 /** Thrown from a progress tick when a trial fit runs past its deadline. */
@@ -119,12 +122,17 @@ export class AutoSelect implements Recommender {
     this.chosenModel = undefined;
     const t0 = performance.now();
     const p = this.params;
-    const selection = p.tuneBudget > 0 ? await this.select(data, progress) : this.prior(data);
+    // A catalogue too large for the filter's defaults (neighbour lists, SVD blocks, fit time) gets bounded ones,
+    // for the validation search and the final fit alike.
+    const bounds = boundGraphFilter(data, this.overrides.graphFilter ?? {}, p.fitBudget);
+    const graphFilter = bounds.params;
+    const selection = p.tuneBudget > 0 ? await this.select(data, graphFilter, progress) : this.prior(data);
     selection.seconds = (performance.now() - t0) / 1000;
+    if (bounds.reasons.length > 0) selection.bounds = bounds.reasons;
     const chosen =
       selection.chosen === 'blend'
         ? new IalsLowpassBlend(this.overrides.blend)
-        : new GraphFilter({ ...tunedWeights(selection), ...this.overrides.graphFilter, tuneBudget: 0 });
+        : new GraphFilter({ ...tunedWeights(selection), ...graphFilter, tuneBudget: 0 });
     await chosen.fit(data, progress);
     selection.params = { ...chosen.params };
     this.selection = selection;
@@ -143,7 +151,11 @@ export class AutoSelect implements Recommender {
     };
   }
 
-  private async select(data: InteractionMatrix, progress: ProgressSink): Promise<Selection> {
+  private async select(
+    data: InteractionMatrix,
+    graphFilter: Partial<GraphFilterParams>,
+    progress: ProgressSink,
+  ): Promise<Selection> {
     const p = this.params;
     const start = performance.now();
     const deadline = start + p.tuneBudget * 1000;
@@ -160,7 +172,7 @@ export class AutoSelect implements Recommender {
     // catalogue it finishes early); the blend then runs when its estimated cost fits in what is left.
     const t1 = performance.now();
     const tuning = await tuneGraphFilter(data, {
-      params: { ...this.overrides.graphFilter, tuneBudget: 0 },
+      params: { ...graphFilter, tuneBudget: 0 },
       split: { train, valid },
       users,
       budgetSeconds: 0.5 * p.tuneBudget,

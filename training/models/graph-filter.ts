@@ -44,6 +44,7 @@ import {
   normalizedCooccurrenceNeighbors,
   squareNeighbors,
 } from './linalg/item-neighbors.js';
+import { boundedNeighbors } from './graph-filter-bounds.js';
 import { randomizedSvd } from './linalg/randomized-svd.js';
 import { ItemVectorIndex } from './linalg/scoring.js';
 import { gramTimesRows, scaleMatrix } from './linalg/sparse.js';
@@ -209,10 +210,20 @@ export class GraphFilter implements Recommender {
     const invSqrt = (d: Float64Array) => d.map((v) => (v > 0 ? 1 / Math.sqrt(v) : 0));
     const rn = scaleMatrix(x, invSqrt(userDegrees(x)), invSqrt(di));
     const rnT = transpose(rn);
-    const pruned = p.linear === 'pruned' ? normalizedCooccurrenceNeighbors(rnT, rn, p.neighbors, progress) : undefined;
+    // The published lists stay storable and servable whatever the catalogue (graph-filter-bounds.ts).
+    // With a second-order term each item's published list is the union of its P̃ row and its P̃² row: the two
+    // share the cap.
+    const lists = p.linear === 'pruned' && p.secondOrder !== 0 ? 2 : 1;
+    const neighborCount = boundedNeighbors(p.neighbors, x.numItems * lists);
+    if (neighborCount < p.neighbors) (this.params as { neighbors: number }).neighbors = neighborCount;
+    const squareCount = boundedNeighbors(p.secondOrderNeighbors, x.numItems * lists);
+    if (squareCount < p.secondOrderNeighbors)
+      (this.params as { secondOrderNeighbors: number }).secondOrderNeighbors = squareCount;
+    const pruned =
+      p.linear === 'pruned' ? normalizedCooccurrenceNeighbors(rnT, rn, neighborCount, progress) : undefined;
     const itemScale = degreeScale(di, p.degreePower);
     const historyScale = degreeScale(di, p.historyPower);
-    const square = pruned && p.secondOrder !== 0 ? squareNeighbors(pruned, p.secondOrderNeighbors) : undefined;
+    const square = pruned && p.secondOrder !== 0 ? squareNeighbors(pruned, squareCount) : undefined;
     const merged = pruned && square ? addNeighbors(pruned, square, p.secondOrder) : pruned;
     const neighbors = merged && (itemScale || historyScale) ? scaleNeighbors(merged, historyScale, itemScale) : merged;
     const k = Math.max(1, Math.min(p.svdDims, x.numItems - 1, x.numUsers - 1));

@@ -351,6 +351,7 @@ function selectionSummary(s: Selection): Record<string, unknown> {
     seconds: Math.round(s.seconds * 10) / 10,
     params: s.params,
     ...(s.graphFilterTuning ? { graphFilterTuning: tuningSummary(s.graphFilterTuning) } : {}),
+    ...(s.bounds ? { bounds: s.bounds } : {}),
   };
 }
 
