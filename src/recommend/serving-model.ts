@@ -37,6 +37,13 @@ export interface ServingModelOptions {
   rerank?: boolean;
   /** Receives each rerank's seconds (recgraph_rerank_seconds in /metrics). */
   onRerank?: (seconds: number) => void;
+  /**
+   * The pool's connections share one Postgres session (the embedded PGlite behind pglite-socket): the artifacts
+   * are then read without the transaction that scopes their statement timeout, since a transaction on one pooled
+   * connection of such a session breaks the other connections' concurrent statements (pglite-socket interleaves
+   * their extended-protocol messages). The embedded catalogue is small and its pool's timeout is already 10 s.
+   */
+  sharedSession?: boolean;
 }
 
 /** What serving reads the live model through: the facade's use cases only ever call `get`. */
@@ -62,6 +69,7 @@ export class ServingModelSource implements ModelSource {
   private readonly externalEncoder: Promise<SentenceEncoder | undefined>;
   private readonly rerank: boolean;
   private readonly onRerank: ((seconds: number) => void) | undefined;
+  private readonly sharedSession: boolean;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -71,6 +79,7 @@ export class ServingModelSource implements ModelSource {
     this.externalEncoder = options.externalEncoder ?? Promise.resolve(undefined);
     this.rerank = options.rerank ?? true;
     this.onRerank = options.onRerank;
+    this.sharedSession = options.sharedSession ?? false;
   }
 
   async get(): Promise<ServingModel | undefined> {
@@ -172,14 +181,16 @@ export class ServingModelSource implements ModelSource {
     // The artifacts are one large jsonb value (the rerank lists: ≈ 170 MB at a million items): read once per
     // version, with a statement timeout of its own rather than the request path's 1.5 s, which a large catalogue's
     // read exceeds on every retry (the server would then answer SERVICE_UNAVAILABLE until restarted).
-    const row = await withTransaction(
-      this.pool,
-      async (client) => {
-        await client.query(`SET LOCAL statement_timeout = ${ARTIFACTS_READ_TIMEOUT_MS}`);
-        return publishedVersion(client, version, ARTIFACTS_READ_TIMEOUT_MS + 250);
-      },
-      { begin: 'BEGIN READ ONLY' },
-    );
+    const row = this.sharedSession
+      ? await publishedVersion(this.pool, version)
+      : await withTransaction(
+          this.pool,
+          async (client) => {
+            await client.query(`SET LOCAL statement_timeout = ${ARTIFACTS_READ_TIMEOUT_MS}`);
+            return publishedVersion(client, version, ARTIFACTS_READ_TIMEOUT_MS + 250);
+          },
+          { begin: 'BEGIN READ ONLY' },
+        );
     const artifacts = row ? decodeArtifacts(row.artifacts) : undefined;
     if (!row || !artifacts) return undefined;
     let text: SentenceEncoder | undefined;

@@ -86,7 +86,12 @@ export function createServices(
   const externalEncoder = config.textModelPath ? OnnxSentenceEncoder.fromDirectory(config.textModelPath) : undefined;
   externalEncoder?.catch(() => undefined); // surfaced by models.warmUp() at startup
   const works = new WorkMapSource(pool, { onLookup: onCacheLookup });
-  const models = new ServingModelSource(pool, { externalEncoder, rerank: config.rerank, onRerank });
+  const models = new ServingModelSource(pool, {
+    externalEncoder,
+    rerank: config.rerank,
+    onRerank,
+    sharedSession: infra.embeddedPostgres,
+  });
   const ruleStore = new BusinessRuleStore(pool);
   const ruleCache = new RuleCache(ruleStore, { refreshMs: config.rulesRefreshMs ?? 1_000 });
   const recommender = new RecommendationService({
