@@ -15,7 +15,7 @@ import { randomHoldout } from '../training/eval/splits.js';
 import { searchWeights } from '../training/eval/weight-search.js';
 import { EASE } from '../training/models/ease.js';
 import { IalsLowpassBlend } from '../training/models/ials-lowpass-blend.js';
-import { scoreSpread } from '../training/models/fusion.js';
+import { scoreSpread } from '../training/models/score-spread.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dir = path.join(process.env.RECGRAPH_DATASETS ?? path.resolve(root, '../shared/datasets'), 'ml-1m-split');

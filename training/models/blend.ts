@@ -7,10 +7,11 @@
  * reproducible at serving time from the candidates alone: a per-user offset does not change a user's ranking,
  * and the scales ship with the model (`scales()`).
  */
-import { rowItems, type InteractionMatrix } from '../data/interactions.js';
+import type { InteractionMatrix } from '../data/interactions.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { assertFitted, type Recommender } from './contract.js';
 import { Rng } from '../../src/random.js';
+import { scoreSpread } from './score-spread.js';
 
 export interface BlendComponent {
   model: Recommender;
@@ -46,7 +47,9 @@ export class Blend implements Recommender {
     for (let u = 0; u < data.numUsers; u++) if (data.indptr[u + 1] > data.indptr[u]) active.push(u);
     rng.shuffle(active);
     const sample = Int32Array.from(active.slice(0, this.options.sampleUsers ?? 256));
-    this.scaleValues = Float64Array.from(this.components, ({ model }) => scoreSpread(model, sample, data));
+    this.scaleValues = Float64Array.from(this.components, ({ model }) =>
+      scoreSpread(model.scoreUsers(sample), sample, data),
+    );
   }
 
   /** σ_m per component, in component order (for serving-side reproduction). */
@@ -78,28 +81,4 @@ export class Blend implements Recommender {
     });
     return out;
   }
-}
-
-/** Standard deviation of a model's scores over the sampled users' non-history items. */
-function scoreSpread(model: Recommender, users: Int32Array, data: InteractionMatrix): number {
-  const n = data.numItems;
-  const scores = model.scoreUsers(users);
-  let sum = 0;
-  let sq = 0;
-  let count = 0;
-  users.forEach((u, r) => {
-    const hist = rowItems(data, u);
-    let h = 0;
-    for (let i = 0; i < n; i++) {
-      while (h < hist.length && hist[h] < i) h++;
-      if (h < hist.length && hist[h] === i) continue;
-      const v = scores[r * n + i];
-      sum += v;
-      sq += v * v;
-      count++;
-    }
-  });
-  const mean = sum / Math.max(count, 1);
-  const sd = Math.sqrt(Math.max(sq / Math.max(count, 1) - mean * mean, 0));
-  return sd > 0 ? sd : 1;
 }

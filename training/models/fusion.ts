@@ -26,13 +26,14 @@
  * With `tuneBudget` > 0, fit first chooses w and the filter's weights on a validation split carved from the data
  * (training/eval/tune-fusion.ts); weights passed explicitly are kept.
  */
-import { binarize, itemDegrees, rowItems, type InteractionMatrix } from '../data/interactions.js';
+import { binarize, itemDegrees, type InteractionMatrix } from '../data/interactions.js';
 import { Rng } from '../../src/random.js';
 import { noopProgress, type ProgressSink } from '../progress.js';
 import { assertFitted, mergeParams, type DenseVectors, type PublishedModel, type Recommender } from './contract.js';
 import { GRAPH_FILTER_DEFAULTS, GraphFilter } from './graph-filter.js';
 import { IALS_DEFAULTS, ialsFromPrefixed, type IALS } from './ials.js';
 import type { FusionTuning } from '../eval/tune-fusion.js';
+import { scoreSpread } from './score-spread.js';
 
 export const FUSION_DEFAULTS = {
   /** w: weight of the iALS score in units of the filter's linear term (0 = the filter alone). */
@@ -230,29 +231,6 @@ export function ialsUnit(ials: IALS, filter: GraphFilter, data: InteractionMatri
   const sigmaIals = scoreSpread(ials.scoreUsers(users), users, data);
   const sigmaLinear = scoreSpread(filter.termScores(users, 'linear'), users, data);
   return sigmaLinear / sigmaIals;
-}
-
-/** Standard deviation of users.length × numItems scores over the users' non-history items (1 when flat). */
-export function scoreSpread(scores: Float32Array, users: Int32Array, data: InteractionMatrix): number {
-  const n = data.numItems;
-  let sum = 0;
-  let sq = 0;
-  let count = 0;
-  users.forEach((u, r) => {
-    const hist = rowItems(data, u);
-    let h = 0;
-    for (let i = 0; i < n; i++) {
-      while (h < hist.length && hist[h] < i) h++;
-      if (h < hist.length && hist[h] === i) continue;
-      const v = scores[r * n + i];
-      sum += v;
-      sq += v * v;
-      count++;
-    }
-  });
-  const mean = sum / Math.max(count, 1);
-  const sd = Math.sqrt(Math.max(sq / Math.max(count, 1) - mean * mean, 0));
-  return sd > 0 ? sd : 1;
 }
 
 function addScaled(out: Float32Array, add: Float32Array, scale: number): void {
