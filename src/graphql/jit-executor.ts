@@ -127,7 +127,10 @@ export function jitGateway(
   const executor: Executor = (requestContext) =>
     run({
       document: requestContext.document,
-      operationName: requestContext.operationName,
+      // The name the client sent, not Apollo's resolved one: Apollo sets that to null when no operation matches, and
+      // graphql-js would then run a lone operation instead of answering "Unknown operation" (which Apollo turns into
+      // its 400 OPERATION_RESOLUTION_FAILURE).
+      operationName: requestContext.request.operationName ?? null,
       operation: requestContext.operation,
       variables: requestContext.request.variables,
       context: requestContext.context,
